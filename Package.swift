@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, top to bottom; dependencies only point down (see README "Layout").
+//   executables:  ecs-run, migrator
+//   domain:       ECSTasks, Migrations
+//   AWS:          AWSClient, AWSSigV4
+//   wrappers:     HTTP, Hashing, Postgres   (the only targets that import C modules)
+//   C modules:    CCurl, COpenSSL, CLibPQ
+let package = Package(
+    name: "ecs-run",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ecs-run", targets: ["ecs-run"]),
+        .executable(name: "migrator", targets: ["migrator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C modules
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // Safe wrappers
+        .target(name: "HTTP", dependencies: ["CCurl"]),
+        .target(name: "Hashing", dependencies: ["COpenSSL"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+
+        // AWS
+        .target(name: "AWSSigV4", dependencies: ["Hashing"]),
+        .target(name: "AWSClient", dependencies: ["AWSSigV4", "HTTP", "Hashing"]),
+
+        // Domain
+        .target(name: "ECSTasks", dependencies: ["AWSClient"]),
+        .target(name: "Migrations", dependencies: ["Postgres", "Hashing"]),
+
+        // Executables
+        .executableTarget(name: "ecs-run", dependencies: [
+            "ECSTasks", "AWSClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "migrator", dependencies: [
+            "Migrations",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests. TestSupport finds the local stack and runs the built executables.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP", "TestSupport"]),
+        .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "AWSClient", "TestSupport"]),
+        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

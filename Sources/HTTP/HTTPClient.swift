@@ -1,0 +1,145 @@
+import CCurl
+
+/// An HTTP client over one libcurl easy handle.
+///
+/// The handle is reused, so keep-alive connections survive between requests. Not thread-safe:
+/// use one client per thread. libcurl reads `http_proxy`, `https_proxy` and `no_proxy` itself.
+public final class HTTPClient {
+    public struct Configuration: Sendable {
+        /// Seconds allowed to establish the connection.
+        public var connectTimeout: Double
+        /// Seconds allowed for the whole transfer.
+        public var timeout: Double
+        /// A PEM bundle to verify servers with instead of the system's (`AWS_CA_BUNDLE`).
+        public var caBundle: String?
+
+        public init(connectTimeout: Double = 10, timeout: Double = 60, caBundle: String? = nil) {
+            self.connectTimeout = connectTimeout
+            self.timeout = timeout
+            self.caBundle = caBundle
+        }
+    }
+
+    public let configuration: Configuration
+    private let handle: EasyHandle
+    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    // Filled by the callbacks during one transfer.
+    private var responseBody: [UInt8] = []
+    private var responseHeaders: [(name: String, value: String)] = []
+
+    public init(configuration: Configuration = Configuration()) throws {
+        HTTPClient.globalInit
+        self.configuration = configuration
+        handle = try EasyHandle()
+    }
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    /// Sends the request and returns whatever status the server answered with.
+    /// Throws `HTTPError` only when no response arrived. `timeout` overrides the configured total.
+    public func send(_ request: HTTPRequest, timeout: Double? = nil) throws -> HTTPResponse {
+        responseBody = []
+        responseHeaders = []
+        errorBuffer.withUnsafeMutableBufferPointer { $0[0] = 0 }
+
+        let headerList = HeaderList(request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
+        let body = request.body
+        let code: CURLcode = try body.withUnsafeBufferPointer { bodyBuffer in
+            let h = handle.pointer
+            curl_easy_reset(h)
+            try check(ccurl_setopt_string(h, CURLOPT_URL, request.url), request)
+            try check(ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1), request)
+            try check(ccurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(configuration.connectTimeout)), request)
+            try check(ccurl_setopt_long(h, CURLOPT_TIMEOUT_MS, milliseconds(timeout ?? configuration.timeout)), request)
+            try check(ccurl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1), request)
+            try check(ccurl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2), request)
+            if let bundle = configuration.caBundle {
+                try check(ccurl_setopt_string(h, CURLOPT_CAINFO, bundle), request)
+            }
+            try check(ccurl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1), request)
+            try check(ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errorBufferPointer()), request)
+            try check(ccurl_setopt_slist(h, CURLOPT_HTTPHEADER, headerList.pointer), request)
+
+            let me = Unmanaged.passUnretained(self).toOpaque()
+            try check(ccurl_setopt_data_callback(h, CURLOPT_WRITEFUNCTION, { data, size, count, userdata in
+                let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
+                let n = size * count
+                if n > 0, let data { data.withMemoryRebound(to: UInt8.self, capacity: n) { client.responseBody.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) } }
+                return n
+            }), request)
+            try check(ccurl_setopt_pointer(h, CURLOPT_WRITEDATA, me), request)
+            try check(ccurl_setopt_data_callback(h, CURLOPT_HEADERFUNCTION, { data, size, count, userdata in
+                let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
+                let n = size * count
+                if let data { client.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: n)) }
+                return n
+            }), request)
+            try check(ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, me), request)
+
+            switch request.method {
+            case "GET":
+                try check(ccurl_setopt_long(h, CURLOPT_HTTPGET, 1), request)
+            case "HEAD":
+                try check(ccurl_setopt_long(h, CURLOPT_NOBODY, 1), request)
+            default:
+                if request.method != "POST" {
+                    try check(ccurl_setopt_string(h, CURLOPT_CUSTOMREQUEST, request.method), request)
+                }
+                try check(ccurl_setopt_long(h, CURLOPT_POST, 1), request)
+                try check(ccurl_setopt_offset(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyBuffer.count)), request)
+                // libcurl reads the body from this pointer during curl_easy_perform, which runs inside this closure.
+                let fields = UnsafeMutableRawPointer(mutating: bodyBuffer.baseAddress) ?? UnsafeMutableRawPointer(mutating: emptyBody)
+                try check(ccurl_setopt_pointer(h, CURLOPT_POSTFIELDS, fields), request)
+            }
+            return curl_easy_perform(h)
+        }
+        withExtendedLifetime(headerList) {}
+        guard code == CURLE_OK else {
+            throw HTTPError(code: code, detail: errorText(), url: request.url)
+        }
+        var status = 0
+        _ = ccurl_getinfo_long(handle.pointer, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: responseHeaders, body: responseBody)
+    }
+
+    private func receiveHeaderLine(_ raw: UnsafeRawBufferPointer) {
+        let line = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: " \r\n\t")
+        if line.hasPrefix("HTTP/") {
+            // A new status line: an interim (100, redirect) response's headers are discarded.
+            responseHeaders = []
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = String(line[..<colon])
+        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: " \t")
+        responseHeaders.append((name: name, value: value))
+    }
+
+    private func errorBufferPointer() -> UnsafeMutableRawPointer {
+        errorBuffer.withUnsafeMutableBytes { $0.baseAddress! }
+    }
+
+    private func errorText() -> String {
+        errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    private func check(_ code: CURLcode, _ request: HTTPRequest) throws {
+        if code != CURLE_OK { throw HTTPError(code: code, detail: "", url: request.url) }
+    }
+
+    private func milliseconds(_ seconds: Double) -> Int {
+        max(1, Int((seconds * 1000).rounded()))
+    }
+}
+
+private let emptyBody: UnsafeMutablePointer<UInt8> = .allocate(capacity: 1)
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        let skip = Set(set)
+        var s = Substring(self)
+        while let c = s.first, skip.contains(c) { s.removeFirst() }
+        while let c = s.last, skip.contains(c) { s.removeLast() }
+        return String(s)
+    }
+}

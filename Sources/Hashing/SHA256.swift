@@ -1,0 +1,72 @@
+import COpenSSL
+
+/// SHA-256 over libcrypto's EVP interface, one-shot or streaming.
+public struct SHA256 {
+    public static let digestLength = 32
+
+    private let context: DigestContext
+
+    public init() {
+        context = DigestContext()
+    }
+
+    /// Feeds more bytes into the running digest.
+    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        let ok = bytes.withContiguousStorageIfAvailable { buffer in
+            context.update(UnsafeRawBufferPointer(buffer))
+        }
+        if ok == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBytes { context.update($0) }
+        }
+    }
+
+    public mutating func update(_ string: String) {
+        update(Array(string.utf8))
+    }
+
+    /// Returns the digest. The value must not be updated afterwards.
+    public func finalize() -> [UInt8] {
+        context.finish()
+    }
+
+    public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+        var digest = SHA256()
+        digest.update(bytes)
+        return digest.finalize()
+    }
+
+    public static func hash(_ string: String) -> [UInt8] {
+        hash(Array(string.utf8))
+    }
+}
+
+/// Owns one `EVP_MD_CTX`.
+private final class DigestContext {
+    private let pointer: OpaquePointer
+    private var finished = false
+
+    init() {
+        // Allocation failure here means the process is out of memory; nothing useful can follow.
+        guard let ctx = EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed: out of memory") }
+        pointer = ctx
+        guard EVP_DigestInit_ex(pointer, EVP_sha256(), nil) == 1 else { preconditionFailure("EVP_DigestInit_ex(sha256) failed") }
+    }
+
+    deinit { EVP_MD_CTX_free(pointer) }
+
+    func update(_ buffer: UnsafeRawBufferPointer) {
+        precondition(!finished, "SHA256 updated after finalize()")
+        guard buffer.count > 0 else { return }
+        EVP_DigestUpdate(pointer, buffer.baseAddress, buffer.count)
+    }
+
+    func finish() -> [UInt8] {
+        precondition(!finished, "SHA256 finalized twice")
+        finished = true
+        var out = [UInt8](repeating: 0, count: SHA256.digestLength)
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(pointer, &out, &length)
+        return Array(out.prefix(Int(length)))
+    }
+}
