@@ -1,1 +1,1 @@
-// AWSClient
+// This target's code arrives with its issue.

@@ -1,1 +1,1 @@
-// AWSSigV4
+// This target's code arrives with its issue.

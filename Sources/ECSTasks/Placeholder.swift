@@ -1,1 +1,1 @@
-// ECSTasks
+// This target's code arrives with its issue.

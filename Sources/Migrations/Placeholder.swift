@@ -1,1 +1,1 @@
-// Migrations
+// This target's code arrives with its issue.

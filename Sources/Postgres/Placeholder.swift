@@ -1,1 +1,1 @@
-// Postgres
+// This target's code arrives with its issue.

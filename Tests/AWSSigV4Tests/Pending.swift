@@ -1,0 +1,1 @@
+// The tests of this target are written with its capability; see the issues.
