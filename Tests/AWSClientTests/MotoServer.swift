@@ -143,6 +143,7 @@ enum HTTPProbe {
 
     static func post(_ url: String, body: String) throws -> Int {
         try HTTPClient(configuration: .init(connectTimeout: 2, timeout: 5))
-            .send(HTTPRequest(method: "POST", url: url, body: Array(body.utf8))).status
+            .send(HTTPRequest(method: "POST", url: url, headers: [(name: "Content-Type", value: "text/plain")],
+                              body: Array(body.utf8))).status
     }
 }
