@@ -62,10 +62,12 @@ public struct AWSConfiguration {
         var environmentEndpoints: [String: Endpoint] = [:]
         for (key, value) in environment where key == "AWS_ENDPOINT_URL" || key.hasPrefix("AWS_ENDPOINT_URL_") {
             guard !value.isEmpty else { continue }
+            let suffix = key == "AWS_ENDPOINT_URL" ? "" : String(key.dropFirst("AWS_ENDPOINT_URL_".count))
             do {
-                let suffix = key == "AWS_ENDPOINT_URL" ? "" : String(key.dropFirst("AWS_ENDPOINT_URL_".count))
                 environmentEndpoints[suffix] = try Endpoint(parsing: value)
             } catch let error as AWSError {
+                // A bad setting for a service this tool never calls must not stop it.
+                guard Self.calledServiceSuffixes.contains(suffix) else { continue }
                 throw AWSError.configuration("\(key): \(error.message)")
             }
         }
@@ -133,6 +135,10 @@ public struct AWSConfiguration {
         if region.hasPrefix("us-iso-") { return "c2s.ic.gov" }
         return "amazonaws.com"
     }
+
+    /// "" is `AWS_ENDPOINT_URL` itself.
+    static let calledServiceSuffixes: Set<String> = ["", AWSService.ecs.environmentSuffix, AWSService.logs.environmentSuffix,
+                                                     AWSService.sts.environmentSuffix]
 
     static func isTrue(_ value: String?) -> Bool {
         value?.trimmingWhitespace().lowercased() == "true"

@@ -100,6 +100,7 @@ final class ConfigurationTests: XCTestCase {
             ("ftp", "ftp://x", [:], "http://"),
             ("bad port", nil, ["AWS_ENDPOINT_URL_ECS": "http://x:notaport"], "AWS_ENDPOINT_URL_ECS"),
             ("no host", nil, ["AWS_ENDPOINT_URL": "http://"], "no host"),
+            ("bad STS", nil, ["AWS_ENDPOINT_URL_STS": "sts.local"], "AWS_ENDPOINT_URL_STS"),
         ]
         for c in cases {
             var env = ["HOME": home.path, "AWS_REGION": "us-east-1"]
@@ -109,6 +110,11 @@ final class ConfigurationTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains(c.mentions), "\(c.name): \(error)")
             }
         }
+    }
+
+    func testABadEndpointForAServiceWeNeverCallIsIgnored() throws {
+        let env = ["HOME": home.path, "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_S3": "not a url"]
+        XCTAssertEqual(try AWSConfiguration.resolve(environment: env).endpoint(for: .ecs), "https://ecs.us-east-1.amazonaws.com")
     }
 
     func testRetrySettings() throws {
