@@ -135,7 +135,6 @@ final class DebugTraceTests: XCTestCase {
         }
 
         let captured = lock.withLock { lines }
-        captured.forEach { print("TRACE", $0) }
         XCTAssertGreaterThan(captured.count, 20)
         for (name, secret) in secrets {
             XCTAssertGreaterThan(secret.count, 8, name)
