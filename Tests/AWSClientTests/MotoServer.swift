@@ -75,10 +75,10 @@ final class MotoServer {
 
     static let allowAll = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
 
-    /// A role the admin may assume, allowed everything; returns its ARN.
-    func createRole(_ name: String) throws -> String {
+    /// A role the admin (or `principal`) may assume, allowed everything; returns its ARN.
+    func createRole(_ name: String, trusting principal: String = "arn:aws:iam::\(MotoServer.account):user/admin") throws -> String {
         let client = try makeClient(key: adminKey, secret: adminSecret)
-        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(Self.account):user/admin"},"Action":"sts:AssumeRole"},{"Effect":"Allow","Principal":{"Federated":"token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}"#
+        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(principal)"},"Action":"sts:AssumeRole"},{"Effect":"Allow","Principal":{"Federated":"token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}"#
         let xml = try client.query(.iam, "CreateRole", [("RoleName", name), ("AssumeRolePolicyDocument", trust)])
         _ = try client.query(.iam, "PutRolePolicy", [("RoleName", name), ("PolicyName", "all"), ("PolicyDocument", Self.allowAll)])
         return xml.value("Arn") ?? "arn:aws:iam::\(Self.account):role/\(name)"

@@ -122,6 +122,43 @@ final class MotoSignatureTests: XCTestCase {
         XCTAssertEqual(try client.callerIdentity().arn, "arn:aws:sts::\(MotoServer.account):assumed-role/deployer-role/deploy-session")
     }
 
+    func testChainedRoleProfilesAndCredentialSourceEnvironment() throws {
+        let first = try moto.createRole("hop-one")
+        let second = try moto.createRole("hop-two", trusting: "arn:aws:sts::\(MotoServer.account):assumed-role/hop-one/one")
+        try write(home + "/.aws/credentials", """
+            [base]
+            aws_access_key_id = \(moto.adminKey)
+            aws_secret_access_key = \(moto.adminSecret)
+            """)
+        try write(home + "/.aws/config", """
+            [default]
+            region = us-east-1
+            [profile one]
+            role_arn = \(first)
+            source_profile = base
+            role_session_name = one
+            [profile two]
+            role_arn = \(second)
+            source_profile = one
+            role_session_name = two
+            [profile from-env]
+            role_arn = \(first)
+            credential_source = Environment
+            role_session_name = env
+            """)
+        let common = ["HOME": home, "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.url, "AWS_EC2_METADATA_DISABLED": "true"]
+        let two = try AWSClient(configuration: .resolve(environment: common, profile: "two"))
+        _ = try two.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)
+        XCTAssertEqual(try two.callerIdentity().arn, "arn:aws:sts::\(MotoServer.account):assumed-role/hop-two/two")
+
+        var withKeys = common
+        withKeys["AWS_ACCESS_KEY_ID"] = moto.adminKey
+        withKeys["AWS_SECRET_ACCESS_KEY"] = moto.adminSecret
+        let fromEnv = try AWSClient(configuration: .resolve(environment: withKeys, profile: "from-env"))
+        _ = try fromEnv.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)
+        XCTAssertEqual(try fromEnv.callerIdentity().arn, "arn:aws:sts::\(MotoServer.account):assumed-role/hop-one/env")
+    }
+
     func testWebIdentityTokenFileFromEnvironmentAssumesTheRoleThenCallsECS() throws {
         let roleARN = try moto.createRole("ci-role")
         let tokenFile = home + "/oidc-token"
