@@ -1,0 +1,129 @@
+import AWSSigV4
+import FoundationEssentials
+import HTTP
+
+/// One operation to send: the service, where, and the unsigned request parts.
+struct OperationRequest {
+    var service: AWSService
+    var operation: String
+    var endpoint: Endpoint
+    var region: String
+    var headers: [(name: String, value: String)]
+    var body: [UInt8]
+}
+
+/// Sends signed requests: attempts, backoff and quota (standard retry mode), clock-skew correction,
+/// error decoding, and the debug trace. Thread-safe; HTTP transfers are serialized on one handle.
+final class AWSTransport {
+    static let userAgent = "ecs-run-aws/1.0"
+
+    private let http: HTTPClient
+    private let httpMutex = Mutex()
+    let retry: RetryPolicy
+    let quota = RetryQuota()
+    let clock: AWSClock
+    let trace: DebugTrace
+
+    init(httpConfiguration: HTTPClient.Configuration, retry: RetryPolicy, clock: AWSClock, trace: DebugTrace) throws {
+        do {
+            http = try HTTPClient(configuration: httpConfiguration)
+        } catch {
+            throw AWSError(kind: .transport, code: "NetworkError", message: "cannot start libcurl: \(error)")
+        }
+        self.retry = retry
+        self.clock = clock
+        self.trace = trace
+    }
+
+    /// Sends `request`, signed with whatever `credentials` returns at each attempt (nil: unsigned),
+    /// and returns the first 2xx response. Throws the last `AWSError` otherwise.
+    func send(_ request: OperationRequest, credentials: () throws -> SigV4Credentials?) throws -> HTTPResponse {
+        var attempt = 0
+        var correctedSkew = false
+        var lastRetryCost: Int?
+        let name = "\(request.service.signingName).\(request.operation)"
+        let url = request.endpoint.url(path: "/")
+        while true {
+            attempt += 1
+            let creds = try credentials()
+            let signedAt = clock.now()
+            let httpRequest = build(request, url: url, credentials: creds, at: signedAt)
+            let started = AWSClock.monotonic()
+            let outcome: Result<HTTPResponse, HTTPError>
+            do {
+                outcome = .success(try httpMutex.locked { try http.send(httpRequest) })
+            } catch let error as HTTPError {
+                outcome = .failure(error)
+            }
+            let receivedAt = clock.base()
+            let millis = Int(((AWSClock.monotonic() - started) * 1000).rounded())
+
+            let error: AWSError
+            switch outcome {
+            case .success(let response):
+                let requestID = response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id")
+                trace("\(name) attempt \(attempt)/\(retry.maxAttempts) POST \(url) -> \(response.status) in \(millis) ms\(requestID.map { ", request id \($0)" } ?? "")")
+                if (200..<300).contains(response.status) {
+                    quota.release(lastRetryCost)
+                    return response
+                }
+                error = ErrorResponse.decode(response)
+                if !correctedSkew, Retryable.clockSkewCodes.contains(error.code),
+                   let dateHeader = response.header("Date"), let serverTime = Timestamp.parseHTTPDate(dateHeader),
+                   abs(serverTime.timeIntervalSince(signedAt)) > 4 * 60 {
+                    // The signature failed because our clock is off: adopt AWS's time and try once more.
+                    correctedSkew = true
+                    clock.adopt(serverTime: serverTime, receivedAt: receivedAt)
+                    trace("\(name): \(error.code) and the clock is off by \(Int(serverTime.timeIntervalSince(signedAt).rounded())) s from the server's Date; retrying once with the corrected time")
+                    attempt -= 1
+                    continue
+                }
+                trace("\(name) attempt \(attempt) failed: \(error.code)\(error.isRetryable ? " (retryable)" : "")")
+            case .failure(let httpError):
+                error = Self.transportError(httpError, url: url)
+                trace("\(name) attempt \(attempt)/\(retry.maxAttempts) POST \(url) -> \(error.code) after \(millis) ms")
+            }
+
+            guard error.isRetryable else { throw error }
+            guard attempt < retry.maxAttempts else {
+                trace("\(name): giving up after \(attempt) attempt\(attempt == 1 ? "" : "s")")
+                throw error
+            }
+            let cost = error.code == "Timeout" ? RetryQuota.timeoutCost : RetryQuota.retryCost
+            guard quota.acquire(cost) else {
+                trace("\(name): retry quota exhausted; not retrying")
+                throw error
+            }
+            lastRetryCost = cost
+            let delay = retry.backoff(afterAttempt: attempt)
+            trace("\(name): retrying in \(Int((delay * 1000).rounded())) ms")
+            retry.sleep(delay)
+        }
+    }
+
+    private func build(_ request: OperationRequest, url: String, credentials: SigV4Credentials?, at date: Date) -> HTTPRequest {
+        var headers: [(name: String, value: String)] = [(name: "Host", value: request.endpoint.hostHeader)]
+        headers += request.headers
+        let path = request.endpoint.basePath + "/"
+        var signed = SigV4Request(method: "POST", path: path, headers: headers, body: request.body)
+        if let credentials {
+            let signer = SigV4Signer(credentials: credentials, region: request.region, service: request.service.signingName)
+            signed = signer.headerSignature(for: signed, at: date).signedRequest
+        }
+        signed.headers.append((name: "User-Agent", value: Self.userAgent))
+        return HTTPRequest(method: "POST", url: url, headers: signed.headers, body: request.body)
+    }
+
+    static func transportError(_ error: HTTPError, url: String) -> AWSError {
+        switch error.kind {
+        case .timeout:
+            return AWSError(kind: .transport, code: "Timeout", message: "no answer from \(url) in time: \(error.message)", isRetryable: true)
+        case .connection:
+            return AWSError(kind: .transport, code: "NetworkError", message: "could not talk to \(url): \(error.message)", isRetryable: true)
+        case .tls:
+            return AWSError(kind: .transport, code: "TLSError", message: "TLS with \(url) failed: \(error.message) (AWS_CA_BUNDLE names a CA bundle)")
+        case .usage, .other:
+            return AWSError(kind: .transport, code: "NetworkError", message: "request to \(url) failed: \(error.message)")
+        }
+    }
+}

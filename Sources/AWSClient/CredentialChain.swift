@@ -1,0 +1,69 @@
+import FoundationEssentials
+
+/// Tries the providers in order, keeps the first that has credentials, and refreshes from that
+/// same provider before temporary credentials expire (a long wait can outlive a one-hour session).
+final class CredentialChain: @unchecked Sendable {
+    /// Refresh when fewer than this many seconds remain.
+    static let refreshWindow: Double = 10 * 60
+
+    private let providers: [CredentialProvider]
+    private let clock: AWSClock
+    private let trace: DebugTrace
+    private let mutex = Mutex()
+    private var selected: CredentialProvider?
+    private var cached: AWSCredentials?
+
+    init(providers: [CredentialProvider], clock: AWSClock, trace: DebugTrace) {
+        self.providers = providers
+        self.clock = clock
+        self.trace = trace
+    }
+
+    /// Valid credentials, loading or refreshing them when needed.
+    func credentials() throws -> AWSCredentials {
+        try mutex.locked {
+            let now = clock.now()
+            if let cached {
+                guard let expiration = cached.expiration, expiration.timeIntervalSince(now) < Self.refreshWindow else {
+                    return cached
+                }
+                if let provider = selected {
+                    trace("credentials from \(cached.source) expire in \(Int(expiration.timeIntervalSince(now))) s; refreshing")
+                    do {
+                        if case .found(let fresh) = try provider.load() {
+                            self.cached = fresh
+                            return fresh
+                        }
+                    } catch {
+                        // Still valid: keep them and try again on the next call.
+                        if expiration > now {
+                            trace("refreshing credentials failed (\(Self.safeSummary(error))); the current ones are still valid")
+                            return cached
+                        }
+                        throw error
+                    }
+                }
+            }
+            var tried: [String] = []
+            for provider in providers {
+                trace("credentials: trying \(provider.name)")
+                switch try provider.load() {
+                case .found(let credentials):
+                    trace("credentials: using \(credentials.source)\(credentials.expiration.map { ", valid until \(Timestamp.format($0))" } ?? "")")
+                    selected = provider
+                    cached = credentials
+                    return credentials
+                case .notFound(let why):
+                    tried.append("\(provider.name): \(why)")
+                }
+            }
+            throw AWSError.credentials(
+                "No AWS credentials found. Tried, in order: " + tried.joined(separator: "; ")
+                    + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a profile with AWS_PROFILE or --profile (see `aws configure`)")
+        }
+    }
+
+    private static func safeSummary(_ error: Error) -> String {
+        (error as? AWSError)?.code ?? "error"
+    }
+}
