@@ -12,10 +12,10 @@ public struct SHA256 {
 
     /// Feeds more bytes into the running digest.
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        let ok = bytes.withContiguousStorageIfAvailable { buffer in
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             context.update(UnsafeRawBufferPointer(buffer))
         }
-        if ok == nil {
+        if done == nil {
             let copy = Array(bytes)
             copy.withUnsafeBytes { context.update($0) }
         }
