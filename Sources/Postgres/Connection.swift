@@ -1,0 +1,179 @@
+import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One PostgreSQL session over libpq.
+///
+/// Opens from a libpq connection string (`host=... dbname=...`) or URL (`postgresql://...`); the `PG*`
+/// environment variables fill whatever the string leaves out, as libpq does. Not thread-safe.
+public final class Connection {
+    private let pointer: OpaquePointer
+    /// Strings that must never appear in an error: the password, raw and decoded.
+    private let secrets: [String]
+
+    /// Receives each NOTICE, WARNING, INFO, LOG or DEBUG message the server sends.
+    public var onNotice: ((Notice) -> Void)?
+
+    /// - Parameters:
+    ///   - conninfo: a connection string or URL; empty means "all from the environment".
+    ///   - connectTimeout: seconds, unless the string sets `connect_timeout` itself.
+    ///   - applicationName: used unless the string or `PGAPPNAME` sets one.
+    public init(_ conninfo: String, connectTimeout: Int? = nil, applicationName: String? = nil) throws {
+        secrets = try Connection.secrets(in: conninfo)
+        var keywords: [String] = []
+        var values: [String] = []
+        if let connectTimeout { keywords.append("connect_timeout"); values.append(String(max(connectTimeout, 2))) }
+        if let applicationName { keywords.append("fallback_application_name"); values.append(applicationName) }
+        // Keywords before the expanded dbname are defaults: the string's own settings win.
+        keywords.append("dbname"); values.append(conninfo)
+        let connection = Connection.withCStrings(keywords) { k in
+            Connection.withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
+        }
+        guard let connection else {
+            throw PostgresError(kind: .client, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = redact(String(cString: PQerrorMessage(connection)).trimmedTrailingNewlines, secrets: secrets)
+            PQfinish(connection)
+            throw PostgresError(kind: .connection, message: message.isEmpty ? "could not connect" : message)
+        }
+        pointer = connection
+        PQsetNoticeReceiver(pointer, { userdata, result in
+            guard let userdata, let result else { return }
+            let me = Unmanaged<Connection>.fromOpaque(userdata).takeUnretainedValue()
+            me.receiveNotice(result)
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    deinit { PQfinish(pointer) }
+
+    /// Runs one or more statements through the simple-query protocol and returns the last one's result.
+    @discardableResult
+    public func exec(_ sql: String) throws -> QueryResult {
+        try check(PQexec(pointer, sql))
+    }
+
+    /// Runs one statement with text parameters ($1, $2, ...) through the extended protocol.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = []) throws -> QueryResult {
+        let raw = parameters.map { $0.map { strdup($0) } ?? nil }
+        defer { raw.forEach { free($0) } }
+        let result = raw.map { UnsafePointer($0) }.withUnsafeBufferPointer { params in
+            PQexecParams(pointer, sql, Int32(parameters.count), nil, params.baseAddress, nil, nil, 0)
+        }
+        return try check(result)
+    }
+
+    /// The server's process id for this session (pg_backend_pid()).
+    public var backendPID: Int { Int(PQbackendPID(pointer)) }
+    public var user: String { String(cString: PQuser(pointer)) }
+    public var database: String { String(cString: PQdb(pointer)) }
+    public var host: String { PQhost(pointer).map { String(cString: $0) } ?? "" }
+    public var port: String { PQport(pointer).map { String(cString: $0) } ?? "" }
+    /// E.g. 150018 for 15.18.
+    public var serverVersion: Int { Int(PQserverVersion(pointer)) }
+    public var isOpen: Bool { PQstatus(pointer) == CONNECTION_OK }
+
+    /// Quotes an identifier (a schema or table name) for use in SQL text.
+    public func quoteIdentifier(_ name: String) throws -> String {
+        guard let quoted = PQescapeIdentifier(pointer, name, name.utf8.count) else { throw clientError() }
+        defer { PQfreemem(quoted) }
+        return String(cString: quoted)
+    }
+
+    /// Quotes a string literal for use in SQL text.
+    public func quoteLiteral(_ value: String) throws -> String {
+        guard let quoted = PQescapeLiteral(pointer, value, value.utf8.count) else { throw clientError() }
+        defer { PQfreemem(quoted) }
+        return String(cString: quoted)
+    }
+
+    private func check(_ raw: OpaquePointer?) throws -> QueryResult {
+        guard let raw else { throw clientError() }
+        let result = ResultHandle(raw)
+        switch result.status {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY, PGRES_SINGLE_TUPLE:
+            return result.copyOut()
+        case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
+            throw result.error(kind: isOpen ? .query : .client, secrets: secrets)
+        default:
+            throw PostgresError(kind: .client, message: "unexpected result status \(String(cString: PQresStatus(result.status)))")
+        }
+    }
+
+    private func clientError() -> PostgresError {
+        let message = redact(String(cString: PQerrorMessage(pointer)).trimmedTrailingNewlines, secrets: secrets)
+        return PostgresError(kind: .client, message: message.isEmpty ? "connection failed" : message)
+    }
+
+    private func receiveNotice(_ raw: OpaquePointer) {
+        guard let onNotice else { return }
+        // libpq owns notice results: read them, never PQclear them.
+        func field(_ code: Int32) -> String? { PQresultErrorField(raw, code).map { String(cString: $0) } }
+        onNotice(Notice(severity: field(DiagnosticField.severityNonLocalized) ?? field(DiagnosticField.severity) ?? "NOTICE",
+                        sqlState: field(DiagnosticField.sqlState),
+                        message: redact(field(DiagnosticField.messagePrimary) ?? "", secrets: secrets),
+                        detail: field(DiagnosticField.messageDetail),
+                        hint: field(DiagnosticField.messageHint)))
+    }
+
+    /// The password in a connection string, as written and as libpq decodes it, so errors can be scrubbed.
+    /// A string libpq cannot parse is rejected here, with every quoted fragment of libpq's message hidden,
+    /// because such a fragment can be a piece of the password.
+    static func secrets(in conninfo: String) throws -> [String] {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &error) else {
+            var message = "invalid connection string"
+            if let error {
+                message += ": " + hideQuoted(String(cString: error).trimmedTrailingNewlines)
+                PQfreemem(error)
+            }
+            throw PostgresError(kind: .badConnectionString, message: message)
+        }
+        defer { PQconninfoFree(options) }
+        var found: [String] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "password", let value = option.pointee.val {
+                found.append(String(cString: value))
+            }
+            option += 1
+        }
+        if let raw = rawURLPassword(conninfo) { found.append(raw) }
+        return found.filter { !$0.isEmpty }
+    }
+
+    /// The `password` of `scheme://user:password@host`, exactly as written (still percent-encoded).
+    static func rawURLPassword(_ url: String) -> String? {
+        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
+        let rest = url[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        guard let at = authority.lastIndex(of: "@") else { return nil }
+        let userinfo = authority[..<at]
+        guard let colon = userinfo.firstIndex(of: ":") else { return nil }
+        return String(userinfo[userinfo.index(after: colon)...])
+    }
+
+    static func hideQuoted(_ message: String) -> String {
+        var out = ""
+        var inQuote = false
+        for c in message {
+            if c == "\"" {
+                out.append(c)
+                if !inQuote { out += "…" }
+                inQuote.toggle()
+            } else if !inQuote {
+                out.append(c)
+            }
+        }
+        return out
+    }
+
+    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let copies = strings.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) } + [nil]
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}

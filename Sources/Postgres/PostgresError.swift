@@ -1,0 +1,75 @@
+/// A failure reported by libpq or the server. `description` is safe to print anywhere: it never holds
+/// the password or the connection string.
+public struct PostgresError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable {
+        /// The connection string could not be parsed.
+        case badConnectionString
+        /// The server could not be reached or refused the session (including authentication).
+        case connection
+        /// The server rejected a statement.
+        case query
+        /// The connection broke or libpq failed outside a statement.
+        case client
+    }
+
+    public var kind: Kind
+    /// The five-character SQLSTATE, when the server sent one.
+    public var sqlState: String?
+    public var message: String
+    public var detail: String?
+    public var hint: String?
+    /// 1-based character index of the error in the statement text, when the server gave one.
+    public var position: Int?
+    /// Severity as sent by the server (ERROR, FATAL, ...), when there is one.
+    public var severity: String?
+
+    public init(kind: Kind, sqlState: String? = nil, message: String, detail: String? = nil, hint: String? = nil,
+                position: Int? = nil, severity: String? = nil) {
+        self.kind = kind
+        self.sqlState = sqlState
+        self.message = message
+        self.detail = detail
+        self.hint = hint
+        self.position = position
+        self.severity = severity
+    }
+
+    public var description: String {
+        var text = message
+        if let sqlState { text += " (SQLSTATE \(sqlState))" }
+        if let detail { text += "\nDETAIL: \(detail)" }
+        if let hint { text += "\nHINT: \(hint)" }
+        return text
+    }
+}
+
+/// Removes every occurrence of the given secrets from a message.
+func redact(_ text: String, secrets: [String]) -> String {
+    var out = text
+    for secret in secrets where !secret.isEmpty {
+        out = out.replacingAll(secret, with: "***")
+    }
+    return out
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        result += rest
+        return result
+    }
+
+    /// libpq messages end with a newline; callers want one line or a clean block.
+    var trimmedTrailingNewlines: String {
+        var s = Substring(self)
+        while let last = s.last, last == "\n" || last == " " { s.removeLast() }
+        return String(s)
+    }
+}
