@@ -42,7 +42,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "migrator", dependencies: [
-            "Migrations",
+            "Migrations", "HTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,0 +1,18 @@
+/// One row of the history table.
+public struct HistoryRecord: Sendable, Equatable {
+    public enum State: String, Sendable {
+        /// Applied and committed.
+        case applied
+        /// A migration outside a transaction started and has not been recorded as finished.
+        case running
+    }
+
+    public var version: Int64
+    public var name: String
+    public var checksum: String
+    public var state: State
+    /// ISO 8601, as the server formats it.
+    public var appliedAt: String
+    public var executionMs: Int
+    public var appliedBy: String
+}

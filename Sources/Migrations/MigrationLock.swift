@@ -1,0 +1,63 @@
+import Hashing
+import Postgres
+
+/// A session-level advisory lock that serialises migrators working on the same history table.
+///
+/// The key derives from database, schema and table, so different schemas or tables migrate
+/// independently. The lock dies with the session: a killed migrator never blocks the next one.
+struct MigrationLock {
+    let connection: Connection
+    let key: Int64
+
+    init(connection: Connection, history: HistoryTable) {
+        self.connection = connection
+        key = MigrationLock.key(database: connection.database, schema: history.schema, table: history.table)
+    }
+
+    static func key(database: String, schema: String, table: String) -> Int64 {
+        let digest = SHA256.hash("migrator\u{0}\(database)\u{0}\(schema)\u{0}\(table)")
+        var value: UInt64 = 0
+        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
+        return Int64(bitPattern: value)
+    }
+
+    /// Takes the lock, polling; every `reportInterval` seconds logs who holds it. Throws `.lockTimeout`.
+    func acquire(wait: Double, reportInterval: Double, log: (String) -> Void) throws {
+        let start = Clock.now()
+        var lastReport = start
+        var reported = false
+        while true {
+            if try connection.query("SELECT pg_try_advisory_lock($1) AS ok", [String(key)]).value("ok") == "t" {
+                if reported { log("lock acquired after \(Clock.milliseconds(since: start)) ms") }
+                return
+            }
+            let now = Clock.now()
+            if now - start >= wait {
+                throw MigratorError.lockTimeout("gave up waiting for the migration lock after \(Int(wait)) s; held by \(try holder())")
+            }
+            if !reported || now - lastReport >= reportInterval {
+                log("waiting for the migration lock, held by \(try holder())")
+                lastReport = now
+                reported = true
+            }
+            Clock.sleep(min(0.2, max(0.01, wait - (now - start))))
+        }
+    }
+
+    func release() {
+        _ = try? connection.query("SELECT pg_advisory_unlock($1)", [String(key)])
+    }
+
+    /// Who holds the lock, from pg_locks and pg_stat_activity.
+    func holder() throws -> String {
+        let unsigned = UInt64(bitPattern: key)
+        let result = try connection.query("""
+            SELECT a.pid, coalesce(a.application_name, '') AS app, coalesce(host(a.client_addr), 'local socket') AS addr,
+                   to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"') AS since
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1
+            """, [String(unsigned >> 32), String(unsigned & 0xffff_ffff)])
+        guard !result.rows.isEmpty else { return "a session that just released it" }
+        return "pid \(result.value("pid") ?? "?") (application \(result.value("app") ?? "?"), client \(result.value("addr") ?? "?"), connected since \(result.value("since") ?? "?"))"
+    }
+}

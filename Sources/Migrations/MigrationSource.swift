@@ -1,0 +1,203 @@
+import FoundationEssentials
+
+/// Reads a migrations directory. Two layouts, mixed freely:
+///
+/// - golang-migrate's: `VERSION_NAME.up.sql` and an optional `VERSION_NAME.down.sql`. A first line
+///   `-- migrator:no-transaction` makes that file run outside a transaction, statement by statement.
+/// - dbmate's: one `VERSION_NAME.sql` with a `-- migrate:up` section and an optional `-- migrate:down`
+///   section; `-- migrate:up transaction:false` (or down) opts that section out of its transaction.
+///
+/// VERSION is a positive integer; NAME is the rest of the file name. Other files (README.md, hidden files)
+/// are ignored. Every problem in the directory is reported at once, before anything runs.
+public enum MigrationSource {
+    /// The first-line directive of the `.up.sql`/`.down.sql` layout.
+    public static let noTransactionDirective = "-- migrator:no-transaction"
+
+    public static func load(directory: String) throws -> [Migration] {
+        var isDirectory: Bool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory else {
+            throw MigrationFileError(problems: [.init(file: directory, reason: "no such directory (set --dir or MIGRATIONS_DIR)")])
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        } catch {
+            throw MigrationFileError(problems: [.init(file: directory, reason: "cannot list the directory: \(error)")])
+        }
+        var problems: [MigrationFileError.Problem] = []
+        var ups: [Int64: (name: String, section: SQLSection, file: String)] = [:]
+        var downs: [Int64: (name: String, section: SQLSection?, file: String)] = [:]
+        var seen: [Int64: String] = [:]
+
+        func claim(_ version: Int64, _ file: String) -> Bool {
+            if let other = seen[version] {
+                problems.append(.init(file: file, reason: "version \(version) is also used by \(other)"))
+                return false
+            }
+            seen[version] = file
+            return true
+        }
+
+        for name in names where name.hasSuffix(".sql") && !name.hasPrefix(".") {
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            guard let parsed = FileName(name) else {
+                problems.append(.init(file: path, reason: "not a migration name: expected VERSION_NAME.sql, VERSION_NAME.up.sql or VERSION_NAME.down.sql with a positive integer VERSION"))
+                continue
+            }
+            let text: String
+            switch read(path) {
+            case .success(let t): text = t
+            case .failure(let reason):
+                problems.append(.init(file: path, reason: reason))
+                continue
+            }
+            switch parsed.kind {
+            case .up:
+                guard claim(parsed.version, path) else { continue }
+                let section = SQLSection(text: text, file: path, firstLine: 1,
+                                         transactional: !hasNoTransactionDirective(text))
+                if isEmpty(text) { problems.append(.init(file: path, reason: "the up migration is empty")) }
+                ups[parsed.version] = (parsed.name, section, path)
+            case .down:
+                let section = SQLSection(text: text, file: path, firstLine: 1,
+                                         transactional: !hasNoTransactionDirective(text))
+                downs[parsed.version] = (parsed.name, isEmpty(text) ? nil : section, path)
+            case .combined:
+                guard claim(parsed.version, path) else { continue }
+                switch DbmateFile.parse(text, file: path) {
+                case .failure(let reason):
+                    problems.append(.init(file: path, reason: reason))
+                case .success(let file):
+                    if isEmpty(file.up.text) { problems.append(.init(file: path, reason: "the -- migrate:up section is empty")) }
+                    ups[parsed.version] = (parsed.name, file.up, path)
+                    if let down = file.down, !isEmpty(down.text) {
+                        downs[parsed.version] = (parsed.name, down, path)
+                    }
+                }
+            }
+        }
+        for (version, down) in downs where ups[version] == nil {
+            if seen[version] == nil {
+                problems.append(.init(file: down.file, reason: "a down migration without its up migration"))
+            }
+        }
+        for (version, down) in downs {
+            if let up = ups[version], up.file != down.file, up.name != down.name {
+                problems.append(.init(file: down.file, reason: "its name differs from \(up.file)"))
+            }
+        }
+        guard problems.isEmpty else {
+            throw MigrationFileError(problems: problems.sorted { $0.file < $1.file })
+        }
+        return ups.keys.sorted().map { version in
+            let up = ups[version]!
+            return Migration(version: version, name: up.name, up: up.section, down: downs[version]?.section)
+        }
+    }
+
+    private enum ReadResult { case success(String), failure(String) }
+
+    private static func read(_ path: String) -> ReadResult {
+        guard FileManager.default.isReadableFile(atPath: path),
+              let data = FileManager.default.contents(atPath: path) else {
+            return .failure("cannot be read")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            return .failure("is not valid UTF-8")
+        }
+        return .success(text)
+    }
+
+    static func hasNoTransactionDirective(_ text: String) -> Bool {
+        let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return firstLine.trimmingWhitespace() == noTransactionDirective
+    }
+
+    /// True when the SQL holds nothing but white space and comments.
+    static func isEmpty(_ text: String) -> Bool {
+        SQLSplitter.split(text).isEmpty
+    }
+}
+
+/// A migration file name taken apart.
+struct FileName {
+    enum Kind { case up, down, combined }
+    let version: Int64
+    let name: String
+    let kind: Kind
+
+    init?(_ file: String) {
+        var stem = Substring(file.dropLast(4))  // ".sql"
+        let kind: Kind
+        if stem.hasSuffix(".up") {
+            kind = .up
+            stem = stem.dropLast(3)
+        } else if stem.hasSuffix(".down") {
+            kind = .down
+            stem = stem.dropLast(5)
+        } else {
+            kind = .combined
+        }
+        guard let underscore = stem.firstIndex(of: "_") else { return nil }
+        let digits = stem[..<underscore]
+        let rest = stem[stem.index(after: underscore)...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let version = Int64(digits), version > 0,
+              !rest.isEmpty, !rest.contains(".") else { return nil }
+        self.version = version
+        name = String(rest)
+        self.kind = kind
+    }
+}
+
+/// dbmate's single-file layout.
+struct DbmateFile {
+    var up: SQLSection
+    var down: SQLSection?
+
+    enum Result { case success(DbmateFile), failure(String) }
+
+    static func parse(_ text: String, file: String) -> Result {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var upMarker: (line: Int, transactional: Bool)?
+        var downMarker: (line: Int, transactional: Bool)?
+        for (index, raw) in lines.enumerated() {
+            let line = raw.trimmingWhitespace()
+            guard line.hasPrefix("-- migrate:") else { continue }
+            let words = line.dropFirst(3).split(separator: " ")
+            let options = words.dropFirst()
+            let transactional = !options.contains("transaction:false")
+            switch words.first {
+            case "migrate:up":
+                if upMarker != nil { return .failure("more than one -- migrate:up line") }
+                upMarker = (index, transactional)
+            case "migrate:down":
+                if downMarker != nil { return .failure("more than one -- migrate:down line") }
+                downMarker = (index, transactional)
+            default:
+                return .failure("unknown directive on line \(index + 1): \(line)")
+            }
+        }
+        guard let up = upMarker else { return .failure("no -- migrate:up line") }
+        if let down = downMarker, down.line < up.line {
+            return .failure("-- migrate:down comes before -- migrate:up")
+        }
+        func section(from marker: Int, to end: Int, transactional: Bool) -> SQLSection {
+            let body = lines[(marker + 1)..<end].joined(separator: "\n")
+            return SQLSection(text: body, file: file, firstLine: marker + 2, transactional: transactional)
+        }
+        let upEnd = downMarker?.line ?? lines.count
+        let upSection = section(from: up.line, to: upEnd, transactional: up.transactional)
+        let downSection = downMarker.map { section(from: $0.line, to: lines.count, transactional: $0.transactional) }
+        return .success(DbmateFile(up: upSection, down: downSection))
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,44 @@
+/// Where one version stands: its file compared with its history record.
+public struct MigrationStatus: Sendable, Equatable {
+    public enum State: String, Sendable, CaseIterable {
+        case applied
+        case pending
+        /// Started outside a transaction and never recorded as finished.
+        case running
+        /// Applied, but its file's up SQL has changed since.
+        case checksumChanged = "checksum changed"
+        /// Recorded in the history, but no file has its version.
+        case fileMissing = "file missing"
+    }
+
+    public var version: Int64
+    public var name: String
+    public var state: State
+    public var appliedAt: String?
+    public var executionMs: Int?
+    /// A pending migration older than the newest one already recorded.
+    public var outOfOrder: Bool
+
+    /// Joins files and history, ordered by version.
+    static func compute(migrations: [Migration], records: [HistoryRecord]) -> [MigrationStatus] {
+        let byVersion = Dictionary(uniqueKeysWithValues: records.map { ($0.version, $0) })
+        let newestRecorded = records.map(\.version).max() ?? 0
+        var out: [MigrationStatus] = []
+        for m in migrations {
+            if let r = byVersion[m.version] {
+                let state: State = r.state == .running ? .running : (r.checksum == m.checksum ? .applied : .checksumChanged)
+                out.append(MigrationStatus(version: m.version, name: m.name, state: state, appliedAt: r.appliedAt,
+                                           executionMs: r.executionMs, outOfOrder: false))
+            } else {
+                out.append(MigrationStatus(version: m.version, name: m.name, state: .pending, appliedAt: nil,
+                                           executionMs: nil, outOfOrder: m.version < newestRecorded))
+            }
+        }
+        let files = Set(migrations.map(\.version))
+        for r in records where !files.contains(r.version) {
+            out.append(MigrationStatus(version: r.version, name: r.name, state: r.state == .running ? .running : .fileMissing,
+                                       appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false))
+        }
+        return out.sorted { $0.version < $1.version }
+    }
+}

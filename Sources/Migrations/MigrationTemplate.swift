@@ -1,0 +1,53 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Creates the files of a new migration, versioned by the current UTC time (YYYYMMDDHHMMSS).
+public enum MigrationTemplate {
+    public enum Layout: String, Sendable, CaseIterable {
+        /// One VERSION_NAME.sql with -- migrate:up and -- migrate:down sections.
+        case single
+        /// VERSION_NAME.up.sql and VERSION_NAME.down.sql.
+        case split
+    }
+
+    /// Writes the new files and returns their paths. The version is later than every existing one,
+    /// so a new migration never lands out of order.
+    public static func create(name: String, directory: String, layout: Layout, now: Int = Int(time(nil))) throws -> [String] {
+        let slug = name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+            .split(separator: "_").joined(separator: "_")
+        guard !slug.isEmpty, slug.allSatisfy({ $0.isASCII }) else {
+            throw MigratorError.usage("the migration name must contain ASCII letters or digits, e.g. `migrator new add_users_table`")
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var version = timestamp(now)
+        if let newest = (try? MigrationSource.load(directory: directory))?.last?.version, newest >= version {
+            version = newest + 1
+        }
+        let base = directory.hasSuffix("/") ? directory : directory + "/"
+        let files: [(String, String)]
+        switch layout {
+        case .single:
+            files = [("\(base)\(version)_\(slug).sql", "-- migrate:up\n\n\n-- migrate:down\n\n")]
+        case .split:
+            files = [("\(base)\(version)_\(slug).up.sql", "\n"), ("\(base)\(version)_\(slug).down.sql", "\n")]
+        }
+        for (path, content) in files {
+            guard !FileManager.default.fileExists(atPath: path) else { throw MigratorError.usage("\(path) already exists") }
+            guard FileManager.default.createFile(atPath: path, contents: Data(content.utf8)) else {
+                throw MigratorError.usage("cannot write \(path)")
+            }
+        }
+        return files.map(\.0)
+    }
+
+    static func timestamp(_ seconds: Int) -> Int64 {
+        var t = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        let y = Int64(parts.tm_year) + 1900, mo = Int64(parts.tm_mon) + 1, d = Int64(parts.tm_mday)
+        let h = Int64(parts.tm_hour), mi = Int64(parts.tm_min), s = Int64(parts.tm_sec)
+        return ((((y * 100 + mo) * 100 + d) * 100 + h) * 100 + mi) * 100 + s
+    }
+}

@@ -1,0 +1,335 @@
+import Postgres
+
+/// The migrator's commands over one database. Each public method is one command of the executable.
+///
+/// Progress goes to `log`, one line per event, because inside an ECS task every line becomes a
+/// CloudWatch Logs event. Nothing logged contains the connection string or its password.
+public final class Migrator {
+    public enum DownTarget: Sendable, Equatable {
+        case steps(Int)
+        case to(Int64)
+        case all
+    }
+
+    public enum RepairAction: Sendable, Equatable {
+        /// A migration left running did take effect: record it as applied.
+        case markApplied
+        /// A migration left running did not take effect (or was undone by hand): forget it.
+        case markPending
+        /// An applied migration's file was edited on purpose: record the new checksum.
+        case acceptChecksum
+    }
+
+    let config: MigratorConfig
+    let log: (String) -> Void
+
+    public init(config: MigratorConfig, log: @escaping (String) -> Void) {
+        self.config = config
+        self.log = log
+    }
+
+    /// The migrations on disk; bad files stop everything here (exit 64).
+    public func migrations() throws -> [Migration] {
+        do {
+            return try MigrationSource.load(directory: config.directory)
+        } catch let error as MigrationFileError {
+            throw MigratorError.files(error)
+        }
+    }
+
+    // MARK: - up
+
+    /// Applies pending migrations in version order, up to `target` when given. Returns the applied ones.
+    @discardableResult
+    public func up(to target: Int64? = nil, allowOutOfOrder: Bool = false, dryRun: Bool = false) throws -> [Migration] {
+        let all = try migrations()
+        return try withSession(locked: !dryRun) { db, history in
+            let records = try history.records()
+            let statuses = MigrationStatus.compute(migrations: all, records: records)
+            var refusals = statuses.compactMap { refusal(for: $0, all: all) }
+            let pending = statuses.filter { $0.state == .pending && (target == nil || $0.version <= target!) }
+            if !allowOutOfOrder {
+                refusals += pending.filter(\.outOfOrder).map {
+                    "migration \($0.version)_\($0.name) is older than the newest applied one; apply it with --allow-out-of-order if that is intended"
+                }
+            }
+            guard refusals.isEmpty else { throw MigratorError.validation(refusals) }
+            let byVersion = Dictionary(uniqueKeysWithValues: all.map { ($0.version, $0) })
+            let plan = pending.map { byVersion[$0.version]! }
+            if plan.isEmpty {
+                let current = records.filter { $0.state == .applied }.map(\.version).max()
+                log("nothing to apply; the database is at version \(current.map(String.init) ?? "none")")
+                return []
+            }
+            if dryRun {
+                for m in plan { log("would apply \(m.label)\(m.up.transactional ? "" : " (outside a transaction)")") }
+                return plan
+            }
+            try history.create()
+            let start = Clock.now()
+            for m in plan { try apply(m, db: db, history: history) }
+            log("applied \(plan.count) migration\(plan.count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
+            return plan
+        }
+    }
+
+    private func refusal(for status: MigrationStatus, all: [Migration]) -> String? {
+        let label = "\(status.version)_\(status.name)"
+        switch status.state {
+        case .running:
+            let file = all.first { $0.version == status.version }?.up.file ?? "its file"
+            return "migration \(label) was left running: a migrator stopped while applying it outside a transaction. "
+                + "Check which statements of \(file) took effect. If all did, run `migrator repair --version \(status.version) --mark applied`; "
+                + "otherwise undo the ones that did and run `migrator repair --version \(status.version) --mark pending`"
+        case .checksumChanged:
+            return "migration \(label) was changed after it was applied. Restore the file, or if the change is intended run "
+                + "`migrator repair --version \(status.version) --accept-checksum`"
+        default:
+            return nil
+        }
+    }
+
+    private func apply(_ m: Migration, db: Connection, history: HistoryTable) throws {
+        let start = Clock.now()
+        if m.up.transactional {
+            // The whole section goes as one simple query, so DO blocks and function bodies need no splitting;
+            // the history row commits with it or not at all.
+            try db.exec("BEGIN")
+            do {
+                try db.exec(m.up.text)
+            } catch let error as PostgresError {
+                _ = try? db.exec("ROLLBACK")
+                throw failure(m, m.up, error, offset: 0, statementLine: nil, advice: nil)
+            }
+            do {
+                try history.insert(m, state: .applied, executionMs: Clock.milliseconds(since: start), appliedBy: appliedBy(db))
+                try db.exec("COMMIT")
+            } catch let error as PostgresError {
+                _ = try? db.exec("ROLLBACK")
+                throw MigratorError.database("recording \(m.label) in the history failed; the migration was rolled back", error)
+            }
+        } else {
+            try history.insert(m, state: .running, executionMs: 0, appliedBy: appliedBy(db))
+            for (index, statement) in SQLSplitter.split(m.up.text).enumerated() {
+                do {
+                    try db.exec(statement.text)
+                } catch let error as PostgresError {
+                    let advice = index == 0
+                        ? "  Nothing of it took effect; it is recorded as running so that the next `up` stops: run `migrator repair --version \(m.version) --mark pending` once fixed."
+                        : "  It ran outside a transaction: statements before line \(m.up.firstLine + statement.line - 1) took effect. It stays recorded as running; fix the database, then `migrator repair --version \(m.version) --mark applied` or `--mark pending`."
+                    throw failure(m, m.up, error, offset: statement.offset, statementLine: statement.line, advice: advice)
+                }
+            }
+            try history.markApplied(m.version, executionMs: Clock.milliseconds(since: start))
+        }
+        log("applied \(m.label) (\(Clock.milliseconds(since: start)) ms)")
+    }
+
+    private func failure(_ m: Migration, _ section: SQLSection, _ error: PostgresError, offset: Int,
+                         statementLine: Int?, advice: String?) -> MigratorError {
+        var line: Int?
+        var column: Int?
+        if let position = error.position {
+            let location = section.location(ofCharacter: position, offset: offset)
+            line = location.line
+            column = location.column
+        } else if let statementLine {
+            line = section.firstLine + statementLine - 1
+        }
+        return .migrationFailed(MigrationFailure(migration: m.label, file: section.file, line: line, column: column,
+                                                 error: error, advice: advice))
+    }
+
+    private func appliedBy(_ db: Connection) -> String {
+        [db.user, config.appliedByExtra].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    // MARK: - down
+
+    /// Rolls back applied migrations, newest first. Refuses before touching anything if a needed down
+    /// section is missing. Returns the versions rolled back.
+    @discardableResult
+    public func down(_ target: DownTarget, dryRun: Bool = false) throws -> [Int64] {
+        let all = try migrations()
+        return try withSession(locked: !dryRun) { db, history in
+            let records = try history.records()
+            if let running = records.first(where: { $0.state == .running }) {
+                throw MigratorError.validation([refusal(for: MigrationStatus.compute(migrations: all, records: [running]).first { $0.version == running.version }!, all: all)!])
+            }
+            let applied = records.filter { $0.state == .applied }.sorted { $0.version > $1.version }
+            let chosen: [HistoryRecord]
+            switch target {
+            case .steps(let n): chosen = Array(applied.prefix(max(n, 0)))
+            case .to(let version): chosen = applied.filter { $0.version > version }
+            case .all: chosen = applied
+            }
+            if chosen.isEmpty {
+                log("nothing to roll back")
+                return []
+            }
+            let byVersion = Dictionary(uniqueKeysWithValues: all.map { ($0.version, $0) })
+            let missing = chosen.filter { byVersion[$0.version]?.down == nil }
+            guard missing.isEmpty else {
+                throw MigratorError.usage("cannot roll back: no down migration for " + missing.map { r in
+                    byVersion[r.version] == nil ? "\(r.version)_\(r.name) (its file is missing)" : "\(r.version)_\(r.name)"
+                }.joined(separator: ", ") + "; nothing was rolled back")
+            }
+            if dryRun {
+                for r in chosen { log("would roll back \(r.version)_\(r.name)") }
+                return chosen.map(\.version)
+            }
+            let start = Clock.now()
+            for r in chosen { try rollBack(byVersion[r.version]!, db: db, history: history) }
+            log("rolled back \(chosen.count) migration\(chosen.count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
+            return chosen.map(\.version)
+        }
+    }
+
+    private func rollBack(_ m: Migration, db: Connection, history: HistoryTable) throws {
+        let down = m.down!
+        let start = Clock.now()
+        if down.transactional {
+            try db.exec("BEGIN")
+            do {
+                try db.exec(down.text)
+                try history.delete(m.version)
+                try db.exec("COMMIT")
+            } catch let error as PostgresError {
+                _ = try? db.exec("ROLLBACK")
+                throw failure(m, down, error, offset: 0, statementLine: nil, advice: nil)
+            }
+        } else {
+            for statement in SQLSplitter.split(down.text) {
+                do {
+                    try db.exec(statement.text)
+                } catch let error as PostgresError {
+                    throw failure(m, down, error, offset: statement.offset, statementLine: statement.line,
+                                  advice: "  The down migration ran outside a transaction; the history still lists \(m.label) as applied.")
+                }
+            }
+            try history.delete(m.version)
+        }
+        log("rolled back \(m.label) (\(Clock.milliseconds(since: start)) ms)")
+    }
+
+    // MARK: - status, validate
+
+    public func status() throws -> [MigrationStatus] {
+        let all = try migrations()
+        return try withSession(locked: false) { _, history in
+            MigrationStatus.compute(migrations: all, records: try history.records())
+        }
+    }
+
+    /// Throws `.validation` listing every drift: changed or missing files, migrations left running,
+    /// out-of-order pending migrations.
+    public func validate() throws {
+        let statuses = try status()
+        var problems: [String] = []
+        for s in statuses {
+            let label = "\(s.version)_\(s.name)"
+            switch s.state {
+            case .checksumChanged: problems.append("\(label): the file changed after it was applied")
+            case .fileMissing: problems.append("\(label): applied, but its file is missing")
+            case .running: problems.append("\(label): left running outside a transaction; see `migrator repair`")
+            case .pending where s.outOfOrder: problems.append("\(label): pending, but older than the newest applied migration")
+            default: break
+            }
+        }
+        guard problems.isEmpty else { throw MigratorError.validation(problems) }
+        log("valid: \(statuses.filter { $0.state == .applied }.count) applied, \(statuses.filter { $0.state == .pending }.count) pending")
+    }
+
+    // MARK: - baseline, repair
+
+    /// Records every migration up to `version` as applied without running it.
+    @discardableResult
+    public func baseline(version: Int64) throws -> [Migration] {
+        let all = try migrations()
+        return try withSession(locked: true) { db, history in
+            try history.create()
+            let recorded = Set(try history.records().map(\.version))
+            let chosen = all.filter { $0.version <= version && !recorded.contains($0.version) }
+            guard all.contains(where: { $0.version <= version }) else {
+                throw MigratorError.usage("no migration has a version up to \(version)")
+            }
+            try db.exec("BEGIN")
+            do {
+                for m in chosen {
+                    try history.insert(m, state: .applied, executionMs: 0, appliedBy: "baseline by " + appliedBy(db))
+                    log("baselined \(m.label) (recorded as applied, not run)")
+                }
+                try db.exec("COMMIT")
+            } catch let error as PostgresError {
+                _ = try? db.exec("ROLLBACK")
+                throw MigratorError.database("baseline failed; nothing was recorded", error)
+            }
+            if chosen.isEmpty { log("nothing to baseline: every migration up to \(version) is already recorded") }
+            return chosen
+        }
+    }
+
+    public func repair(version: Int64, action: RepairAction) throws {
+        let all = try migrations()
+        try withSession(locked: true) { _, history in
+            let record = try history.records().first { $0.version == version }
+            let file = all.first { $0.version == version }
+            switch action {
+            case .markApplied, .markPending:
+                guard let record, record.state == .running else {
+                    throw MigratorError.usage("migration \(version) is not left running; `repair --mark` only resolves a migration left running (see `migrator status`)")
+                }
+                if action == .markApplied {
+                    try history.markApplied(version, executionMs: record.executionMs)
+                    if let file { try history.updateChecksum(version, to: file.checksum) }
+                    log("repaired \(version)_\(record.name): recorded as applied; its SQL was not run again")
+                } else {
+                    try history.delete(version)
+                    log("repaired \(version)_\(record.name): removed from the history; the next `up` runs it again")
+                }
+            case .acceptChecksum:
+                guard let record, record.state == .applied else {
+                    throw MigratorError.usage("migration \(version) is not applied; nothing to accept")
+                }
+                guard let file else {
+                    throw MigratorError.usage("migration \(version) has no file; restore it before accepting its checksum")
+                }
+                guard file.checksum != record.checksum else {
+                    log("migration \(file.label) is unchanged; nothing to repair")
+                    return
+                }
+                try history.updateChecksum(version, to: file.checksum)
+                log("repaired \(file.label): accepted the edited file's checksum \(file.checksum.prefix(12)); its SQL was not run again")
+            }
+        }
+    }
+
+    // MARK: - session
+
+    private func withSession<T>(locked: Bool, _ body: (Connection, HistoryTable) throws -> T) throws -> T {
+        let db = try DatabaseSession.open(config, log: log)
+        let history: HistoryTable
+        do {
+            history = try HistoryTable(connection: db, schema: config.schema, table: config.table)
+        } catch let error as PostgresError {
+            throw MigratorError.database("reading the history table failed", error)
+        }
+        guard locked else {
+            do { return try body(db, history) } catch let error as PostgresError {
+                throw MigratorError.database("reading \(history.schema).\(history.table) failed", error)
+            }
+        }
+        let lock = MigrationLock(connection: db, history: history)
+        do {
+            try lock.acquire(wait: config.lockWait, reportInterval: config.lockReportInterval, log: log)
+        } catch let error as PostgresError {
+            throw MigratorError.database("taking the migration lock failed", error)
+        }
+        defer { lock.release() }
+        do {
+            return try body(db, history)
+        } catch let error as PostgresError {
+            throw MigratorError.database("updating \(history.schema).\(history.table) failed", error)
+        }
+    }
+}

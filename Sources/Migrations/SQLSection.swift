@@ -1,0 +1,39 @@
+/// The SQL of one direction (up or down) of a migration, and where it sits in its file.
+public struct SQLSection: Sendable, Equatable {
+    /// Exactly the SQL sent to the server.
+    public var text: String
+    /// The file it came from.
+    public var file: String
+    /// 1-based line of `file` where `text` begins.
+    public var firstLine: Int
+    /// False when the migration opted out of its transaction.
+    public var transactional: Bool
+
+    public init(text: String, file: String, firstLine: Int, transactional: Bool) {
+        self.text = text
+        self.file = file
+        self.firstLine = firstLine
+        self.transactional = transactional
+    }
+
+    /// Maps a server error position (PostgreSQL counts 1-based characters, i.e. code points, into the query
+    /// string) to a 1-based line and column of the file. `offset` is where the query began within `text`,
+    /// in code points, for statements sent one at a time.
+    public func location(ofCharacter position: Int, offset: Int = 0) -> (line: Int, column: Int) {
+        let target = max(position - 1, 0) + offset
+        var line = firstLine
+        var column = 1
+        var index = 0
+        for scalar in text.unicodeScalars {
+            if index == target { break }
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            index += 1
+        }
+        return (line, column)
+    }
+}

@@ -1,0 +1,162 @@
+import ArgumentParser
+import FoundationEssentials
+import Migrations
+
+struct Up: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending migrations in version order.")
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(help: "Stop after this version.")
+    var to: Int64?
+
+    @Flag(name: .customLong("allow-out-of-order"), help: "Apply pending migrations older than the newest applied one.")
+    var allowOutOfOrder = false
+
+    @Flag(name: .customLong("dry-run"), help: "Print the plan and change nothing.")
+    var dryRun = false
+
+    func run() throws {
+        try migrator.run { try db.migrator().up(to: to, allowOutOfOrder: allowOutOfOrder, dryRun: dryRun) }
+    }
+}
+
+struct Down: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Roll back applied migrations, newest first.",
+        discussion: "Each down section and the removal of its history row form one transaction. If any needed down section is missing, nothing is rolled back.")
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(help: "Roll back this many migrations (default 1).")
+    var steps: Int?
+
+    @Option(help: "Roll back every migration newer than this version.")
+    var to: Int64?
+
+    @Flag(help: "Roll back every applied migration.")
+    var all = false
+
+    @Flag(name: .customLong("dry-run"), help: "Print the plan and change nothing.")
+    var dryRun = false
+
+    func validate() throws {
+        if [steps != nil, to != nil, all].filter({ $0 }).count > 1 {
+            throw ValidationError("give only one of --steps, --to and --all")
+        }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+    }
+
+    func run() throws {
+        let target: Migrator.DownTarget = all ? .all : to.map { .to($0) } ?? .steps(steps ?? 1)
+        try migrator.run { try db.migrator().down(target, dryRun: dryRun) }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show each migration's state: applied, pending, running, checksum changed or file missing.")
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(help: "text or json.")
+    var output: OutputFormat = .text
+
+    func run() throws {
+        try migrator.run {
+            let statuses = try db.migrator().status()
+            Output.result(output == .json ? StatusReport.json(statuses) : StatusReport.table(statuses))
+        }
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check files against the history; exit 3 on any drift.",
+        discussion: "Drift is an applied migration whose file changed or is missing, a migration left running, or a pending migration older than the newest applied one.")
+
+    @OptionGroup var db: DatabaseOptions
+
+    func run() throws {
+        try migrator.run { try db.migrator().validate() }
+    }
+}
+
+struct Baseline: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record every migration up to a version as applied, without running it.",
+        discussion: "For databases that existed before the migrator: their schema already holds what those migrations create.")
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(help: "The last version that the database already contains.")
+    var version: Int64
+
+    func run() throws {
+        try migrator.run { try db.migrator().baseline(version: version) }
+    }
+}
+
+struct Repair: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Resolve a migration left running, or accept an edited migration's checksum.",
+        discussion: """
+            A migration outside a transaction that was interrupted stays `running`, and `up` refuses to continue.
+            Check which of its statements took effect, then:
+              migrator repair --version V --mark applied    all of it took effect: record it as applied
+              migrator repair --version V --mark pending    none of it did (or you undid it): run it again next time
+            An applied migration whose file was edited on purpose:
+              migrator repair --version V --accept-checksum
+            repair never runs migration SQL.
+            """)
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(help: "The migration's version.")
+    var version: Int64
+
+    @Option(help: "applied or pending: how to record a migration left running.")
+    var mark: Mark?
+
+    @Flag(name: .customLong("accept-checksum"), help: "Record the edited file's checksum for an applied migration.")
+    var acceptChecksum = false
+
+    enum Mark: String, ExpressibleByArgument, CaseIterable { case applied, pending }
+
+    func validate() throws {
+        if (mark == nil) == !acceptChecksum {
+            throw ValidationError("give exactly one of --mark applied|pending and --accept-checksum")
+        }
+    }
+
+    func run() throws {
+        let action: Migrator.RepairAction = acceptChecksum ? .acceptChecksum : (mark == .applied ? .markApplied : .markPending)
+        try migrator.run { try db.migrator().repair(version: version, action: action) }
+    }
+}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create the next timestamped migration file (or files).")
+
+    @Argument(help: "What the migration does, e.g. add_orders_table.")
+    var name: String
+
+    @Option(name: .customLong("dir"), help: ArgumentHelp("Migrations directory (default: MIGRATIONS_DIR, then ./migrations).", valueName: "path"))
+    var directory: String?
+
+    @Option(help: "single (one file with -- migrate:up/down sections) or split (.up.sql and .down.sql).")
+    var layout: MigrationTemplate.Layout = .single
+
+    func run() throws {
+        try migrator.run {
+            let dir = directory ?? ProcessInfo.processInfo.environment["MIGRATIONS_DIR"] ?? "migrations"
+            for path in try MigrationTemplate.create(name: name, directory: dir, layout: layout) {
+                Output.result(path)
+            }
+        }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+extension MigrationTemplate.Layout: ExpressibleByArgument {}

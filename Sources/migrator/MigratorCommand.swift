@@ -1,0 +1,106 @@
+import ArgumentParser
+import FoundationEssentials
+import Migrations
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct MigratorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrator",
+        abstract: "Apply versioned SQL migrations to PostgreSQL, exactly once.",
+        discussion: """
+            Migrations live in --dir (or MIGRATIONS_DIR, default ./migrations), in either layout, mixed freely:
+              VERSION_NAME.up.sql + VERSION_NAME.down.sql   first line `-- migrator:no-transaction` opts out of the transaction
+              VERSION_NAME.sql with `-- migrate:up` and `-- migrate:down` sections   (`-- migrate:up transaction:false`)
+            VERSION is a positive integer: a sequence number or a timestamp.
+
+            The database comes from --database-url, DATABASE_URL, or the PG* variables (PGHOST, PGUSER, PGPASSWORD,
+            PGSSLMODE, ...). Any libpq connection string or URL works. Passwords are never printed.
+
+            Several migrators started together are safe: they take turns under an advisory lock, and each
+            migration runs once, in its own transaction together with its history row.
+
+            EXIT CODES
+              0   success
+              1   a migration failed (it was rolled back; the history is unchanged)
+              3   validation failed (changed or missing files, a migration left running, out-of-order migrations)
+              4   another migrator held the lock longer than --lock-wait
+              5   could not connect within --wait
+              64  usage error or bad migration files (nothing was applied)
+
+            EXAMPLES
+              migrator up --database-url postgres://app@db.internal/app --wait 2m
+              migrator status --output json
+              migrator down --to 20261101000000
+              migrator new add_orders_table
+            """,
+        version: "0.1.0",
+        subcommands: [Up.self, Down.self, Status.self, Validate.self, Baseline.self, Repair.self, New.self]
+    )
+}
+
+/// Options every database command shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: ArgumentHelp("libpq connection string or URL (default: DATABASE_URL, then the PG* variables).", valueName: "url"))
+    var databaseURL: String?
+
+    @Option(name: .customLong("dir"), help: ArgumentHelp("Migrations directory (default: MIGRATIONS_DIR, then ./migrations).", valueName: "path"))
+    var directory: String?
+
+    @Option(help: "History table name.")
+    var table: String = "migrator_history"
+
+    @Option(help: "Schema of the history table (default: the connection's current schema).")
+    var schema: String?
+
+    @Option(help: ArgumentHelp("Keep retrying the connection this long, e.g. 2m (for a database that is still starting).", valueName: "duration"))
+    var wait: String = "0s"
+
+    @Option(name: .customLong("lock-wait"), help: ArgumentHelp("Give up waiting for another migrator's lock after this long (exit 4).", valueName: "duration"))
+    var lockWait: String = "10m"
+
+    @Option(name: .customLong("statement-timeout"), help: ArgumentHelp("Session statement_timeout, e.g. 5m.", valueName: "duration"))
+    var statementTimeout: String?
+
+    @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("Session lock_timeout, so DDL gives up instead of queueing behind production traffic, e.g. 10s.", valueName: "duration"))
+    var lockTimeout: String?
+
+    func validate() throws {
+        for (flag, value) in [("--wait", wait), ("--lock-wait", lockWait), ("--statement-timeout", statementTimeout ?? "1s"), ("--lock-timeout", lockTimeout ?? "1s")] {
+            guard DurationText.seconds(value) != nil else {
+                throw ValidationError("\(flag): '\(value)' is not a duration; use e.g. 500ms, 30s, 10m or 1h")
+            }
+        }
+        if table.isEmpty { throw ValidationError("--table must not be empty") }
+    }
+
+    func config() -> MigratorConfig {
+        let env = ProcessInfo.processInfo.environment
+        return MigratorConfig(
+            databaseURL: databaseURL ?? env["DATABASE_URL"] ?? "",
+            directory: directory ?? env["MIGRATIONS_DIR"] ?? "migrations",
+            table: table,
+            schema: schema,
+            wait: DurationText.seconds(wait) ?? 0,
+            lockWait: DurationText.seconds(lockWait) ?? 600,
+            statementTimeoutMs: statementTimeout.flatMap(DurationText.seconds).map { Int($0 * 1000) },
+            lockTimeoutMs: lockTimeout.flatMap(DurationText.seconds).map { Int($0 * 1000) },
+            appliedByExtra: ECSTaskIdentity.taskARN(environment: env))
+    }
+
+    func migrator() -> Migrator {
+        Migrator(config: config(), log: Output.progress)
+    }
+}
+
+/// Runs a command body, turning the library's errors into the documented exit codes.
+func run(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as MigratorError {
+        Output.error(error.description)
+        throw ExitCode(error.exitCode)
+    }
+}
