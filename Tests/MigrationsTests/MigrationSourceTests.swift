@@ -1,0 +1,127 @@
+import Foundation
+import Migrations
+import XCTest
+
+final class MigrationSourceTests: XCTestCase {
+    var dir: String!
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "migsrc-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+    }
+
+    func testBothLayoutsMixedAndSorted() throws {
+        try write("3_third.sql", "-- migrate:up\nCREATE TABLE c (x int);\n\n-- migrate:down\nDROP TABLE c;\n")
+        try write("1_first.up.sql", "CREATE TABLE a (x int);\n")
+        try write("1_first.down.sql", "DROP TABLE a;\n")
+        try write("20261125093000_stamp.up.sql", "CREATE TABLE d (x int);\n")
+        try write("2_second.sql", "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON a (x);\n")
+        try write("README.md", "not a migration")
+        try write(".hidden.sql", "ignored")
+        let migrations = try MigrationSource.load(directory: dir)
+        XCTAssertEqual(migrations.map(\.version), [1, 2, 3, 20261125093000])
+        XCTAssertEqual(migrations.map(\.name), ["first", "second", "third", "stamp"])
+        XCTAssertEqual(migrations[0].down?.text, "DROP TABLE a;\n")
+        XCTAssertTrue(migrations[0].up.transactional)
+        XCTAssertFalse(migrations[1].up.transactional)
+        XCTAssertNil(migrations[1].down)
+        XCTAssertEqual(migrations[2].up.text, "CREATE TABLE c (x int);\n")
+        XCTAssertEqual(migrations[2].up.firstLine, 2)
+        XCTAssertEqual(migrations[2].down?.text, "DROP TABLE c;\n")
+        XCTAssertEqual(migrations[2].down?.firstLine, 5)
+        XCTAssertNil(migrations[3].down)
+    }
+
+    func testNoTransactionDirectiveInTheUpDownLayout() throws {
+        try write("1_idx.up.sql", "-- migrator:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);\n")
+        try write("1_idx.down.sql", "-- migrator:no-transaction\nDROP INDEX CONCURRENTLY i;\n")
+        let m = try MigrationSource.load(directory: dir)[0]
+        XCTAssertFalse(m.up.transactional)
+        XCTAssertEqual(m.down?.transactional, false)
+    }
+
+    func testChecksumIsTheSHA256OfTheUpText() throws {
+        try write("1_a.up.sql", "SELECT 1;\n")
+        let first = try MigrationSource.load(directory: dir)[0].checksum
+        try write("1_a.up.sql", "SELECT 2;\n")
+        XCTAssertNotEqual(try MigrationSource.load(directory: dir)[0].checksum, first)
+        XCTAssertEqual(first, "b4e0497804e46e0a0b0b8c31975b062152d551bac49c3c2e80932567b4085dcd")  // sha256sum of the same bytes
+    }
+
+    struct BadCase {
+        let name: String
+        let files: [(String, Data)]
+        let reason: String
+    }
+
+    func testEveryKindOfBadFileIsReportedTogether() throws {
+        let cases: [BadCase] = [
+            BadCase(name: "duplicate version across layouts", files: [("5_a.up.sql", Data("SELECT 1;".utf8)), ("5_b.sql", Data("-- migrate:up\nSELECT 1;".utf8))], reason: "version 5 is also used by"),
+            BadCase(name: "malformed name", files: [("abc.sql", Data("SELECT 1;".utf8))], reason: "not a migration name"),
+            BadCase(name: "zero version", files: [("0_zero.sql", Data("-- migrate:up\nSELECT 1;".utf8))], reason: "not a migration name"),
+            BadCase(name: "no name", files: [("7.up.sql", Data("SELECT 1;".utf8))], reason: "not a migration name"),
+            BadCase(name: "down without up", files: [("8_lonely.down.sql", Data("DROP TABLE x;".utf8))], reason: "a down migration without its up migration"),
+            BadCase(name: "empty up", files: [("9_empty.up.sql", Data("-- only a comment\n\n".utf8))], reason: "the up migration is empty"),
+            BadCase(name: "empty dbmate up", files: [("10_empty.sql", Data("-- migrate:up\n\n-- migrate:down\nDROP TABLE x;".utf8))], reason: "the -- migrate:up section is empty"),
+            BadCase(name: "no migrate:up", files: [("11_nomarker.sql", Data("CREATE TABLE x (y int);".utf8))], reason: "no -- migrate:up line"),
+            BadCase(name: "non-UTF-8", files: [("12_latin1.up.sql", Data([0x53, 0x45, 0x4c, 0xe9, 0xff, 0x3b]))], reason: "is not valid UTF-8"),
+        ]
+        for c in cases {
+            for (name, data) in c.files { _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: data) }
+        }
+        try write("100_fine.up.sql", "SELECT 1;")
+        XCTAssertThrowsError(try MigrationSource.load(directory: dir)) { error in
+            guard let error = error as? MigrationFileError else { return XCTFail("\(error)") }
+            for c in cases {
+                XCTAssertTrue(error.problems.contains { problem in problem.reason.contains(c.reason) && c.files.contains(where: { f in problem.file.hasSuffix(f.0) }) },
+                              "\(c.name) not reported; got:\n\(error)")
+            }
+            XCTAssertFalse(error.problems.contains { $0.file.hasSuffix("100_fine.up.sql") })
+            XCTAssertTrue(error.description.contains("nothing was applied"))
+        }
+    }
+
+    func testUnreadableFileIsReported() throws {
+        guard getuid() != 0 else {
+            // root reads any file; check the unreadable path with a directory in the file's place instead.
+            try FileManager.default.createDirectory(atPath: dir + "/1_dir.up.sql", withIntermediateDirectories: true)
+            XCTAssertThrowsError(try MigrationSource.load(directory: dir)) { error in
+                XCTAssertTrue("\(error)".contains("1_dir.up.sql: cannot be read"), "\(error)")
+            }
+            return
+        }
+        try write("1_locked.up.sql", "SELECT 1;")
+        chmod(dir + "/1_locked.up.sql", 0)
+        XCTAssertThrowsError(try MigrationSource.load(directory: dir)) { error in
+            XCTAssertTrue("\(error)".contains("cannot be read"))
+        }
+    }
+
+    func testMissingDirectory() {
+        XCTAssertThrowsError(try MigrationSource.load(directory: dir + "/nope")) { error in
+            XCTAssertTrue("\(error)".contains("no such directory"))
+        }
+    }
+
+    func testLocationMapping() {
+        let section = SQLSection(text: "CREATE TABLE a (x int);\nSELECT é FROM nope;\n", file: "f.sql", firstLine: 10, transactional: true)
+        // "nope" is the 40th code point: 24 of line one (with its newline), then "SELECT é FROM " is 14.
+        XCTAssertEqual(section.location(ofCharacter: 1).line, 10)
+        XCTAssertEqual(section.location(ofCharacter: 1).column, 1)
+        let l = section.location(ofCharacter: 24 + 15)
+        XCTAssertEqual(l.line, 11)
+        XCTAssertEqual(l.column, 15)
+        // With an offset, positions are relative to a statement that starts later in the section.
+        let m = section.location(ofCharacter: 1, offset: 24)
+        XCTAssertEqual(m.line, 11)
+        XCTAssertEqual(m.column, 1)
+    }
+}

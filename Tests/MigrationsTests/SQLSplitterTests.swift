@@ -1,0 +1,70 @@
+import Migrations
+import XCTest
+
+final class SQLSplitterTests: XCTestCase {
+    struct Case {
+        let name: String
+        let sql: String
+        let statements: [String]
+        var lines: [Int]? = nil
+    }
+
+    let cases: [Case] = [
+        Case(name: "two plain statements", sql: "CREATE TABLE a (x int);\nCREATE TABLE b (y int);",
+             statements: ["CREATE TABLE a (x int)", "CREATE TABLE b (y int)"], lines: [1, 2]),
+        Case(name: "last statement without semicolon", sql: "SELECT 1;\nSELECT 2\n",
+             statements: ["SELECT 1", "SELECT 2"]),
+        Case(name: "empty statements dropped", sql: ";;\n  ;SELECT 1;;  \n", statements: ["SELECT 1"]),
+        Case(name: "only comments", sql: "-- nothing here;\n/* nor; here */\n", statements: []),
+        Case(name: "semicolon in single quotes", sql: "INSERT INTO t VALUES ('a;b');SELECT 2",
+             statements: ["INSERT INTO t VALUES ('a;b')", "SELECT 2"]),
+        Case(name: "doubled single quote", sql: "SELECT 'it''s; fine';SELECT 3",
+             statements: ["SELECT 'it''s; fine'", "SELECT 3"]),
+        Case(name: "E string with backslash-escaped quote", sql: "SELECT E'a\\';b';SELECT 4",
+             statements: ["SELECT E'a\\';b'", "SELECT 4"]),
+        Case(name: "backslash in a standard string is literal", sql: "SELECT 'a\\';SELECT 5",
+             statements: ["SELECT 'a\\'", "SELECT 5"]),
+        Case(name: "identifier ending in e is not an E string", sql: "SELECT some_e'x';SELECT 6",
+             statements: ["SELECT some_e'x'", "SELECT 6"]),
+        Case(name: "quoted identifier", sql: "CREATE TABLE \"we;ird\"\"name\" (x int);SELECT 7",
+             statements: ["CREATE TABLE \"we;ird\"\"name\" (x int)", "SELECT 7"]),
+        Case(name: "line comment", sql: "SELECT 1 -- not the end; really\n;SELECT 8",
+             statements: ["SELECT 1 -- not the end; really", "SELECT 8"]),
+        Case(name: "nested block comments", sql: "SELECT /* a /* b; */ c; */ 1;SELECT 9",
+             statements: ["SELECT /* a /* b; */ c; */ 1", "SELECT 9"]),
+        Case(name: "dollar quotes", sql: "DO $$ BEGIN PERFORM 1; END $$;SELECT 10",
+             statements: ["DO $$ BEGIN PERFORM 1; END $$", "SELECT 10"]),
+        Case(name: "tagged dollar quotes with $$ inside",
+             sql: "CREATE FUNCTION f() RETURNS text AS $fn$ SELECT $$;$$; $fn$ LANGUAGE sql;SELECT 11",
+             statements: ["CREATE FUNCTION f() RETURNS text AS $fn$ SELECT $$;$$; $fn$ LANGUAGE sql", "SELECT 11"]),
+        Case(name: "positional parameters are not dollar quotes", sql: "PREPARE p AS SELECT $1;EXECUTE p(1)",
+             statements: ["PREPARE p AS SELECT $1", "EXECUTE p(1)"]),
+        Case(name: "dollar inside an identifier", sql: "SELECT a$b$c FROM t;SELECT 12",
+             statements: ["SELECT a$b$c FROM t", "SELECT 12"]),
+        Case(name: "line numbers after multi-line strings",
+             sql: "SELECT 'x\ny';\n\n/* c\n */ SELECT 2;\n  SELECT 3",
+             statements: ["SELECT 'x\ny'", "/* c\n */ SELECT 2", "SELECT 3"], lines: [1, 4, 6]),
+        Case(name: "create index concurrently pair",
+             sql: "CREATE INDEX CONCURRENTLY i1 ON t (a);\nCREATE INDEX CONCURRENTLY i2 ON t (b);\n",
+             statements: ["CREATE INDEX CONCURRENTLY i1 ON t (a)", "CREATE INDEX CONCURRENTLY i2 ON t (b)"], lines: [1, 2]),
+        Case(name: "unterminated quote runs to the end", sql: "SELECT 'abc; def", statements: ["SELECT 'abc; def"]),
+    ]
+
+    func testCases() {
+        for c in cases {
+            let got = SQLSplitter.split(c.sql)
+            XCTAssertEqual(got.map(\.text), c.statements, c.name)
+            if let lines = c.lines { XCTAssertEqual(got.map(\.line), lines, c.name) }
+        }
+    }
+
+    func testOffsetsPointAtTheStatementInTheSection() {
+        let sql = "SELECT 1;\n  SELECT é, 2;"
+        let statements = SQLSplitter.split(sql)
+        let scalars = Array(sql.unicodeScalars)
+        for s in statements {
+            let slice = String(String.UnicodeScalarView(scalars[s.offset..<(s.offset + s.text.unicodeScalars.count)]))
+            XCTAssertEqual(slice, s.text)
+        }
+    }
+}
