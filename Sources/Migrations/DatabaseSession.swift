@@ -32,6 +32,9 @@ enum DatabaseSession {
     }
 
     private static func configure(_ connection: Connection, _ config: MigratorConfig) throws {
+        // A migrator killed mid-statement leaves its backend running, holding the lock and the open
+        // transaction, until the server notices the client is gone; make it check every second (PostgreSQL 14+).
+        if connection.serverVersion >= 140000 { try connection.exec("SET client_connection_check_interval = 1000") }
         if let ms = config.statementTimeoutMs { try connection.exec("SET statement_timeout = \(ms)") }
         if let ms = config.lockTimeoutMs { try connection.exec("SET lock_timeout = \(ms)") }
     }
