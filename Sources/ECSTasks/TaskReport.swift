@@ -71,6 +71,8 @@ public struct TaskReport: Encodable {
 
     public func json() -> String {
         let encoder = JSONEncoder()
+        // Sorted, because this JSONEncoder does not keep the declaration order.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 

@@ -25,7 +25,7 @@ public final class TaskRunner {
     /// The JSON of the RunTask request, as --dry-run prints it.
     public static func requestJSON(_ request: RunTaskRequest) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(request)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
