@@ -111,7 +111,11 @@ public final class TaskRunner {
     func follow(cluster: String, tasks: [String], initial: [ECSTask], verdicts: [String: TaskVerdict],
                 streams: [LogStreamRef], startedAt: Double, watch: WatchOptions, display: ProgressDisplay,
                 options: DisplayOptions) -> Int32 {
-        for task in initial { display.status(task, previous: nil) }
+        var shown: [String: ECSTask] = [:]
+        for task in initial {
+            display.status(task, previous: nil)
+            shown[task.taskArn ?? ""] = task
+        }
         display.prefixLogs = Set(streams.map(\.container)).count > 1
         var tailer: LogTailer?
         if options.showLogs, !streams.isEmpty {
@@ -137,7 +141,13 @@ public final class TaskRunner {
                                     tick: { tailer?.readIfDue() },
                                     event: { event in
             switch event {
-            case .status(let task, let previous): display.status(task, previous: previous)
+            case .status(let task, let previous):
+                let key = task.taskArn ?? ""
+                let before = previous ?? shown[key]?.lastStatus
+                if before != task.lastStatus || TaskWatcher.exitCodes(shown[key]) != TaskWatcher.exitCodes(task) {
+                    display.status(task, previous: before == task.lastStatus ? nil : before)
+                }
+                shown[key] = task
             case .retrying(let error, let after): display.warning("\(error.code) while waiting; retrying in \(DurationText.format(after))")
             case .stopping(let why): display.note("stopping \(tasks.count == 1 ? "the task" : "the tasks") (\(why))")
             case .stopFailed(let error): display.error("StopTask failed: \(error)")
