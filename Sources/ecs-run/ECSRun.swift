@@ -25,6 +25,10 @@ struct ECSRun: ParsableCommand {
             head = [first]
             arguments.removeFirst()
         }
+        let allSpecs = subcommands.values.flatMap { $0 }
+        for name in OptionEnvironment.unknownVariables(specs: allSpecs, environment: environment) {
+            StandardStreams().writeErr("ecs-run: warning: \(name) matches no option and is ignored\n")
+        }
         let helpAsked = arguments.contains { $0 == "-h" || $0 == "--help" || $0 == "help" }
         do {
             if !helpAsked, let specs = subcommands[name] {
