@@ -83,7 +83,9 @@ extension TaskRunner {
             display.prefixLogs = known.streams.count > 1
             let tailer = LogTailer(sources: sources, clock: clock, emit: display.log, warn: display.warning)
             // Bounded: each read follows at most `maxPages` pages per stream; stop once a read is empty.
-            for _ in 0..<10_000 where tailer.read() > 0 {}
+            for _ in 0..<10_000 {
+                if tailer.read() == 0 { break }
+            }
             guard follow else { return ExitStatus.success }
             var watch = WatchOptions()
             watch.onInterrupt = .leave

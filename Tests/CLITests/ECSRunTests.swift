@@ -153,9 +153,35 @@ final class ECSRunTests: XCTestCase {
         let now = Int(Date().timeIntervalSince1970 * 1000)
         let events = (0..<5).map { #"{"timestamp":\#(now + $0),"message":"line \#($0)"}"# }.joined(separator: ",")
         try fx.aws(["logs", "put-log-events", "--log-group-name", fx.logGroup, "--log-stream-name", stream, "--log-events", "[\(events)]"])
+        let started = Date()
         let result = try fx.ecsRun(["logs", "--cluster", fx.cluster, id])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, (0..<5).map { "line \($0)\n" }.joined())
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "stops once a read finds nothing new")
+
+        // --follow keeps reading until the task stops (moto walks it to STOPPED within a few polls).
+        let followed = try fx.ecsRun(["logs", "--follow", "--cluster", fx.cluster, arn], timeout: 60)
+        XCTAssertEqual(followed.status, 0, followed.stderr)
+        XCTAssertEqual(followed.stdout, (0..<5).map { "line \($0)\n" }.joined())
+    }
+
+    func testInterruptStopsTheTaskOnceAndExits130() throws {
+        try fx.holdTasksRunning()
+        defer { try? fx.releaseTasks() }
+        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait"])
+        let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let process = try ProcessRunner.start(Paths.executable("ecs-run"), ["wait", "--cluster", fx.cluster, "--wait-for", "stopped", arn],
+                                              environment: fx.awsEnvironment)
+        let deadline = Date().addingTimeInterval(20)
+        while !process.currentStderr.contains("RUNNING"), Date() < deadline { usleep(50_000) }
+        process.signal(SIGINT)
+        let result = process.wait(timeout: 20)
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertFalse(result.timedOut)
+        XCTAssertTrue(result.stderr.contains("interrupted"), result.stderr)
+        let task = try fx.describeTask(arn)
+        XCTAssertEqual(task["desiredStatus"] as? String, "STOPPED")
+        XCTAssertTrue((task["stoppedReason"] as? String)?.contains("ecs-run") ?? false)
     }
 
     func testUnknownClusterIs125AndNamesTheError() throws {
