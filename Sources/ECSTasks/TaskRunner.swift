@@ -82,6 +82,8 @@ public final class TaskRunner {
         }
         let request = try LaunchPlan.request(config, taskDefinition: definition, service: service)
 
+        // Interrupted while reading the task definition: nothing runs yet, so nothing needs stopping.
+        if isInterrupted() { throw RunFailure(status: ExitStatus.interrupted, "interrupted before RunTask; no task was started") }
         let launchedAt = clock.now()
         display.resetClock()
         let answer = try aws("RunTask") { try ecs.runTask(request) }

@@ -43,6 +43,39 @@ final class ECSRunTests: XCTestCase {
         XCTAssertEqual(subnetDetail, fx.subnet)
     }
 
+    func testDryRunMapsEveryFlagToTheRequest() throws {
+        let base = ["--dry-run", "--task-definition", "fam:7", "--container", "main"]
+        let cases: [(name: String, args: [String], key: String, expected: String)] = [
+            ("default cluster", [], "cluster", #""default""#),
+            ("cluster", ["--cluster", "prod"], "cluster", #""prod""#),
+            ("launch type", ["--launch-type", "FARGATE"], "launchType", #""FARGATE""#),
+            ("capacity providers", ["--capacity-provider", "FARGATE_SPOT:3:1,FARGATE:1", "--capacity-provider", "X"], "capacityProviderStrategy",
+             #"[{"base":1,"capacityProvider":"FARGATE_SPOT","weight":3},{"capacityProvider":"FARGATE","weight":1},{"capacityProvider":"X"}]"#),
+            ("platform version", ["--platform-version", "1.4.0"], "platformVersion", #""1.4.0""#),
+            ("public ip", ["--subnets", "s1, s2", "--assign-public-ip"], "networkConfiguration",
+             #"{"awsvpcConfiguration":{"assignPublicIp":"ENABLED","subnets":["s1","s2"]}}"#),
+            ("no public ip", ["--subnets", "s1", "--security-groups", "g1,g2", "--no-assign-public-ip"], "networkConfiguration",
+             #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","securityGroups":["g1","g2"],"subnets":["s1"]}}"#),
+            ("task overrides", ["--cpu", "512", "--memory", "1024", "--task-role-arn", "arn:t", "--execution-role-arn", "arn:e"], "overrides",
+             #"{"cpu":"512","executionRoleArn":"arn:e","memory":"1024","taskRoleArn":"arn:t"}"#),
+            ("command and env", ["-e", "A=1", "--", "run", "--fast"], "overrides",
+             #"{"containerOverrides":[{"command":["run","--fast"],"environment":[{"name":"A","value":"1"}],"name":"main"}]}"#),
+            ("tags", ["--tag", "a=1", "--tag", "b="], "tags", #"[{"key":"a","value":"1"},{"key":"b","value":""}]"#),
+            ("propagate tags", ["--propagate-tags", "TASK_DEFINITION"], "propagateTags", #""TASK_DEFINITION""#),
+            ("started by", ["--started-by", "me"], "startedBy", #""me""#),
+            ("group", ["--group", "family:x"], "group", #""family:x""#),
+            ("exec", ["--enable-execute-command"], "enableExecuteCommand", "true"),
+            ("short idempotency key", ["--idempotency-key", "deploy-7"], "clientToken", #""deploy-7""#),
+        ]
+        for c in cases {
+            let result = try fx.ecsRun(base + c.args)
+            XCTAssertEqual(result.status, 0, "\(c.name): \(result.stderr)")
+            let printed = try json(result.stdout)[c.key]
+            let expected = try JSONSerialization.jsonObject(with: Data(c.expected.utf8), options: .fragmentsAllowed)
+            XCTAssertEqual(printed as? NSObject, expected as? NSObject, "\(c.name): \(result.stdout)")
+        }
+    }
+
     func testNoWaitPrintsOnlyTheTaskArn() throws {
         let result = try fx.ecsRun(fx.launchOptions + ["--no-wait"])
         XCTAssertEqual(result.status, 0, result.stderr)
