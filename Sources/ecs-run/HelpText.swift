@@ -18,7 +18,8 @@ enum HelpText {
     ENVIRONMENT:
       Every option can come from ECS_RUN_<NAME>: the long name upper-cased with
       '-' as '_'. Flags on the command line win.
-        ECS_RUN_CLUSTER=prod ECS_RUN_TASK_DEFINITION=app-migrate ECS_RUN_TIMEOUT=15m
+        ECS_RUN_CLUSTER=prod ECS_RUN_TASK_DEFINITION=app-migrate
+        ECS_RUN_TIMEOUT=15m                ECS_RUN_LAUNCH_TYPE=FARGATE
         ECS_RUN_SUBNETS=subnet-1,subnet-2  ECS_RUN_SECURITY_GROUPS=sg-1
         ECS_RUN_NETWORK_FROM_SERVICE=app   ECS_RUN_CONTAINER=migrate
         ECS_RUN_NO_LOGS=true               (flags: true/false, 1/0, yes/no)
@@ -26,7 +27,8 @@ enum HelpText {
       AWS settings resolve like the AWS CLI: AWS_PROFILE, AWS_REGION,
       AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, web identity,
       ECS and EC2 instance credentials, AWS_ENDPOINT_URL(_ECS, _CLOUDWATCH_LOGS).
-      NO_COLOR disables colour; progress is plain lines when stderr is not a terminal.
+      NO_COLOR disables colour; progress is plain lines when stderr is not
+      a terminal, and one status line updated in place when it is.
     """
 
     static let root = """
@@ -34,8 +36,8 @@ enum HelpText {
     --output json, whose stdout holds only the result).
 
     EXAMPLES:
-      ecs-run --cluster prod --task-definition app-migrate --network-from-service app \\
-              --timeout 15m -- ./migrate up
+      ecs-run --cluster prod --task-definition app-migrate \\
+              --network-from-service app --timeout 15m -- ./migrate up
       ecs-run wait arn:aws:ecs:eu-west-1:123456789012:task/prod/0123456789abcdef
       ecs-run logs --follow 0123456789abcdef --cluster prod
       ecs-run stop 0123456789abcdef --cluster prod --reason "deploy cancelled"
