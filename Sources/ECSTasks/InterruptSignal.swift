@@ -13,6 +13,8 @@ public enum InterruptSignal {
             action.__sigaction_handler.sa_handler = { signal in
                 InterruptSignal.number = signal
                 InterruptSignal.received = 1
+                // A second Ctrl-C ends the process at once, in case stopping the task hangs.
+                Glibc.signal(signal, SIG_DFL)
             }
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0  // no SA_RESTART: a sleeping nanosleep returns early
