@@ -107,6 +107,18 @@ final class ECSRunTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("exited with 0"), result.stderr)
     }
 
+    func testWaitForStoppedShowsEveryTransitionAsPlainLines() throws {
+        // moto walks the task RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED, one step per DescribeTasks.
+        let result = try fx.ecsRun(fx.launchOptions + ["--wait-for", "stopped", "--timeout", "60s", "--no-logs"], environment: ["TERM": "xterm"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        let transitions = lines.filter { $0.contains(" → ") }
+        XCTAssertEqual(transitions.map { $0.components(separatedBy: " (")[0].components(separatedBy: " ").suffix(3).joined(separator: " ") },
+                       ["RUNNING → DEACTIVATING", "DEACTIVATING → STOPPING", "STOPPING → DEPROVISIONING", "DEPROVISIONING → STOPPED"])
+        XCTAssertTrue(transitions.allSatisfy { $0.hasPrefix("ecs-run: [") && $0.contains("s] ") }, "elapsed time on each line: \(transitions)")
+        XCTAssertFalse(result.stderr.contains("\u{1B}"), "no colour or cursor control without a terminal")
+    }
+
     func testConfigurationOnlyThroughTheEnvironment() throws {
         let env = [
             "ECS_RUN_CLUSTER": fx.cluster, "ECS_RUN_TASK_DEFINITION": fx.family, "ECS_RUN_LAUNCH_TYPE": "FARGATE",
