@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "AWSClient", dependencies: ["AWSSigV4", "HTTP", "Hashing"]),
 
         // Domain
-        .target(name: "ECSTasks", dependencies: ["AWSClient"]),
+        .target(name: "ECSTasks", dependencies: ["AWSClient", "Hashing"]),
         .target(name: "Migrations", dependencies: ["Postgres", "Hashing"]),
 
         // Executables

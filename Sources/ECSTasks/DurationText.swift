@@ -1,0 +1,57 @@
+/// Durations as people write them: `90s`, `30m`, `2h`, `1h30m`, `1m30s`, `500ms`, or plain seconds (`45`).
+public enum DurationText {
+    public struct Invalid: Error, CustomStringConvertible {
+        public let text: String
+        public var description: String {
+            "\"\(text)\" is not a duration; use for example 90s, 30m, 2h or 1h30m"
+        }
+    }
+
+    /// Seconds in `text`; throws for anything else, including zero or negative durations.
+    public static func seconds(_ text: String) throws -> Double {
+        let trimmed = text.trimmingWhitespaceForDuration()
+        if let plain = Double(trimmed), plain > 0, plain.isFinite { return plain }
+        var total = 0.0
+        var rest = Substring(trimmed)
+        var units: Set<String> = []
+        guard !rest.isEmpty else { throw Invalid(text: text) }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isASCII && $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            guard let value = Double(number), !unit.isEmpty, !units.contains(String(unit)) else { throw Invalid(text: text) }
+            units.insert(String(unit))
+            switch unit {
+            case "ms": total += value / 1000
+            case "s": total += value
+            case "m": total += value * 60
+            case "h": total += value * 3600
+            case "d": total += value * 86400
+            default: throw Invalid(text: text)
+            }
+        }
+        guard total > 0, total.isFinite else { throw Invalid(text: text) }
+        return total
+    }
+
+    /// `75` → `1m15s`, `3600` → `1h0m0s`; whole seconds below a minute keep one decimal under 10 s.
+    public static func format(_ seconds: Double) -> String {
+        let s = max(0, seconds)
+        if s < 10 { return String(Int(s * 10) / 10) + "." + String(Int(s * 10) % 10) + "s" }
+        let whole = Int(s)
+        let h = whole / 3600, m = whole % 3600 / 60, sec = whole % 60
+        if h > 0 { return "\(h)h\(m)m\(sec)s" }
+        if m > 0 { return "\(m)m\(sec)s" }
+        return "\(sec)s"
+    }
+}
+
+extension String {
+    func trimmingWhitespaceForDuration() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,138 @@
+/// Builds the RunTask request from the configuration, the task definition and, with
+/// --network-from-service, the service. `--dry-run` prints exactly what this returns.
+public enum LaunchPlan {
+    /// Checks that need no AWS call; usage errors (64).
+    public static func validate(_ config: RunConfiguration) throws {
+        if config.taskDefinition.isEmpty {
+            throw RunFailure.usage("a task definition is required: pass --task-definition FAMILY[:REVISION] or ARN (or set ECS_RUN_TASK_DEFINITION)")
+        }
+        if config.launchType != nil, !config.capacityProviders.isEmpty {
+            throw RunFailure.usage("--launch-type and --capacity-provider cannot be combined; ECS accepts one or the other")
+        }
+        if config.subnets.isEmpty, config.networkFromService == nil {
+            if !config.securityGroups.isEmpty { throw RunFailure.usage("--security-groups needs --subnets (or --network-from-service)") }
+            if config.assignPublicIp != nil { throw RunFailure.usage("--assign-public-ip needs --subnets (or --network-from-service)") }
+        }
+        for pair in config.environment where (pair.name ?? "").isEmpty {
+            throw RunFailure.usage("an environment variable needs a name: use -e KEY=VALUE")
+        }
+        if config.dryRun, config.networkFromService != nil {
+            throw RunFailure.usage("--dry-run calls nothing, so it cannot read the service of --network-from-service; pass --subnets and --security-groups instead")
+        }
+    }
+
+    /// The container receiving the overrides: --container, or the only container. With a task
+    /// definition, a wrong name is an error listing the real ones.
+    static func overrideTarget(_ config: RunConfiguration, taskDefinition: TaskDefinition?) throws -> String? {
+        let needsOverride = !config.command.isEmpty || !config.environment.isEmpty
+        guard let taskDefinition else {
+            if needsOverride, config.container == nil {
+                throw RunFailure.usage("--dry-run does not read the task definition, so name the container that receives the command and environment with --container")
+            }
+            return config.container
+        }
+        let names = (taskDefinition.containerDefinitions ?? []).compactMap(\.name)
+        if let container = config.container {
+            guard names.contains(container) else {
+                throw RunFailure.usage("the task definition \(describe(taskDefinition)) has no container \"\(container)\"; its containers are: \(names.joined(separator: ", "))")
+            }
+            return container
+        }
+        guard needsOverride else { return nil }
+        guard names.count == 1 else {
+            throw RunFailure.usage("the task definition \(describe(taskDefinition)) has several containers (\(names.joined(separator: ", "))); name the one that receives the command and environment with --container")
+        }
+        return names[0]
+    }
+
+    static func describe(_ definition: TaskDefinition) -> String {
+        if let family = definition.family, let revision = definition.revision { return "\(family):\(revision)" }
+        return definition.taskDefinitionArn ?? "?"
+    }
+
+    public static func request(_ config: RunConfiguration, taskDefinition: TaskDefinition? = nil,
+                               service: Service? = nil) throws -> RunTaskRequest {
+        try validate(config)
+        var request = RunTaskRequest(taskDefinition: config.taskDefinition)
+        request.cluster = config.cluster
+
+        // Where it runs: explicit flags win over what the service has.
+        if let launchType = config.launchType {
+            request.launchType = launchType
+        } else if !config.capacityProviders.isEmpty {
+            request.capacityProviderStrategy = config.capacityProviders
+        } else if let service {
+            if let strategy = service.capacityProviderStrategy, !strategy.isEmpty {
+                request.capacityProviderStrategy = strategy
+            } else {
+                request.launchType = service.launchType
+            }
+        }
+        request.platformVersion = config.platformVersion ?? service?.platformVersion
+        var vpc = service?.networkConfiguration?.awsvpcConfiguration
+        if !config.subnets.isEmpty {
+            vpc = AwsVpcConfiguration(subnets: config.subnets, securityGroups: vpc?.securityGroups, assignPublicIp: vpc?.assignPublicIp)
+        }
+        if !config.securityGroups.isEmpty { vpc?.securityGroups = config.securityGroups }
+        if let assign = config.assignPublicIp { vpc?.assignPublicIp = assign ? "ENABLED" : "DISABLED" }
+        if let vpc {
+            if service != nil, vpc.subnets.isEmpty {
+                throw RunFailure.launch("the service \(service?.serviceName ?? "") has no awsvpc subnets to copy; pass --subnets")
+            }
+            request.networkConfiguration = NetworkConfiguration(awsvpcConfiguration: vpc)
+        }
+
+        let target = try overrideTarget(config, taskDefinition: taskDefinition)
+        var overrides = TaskOverride(cpu: config.cpu, memory: config.memory, taskRoleArn: config.taskRoleArn,
+                                     executionRoleArn: config.executionRoleArn)
+        if !config.command.isEmpty || !config.environment.isEmpty {
+            overrides.containerOverrides = [ContainerOverride(
+                name: target, command: config.command.isEmpty ? nil : config.command,
+                environment: config.environment.isEmpty ? nil : config.environment)]
+        }
+        if overrides != TaskOverride() { request.overrides = overrides }
+
+        request.tags = config.tags.isEmpty ? nil : config.tags
+        request.propagateTags = config.propagateTags
+        request.startedBy = config.startedBy.isEmpty ? nil : config.startedBy
+        request.group = config.group
+        request.enableExecuteCommand = config.enableExecuteCommand ? true : nil
+        request.clientToken = config.idempotencyKey.map(ClientToken.from(idempotencyKey:))
+        return request
+    }
+
+    /// The awslogs streams of the task's containers: `prefix/container/task-id`. Containers without
+    /// awslogs or without a stream prefix have no stream name ecs-run can know.
+    public static func logStreams(_ definition: TaskDefinition, taskID: String) -> [LogStreamRef] {
+        (definition.containerDefinitions ?? []).compactMap { container in
+            guard let name = container.name, let log = container.logConfiguration, log.logDriver == "awslogs",
+                  let options = log.options, let group = options["awslogs-group"],
+                  let prefix = options["awslogs-stream-prefix"] else { return nil }
+            return LogStreamRef(container: name, group: group, stream: "\(prefix)/\(name)/\(taskID)", region: options["awslogs-region"])
+        }
+    }
+
+    /// The CloudWatch console page of a log stream.
+    public static func consoleURL(region: String, group: String, stream: String) -> String {
+        // The console's fragment takes each path part percent-encoded, with "%" itself written "$25".
+        func part(_ s: String) -> String {
+            var out = ""
+            for byte in s.utf8 {
+                let c = Character(Unicode.Scalar(byte))
+                if byte < 128, c.isLetter || c.isNumber || "-_.".contains(c) {
+                    out.append(c)
+                } else {
+                    out += "$25" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                }
+            }
+            return out
+        }
+        return "https://\(region).console.aws.amazon.com/cloudwatch/home?region=\(region)#logsV2:log-groups/log-group/\(part(group))/log-events/\(part(stream))"
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

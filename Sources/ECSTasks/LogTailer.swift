@@ -1,0 +1,123 @@
+import AWSClient
+
+/// Where one container's awslogs output goes.
+public struct LogStreamRef: Equatable, Sendable {
+    public var container: String
+    public var group: String
+    public var stream: String
+    public var region: String?
+    public init(container: String, group: String, stream: String, region: String? = nil) {
+        self.container = container
+        self.group = group
+        self.stream = stream
+        self.region = region
+    }
+}
+
+public struct LogLine: Equatable, Sendable {
+    public var container: String
+    /// Milliseconds since the epoch.
+    public var timestamp: Int64
+    public var message: String
+}
+
+/// Reads CloudWatch log streams from the start with GetLogEvents and `nextForwardToken`. A stream that
+/// does not exist yet (ResourceNotFoundException) is waited for quietly; an unchanged token means
+/// nothing new. Lines of several streams read together come out in timestamp order.
+public final class LogTailer {
+    public struct Source {
+        public var ref: LogStreamRef
+        public var logs: LogsAPI
+        public init(ref: LogStreamRef, logs: LogsAPI) { self.ref = ref; self.logs = logs }
+    }
+
+    final class StreamState {
+        let source: Source
+        var token: String?
+        var disabled = false
+        init(source: Source) { self.source = source }
+    }
+
+    let streams: [StreamState]
+    let clock: Clock
+    let emit: (LogLine) -> Void
+    let warn: (String) -> Void
+    /// Seconds between reads while the task runs.
+    var interval = 1.0
+    /// Pages read from one stream in one read, so one chatty stream cannot stall the wait.
+    var maxPages = 20
+    private var lastRead: Double?
+
+    public init(sources: [Source], clock: Clock, emit: @escaping (LogLine) -> Void, warn: @escaping (String) -> Void = { _ in }) {
+        streams = sources.map(StreamState.init)
+        self.clock = clock
+        self.emit = emit
+        self.warn = warn
+    }
+
+    /// Reads when `interval` has passed since the last read; for the watcher's tick.
+    public func readIfDue() {
+        let now = clock.now()
+        if let lastRead, now - lastRead < interval { return }
+        _ = read()
+    }
+
+    /// Reads every stream once (following pages) and emits what is new; returns how many lines.
+    @discardableResult
+    public func read() -> Int {
+        lastRead = clock.now()
+        var lines: [(line: LogLine, stream: Int, seq: Int)] = []
+        for (index, state) in streams.enumerated() where !state.disabled {
+            var seq = 0
+            for line in readStream(state) {
+                lines.append((line, index, seq))
+                seq += 1
+            }
+        }
+        lines.sort { a, b in
+            if a.line.timestamp != b.line.timestamp { return a.line.timestamp < b.line.timestamp }
+            if a.stream != b.stream { return a.stream < b.stream }
+            return a.seq < b.seq
+        }
+        for entry in lines { emit(entry.line) }
+        return lines.count
+    }
+
+    /// After the task is done: reads until two reads in a row find nothing, or `limit` seconds pass.
+    public func drain(limit: Double = 5, pause: Double = 0.5) {
+        let start = clock.now()
+        var emptyReads = 0
+        while emptyReads < 2, clock.now() - start < limit {
+            emptyReads = read() == 0 ? emptyReads + 1 : 0
+            if emptyReads < 2 { clock.sleep(min(pause, max(0, limit - (clock.now() - start)))) }
+        }
+    }
+
+    private func readStream(_ state: StreamState) -> [LogLine] {
+        var lines: [LogLine] = []
+        let ref = state.source.ref
+        for _ in 0..<maxPages {
+            let answer: GetLogEventsResponse
+            do {
+                answer = try state.source.logs.getLogEvents(GetLogEventsRequest(
+                    logGroupName: ref.group, logStreamName: ref.stream, nextToken: state.token, startFromHead: true))
+            } catch let error as AWSError {
+                if error.code == "ResourceNotFoundException" || error.isRetryable || error.kind == .transport { break }
+                state.disabled = true
+                warn("cannot read the logs of \(ref.container) (\(ref.group) \(ref.stream)): \(error)")
+                break
+            } catch {
+                state.disabled = true
+                warn("cannot read the logs of \(ref.container): \(error)")
+                break
+            }
+            for event in answer.events ?? [] {
+                lines.append(LogLine(container: ref.container, timestamp: event.timestamp ?? 0, message: event.message ?? ""))
+            }
+            guard let next = answer.nextForwardToken, next != state.token else { break }
+            state.token = next
+            if (answer.events ?? []).isEmpty { break }
+        }
+        return lines
+    }
+}

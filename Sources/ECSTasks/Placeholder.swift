@@ -1,1 +1,0 @@
-// This target's code arrives with its issue.

@@ -1,0 +1,84 @@
+/// What to do when the timeout passes or the user interrupts.
+public enum LeavePolicy: String, Sendable, CaseIterable {
+    /// StopTask once, with a reason naming ecs-run.
+    case stop
+    /// Leave the task running.
+    case leave
+}
+
+/// When a task counts as done.
+public enum WaitCondition: String, Sendable, CaseIterable {
+    /// Every essential container has an exit code (before ENI deprovisioning ends).
+    case exit
+    /// The task reached STOPPED.
+    case stopped
+}
+
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case text, json
+}
+
+/// How progress and results are shown.
+public struct DisplayOptions: Sendable {
+    public var format: OutputFormat = .text
+    public var quiet = false
+    public var showLogs = true
+    /// stderr is a terminal: one status line updated in place.
+    public var interactive = false
+    /// Colour only on a terminal with NO_COLOR unset; the executable decides.
+    public var color = false
+    public init() {}
+}
+
+/// How to follow a task once it runs; shared by `run` and `wait`.
+public struct WatchOptions: Sendable {
+    public var timeout: Double?
+    public var onTimeout: LeavePolicy = .stop
+    public var onInterrupt: LeavePolicy = .stop
+    public var waitFor: WaitCondition = .exit
+    /// Poll interval while the task is young, and after `slowAfter` seconds.
+    public var fastInterval = 1.0
+    public var slowInterval = 5.0
+    public var slowAfter = 300.0
+    /// Longest single sleep, so an interrupt is seen quickly.
+    public var sleepSlice = 0.2
+    /// Consecutive MISSING answers before the task counts as vanished (DescribeTasks is eventually consistent).
+    public var missingLimit = 5
+    public init() {}
+}
+
+/// Everything `ecs-run run` needs, decided by the executable from flags and environment.
+public struct RunConfiguration: Sendable {
+    public var cluster = "default"
+    public var taskDefinition = ""
+    public var container: String?
+
+    public var launchType: String?
+    public var capacityProviders: [CapacityProviderStrategyItem] = []
+    public var platformVersion: String?
+    public var subnets: [String] = []
+    public var securityGroups: [String] = []
+    public var assignPublicIp: Bool?
+    public var networkFromService: String?
+
+    public var command: [String] = []
+    public var environment: [KeyValuePair] = []
+    public var cpu: String?
+    public var memory: String?
+    public var taskRoleArn: String?
+    public var executionRoleArn: String?
+
+    public var tags: [Tag] = []
+    public var propagateTags: String?
+    public var startedBy = "ecs-run"
+    public var group: String?
+    public var enableExecuteCommand = false
+    public var idempotencyKey: String?
+
+    public var wait = true
+    public var dryRun = false
+    public var watch = WatchOptions()
+    public var display = DisplayOptions()
+
+    public init() {}
+}

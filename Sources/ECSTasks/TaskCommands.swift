@@ -1,0 +1,138 @@
+import AWSClient
+
+/// `wait`, `logs` and `stop`: the commands that act on tasks already launched.
+extension TaskRunner {
+    /// Learns each task and its task definition (batched DescribeTasks, one DescribeTaskDefinition per
+    /// distinct definition), for the verdicts and the log streams.
+    func lookUp(cluster: String, tasks: [String], waitFor: WaitCondition) throws
+        -> (tasks: [ECSTask], verdicts: [String: TaskVerdict], streams: [LogStreamRef]) {
+        var found: [ECSTask] = []
+        var failures: [Failure] = []
+        for start in stride(from: 0, to: tasks.count, by: TaskWatcher.batchSize) {
+            let batch = Array(tasks[start..<min(start + TaskWatcher.batchSize, tasks.count)])
+            let answer: DescribeTasksResponse
+            do {
+                answer = try ecs.describeTasks(DescribeTasksRequest(cluster: cluster, tasks: batch))
+            } catch let error as AWSError {
+                throw RunFailure.launch("DescribeTasks failed: \(error)")
+            }
+            found += answer.tasks ?? []
+            failures += answer.failures ?? []
+        }
+        if !failures.isEmpty {
+            throw RunFailure.launch("DescribeTasks in cluster \(cluster) failed for:\n" + failures.map { "  " + $0.text }.joined(separator: "\n"))
+        }
+        var definitions: [String: TaskDefinition] = [:]
+        var verdicts: [String: TaskVerdict] = [:]
+        var streams: [LogStreamRef] = []
+        for wanted in tasks {
+            guard let task = found.first(where: { TaskWatcher.matches($0, wanted) }) else {
+                throw RunFailure.launch("DescribeTasks did not return the task \(wanted) in cluster \(cluster)")
+            }
+            guard let arn = task.taskDefinitionArn else { continue }
+            if definitions[arn] == nil {
+                do {
+                    definitions[arn] = try ecs.describeTaskDefinition(DescribeTaskDefinitionRequest(taskDefinition: arn)).taskDefinition
+                } catch let error as AWSError {
+                    throw RunFailure.launch("DescribeTaskDefinition \(arn) failed: \(error)")
+                }
+            }
+            guard let definition = definitions[arn] else { continue }
+            verdicts[wanted] = TaskVerdict(taskDefinition: definition, container: nil, waitFor: waitFor)
+            var taskStreams = LaunchPlan.logStreams(definition, taskID: task.taskID)
+            if tasks.count > 1 {
+                for i in taskStreams.indices { taskStreams[i].container += " " + String(task.taskID.prefix(8)) }
+            }
+            streams += taskStreams
+        }
+        return (found, verdicts, streams)
+    }
+
+    /// `ecs-run wait TASK...`: follows running tasks to the end, like `run` after the launch.
+    public func wait(cluster: String, tasks: [String], watch: WatchOptions, display options: DisplayOptions) -> Int32 {
+        let display = ProgressDisplay(sink: sink, options: options, clock: clock)
+        do {
+            let start = clock.now()
+            let known = try lookUp(cluster: cluster, tasks: tasks, waitFor: watch.waitFor)
+            return follow(cluster: cluster, tasks: tasks, initial: known.tasks, verdicts: known.verdicts,
+                          streams: known.streams, startedAt: start, watch: watch, display: display, options: options)
+        } catch let failure as RunFailure {
+            display.error(failure.description)
+            return failure.status
+        } catch {
+            display.error("\(error)")
+            return ExitStatus.launchFailed
+        }
+    }
+
+    /// `ecs-run logs TASK [--follow]`: prints the task's log lines; with `follow`, until the task is done.
+    public func logs(cluster: String, task: String, follow: Bool, display options: DisplayOptions) -> Int32 {
+        let display = ProgressDisplay(sink: sink, options: options, clock: clock)
+        do {
+            let known = try lookUp(cluster: cluster, tasks: [task], waitFor: .stopped)
+            guard !known.streams.isEmpty else {
+                throw RunFailure.launch("the task definition of \(task) has no awslogs log configuration with awslogs-stream-prefix, so there is no log stream to read")
+            }
+            var byRegion: [String: LogsAPI] = [:]
+            let sources = known.streams.map { ref -> LogTailer.Source in
+                let key = ref.region ?? region
+                let api = byRegion[key] ?? logs(ref.region == region ? nil : ref.region)
+                byRegion[key] = api
+                return LogTailer.Source(ref: ref, logs: api)
+            }
+            display.prefixLogs = known.streams.count > 1
+            let tailer = LogTailer(sources: sources, clock: clock, emit: display.log, warn: display.warning)
+            // Bounded: each read follows at most `maxPages` pages per stream; stop once a read is empty.
+            for _ in 0..<10_000 {
+                if tailer.read() == 0 { break }
+            }
+            guard follow else { return ExitStatus.success }
+            var watch = WatchOptions()
+            watch.onInterrupt = .leave
+            watch.waitFor = .stopped
+            let verdict = known.verdicts[task] ?? TaskVerdict(deciding: [], essentials: [], waitFor: .stopped)
+            let watcher = TaskWatcher(ecs: ecs, clock: clock, options: watch, isInterrupted: isInterrupted)
+            switch watcher.watch(cluster: cluster, tasks: [task], isDone: verdict.isDone, tick: { tailer.readIfDue() }) {
+            case .done:
+                tailer.drain()
+                return ExitStatus.success
+            case .interrupted:
+                return ExitStatus.interrupted
+            case .timedOut:
+                return ExitStatus.timeout
+            case .vanished(let failures):
+                throw RunFailure.launch("ECS no longer knows the task: " + failures.map(\.text).joined(separator: "; "))
+            case .failed(let error):
+                throw RunFailure.launch("DescribeTasks failed: \(error)")
+            }
+        } catch let failure as RunFailure {
+            display.error(failure.description)
+            return failure.status
+        } catch {
+            display.error("\(error)")
+            return ExitStatus.launchFailed
+        }
+    }
+
+    /// `ecs-run stop TASK [--reason TEXT]`.
+    public func stop(cluster: String, task: String, reason: String, display options: DisplayOptions) -> Int32 {
+        let display = ProgressDisplay(sink: sink, options: options, clock: clock)
+        do {
+            let answer = try ecs.stopTask(StopTaskRequest(cluster: cluster, task: task, reason: reason))
+            let stopped = answer.task ?? ECSTask(taskArn: task)
+            if options.format == .json {
+                display.result(TaskReport(task: stopped, cluster: cluster, exitCode: 0, streams: []).json())
+            } else {
+                display.result(stopped.taskArn ?? task)
+                display.note("StopTask sent; the task is \(stopped.lastStatus ?? "stopping") (desired \(stopped.desiredStatus ?? "STOPPED"))")
+            }
+            return ExitStatus.success
+        } catch let error as AWSError {
+            display.error("StopTask \(task) failed: \(error)")
+            return ExitStatus.launchFailed
+        } catch {
+            display.error("\(error)")
+            return ExitStatus.launchFailed
+        }
+    }
+}

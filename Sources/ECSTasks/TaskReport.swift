@@ -1,0 +1,90 @@
+import FoundationEssentials
+import Glibc
+
+/// The `--output json` result: one object on stdout. Every key is always present (null when unknown).
+public struct TaskReport: Encodable {
+    public struct ContainerReport: Encodable {
+        var name: String?
+        var exitCode: Int?
+        var reason: String?
+        var lastStatus: String?
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(exitCode, forKey: .exitCode)
+            try c.encode(reason, forKey: .reason)
+            try c.encode(lastStatus, forKey: .lastStatus)
+        }
+        enum CodingKeys: String, CodingKey { case name, exitCode, reason, lastStatus }
+    }
+
+    var taskArn: String?
+    var cluster: String?
+    var taskDefinitionArn: String?
+    var lastStatus: String?
+    var stopCode: String?
+    var stoppedReason: String?
+    var startedAt: String?
+    var stoppedAt: String?
+    /// ecs-run's own exit status: the deciding container's code, or 124, 125, 130.
+    var exitCode: Int32
+    var containers: [ContainerReport]
+    var logGroup: String?
+    var logStreams: [String]
+
+    init(task: ECSTask?, cluster: String, exitCode: Int32, streams: [LogStreamRef]) {
+        taskArn = task?.taskArn
+        self.cluster = task?.clusterArn ?? cluster
+        taskDefinitionArn = task?.taskDefinitionArn
+        lastStatus = task?.lastStatus
+        stopCode = task?.stopCode
+        stoppedReason = task?.stoppedReason
+        startedAt = task?.startedAt.map(Self.iso8601)
+        stoppedAt = task?.stoppedAt.map(Self.iso8601)
+        self.exitCode = exitCode
+        containers = (task?.containers ?? []).map { ContainerReport(name: $0.name, exitCode: $0.exitCode, reason: $0.reason, lastStatus: $0.lastStatus) }
+        logGroup = streams.first?.group
+        logStreams = streams.map(\.stream)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case taskArn, cluster, taskDefinitionArn, lastStatus, stopCode, stoppedReason, startedAt, stoppedAt, exitCode,
+             containers, logGroup, logStreams
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(taskArn, forKey: .taskArn)
+        try c.encode(cluster, forKey: .cluster)
+        try c.encode(taskDefinitionArn, forKey: .taskDefinitionArn)
+        try c.encode(lastStatus, forKey: .lastStatus)
+        try c.encode(stopCode, forKey: .stopCode)
+        try c.encode(stoppedReason, forKey: .stoppedReason)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(stoppedAt, forKey: .stoppedAt)
+        try c.encode(exitCode, forKey: .exitCode)
+        try c.encode(containers, forKey: .containers)
+        try c.encode(logGroup, forKey: .logGroup)
+        try c.encode(logStreams, forKey: .logStreams)
+    }
+
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        // Sorted, because this JSONEncoder does not keep the declaration order.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// `2024-05-01T12:00:00.250Z`
+    static func iso8601(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince1970
+        var whole = time_t(seconds.rounded(.down))
+        let millis = Int(((seconds - seconds.rounded(.down)) * 1000).rounded(.down))
+        var parts = tm()
+        gmtime_r(&whole, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let ms = millis < 10 ? "00\(millis)" : (millis < 100 ? "0\(millis)" : "\(millis)")
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(ms)Z"
+    }
+}

@@ -1,0 +1,80 @@
+/// Which containers decide a task's exit status, when the task counts as done, and what its exit
+/// status is, following `docker run`: the container's code passes through; 125 when it has none.
+public struct TaskVerdict: Sendable {
+    /// The containers whose exit codes decide: the one named by --container, or every essential one.
+    public var deciding: [String]
+    /// Every essential container; the task is done with `--wait-for exit` once all have exit codes.
+    public var essentials: [String]
+    public var waitFor: WaitCondition
+
+    public init(deciding: [String], essentials: [String], waitFor: WaitCondition) {
+        self.deciding = deciding
+        self.essentials = essentials
+        self.waitFor = waitFor
+    }
+
+    /// From the task definition: `container` (when given) decides, otherwise the essential containers.
+    public init(taskDefinition: TaskDefinition, container: String?, waitFor: WaitCondition) {
+        let definitions = taskDefinition.containerDefinitions ?? []
+        essentials = definitions.filter(\.isEssential).compactMap(\.name)
+        deciding = container.map { [$0] } ?? essentials
+        self.waitFor = waitFor
+    }
+
+    public func isDone(_ task: ECSTask) -> Bool {
+        if task.lastStatus == "STOPPED" { return true }
+        guard waitFor == .exit else { return false }
+        let names = Set(essentials + deciding)
+        guard !names.isEmpty else { return false }
+        let containers = task.containers ?? []
+        return names.allSatisfy { name in containers.contains { $0.name == name && $0.exitCode != nil } }
+    }
+
+    public enum Status: Equatable, Sendable {
+        /// A deciding container's exit code (the first non-zero one, or 0).
+        case exited(code: Int32, container: String)
+        /// The task stopped, or was judged done, without an exit code for a deciding container.
+        case noExitCode
+    }
+
+    public func status(of task: ECSTask) -> Status {
+        let containers = task.containers ?? []
+        let names = deciding.isEmpty ? containers.compactMap(\.name) : deciding
+        var allExited = !names.isEmpty
+        for name in names {
+            guard let code = containers.first(where: { $0.name == name })?.exitCode else {
+                allExited = false
+                continue
+            }
+            if code != 0 { return .exited(code: Self.processStatus(code), container: name) }
+        }
+        return allExited ? .exited(code: 0, container: names[0]) : .noExitCode
+    }
+
+    /// A process can only exit with 0–255; a code outside that must still mean failure.
+    static func processStatus(_ code: Int) -> Int32 {
+        (1...255).contains(code) ? Int32(code) : (code == 0 ? 0 : 1)
+    }
+
+    /// One line of advice for the usual reasons a task never ran its command.
+    public static func hint(for task: ECSTask) -> String? {
+        let texts = [task.stopCode, task.stoppedReason].compactMap { $0 } + (task.containers ?? []).compactMap(\.reason)
+        let all = texts.joined(separator: "\n")
+        if all.contains("CannotPullContainerError") {
+            return "hint: the image could not be pulled; check the image name and tag, the execution role's ECR permissions, and that the subnet reaches the registry (NAT gateway, public IP or VPC endpoints)"
+        }
+        if all.contains("ResourceInitializationError") {
+            return "hint: the task could not fetch its secrets, image or log setup; check the execution role's permissions and that the subnet reaches Secrets Manager/SSM, ECR and CloudWatch Logs"
+        }
+        if all.contains("OutOfMemoryError") || all.contains("OutOfMemory") {
+            return "hint: a container ran out of memory; raise --memory or the memory in the task definition"
+        }
+        if all.contains("CannotStartContainerError") {
+            return "hint: the container could not start; check the command, the entry point and the image's architecture"
+        }
+        if all.contains("TaskFailedToStart") {
+            return "hint: the task failed to start; the reasons above say why (often networking, IAM or the image)"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import ECSTasks
+
+@main
+struct ECSRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ecs-run",
+        abstract: "Launch a one-off ECS task, follow it to its exit, stream its logs, and exit with its code.",
+        discussion: HelpText.root,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, WaitCommand.self, LogsCommand.self, StopCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+
+    /// Adds the `ECS_RUN_*` variables to the arguments before parsing, so both go through one parser.
+    static func main() {
+        InterruptSignal.install()
+        let environment = ProcessEnvironment.current
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let subcommands = OptionTable.bySubcommand
+        var head: [String] = []
+        var name = "run"
+        if let first = arguments.first, subcommands[first] != nil {
+            name = first
+            head = [first]
+            arguments.removeFirst()
+        }
+        let allSpecs = subcommands.values.flatMap { $0 }
+        for name in OptionEnvironment.unknownVariables(specs: allSpecs, environment: environment) {
+            StandardStreams().writeErr("ecs-run: warning: \(name) matches no option and is ignored\n")
+        }
+        let helpAsked = arguments.contains { $0 == "-h" || $0 == "--help" || $0 == "help" }
+        do {
+            if !helpAsked, let specs = subcommands[name] {
+                arguments = try OptionEnvironment.arguments(arguments, specs: specs, environment: environment)
+            }
+            var command = try parseAsRoot(head + arguments)
+            try command.run()
+        } catch let failure as RunFailure {
+            StandardStreams().writeErr("ecs-run: error: \(failure.description)\n")
+            Self.exit(withError: ExitCode(failure.status))
+        } catch {
+            Self.exit(withError: error)
+        }
+    }
+}

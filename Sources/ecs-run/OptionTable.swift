@@ -1,0 +1,27 @@
+import ECSTasks
+
+/// The options of each subcommand that can come from `ECS_RUN_<NAME>`. Tests check that every option
+/// in the help text is here.
+enum OptionTable {
+    static let aws: [OptionSpec] = [.init("region"), .init("profile"), .init("endpoint-url"), .init("debug", .flag)]
+    static let output: [OptionSpec] = [.init("output"), .init("quiet", .flag, short: "q")]
+    static let watch: [OptionSpec] = [
+        .init("timeout"), .init("on-timeout"), .init("on-interrupt"), .init("wait-for"), .init("no-logs", .flag),
+    ]
+
+    static let run: [OptionSpec] = [
+        .init("cluster"), .init("task-definition"), .init("container"),
+        .init("launch-type"), .init("capacity-provider", .repeated), .init("platform-version"),
+        .init("subnets"), .init("security-groups"), .init("assign-public-ip", .flag), .init("network-from-service"),
+        .init("env", .repeated, short: "e"), .init("cpu"), .init("memory"), .init("task-role-arn"), .init("execution-role-arn"),
+        .init("tag", .repeated), .init("propagate-tags"), .init("started-by"), .init("group"),
+        .init("enable-execute-command", .flag), .init("idempotency-key"),
+        .init("no-wait", .flag), .init("dry-run", .flag),
+    ] + watch + output + aws
+
+    static let wait: [OptionSpec] = [.init("cluster")] + watch + output + aws
+    static let logs: [OptionSpec] = [.init("cluster"), .init("follow", .flag, short: "f")] + output + aws
+    static let stop: [OptionSpec] = [.init("cluster"), .init("reason")] + output + aws
+
+    static let bySubcommand: [String: [OptionSpec]] = ["run": run, "wait": wait, "logs": logs, "stop": stop]
+}

@@ -1,0 +1,113 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// ECS resources in the local stack's AWS emulator for the ecs-run process tests: a VPC with DNS
+/// hostnames (moto needs it for awsvpc), a subnet, a security group, a cluster, an awsvpc task
+/// definition logging with awslogs, and a service. Made once per test run with the AWS CLI in .venv,
+/// so they do not depend on the code under test.
+final class ECSRunFixture {
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    let stack: LocalStack
+    let suffix: String
+    let cluster: String
+    let family: String
+    let service: String
+    let logGroup: String
+    private(set) var vpc = ""
+    private(set) var subnet = ""
+    private(set) var securityGroup = ""
+    private(set) var serviceSubnet = ""
+    private(set) var serviceSecurityGroup = ""
+
+    nonisolated(unsafe) private static var cached: ECSRunFixture?
+
+    static func shared() throws -> ECSRunFixture {
+        if let cached { return cached }
+        let fixture = try ECSRunFixture()
+        cached = fixture
+        return fixture
+    }
+
+    private init() throws {
+        stack = try LocalStack.current()
+        suffix = String(UUID().uuidString.prefix(8)).lowercased()
+        cluster = "ecsrun-\(suffix)"
+        family = "ecsrun-app-\(suffix)"
+        service = "ecsrun-svc-\(suffix)"
+        logGroup = "/ecs/ecsrun-\(suffix)"
+        vpc = try aws(["ec2", "create-vpc", "--cidr-block", "10.1.0.0/16", "--query", "Vpc.VpcId", "--output", "text"])
+        try aws(["ec2", "modify-vpc-attribute", "--vpc-id", vpc, "--enable-dns-hostnames"])
+        subnet = try aws(["ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.1.1.0/24", "--query", "Subnet.SubnetId", "--output", "text"])
+        serviceSubnet = try aws(["ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.1.2.0/24", "--query", "Subnet.SubnetId", "--output", "text"])
+        securityGroup = try aws(["ec2", "create-security-group", "--group-name", "ecsrun-\(suffix)", "--description", "ecs-run tests",
+                                 "--vpc-id", vpc, "--query", "GroupId", "--output", "text"])
+        serviceSecurityGroup = try aws(["ec2", "create-security-group", "--group-name", "ecsrun-svc-\(suffix)", "--description", "ecs-run service",
+                                        "--vpc-id", vpc, "--query", "GroupId", "--output", "text"])
+        try aws(["ecs", "create-cluster", "--cluster-name", cluster])
+        try aws(["logs", "create-log-group", "--log-group-name", logGroup])
+        let containers = """
+        [{"name":"app","image":"busybox","memory":256,"essential":true,"command":["true"],
+          "logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"\(logGroup)","awslogs-region":"\(stack.region)","awslogs-stream-prefix":"ecs"}}}]
+        """
+        try aws(["ecs", "register-task-definition", "--family", family, "--network-mode", "awsvpc", "--requires-compatibilities", "FARGATE",
+                 "--cpu", "256", "--memory", "512", "--container-definitions", containers])
+        try aws(["ecs", "create-service", "--cluster", cluster, "--service-name", service, "--task-definition", family,
+                 "--desired-count", "0", "--launch-type", "FARGATE", "--platform-version", "1.4.0",
+                 "--network-configuration", "awsvpcConfiguration={subnets=[\(serviceSubnet)],securityGroups=[\(serviceSecurityGroup)],assignPublicIp=DISABLED}"])
+    }
+
+    /// The AWS CLI against the emulator; returns trimmed stdout.
+    @discardableResult
+    func aws(_ arguments: [String]) throws -> String {
+        let result = try ProcessRunner.run(Paths.packageRoot + "/.venv/bin/aws", arguments, environment: awsEnvironment, timeout: 60)
+        guard result.status == 0 else {
+            throw Failure(description: "aws \(arguments.prefix(2).joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
+        }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The stack's AWS settings and nothing else: no ECS_RUN_* or AWS_PROFILE from the test's own environment.
+    var awsEnvironment: [String: String] {
+        var env = stack.environment.filter { $0.key.hasPrefix("AWS_") }
+        env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        env["HOME"] = NSTemporaryDirectory()
+        return env
+    }
+
+    /// Runs the built ecs-run with the stack's AWS settings plus `environment`.
+    func ecsRun(_ arguments: [String], environment extra: [String: String] = [:], timeout: TimeInterval = 60) throws -> ProcessResult {
+        var env = awsEnvironment
+        env.merge(extra) { _, new in new }
+        return try ProcessRunner.run(Paths.executable("ecs-run"), arguments, environment: env, timeout: timeout)
+    }
+
+    /// The options every launch here needs (moto wants security groups with awsvpc).
+    var launchOptions: [String] {
+        ["--cluster", cluster, "--task-definition", family, "--launch-type", "FARGATE",
+         "--subnets", subnet, "--security-groups", securityGroup]
+    }
+
+    func describeTask(_ arn: String) throws -> [String: Any] {
+        let json = try aws(["ecs", "describe-tasks", "--cluster", cluster, "--tasks", arn, "--include", "TAGS", "--output", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        guard let task = (object?["tasks"] as? [[String: Any]])?.first else { throw Failure(description: "no task \(arn): \(json)") }
+        return task
+    }
+
+    /// Keeps emulated tasks RUNNING (moto otherwise walks them towards STOPPED on each DescribeTasks).
+    func holdTasksRunning() throws {
+        try motoAPI("set-transition", #"{"model_name": "ecs::task", "transition": {"progression": "manual", "times": 1000000}}"#)
+    }
+
+    func releaseTasks() throws {
+        try motoAPI("unset-transition", #"{"model_name": "ecs::task"}"#)
+    }
+
+    private func motoAPI(_ action: String, _ body: String) throws {
+        let result = try ProcessRunner.run("/usr/bin/curl", ["-sS", "-f", "-X", "POST", "--data", body,
+                                                             stack.awsEndpoint + "/moto-api/state-manager/" + action], timeout: 20)
+        guard result.status == 0 else { throw Failure(description: "moto-api \(action) failed: \(result.stderr)") }
+    }
+}

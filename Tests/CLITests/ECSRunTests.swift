@@ -1,0 +1,298 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// ecs-run as a process against the local stack's AWS emulator.
+final class ECSRunTests: XCTestCase {
+    var fx: ECSRunFixture!
+
+    override func setUpWithError() throws {
+        fx = try ECSRunFixture.shared()
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw ECSRunFixture.Failure(description: "not a JSON object: \(text)")
+        }
+        return object
+    }
+
+    func testDryRunPrintsTheRequestThatIsThenSent() throws {
+        let options = fx.launchOptions + ["--container", "app", "-e", "GREETING=hello world", "--env", "B=x=y", "--tag", "team=db",
+                                          "--group", "family:migrate", "--started-by", "ci-42", "--idempotency-key", String(repeating: "k", count: 70),
+                                          "--", "sh", "-c", "echo $GREETING"]
+        let dry = try fx.ecsRun(["--dry-run"] + options)
+        XCTAssertEqual(dry.status, 0, dry.stderr)
+        let request = try json(dry.stdout)
+        XCTAssertEqual(request["taskDefinition"] as? String, fx.family)
+        XCTAssertEqual(request["cluster"] as? String, fx.cluster)
+        XCTAssertEqual((request["clientToken"] as? String)?.count, 64, "a 70-character key is hashed")
+        let vpc = (request["networkConfiguration"] as? [String: Any])?["awsvpcConfiguration"] as? [String: Any]
+        XCTAssertEqual(vpc?["subnets"] as? [String], [fx.subnet])
+        XCTAssertEqual(vpc?["securityGroups"] as? [String], [fx.securityGroup])
+
+        let sent = try fx.ecsRun(["--no-wait"] + options)
+        XCTAssertEqual(sent.status, 0, sent.stderr)
+        let task = try fx.describeTask(sent.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        // Everything the emulator echoes back equals what --dry-run printed.
+        for key in ["overrides", "group", "startedBy", "launchType", "tags"] {
+            XCTAssertEqual(task[key] as? NSObject, request[key] as? NSObject, key)
+        }
+        let subnetDetail = ((task["attachments"] as? [[String: Any]])?.first?["details"] as? [[String: Any]])?
+            .first { $0["name"] as? String == "subnetId" }?["value"] as? String
+        XCTAssertEqual(subnetDetail, fx.subnet)
+    }
+
+    func testDryRunMapsEveryFlagToTheRequest() throws {
+        let base = ["--dry-run", "--task-definition", "fam:7", "--container", "main"]
+        let cases: [(name: String, args: [String], key: String, expected: String)] = [
+            ("default cluster", [], "cluster", #""default""#),
+            ("cluster", ["--cluster", "prod"], "cluster", #""prod""#),
+            ("launch type", ["--launch-type", "FARGATE"], "launchType", #""FARGATE""#),
+            ("capacity providers", ["--capacity-provider", "FARGATE_SPOT:3:1,FARGATE:1", "--capacity-provider", "X"], "capacityProviderStrategy",
+             #"[{"base":1,"capacityProvider":"FARGATE_SPOT","weight":3},{"capacityProvider":"FARGATE","weight":1},{"capacityProvider":"X"}]"#),
+            ("platform version", ["--platform-version", "1.4.0"], "platformVersion", #""1.4.0""#),
+            ("public ip", ["--subnets", "s1, s2", "--assign-public-ip"], "networkConfiguration",
+             #"{"awsvpcConfiguration":{"assignPublicIp":"ENABLED","subnets":["s1","s2"]}}"#),
+            ("no public ip", ["--subnets", "s1", "--security-groups", "g1,g2", "--no-assign-public-ip"], "networkConfiguration",
+             #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","securityGroups":["g1","g2"],"subnets":["s1"]}}"#),
+            ("task overrides", ["--cpu", "512", "--memory", "1024", "--task-role-arn", "arn:t", "--execution-role-arn", "arn:e"], "overrides",
+             #"{"cpu":"512","executionRoleArn":"arn:e","memory":"1024","taskRoleArn":"arn:t"}"#),
+            ("command and env", ["-e", "A=1", "--", "run", "--fast"], "overrides",
+             #"{"containerOverrides":[{"command":["run","--fast"],"environment":[{"name":"A","value":"1"}],"name":"main"}]}"#),
+            ("tags", ["--tag", "a=1", "--tag", "b="], "tags", #"[{"key":"a","value":"1"},{"key":"b","value":""}]"#),
+            ("propagate tags", ["--propagate-tags", "TASK_DEFINITION"], "propagateTags", #""TASK_DEFINITION""#),
+            ("started by", ["--started-by", "me"], "startedBy", #""me""#),
+            ("group", ["--group", "family:x"], "group", #""family:x""#),
+            ("exec", ["--enable-execute-command"], "enableExecuteCommand", "true"),
+            ("short idempotency key", ["--idempotency-key", "deploy-7"], "clientToken", #""deploy-7""#),
+        ]
+        for c in cases {
+            let result = try fx.ecsRun(base + c.args)
+            XCTAssertEqual(result.status, 0, "\(c.name): \(result.stderr)")
+            let printed = try json(result.stdout)[c.key]
+            let expected = try JSONSerialization.jsonObject(with: Data(c.expected.utf8), options: .fragmentsAllowed)
+            XCTAssertEqual(printed as? NSObject, expected as? NSObject, "\(c.name): \(result.stdout)")
+        }
+    }
+
+    func testNoWaitPrintsOnlyTheTaskArn() throws {
+        let result = try fx.ecsRun(fx.launchOptions + ["--no-wait"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let arn = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(arn.hasPrefix("arn:aws:ecs:\(fx.stack.region):"), arn)
+        XCTAssertEqual(result.stdout, arn + "\n")
+        XCTAssertEqual(try fx.describeTask(arn)["taskArn"] as? String, arn)
+    }
+
+    func testRunToTheEndWithJSONOutput() throws {
+        // moto reports exit code 0 for its (never run) container at once, so the run ends quickly.
+        let result = try fx.ecsRun(fx.launchOptions + ["--output", "json", "--timeout", "30s"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let report = try json(result.stdout)
+        let arn = try XCTUnwrap(report["taskArn"] as? String)
+        let task = try fx.describeTask(arn)
+        XCTAssertEqual(report["cluster"] as? String, task["clusterArn"] as? String)
+        XCTAssertEqual(report["taskDefinitionArn"] as? String, task["taskDefinitionArn"] as? String)
+        XCTAssertNotNil(report["lastStatus"] as? String)
+        XCTAssertEqual(report["exitCode"] as? Int, 0)
+        for key in ["stopCode", "stoppedReason", "startedAt", "stoppedAt"] { XCTAssertTrue(report.keys.contains(key), key) }
+        let containers = try XCTUnwrap(report["containers"] as? [[String: Any]])
+        XCTAssertEqual(containers.map { $0["name"] as? String }, ["app"])
+        XCTAssertEqual(containers[0]["exitCode"] as? Int, 0)
+        XCTAssertTrue(containers[0].keys.contains("reason") && containers[0].keys.contains("lastStatus"))
+        XCTAssertEqual(report["logGroup"] as? String, fx.logGroup)
+        let id = String(arn.split(separator: "/").last!)
+        XCTAssertEqual(report["logStreams"] as? [String], ["ecs/app/\(id)"])
+        XCTAssertTrue(result.stderr.contains("exited with 0"), result.stderr)
+    }
+
+    func testWaitForStoppedShowsEveryTransitionAsPlainLines() throws {
+        // moto walks the task RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED, one step per DescribeTasks.
+        let result = try fx.ecsRun(fx.launchOptions + ["--wait-for", "stopped", "--timeout", "60s", "--no-logs"], environment: ["TERM": "xterm"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        let transitions = lines.filter { $0.contains(" → ") }
+        XCTAssertEqual(transitions.map { $0.components(separatedBy: " (")[0].components(separatedBy: " ").suffix(3).joined(separator: " ") },
+                       ["RUNNING → DEACTIVATING", "DEACTIVATING → STOPPING", "STOPPING → DEPROVISIONING", "DEPROVISIONING → STOPPED"])
+        XCTAssertTrue(transitions.allSatisfy { $0.hasPrefix("ecs-run: [") && $0.contains("s] ") }, "elapsed time on each line: \(transitions)")
+        XCTAssertFalse(result.stderr.contains("\u{1B}"), "no colour or cursor control without a terminal")
+    }
+
+    func testConfigurationOnlyThroughTheEnvironment() throws {
+        let env = [
+            "ECS_RUN_CLUSTER": fx.cluster, "ECS_RUN_TASK_DEFINITION": fx.family, "ECS_RUN_LAUNCH_TYPE": "FARGATE",
+            "ECS_RUN_SUBNETS": fx.subnet, "ECS_RUN_SECURITY_GROUPS": fx.securityGroup, "ECS_RUN_NO_WAIT": "true",
+            "ECS_RUN_ENV": "A=1\nB=2", "ECS_RUN_STARTED_BY": "terraform", "ECS_RUN_GROUP": "from-env",
+        ]
+        let result = try fx.ecsRun([], environment: env)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let task = try fx.describeTask(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        XCTAssertEqual(task["startedBy"] as? String, "terraform")
+        XCTAssertEqual(task["group"] as? String, "from-env")
+        let override = ((task["overrides"] as? [String: Any])?["containerOverrides"] as? [[String: Any]])?.first
+        XCTAssertEqual((override?["environment"] as? [[String: String]])?.map { $0["name"]! + "=" + $0["value"]! }, ["A=1", "B=2"])
+
+        // A flag wins over its variable.
+        let flagWins = try fx.ecsRun(["--group", "from-flag"], environment: env)
+        XCTAssertEqual(flagWins.status, 0, flagWins.stderr)
+        XCTAssertEqual(try fx.describeTask(flagWins.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["group"] as? String, "from-flag")
+    }
+
+    func testNetworkFromService() throws {
+        let result = try fx.ecsRun(["--cluster", fx.cluster, "--task-definition", fx.family, "--network-from-service", fx.service,
+                                    "--no-wait", "--debug"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("DescribeServices"), "the service was read: \(result.stderr)")
+        let task = try fx.describeTask(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        XCTAssertEqual(task["launchType"] as? String, "FARGATE", "copied from the service")
+        let subnet = ((task["attachments"] as? [[String: Any]])?.first?["details"] as? [[String: Any]])?
+            .first { $0["name"] as? String == "subnetId" }?["value"] as? String
+        XCTAssertEqual(subnet, fx.serviceSubnet, "the service's subnet, not the fixture's default one")
+
+        let missing = try fx.ecsRun(["--cluster", fx.cluster, "--task-definition", fx.family, "--network-from-service", "no-such-service"])
+        XCTAssertEqual(missing.status, 125)
+        XCTAssertTrue(missing.stderr.contains("no-such-service"), missing.stderr)
+    }
+
+    func testStop() throws {
+        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait"])
+        let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try fx.ecsRun(["stop", "--cluster", fx.cluster, arn, "--reason", "test says stop"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines), arn)
+        let task = try fx.describeTask(arn)
+        XCTAssertEqual(task["desiredStatus"] as? String, "STOPPED")
+        XCTAssertEqual(task["stoppedReason"] as? String, "test says stop")
+    }
+
+    func testWaitTimeoutStopsTheTaskAndExits124() throws {
+        try fx.holdTasksRunning()
+        defer { try? fx.releaseTasks() }
+        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait"])
+        let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let started = Date()
+        let result = try fx.ecsRun(["wait", "--cluster", fx.cluster, "--wait-for", "stopped", "--timeout", "2s", arn])
+        XCTAssertEqual(result.status, 124, result.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+        XCTAssertTrue(result.stderr.contains("timeout of 2.0s reached"), result.stderr)
+        let task = try fx.describeTask(arn)
+        XCTAssertEqual(task["desiredStatus"] as? String, "STOPPED")
+        XCTAssertTrue((task["stoppedReason"] as? String)?.contains("ecs-run") ?? false, "\(task["stoppedReason"] ?? "")")
+    }
+
+    func testWaitEndsWithTheExitCode() throws {
+        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait"])
+        let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try fx.ecsRun(["wait", "--cluster", fx.cluster, "--timeout", "30s", arn])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("exited with 0"), result.stderr)
+    }
+
+    func testLogs() throws {
+        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait"])
+        let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let id = String(arn.split(separator: "/").last!)
+        let stream = "ecs/app/\(id)"
+        try fx.aws(["logs", "create-log-stream", "--log-group-name", fx.logGroup, "--log-stream-name", stream])
+        let now = Int(Date().timeIntervalSince1970 * 1000)
+        let events = (0..<5).map { #"{"timestamp":\#(now + $0),"message":"line \#($0)"}"# }.joined(separator: ",")
+        try fx.aws(["logs", "put-log-events", "--log-group-name", fx.logGroup, "--log-stream-name", stream, "--log-events", "[\(events)]"])
+        let started = Date()
+        let result = try fx.ecsRun(["logs", "--cluster", fx.cluster, id])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, (0..<5).map { "line \($0)\n" }.joined())
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "stops once a read finds nothing new")
+
+        // --follow keeps reading until the task stops (moto walks it to STOPPED within a few polls).
+        let followed = try fx.ecsRun(["logs", "--follow", "--cluster", fx.cluster, arn], timeout: 60)
+        XCTAssertEqual(followed.status, 0, followed.stderr)
+        XCTAssertEqual(followed.stdout, (0..<5).map { "line \($0)\n" }.joined())
+    }
+
+    func testInterruptStopsTheTaskOnceAndExits130() throws {
+        try fx.holdTasksRunning()
+        defer { try? fx.releaseTasks() }
+        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait"])
+        let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let process = try ProcessRunner.start(Paths.executable("ecs-run"), ["wait", "--cluster", fx.cluster, "--wait-for", "stopped", arn],
+                                              environment: fx.awsEnvironment)
+        let deadline = Date().addingTimeInterval(20)
+        while !process.currentStderr.contains("RUNNING"), Date() < deadline { usleep(50_000) }
+        process.signal(SIGINT)
+        let result = process.wait(timeout: 20)
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertFalse(result.timedOut)
+        XCTAssertTrue(result.stderr.contains("interrupted"), result.stderr)
+        let task = try fx.describeTask(arn)
+        XCTAssertEqual(task["desiredStatus"] as? String, "STOPPED")
+        XCTAssertTrue((task["stoppedReason"] as? String)?.contains("ecs-run") ?? false)
+    }
+
+    func testUnknownClusterIs125AndNamesTheError() throws {
+        let result = try fx.ecsRun(["--cluster", "no-such-cluster-\(fx.suffix)", "--task-definition", fx.family, "--launch-type", "FARGATE",
+                                    "--subnets", fx.subnet, "--security-groups", fx.securityGroup])
+        XCTAssertEqual(result.status, 125, result.output)
+        XCTAssertTrue(result.stderr.contains("ClusterNotFoundException"), result.stderr)
+    }
+
+    func testUnknownTaskDefinitionIs125() throws {
+        let result = try fx.ecsRun(["--cluster", fx.cluster, "--task-definition", "no-such-family-\(fx.suffix)", "--subnets", fx.subnet])
+        XCTAssertEqual(result.status, 125, result.output)
+        XCTAssertTrue(result.stderr.contains("DescribeTaskDefinition") && result.stderr.contains("ClientException"), result.stderr)
+    }
+
+    func testUsageErrorsAre64() throws {
+        let cases: [(name: String, args: [String], env: [String: String], message: String)] = [
+            ("missing --task-definition", ["--cluster", fx.cluster], [:], "task definition is required"),
+            ("malformed --env", fx.launchOptions + ["-e", "NOEQUALS"], [:], "KEY=VALUE"),
+            ("malformed --timeout", fx.launchOptions + ["--timeout", "soon"], [:], "90s"),
+            ("bad --on-timeout", fx.launchOptions + ["--on-timeout", "explode"], [:], "on-timeout"),
+            ("malformed flag variable", fx.launchOptions, ["ECS_RUN_NO_WAIT": "maybe"], "ECS_RUN_NO_WAIT"),
+            ("wrong --container", fx.launchOptions + ["--container", "nope"], [:], "its containers are: app"),
+        ]
+        for c in cases {
+            let result = try fx.ecsRun(c.args, environment: c.env)
+            XCTAssertEqual(result.status, 64, "\(c.name): \(result.output)")
+            XCTAssertTrue(result.stderr.contains(c.message), "\(c.name): \(result.stderr)")
+        }
+    }
+
+    /// Long options named in a help text.
+    func longOptions(_ help: String) -> Set<String> {
+        var names: Set<String> = []
+        for word in help.split(whereSeparator: { " \n,[]()=<>|".contains($0) }) where word.hasPrefix("--") && word.count > 2 {
+            let name = word.dropFirst(2).prefix { $0.isLowercase || $0 == "-" }
+            if !name.isEmpty { names.insert(String(name)) }
+        }
+        return names
+    }
+
+    func testHelpListsEveryOptionWithItsVariableAndTheExitCodes() throws {
+        let help = try fx.ecsRun(["run", "--help"])
+        XCTAssertEqual(help.status, 0)
+        let text = help.stdout
+        for needle in ["ECS_RUN_<NAME>", "ECS_RUN_TASK_DEFINITION", "EXIT CODES", "124", "125", "130", "64", "EXAMPLES", "local-exec"] {
+            XCTAssertTrue(text.contains(needle), needle)
+        }
+        let options = longOptions(text).subtracting(["help", "version", "no-assign-public-ip"])
+        XCTAssertTrue(options.isSuperset(of: ["cluster", "task-definition", "subnets", "timeout", "env", "dry-run", "no-wait", "output",
+                                              "network-from-service", "idempotency-key", "on-interrupt", "region", "endpoint-url"]), "\(options)")
+        // Every option in the help has an ECS_RUN_ variable: ecs-run warns about variables that match no option.
+        var env: [String: String] = [:]
+        for name in options { env["ECS_RUN_" + name.uppercased().replacingOccurrences(of: "-", with: "_")] = "x" }
+        let withAll = try fx.ecsRun(["run", "--help"], environment: env)
+        XCTAssertFalse(withAll.stderr.contains("matches no option"), withAll.stderr)
+        let typo = try fx.ecsRun(["run", "--help"], environment: ["ECS_RUN_CLUSTR": "x"])
+        XCTAssertTrue(typo.stderr.contains("ECS_RUN_CLUSTR matches no option"), typo.stderr)
+    }
+
+    func testSubcommandHelpTexts() throws {
+        for (sub, needles) in [("wait", ["--timeout", "--wait-for", "TASK", "EXIT CODES"]), ("logs", ["--follow", "TASK"]),
+                               ("stop", ["--reason", "TASK"])] {
+            let help = try fx.ecsRun([sub, "--help"])
+            XCTAssertEqual(help.status, 0, sub)
+            for needle in needles + ["EXAMPLES", "ECS_RUN_"] { XCTAssertTrue(help.stdout.contains(needle), "\(sub): \(needle)") }
+        }
+    }
+}

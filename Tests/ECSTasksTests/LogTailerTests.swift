@@ -1,0 +1,102 @@
+import AWSClient
+@testable import ECSTasks
+import XCTest
+
+final class LogTailerTests: XCTestCase {
+    func tailer(_ logs: FakeLogs, _ refs: [LogStreamRef], clock: FakeClock = FakeClock()) -> (LogTailer, () -> [LogLine], () -> [String]) {
+        var lines: [LogLine] = []
+        var warnings: [String] = []
+        let tailer = LogTailer(sources: refs.map { LogTailer.Source(ref: $0, logs: logs) }, clock: clock,
+                               emit: { lines.append($0) }, warn: { warnings.append($0) })
+        return (tailer, { lines }, { warnings })
+    }
+
+    let app = LogStreamRef(container: "app", group: "/ecs/app", stream: "ecs/app/t1")
+    let side = LogStreamRef(container: "side", group: "/ecs/app", stream: "ecs/side/t1")
+
+    func testLateStreamIsWaitedForQuietly() {
+        let logs = FakeLogs()
+        logs.append(app.stream, ["hello"])
+        logs.appearsAfterCalls[app.stream] = 3
+        let (t, lines, warnings) = tailer(logs, [app])
+        for _ in 0..<3 { XCTAssertEqual(t.read(), 0) }
+        XCTAssertEqual(t.read(), 1)
+        XCTAssertEqual(lines().map(\.message), ["hello"])
+        XCTAssertEqual(warnings(), [])
+    }
+
+    func testPaginationFollowsForwardTokensAndStopsOnTheSameToken() {
+        let logs = FakeLogs()
+        logs.pageSize = 2
+        logs.append(app.stream, ["1", "2", "3", "4", "5"])
+        let (t, lines, _) = tailer(logs, [app])
+        XCTAssertEqual(t.read(), 5)
+        XCTAssertEqual(lines().map(\.message), ["1", "2", "3", "4", "5"])
+        // The last page asks at f/5 and gets f/5 back: the end.
+        XCTAssertEqual(logs.calls.map(\.nextToken), [nil, "f/2", "f/4", "f/5"])
+        XCTAssertTrue(logs.calls.allSatisfy { $0.startFromHead == true })
+        // Nothing new: the same token comes back, nothing is printed twice.
+        XCTAssertEqual(t.read(), 0)
+        XCTAssertEqual(logs.calls.last?.nextToken, "f/5")
+        logs.append(app.stream, ["6"], at: 10)
+        XCTAssertEqual(t.read(), 1)
+        XCTAssertEqual(lines().map(\.message), ["1", "2", "3", "4", "5", "6"])
+    }
+
+    func testSeveralStreamsComeOutInTimestampOrder() {
+        let logs = FakeLogs()
+        logs.events[app.stream] = [OutputLogEvent(timestamp: 1, message: "a1"), OutputLogEvent(timestamp: 5, message: "a5")]
+        logs.events[side.stream] = [OutputLogEvent(timestamp: 3, message: "s3"), OutputLogEvent(timestamp: 5, message: "s5")]
+        let (t, lines, _) = tailer(logs, [app, side])
+        t.read()
+        XCTAssertEqual(lines().map(\.message), ["a1", "s3", "a5", "s5"])
+        XCTAssertEqual(lines().map(\.container), ["app", "side", "app", "side"])
+    }
+
+    func testDrainReadsUntilTwoEmptyReads() {
+        let logs = FakeLogs()
+        logs.append(app.stream, ["last words"])
+        let clock = FakeClock()
+        let (t, lines, _) = tailer(logs, [app], clock: clock)
+        // The final line arrives during the drain, after the first read.
+        var added = false
+        clock.onSleep = { _ in if !added { added = true; logs.append(self.app.stream, ["late line"], at: 100) } }
+        let start = clock.time
+        t.drain()
+        XCTAssertEqual(lines().map(\.message), ["last words", "late line"])
+        XCTAssertLessThan(clock.time - start, 5)
+        let reads = logs.calls.count
+        XCTAssertGreaterThanOrEqual(reads, 3)
+    }
+
+    func testDrainGivesUpAfterFiveSeconds() {
+        let logs = FakeLogs()
+        logs.append(app.stream, ["x"])
+        let clock = FakeClock()
+        let (t, _, _) = tailer(logs, [app], clock: clock)
+        var n = 0
+        clock.onSleep = { _ in n += 1; logs.append(self.app.stream, ["more \(n)"], at: Int64(n)) }  // never quiet
+        let start = clock.time
+        t.drain()
+        XCTAssertEqual(clock.time - start, 5, accuracy: 0.6)
+    }
+
+    func testReadIfDueReadsAboutOncePerSecond() {
+        let logs = FakeLogs()
+        logs.append(app.stream, ["x"])
+        let clock = FakeClock()
+        let (t, _, _) = tailer(logs, [app], clock: clock)
+        for _ in 0..<50 { t.readIfDue(); clock.time += 0.2 }
+        XCTAssertEqual(Double(logs.calls.count), 10, accuracy: 1.5)
+    }
+
+    func testAccessDeniedWarnsOnceAndStopsReading() {
+        let logs = FakeLogs()
+        logs.failure = AWSError(kind: .service, code: "AccessDeniedException", message: "not allowed", status: 400)
+        let (t, _, warnings) = tailer(logs, [app])
+        t.read(); t.read()
+        XCTAssertEqual(warnings().count, 1)
+        XCTAssertEqual(logs.calls.count, 1)
+        XCTAssertTrue(warnings()[0].contains("AccessDeniedException"))
+    }
+}

@@ -1,1 +1,0 @@
-// The tests of this target are written with its capability; see the issues.
