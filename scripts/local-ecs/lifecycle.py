@@ -242,7 +242,9 @@ class TaskRun:
         self.task.connectivity_at = self.task.started_at
         self._set_state("RUNNING")
         with self.condition:
-            self.condition.wait_for(lambda: self.stop_requested or self._essential_exited())
+            # Exits and StopTask notify; the timeout only re-checks, so a task may run as long as it likes.
+            while not (self.stop_requested or self._essential_exited()):
+                self.condition.wait(timeout=1.0)
         if not self.stop_requested:
             self._begin_stopping("EssentialContainerExited", "Essential container in task exited")
 
