@@ -301,6 +301,55 @@ class LocalECSTests(unittest.TestCase):
             urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST"), timeout=5).close()
 
 
+class BootstrapTests(unittest.TestCase):
+    """bootstrap STATE_DIR against a fresh emulator: ecs.env is usable for RunTask, and a second run reuses it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emulator = Emulator()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emulator.stop()
+
+    def bootstrap(self, state):
+        result = subprocess.run([PYTHON, os.path.join(HERE, "bootstrap"), state], capture_output=True, text=True,
+                                timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        values = {}
+        with open(os.path.join(state, "ecs.env"), encoding="utf-8") as f:
+            for line in f:
+                match = re.fullmatch(r"export (ECS_RUN_[A-Z_]+)='([^']*)'", line.strip())
+                self.assertIsNotNone(match, line)
+                values[match.group(1)] = match.group(2)
+        return values
+
+    def test_bootstrap_prepares_awsvpc_tasks(self):
+        state = tempfile.mkdtemp(prefix="local-ecs-bootstrap.", dir=self.emulator.dir)
+        with open(os.path.join(state, "aws.env"), "w", encoding="utf-8") as f:
+            f.write(f"export AWS_ENDPOINT_URL='{self.emulator.endpoint}'\nexport AWS_REGION='us-east-1'\n"
+                    f"export AWS_ACCESS_KEY_ID='{KEY_ID}'\nexport AWS_SECRET_ACCESS_KEY='{SECRET}'\n")
+        first = self.bootstrap(state)
+        self.assertEqual(set(first), {"ECS_RUN_CLUSTER", "ECS_RUN_SUBNETS", "ECS_RUN_SECURITY_GROUPS"})
+        self.assertEqual(first["ECS_RUN_CLUSTER"], "local")
+        self.assertEqual(self.bootstrap(state), first, "a second run should reuse the network")
+
+        ecs = self.emulator.client("ecs")
+        arn = ecs.register_task_definition(
+            family="boot", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+            containerDefinitions=[{"name": "main", "image": "busybox", "command": ["true"]}],
+        )["taskDefinition"]["taskDefinitionArn"]
+        response = ecs.run_task(
+            cluster=first["ECS_RUN_CLUSTER"], taskDefinition=arn, launchType="FARGATE",
+            networkConfiguration={"awsvpcConfiguration": {
+                "subnets": first["ECS_RUN_SUBNETS"].split(","),
+                "securityGroups": first["ECS_RUN_SECURITY_GROUPS"].split(","),
+            }},
+        )
+        self.assertEqual(response["failures"], [])
+        self.assertEqual(response["tasks"][0]["lastStatus"], "PROVISIONING")
+
+
 class SignatureCheckTests(unittest.TestCase):
     """--check-signatures 0 with --access-key-id: moto verifies every request against the registered keys."""
 
