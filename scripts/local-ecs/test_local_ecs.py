@@ -339,8 +339,8 @@ class BootstrapTests(unittest.TestCase):
             family="boot", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
             containerDefinitions=[{"name": "main", "image": "busybox", "command": ["true"]}],
         )["taskDefinition"]["taskDefinitionArn"]
-        response = ecs.run_task(
-            cluster=first["ECS_RUN_CLUSTER"], taskDefinition=arn, launchType="FARGATE",
+        response = ecs.run_task(  # no launch type: the cluster's default strategy says FARGATE
+            cluster=first["ECS_RUN_CLUSTER"], taskDefinition=arn,
             networkConfiguration={"awsvpcConfiguration": {
                 "subnets": first["ECS_RUN_SUBNETS"].split(","),
                 "securityGroups": first["ECS_RUN_SECURITY_GROUPS"].split(","),
@@ -348,6 +348,7 @@ class BootstrapTests(unittest.TestCase):
         )
         self.assertEqual(response["failures"], [])
         self.assertEqual(response["tasks"][0]["lastStatus"], "PROVISIONING")
+        self.assertEqual(response["tasks"][0]["capacityProviderName"], "FARGATE")
 
 
 class SignatureCheckTests(unittest.TestCase):
