@@ -47,12 +47,8 @@ final class ECSRunFixture {
                                         "--vpc-id", vpc, "--query", "GroupId", "--output", "text"])
         try aws(["ecs", "create-cluster", "--cluster-name", cluster])
         try aws(["logs", "create-log-group", "--log-group-name", logGroup])
-        let containers = """
-        [{"name":"app","image":"busybox","memory":256,"essential":true,"command":["true"],
-          "logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"\(logGroup)","awslogs-region":"\(stack.region)","awslogs-stream-prefix":"ecs"}}}]
-        """
-        try aws(["ecs", "register-task-definition", "--family", family, "--network-mode", "awsvpc", "--requires-compatibilities", "FARGATE",
-                 "--cpu", "256", "--memory", "512", "--container-definitions", containers])
+        try registerTaskDefinition(named: family, image: "busybox", container: "app", command: ["true"])
+        try checkSignatures()
         try aws(["ecs", "create-service", "--cluster", cluster, "--service-name", service, "--task-definition", family,
                  "--desired-count", "0", "--launch-type", "FARGATE", "--platform-version", "1.4.0",
                  "--network-configuration", "awsvpcConfiguration={subnets=[\(serviceSubnet)],securityGroups=[\(serviceSecurityGroup)],assignPublicIp=DISABLED}"])
@@ -84,9 +80,41 @@ final class ECSRunFixture {
     }
 
     /// The options every launch here needs (moto wants security groups with awsvpc).
-    var launchOptions: [String] {
+    var launchOptions: [String] { launchOptions(family: family) }
+
+    func launchOptions(family: String) -> [String] {
         ["--cluster", cluster, "--task-definition", family, "--launch-type", "FARGATE",
          "--subnets", subnet, "--security-groups", securityGroup]
+    }
+
+    private var registered: Set<String> = []
+
+    /// Registers (once per run) an awsvpc Fargate task definition with one essential container that logs
+    /// to the fixture's group; returns its family, made unique to this run.
+    @discardableResult
+    func registerTaskDefinition(family base: String, image: String, container: String, command: [String]) throws -> String {
+        let name = base + "-" + suffix
+        if !registered.contains(name) { try registerTaskDefinition(named: name, image: image, container: container, command: command) }
+        return name
+    }
+
+    private func registerTaskDefinition(named name: String, image: String, container: String, command: [String]) throws {
+        let definition: [String: Any] = [
+            "name": container, "image": image, "memory": 256, "essential": true, "command": command,
+            "logConfiguration": ["logDriver": "awslogs", "options": [
+                "awslogs-group": logGroup, "awslogs-region": stack.region, "awslogs-stream-prefix": "ecs"]],
+        ]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: [definition]), as: UTF8.self)
+        try aws(["ecs", "register-task-definition", "--family", name, "--network-mode", "awsvpc", "--requires-compatibilities", "FARGATE",
+                 "--cpu", "256", "--memory", "512", "--container-definitions", json])
+        registered.insert(name)
+    }
+
+    /// How long the local ECS keeps a task in DEPROVISIONING after its containers exit.
+    func setDeprovisionSeconds(_ seconds: Double) throws {
+        let result = try ProcessRunner.run("/usr/bin/curl", ["-sS", "-f", "-X", "POST", "--data", #"{"deprovisionSeconds": \#(seconds)}"#,
+                                                             stack.awsEndpoint + "/local-ecs/settings"], timeout: 20)
+        guard result.status == 0 else { throw Failure(description: "local-ecs settings failed: \(result.stderr)") }
     }
 
     func describeTask(_ arn: String) throws -> [String: Any] {
@@ -96,18 +124,20 @@ final class ECSRunFixture {
         return task
     }
 
-    /// Keeps emulated tasks RUNNING (moto otherwise walks them towards STOPPED on each DescribeTasks).
-    func holdTasksRunning() throws {
-        try motoAPI("set-transition", #"{"model_name": "ecs::task", "transition": {"progression": "manual", "times": 1000000}}"#)
+    /// Operations the local ECS has logged so far, one per AWS request, oldest first.
+    func loggedOperations() throws -> [String] {
+        let text = (try? String(contentsOfFile: stack.directory + "/aws-requests.log", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            return fields.count >= 2 ? String(fields[1]) : nil
+        }
     }
 
-    func releaseTasks() throws {
-        try motoAPI("unset-transition", #"{"model_name": "ecs::task"}"#)
-    }
-
-    private func motoAPI(_ action: String, _ body: String) throws {
-        let result = try ProcessRunner.run("/usr/bin/curl", ["-sS", "-f", "-X", "POST", "--data", body,
-                                                             stack.awsEndpoint + "/moto-api/state-manager/" + action], timeout: 20)
-        guard result.status == 0 else { throw Failure(description: "moto-api \(action) failed: \(result.stderr)") }
+    /// From now on the emulator verifies every request's signature against its IAM users
+    /// (the stack's keys belong to one); a wrongly signed request gets 403.
+    private func checkSignatures() throws {
+        let result = try ProcessRunner.run("/usr/bin/curl", ["-sS", "-f", "-X", "POST", "-H", "Content-Type: text/plain", "--data", "0",
+                                                             stack.awsEndpoint + "/moto-api/reset-auth"], timeout: 20)
+        guard result.status == 0 else { throw Failure(description: "moto-api reset-auth failed: \(result.stderr)") }
     }
 }

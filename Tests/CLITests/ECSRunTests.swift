@@ -86,35 +86,42 @@ final class ECSRunTests: XCTestCase {
     }
 
     func testRunToTheEndWithJSONOutput() throws {
-        // moto reports exit code 0 for its (never run) container at once, so the run ends quickly.
-        let result = try fx.ecsRun(fx.launchOptions + ["--output", "json", "--timeout", "30s"])
-        XCTAssertEqual(result.status, 0, result.stderr)
+        // The container really runs (busybox maps to the local shell), logs a line and exits 3.
+        let result = try fx.ecsRun(fx.launchOptions + ["--output", "json", "--timeout", "30s", "--", "sh", "-c", "echo hello from the task; exit 3"])
+        XCTAssertEqual(result.status, 3, result.stderr)
         let report = try json(result.stdout)
         let arn = try XCTUnwrap(report["taskArn"] as? String)
         let task = try fx.describeTask(arn)
         XCTAssertEqual(report["cluster"] as? String, task["clusterArn"] as? String)
         XCTAssertEqual(report["taskDefinitionArn"] as? String, task["taskDefinitionArn"] as? String)
         XCTAssertNotNil(report["lastStatus"] as? String)
-        XCTAssertEqual(report["exitCode"] as? Int, 0)
+        XCTAssertEqual(report["exitCode"] as? Int, 3)
         for key in ["stopCode", "stoppedReason", "startedAt", "stoppedAt"] { XCTAssertTrue(report.keys.contains(key), key) }
         let containers = try XCTUnwrap(report["containers"] as? [[String: Any]])
         XCTAssertEqual(containers.map { $0["name"] as? String }, ["app"])
-        XCTAssertEqual(containers[0]["exitCode"] as? Int, 0)
+        XCTAssertEqual(containers[0]["exitCode"] as? Int, 3)
         XCTAssertTrue(containers[0].keys.contains("reason") && containers[0].keys.contains("lastStatus"))
         XCTAssertEqual(report["logGroup"] as? String, fx.logGroup)
         let id = String(arn.split(separator: "/").last!)
         XCTAssertEqual(report["logStreams"] as? [String], ["ecs/app/\(id)"])
-        XCTAssertTrue(result.stderr.contains("exited with 0"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("exited with 3"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("hello from the task"), "log lines go to stderr with --output json: \(result.stderr)")
     }
 
     func testWaitForStoppedShowsEveryTransitionAsPlainLines() throws {
-        // moto walks the task RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED, one step per DescribeTasks.
-        let result = try fx.ecsRun(fx.launchOptions + ["--wait-for", "stopped", "--timeout", "60s", "--no-logs"], environment: ["TERM": "xterm"])
+        // The local ECS walks the task through every ECS state; polling once a second may skip short ones.
+        let result = try fx.ecsRun(fx.launchOptions + ["--wait-for", "stopped", "--timeout", "60s", "--no-logs", "--", "sleep", "2"],
+                                   environment: ["TERM": "xterm"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let lines = result.stderr.split(separator: "\n").map(String.init)
-        let transitions = lines.filter { $0.contains(" → ") }
-        XCTAssertEqual(transitions.map { $0.components(separatedBy: " (")[0].components(separatedBy: " ").suffix(3).joined(separator: " ") },
-                       ["RUNNING → DEACTIVATING", "DEACTIVATING → STOPPING", "STOPPING → DEPROVISIONING", "DEPROVISIONING → STOPPED"])
+        let transitions = result.stderr.split(separator: "\n").map(String.init).filter { $0.contains(" → ") }
+        let order = ["PROVISIONING", "PENDING", "RUNNING", "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"]
+        let reached = transitions.map { $0.components(separatedBy: " (")[0].components(separatedBy: " ").last ?? "" }
+        XCTAssertEqual(reached.last, "STOPPED", result.stderr)
+        XCTAssertTrue(reached.contains("RUNNING"), result.stderr)
+        let positions = reached.compactMap { order.firstIndex(of: $0) }
+        XCTAssertEqual(positions.count, reached.count, "only ECS states: \(reached)")
+        XCTAssertEqual(positions, positions.sorted(), "in ECS order, each once: \(reached)")
+        XCTAssertEqual(Set(positions).count, positions.count, "in ECS order, each once: \(reached)")
         XCTAssertTrue(transitions.allSatisfy { $0.hasPrefix("ecs-run: [") && $0.contains("s] ") }, "elapsed time on each line: \(transitions)")
         XCTAssertFalse(result.stderr.contains("\u{1B}"), "no colour or cursor control without a terminal")
     }
@@ -167,9 +174,7 @@ final class ECSRunTests: XCTestCase {
     }
 
     func testWaitTimeoutStopsTheTaskAndExits124() throws {
-        try fx.holdTasksRunning()
-        defer { try? fx.releaseTasks() }
-        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait"])
+        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait", "--", "sleep", "60"])
         let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let started = Date()
         let result = try fx.ecsRun(["wait", "--cluster", fx.cluster, "--wait-for", "stopped", "--timeout", "2s", arn])
@@ -178,6 +183,7 @@ final class ECSRunTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("timeout of 2.0s reached"), result.stderr)
         let task = try fx.describeTask(arn)
         XCTAssertEqual(task["desiredStatus"] as? String, "STOPPED")
+        XCTAssertEqual(task["stopCode"] as? String, "UserInitiated")
         XCTAssertTrue((task["stoppedReason"] as? String)?.contains("ecs-run") ?? false, "\(task["stoppedReason"] ?? "")")
     }
 
@@ -190,40 +196,39 @@ final class ECSRunTests: XCTestCase {
     }
 
     func testLogs() throws {
-        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait"])
+        let lines = (0..<5).map { "line \($0)" }
+        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait", "--", "sh", "-c", "for i in 0 1 2 3 4; do echo line $i; done"])
         let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let id = String(arn.split(separator: "/").last!)
-        let stream = "ecs/app/\(id)"
-        try fx.aws(["logs", "create-log-stream", "--log-group-name", fx.logGroup, "--log-stream-name", stream])
-        let now = Int(Date().timeIntervalSince1970 * 1000)
-        let events = (0..<5).map { #"{"timestamp":\#(now + $0),"message":"line \#($0)"}"# }.joined(separator: ",")
-        try fx.aws(["logs", "put-log-events", "--log-group-name", fx.logGroup, "--log-stream-name", stream, "--log-events", "[\(events)]"])
+        XCTAssertEqual(try fx.ecsRun(["wait", "--cluster", fx.cluster, "--no-logs", "--timeout", "30s", arn]).status, 0)
         let started = Date()
         let result = try fx.ecsRun(["logs", "--cluster", fx.cluster, id])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(result.stdout, (0..<5).map { "line \($0)\n" }.joined())
+        XCTAssertEqual(result.stdout, lines.map { $0 + "\n" }.joined())
         XCTAssertLessThan(Date().timeIntervalSince(started), 5, "stops once a read finds nothing new")
 
-        // --follow keeps reading until the task stops (moto walks it to STOPPED within a few polls).
-        let followed = try fx.ecsRun(["logs", "--follow", "--cluster", fx.cluster, arn], timeout: 60)
+        // --follow keeps reading while the task writes, until it stops.
+        let slow = try fx.ecsRun(fx.launchOptions + ["--no-wait", "--", "sh", "-c", "echo first; sleep 2; echo second"])
+        let followed = try fx.ecsRun(["logs", "--follow", "--cluster", fx.cluster, slow.stdout.trimmingCharacters(in: .whitespacesAndNewlines)],
+                                     timeout: 60)
         XCTAssertEqual(followed.status, 0, followed.stderr)
-        XCTAssertEqual(followed.stdout, (0..<5).map { "line \($0)\n" }.joined())
+        XCTAssertEqual(followed.stdout, "first\nsecond\n")
     }
 
     func testInterruptStopsTheTaskOnceAndExits130() throws {
-        try fx.holdTasksRunning()
-        defer { try? fx.releaseTasks() }
-        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait"])
+        let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait", "--", "sleep", "60"])
         let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let process = try ProcessRunner.start(Paths.executable("ecs-run"), ["wait", "--cluster", fx.cluster, "--wait-for", "stopped", arn],
                                               environment: fx.awsEnvironment)
         let deadline = Date().addingTimeInterval(20)
         while !process.currentStderr.contains("RUNNING"), Date() < deadline { usleep(50_000) }
+        let stopsBefore = try fx.loggedOperations().filter { $0 == "StopTask" }.count
         process.signal(SIGINT)
         let result = process.wait(timeout: 20)
         XCTAssertEqual(result.status, 130, result.stderr)
         XCTAssertFalse(result.timedOut)
         XCTAssertTrue(result.stderr.contains("interrupted"), result.stderr)
+        XCTAssertEqual(try fx.loggedOperations().filter { $0 == "StopTask" }.count - stopsBefore, 1, "exactly one StopTask")
         let task = try fx.describeTask(arn)
         XCTAssertEqual(task["desiredStatus"] as? String, "STOPPED")
         XCTAssertTrue((task["stoppedReason"] as? String)?.contains("ecs-run") ?? false)

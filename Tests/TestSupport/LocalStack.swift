@@ -6,6 +6,8 @@ import Foundation
 /// `scripts/test` always starts the stack, so a missing stack is a failure, not a skip.
 public struct LocalStack {
     public let environment: [String: String]
+    /// The stack's state directory: env file, logs, and the local ECS's request log.
+    public let directory: String
 
     public var databaseURL: String { environment["DATABASE_URL"]! }
     public var awsEndpoint: String { environment["AWS_ENDPOINT_URL"]! }
@@ -19,7 +21,8 @@ public struct LocalStack {
     /// Reads the env file; throws with a hint when the stack is not running.
     public static func current() throws -> LocalStack {
         let dir = ProcessInfo.processInfo.environment["LOCAL_STACK_DIR"] ?? Paths.packageRoot + "/.local-stack"
-        let path = (dir.hasPrefix("/") ? dir : Paths.packageRoot + "/" + dir) + "/env"
+        let directory = dir.hasPrefix("/") ? dir : Paths.packageRoot + "/" + dir
+        let path = directory + "/env"
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw NotRunning(description: "no local stack at \(path): run `scripts/local-stack start` (scripts/test does)")
         }
@@ -31,7 +34,7 @@ public struct LocalStack {
             if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
             env[key] = value
         }
-        return LocalStack(environment: env)
+        return LocalStack(environment: env, directory: directory)
     }
 
     /// A connection URL for another database on the same server.
