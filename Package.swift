@@ -5,7 +5,7 @@ import PackageDescription
 //   executables:  ecs-run, migrator
 //   domain:       ECSTasks, Migrations
 //   AWS:          AWSClient, AWSSigV4
-//   wrappers:     HTTP, Hashing, Postgres   (the only targets that import C modules)
+//   wrappers:     HTTP, Hashing, Postgres   (the only targets that import C modules), Durations
 //   C modules:    CCurl, COpenSSL, CLibPQ
 let package = Package(
     name: "ecs-run",
@@ -27,28 +27,31 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        // Durations as people type them (90s, 30m, 1h30m), shared by both programs' options.
+        .target(name: "Durations"),
 
         // AWS
         .target(name: "AWSSigV4", dependencies: ["Hashing"]),
         .target(name: "AWSClient", dependencies: ["AWSSigV4", "HTTP", "Hashing"]),
 
         // Domain
-        .target(name: "ECSTasks", dependencies: ["AWSClient", "Hashing"]),
+        .target(name: "ECSTasks", dependencies: ["AWSClient", "Hashing", "Durations"]),
         .target(name: "Migrations", dependencies: ["Postgres", "Hashing"]),
 
         // Executables
         .executableTarget(name: "ecs-run", dependencies: [
-            "ECSTasks", "AWSClient",
+            "ECSTasks", "AWSClient", "Durations",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "migrator", dependencies: [
-            "Migrations", "HTTP",
+            "Migrations", "HTTP", "Durations",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Tests. TestSupport finds the local stack and runs the built executables.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "DurationsTests", dependencies: ["Durations"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),

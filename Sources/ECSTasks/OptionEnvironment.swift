@@ -46,14 +46,14 @@ public enum OptionEnvironment {
             case .value:
                 added += ["--" + spec.name, raw]
             case .flag:
-                switch raw.lowercased().trimmingWhitespaceForDuration() {
+                switch String(raw.lowercased().filter { !$0.isWhitespace }) {
                 case "1", "true", "yes", "on": added.append("--" + spec.name)
                 case "", "0", "false", "no", "off": break
                 default:
                     throw RunFailure.usage("\(spec.environmentName)=\"\(raw)\" must be true or false (1/0, yes/no, on/off)")
                 }
             case .repeated:
-                for line in raw.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) where !String(line).trimmingWhitespaceForDuration().isEmpty {
+                for line in raw.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) where !line.allSatisfy(\.isWhitespace) {
                     added += ["--" + spec.name, String(line)]
                 }
             }

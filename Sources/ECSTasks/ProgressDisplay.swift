@@ -1,3 +1,4 @@
+import Durations
 /// Shows a task's progress on stderr: plain lines for CI logs, or one status line updated in place on
 /// a terminal; log lines on stdout (stderr with --output json, whose stdout holds only the result).
 public final class ProgressDisplay {

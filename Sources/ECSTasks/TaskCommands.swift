@@ -51,24 +51,18 @@ extension TaskRunner {
     /// `ecs-run wait TASK...`: follows running tasks to the end, like `run` after the launch.
     public func wait(cluster: String, tasks: [String], watch: WatchOptions, display options: DisplayOptions) -> Int32 {
         let display = ProgressDisplay(sink: sink, options: options, clock: clock)
-        do {
+        return reportingFailures(on: display) {
             let start = clock.now()
             let known = try lookUp(cluster: cluster, tasks: tasks, waitFor: watch.waitFor)
             return follow(cluster: cluster, tasks: tasks, initial: known.tasks, verdicts: known.verdicts,
                           streams: known.streams, startedAt: start, watch: watch, display: display, options: options)
-        } catch let failure as RunFailure {
-            display.error(failure.description)
-            return failure.status
-        } catch {
-            display.error("\(error)")
-            return ExitStatus.launchFailed
         }
     }
 
     /// `ecs-run logs TASK [--follow]`: prints the task's log lines; with `follow`, until the task is done.
     public func logs(cluster: String, task: String, follow: Bool, display options: DisplayOptions) -> Int32 {
         let display = ProgressDisplay(sink: sink, options: options, clock: clock)
-        do {
+        return reportingFailures(on: display) {
             let known = try lookUp(cluster: cluster, tasks: [task], waitFor: .stopped)
             guard !known.streams.isEmpty else {
                 throw RunFailure.launch("the task definition of \(task) has no awslogs log configuration with awslogs-stream-prefix, so there is no log stream to read")
@@ -105,12 +99,6 @@ extension TaskRunner {
             case .failed(let error):
                 throw RunFailure.launch("DescribeTasks failed: \(error)")
             }
-        } catch let failure as RunFailure {
-            display.error(failure.description)
-            return failure.status
-        } catch {
-            display.error("\(error)")
-            return ExitStatus.launchFailed
         }
     }
 
@@ -130,6 +118,19 @@ extension TaskRunner {
         } catch let error as AWSError {
             display.error("StopTask \(task) failed: \(error)")
             return ExitStatus.launchFailed
+        } catch {
+            display.error("\(error)")
+            return ExitStatus.launchFailed
+        }
+    }
+
+    /// Runs a command's body; a failure is printed and becomes its exit status (125 unless it carries one).
+    private func reportingFailures(on display: ProgressDisplay, _ body: () throws -> Int32) -> Int32 {
+        do {
+            return try body()
+        } catch let failure as RunFailure {
+            display.error(failure.description)
+            return failure.status
         } catch {
             display.error("\(error)")
             return ExitStatus.launchFailed

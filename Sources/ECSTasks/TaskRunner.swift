@@ -1,3 +1,4 @@
+import Durations
 import AWSClient
 import FoundationEssentials
 

@@ -1,3 +1,4 @@
+import Durations
 import AWSClient
 
 /// Follows tasks with DescribeTasks until they are done, the timeout passes or the user interrupts.

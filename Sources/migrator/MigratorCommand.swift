@@ -1,3 +1,4 @@
+import Durations
 import ArgumentParser
 import FoundationEssentials
 import Migrations
@@ -69,7 +70,7 @@ struct DatabaseOptions: ParsableArguments {
 
     func validate() throws {
         for (flag, value) in [("--wait", wait), ("--lock-wait", lockWait), ("--statement-timeout", statementTimeout ?? "1s"), ("--lock-timeout", lockTimeout ?? "1s")] {
-            guard DurationText.seconds(value) != nil else {
+            guard (try? DurationText.seconds(value, allowingZero: true)) != nil else {
                 throw ValidationError("\(flag): '\(value)' is not a duration; use e.g. 500ms, 30s, 10m or 1h")
             }
         }
@@ -83,10 +84,10 @@ struct DatabaseOptions: ParsableArguments {
             directory: directory ?? env["MIGRATIONS_DIR"] ?? "migrations",
             table: table,
             schema: schema,
-            wait: DurationText.seconds(wait) ?? 0,
-            lockWait: DurationText.seconds(lockWait) ?? 600,
-            statementTimeoutMs: statementTimeout.flatMap(DurationText.seconds).map { Int($0 * 1000) },
-            lockTimeoutMs: lockTimeout.flatMap(DurationText.seconds).map { Int($0 * 1000) },
+            wait: (try? DurationText.seconds(wait, allowingZero: true)) ?? 0,
+            lockWait: (try? DurationText.seconds(lockWait, allowingZero: true)) ?? 600,
+            statementTimeoutMs: statementTimeout.flatMap { try? DurationText.seconds($0) }.map { Int($0 * 1000) },
+            lockTimeoutMs: lockTimeout.flatMap { try? DurationText.seconds($0) }.map { Int($0 * 1000) },
             appliedByExtra: ECSTaskIdentity.taskARN(environment: env))
     }
 

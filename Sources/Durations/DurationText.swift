@@ -7,10 +7,11 @@ public enum DurationText {
         }
     }
 
-    /// Seconds in `text`; throws for anything else, including zero or negative durations.
-    public static func seconds(_ text: String) throws -> Double {
-        let trimmed = text.trimmingWhitespaceForDuration()
-        if let plain = Double(trimmed), plain > 0, plain.isFinite { return plain }
+    /// Seconds in `text`; throws for anything else, including negative durations, and zero
+    /// unless `allowingZero` (for options where 0 means "do not wait").
+    public static func seconds(_ text: String, allowingZero: Bool = false) throws -> Double {
+        let trimmed = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        if let plain = Double(trimmed), plain.isFinite, plain > 0 || (allowingZero && plain == 0) { return plain }
         var total = 0.0
         var rest = Substring(trimmed)
         var units: Set<String> = []
@@ -31,7 +32,7 @@ public enum DurationText {
             default: throw Invalid(text: text)
             }
         }
-        guard total > 0, total.isFinite else { throw Invalid(text: text) }
+        guard total.isFinite, total > 0 || (allowingZero && total == 0) else { throw Invalid(text: text) }
         return total
     }
 
@@ -44,14 +45,5 @@ public enum DurationText {
         if h > 0 { return "\(h)h\(m)m\(sec)s" }
         if m > 0 { return "\(m)m\(sec)s" }
         return "\(sec)s"
-    }
-}
-
-extension String {
-    func trimmingWhitespaceForDuration() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
     }
 }
