@@ -4,29 +4,14 @@ import XCTest
 
 /// Runs real flows with real secrets and session tokens and checks every line the debug trace prints:
 /// useful facts in, secrets out.
-final class DebugTraceTests: XCTestCase {
-    static var moto: MotoServer?
-    static var startError = ""
-
-    override class func setUp() {
-        super.setUp()
-        do { moto = try MotoServer() } catch { startError = "\(error)" }
-    }
-
-    override class func tearDown() {
-        moto?.stop()
-        moto = nil
-        super.tearDown()
-    }
-
-    var moto: MotoServer { Self.moto! }
+final class DebugTraceTests: MotoTestCase {
     var home: TemporaryHome!
     var servers: [LoopbackServer] = []
     private let lock = NSLock()
     private var lines: [String] = []
 
     override func setUpWithError() throws {
-        guard Self.moto != nil else { XCTFail("moto server did not start: \(Self.startError)"); throw XCTSkip("no moto") }
+        try super.setUpWithError()
         home = try TemporaryHome()
     }
 

@@ -4,27 +4,12 @@ import XCTest
 
 /// A fault-injecting proxy in front of moto (signature checks on): throttling, 5xx, resets, stalls,
 /// and a client clock 20 minutes off. Whatever the proxy lets through, moto verifies.
-final class FaultInjectionTests: XCTestCase {
-    static var moto: MotoServer?
-    static var startError = ""
-
-    override class func setUp() {
-        super.setUp()
-        do { moto = try MotoServer() } catch { startError = "\(error)" }
-    }
-
-    override class func tearDown() {
-        moto?.stop()
-        moto = nil
-        super.tearDown()
-    }
-
-    var moto: MotoServer { Self.moto! }
+final class FaultInjectionTests: MotoTestCase {
     var proxy: LoopbackServer?
     var sleeps: [Double] = []
 
     override func setUpWithError() throws {
-        guard Self.moto != nil else { XCTFail("moto server did not start: \(Self.startError)"); throw XCTSkip("no moto") }
+        try super.setUpWithError()
     }
 
     override func tearDown() {

@@ -4,27 +4,12 @@ import XCTest
 
 /// ECS container credentials and EC2 IMDSv2 from small loopback servers that hand out real session
 /// credentials from moto's STS; the client then calls ECS on moto with them (signature checks on).
-final class MetadataCredentialTests: XCTestCase {
-    static var moto: MotoServer?
-    static var startError = ""
-
-    override class func setUp() {
-        super.setUp()
-        do { moto = try MotoServer() } catch { startError = "\(error)" }
-    }
-
-    override class func tearDown() {
-        moto?.stop()
-        moto = nil
-        super.tearDown()
-    }
-
-    var moto: MotoServer { Self.moto! }
+final class MetadataCredentialTests: MotoTestCase {
     var home: TemporaryHome!
     var servers: [LoopbackServer] = []
 
     override func setUpWithError() throws {
-        guard Self.moto != nil else { XCTFail("moto server did not start: \(Self.startError)"); throw XCTSkip("no moto") }
+        try super.setUpWithError()
         home = try TemporaryHome()
     }
 

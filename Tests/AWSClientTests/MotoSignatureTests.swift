@@ -3,26 +3,11 @@ import Foundation
 import XCTest
 
 /// Our signer and client against moto with signature checking on: an independent SigV4 verifier.
-final class MotoSignatureTests: XCTestCase {
-    static var moto: MotoServer?
-    var moto: MotoServer { Self.moto! }
+final class MotoSignatureTests: MotoTestCase {
     var home = ""
 
-    override class func setUp() {
-        super.setUp()
-        do { moto = try MotoServer() } catch { moto = nil; startError = "\(error)" }
-    }
-
-    override class func tearDown() {
-        moto?.stop()
-        moto = nil
-        super.tearDown()
-    }
-
-    static var startError = ""
-
     override func setUpWithError() throws {
-        guard Self.moto != nil else { XCTFail("moto server did not start: \(Self.startError)"); throw XCTSkip("no moto") }
+        try super.setUpWithError()
         home = NSTemporaryDirectory() + "aws-home-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: home + "/.aws", withIntermediateDirectories: true)
     }

@@ -58,7 +58,7 @@ final class LateServer {
 
     init() throws {
         directory = "/tmp/late-pg-" + UUID().uuidString.prefix(8)
-        port = LateServer.freePort()
+        port = HostResources.unusedPort()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try asPostgres(["chown", "postgres", directory], root: true)
         try asPostgres(["\(bin)/initdb", "-D", directory + "/data", "-U", "postgres", "--auth=trust", "-E", "UTF8"])
@@ -98,17 +98,5 @@ final class LateServer {
         let command = root ? (isRoot ? argv : ["true"]) : (isRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv : argv)
         let r = try ProcessRunner.run(command[0].hasPrefix("/") ? command[0] : "/usr/bin/env", command[0].hasPrefix("/") ? Array(command.dropFirst()) : command, timeout: 60)
         guard r.status == 0 else { throw NSError(domain: "LateServer", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.output]) }
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }

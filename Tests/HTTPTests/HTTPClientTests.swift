@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import TestSupport
 import XCTest
 
 final class HTTPClientTests: XCTestCase {
@@ -89,16 +90,7 @@ final class HTTPClientTests: XCTestCase {
     }
 
     func testRefusedConnectionIsATransientConnectionError() throws {
-        // Bind and close to find a port nobody listens on.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        close(fd)
-        let port = Int(UInt16(bigEndian: addr.sin_port))
+        let port = HostResources.unusedPort()
         let client = try HTTPClient()
         XCTAssertThrowsError(try client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/"))) { error in
             let error = error as! HTTPError
@@ -130,18 +122,9 @@ final class HTTPClientTests: XCTestCase {
         let client = try HTTPClient()
         let request = HTTPRequest(method: "POST", url: fixture.baseURL + "/mem", headers: [("X-A", "b")], body: Array(repeating: 65, count: 2048))
         for _ in 0..<200 { _ = try client.send(request) }  // warm-up
-        let before = residentKB()
+        let before = HostResources.residentKB()
         for _ in 0..<1000 { _ = try client.send(request) }
-        let after = residentKB()
+        let after = HostResources.residentKB()
         XCTAssertLessThan(after - before, 2048, "RSS grew from \(before) kB to \(after) kB")
     }
-}
-
-/// VmRSS of this process in kB.
-func residentKB() -> Int {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
-    }
-    return 0
 }

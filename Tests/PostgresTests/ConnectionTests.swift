@@ -115,17 +115,9 @@ final class ConnectionTests: XCTestCase {
         let db = try connect()
         try db.exec("CREATE TABLE m (id int, v text); INSERT INTO m SELECT g, md5(g::text) FROM generate_series(1, 20) g")
         for i in 0..<1000 { _ = try db.query("SELECT v FROM m WHERE id <= $1", [String(i % 20)]) }  // warm-up
-        let before = residentKB()
+        let before = HostResources.residentKB()
         for i in 0..<10_000 { _ = try db.query("SELECT v FROM m WHERE id <= $1", [String(i % 20)]) }
-        let after = residentKB()
+        let after = HostResources.residentKB()
         XCTAssertLessThan(after - before, 2048, "RSS grew from \(before) kB to \(after) kB")
     }
-}
-
-func residentKB() -> Int {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
-    }
-    return 0
 }
