@@ -3,7 +3,9 @@ import FoundationEssentials
 import Migrations
 
 struct Up: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply pending migrations in version order.")
+    static let configuration = CommandConfiguration(
+        abstract: "Apply pending migrations in version order.",
+        usage: "migrator up [database options] [--to VERSION] [--allow-out-of-order] [--dry-run]")
 
     @OptionGroup var db: DatabaseOptions
 
@@ -24,6 +26,7 @@ struct Up: ParsableCommand {
 struct Down: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Roll back applied migrations, newest first.",
+        usage: "migrator down [database options] [--steps N | --to VERSION | --all] [--dry-run]",
         discussion: "Each down section and the removal of its history row form one transaction. If any needed down section is missing, nothing is rolled back.")
 
     @OptionGroup var db: DatabaseOptions
@@ -55,7 +58,8 @@ struct Down: ParsableCommand {
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show each migration's state: applied, pending, running, checksum changed or file missing.")
+        abstract: "Show each migration's state: applied, pending, running, checksum changed or file missing.",
+        usage: "migrator status [database options] [--output text|json]")
 
     @OptionGroup var db: DatabaseOptions
 
@@ -73,6 +77,7 @@ struct Status: ParsableCommand {
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check files against the history; exit 3 on any drift.",
+        usage: "migrator validate [database options]",
         discussion: "Drift is an applied migration whose file changed or is missing, a migration left running, or a pending migration older than the newest applied one.")
 
     @OptionGroup var db: DatabaseOptions
@@ -85,6 +90,7 @@ struct Validate: ParsableCommand {
 struct Baseline: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record every migration up to a version as applied, without running it.",
+        usage: "migrator baseline [database options] --version VERSION",
         discussion: "For databases that existed before the migrator: their schema already holds what those migrations create.")
 
     @OptionGroup var db: DatabaseOptions
@@ -100,13 +106,15 @@ struct Baseline: ParsableCommand {
 struct Repair: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Resolve a migration left running, or accept an edited migration's checksum.",
+        usage: "migrator repair [database options] --version VERSION (--mark applied|pending | --accept-checksum)",
         discussion: """
-            A migration outside a transaction that was interrupted stays `running`, and `up` refuses to continue.
-            Check which of its statements took effect, then:
-              migrator repair --version V --mark applied    all of it took effect: record it as applied
-              migrator repair --version V --mark pending    none of it did (or you undid it): run it again next time
+            A migration run outside a transaction that was interrupted stays `running`,
+            and `up` refuses to continue. Check which of its statements took effect:
+              all of them:   migrator repair --version V --mark applied
+              none (or you undid them; it runs again next time):
+                             migrator repair --version V --mark pending
             An applied migration whose file was edited on purpose:
-              migrator repair --version V --accept-checksum
+                             migrator repair --version V --accept-checksum
             repair never runs migration SQL.
             """)
 

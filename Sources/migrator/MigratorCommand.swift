@@ -12,21 +12,30 @@ struct MigratorCommand: ParsableCommand {
         commandName: "migrator",
         abstract: "Apply versioned SQL migrations to PostgreSQL, exactly once.",
         discussion: """
-            Migrations live in --dir (or MIGRATIONS_DIR, default ./migrations), in either layout, mixed freely:
-              VERSION_NAME.up.sql + VERSION_NAME.down.sql   first line `-- migrator:no-transaction` opts out of the transaction
-              VERSION_NAME.sql with `-- migrate:up` and `-- migrate:down` sections   (`-- migrate:up transaction:false`)
+            MIGRATION FILES
+            In --dir (or MIGRATIONS_DIR, default ./migrations), two layouts, mixed freely:
+              VERSION_NAME.up.sql, and optionally VERSION_NAME.down.sql
+                a first line `-- migrator:no-transaction` runs it outside a transaction
+              VERSION_NAME.sql with `-- migrate:up` and `-- migrate:down` sections
+                `-- migrate:up transaction:false` runs the up section outside one
             VERSION is a positive integer: a sequence number or a timestamp.
+            Outside a transaction (for CREATE INDEX CONCURRENTLY), statements run one
+            by one; a failure leaves the migration marked running for `repair`.
 
-            The database comes from --database-url, DATABASE_URL, or the PG* variables (PGHOST, PGUSER, PGPASSWORD,
-            PGSSLMODE, ...). Any libpq connection string or URL works. Passwords are never printed.
+            DATABASE
+            --database-url, else DATABASE_URL, else the PG* variables (PGHOST, PGUSER,
+            PGPASSWORD, PGSSLMODE, ...). Any libpq connection string or URL works.
+            Passwords are never printed.
 
-            Several migrators started together are safe: they take turns under an advisory lock, and each
-            migration runs once, in its own transaction together with its history row.
+            Several migrators started together are safe: they take turns under an
+            advisory lock, and each migration runs once, in its own transaction
+            together with its history row.
 
             EXIT CODES
               0   success
-              1   a migration failed (it was rolled back; the history is unchanged)
-              3   validation failed (changed or missing files, a migration left running, out-of-order migrations)
+              1   a migration failed (rolled back; the history is unchanged)
+              3   validation failed (changed or missing files, a migration left
+                  running, out-of-order migrations)
               4   another migrator held the lock longer than --lock-wait
               5   could not connect within --wait
               64  usage error or bad migration files (nothing was applied)
