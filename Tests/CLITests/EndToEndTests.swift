@@ -88,6 +88,23 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue((task["stoppedReason"] as? String)?.contains("ecs-run") ?? false, "\(task["stoppedReason"] ?? "")")
     }
 
+    /// Terraform cancels an interrupted local-exec by SIGKILL to its shell; ecs-run, orphaned, stops the task.
+    func testTheTaskIsStoppedWhenTheShellThatStartedEcsRunIsKilled() throws {
+        try db.write("1_slow.up.sql", "SELECT pg_sleep(120);\n")
+        let words = ([Paths.executable("ecs-run")] + runOptions() + ["--timeout", "2m"]).map { "'" + $0 + "'" }
+        let shell = try ProcessRunner.start("/bin/sh", ["-c", words.joined(separator: " ") + "; exit $?"], environment: ecs.awsEnvironment)
+        let deadline = Date().addingTimeInterval(30)
+        while !shell.currentStderr.contains("RUNNING"), Date() < deadline { usleep(50_000) }
+        let arn = try taskArn(in: shell.currentStderr)
+        let stopsBefore = try ecs.loggedOperations().filter { $0 == "StopTask" }.count
+        shell.signal(SIGKILL)
+        _ = shell.wait(timeout: 10)
+        let task = try waitForContainerExit(arn)
+        XCTAssertEqual(task["stopCode"] as? String, "UserInitiated", "\(task)")
+        XCTAssertTrue((task["stoppedReason"] as? String)?.contains("ecs-run") ?? false, "\(task["stoppedReason"] ?? "")")
+        XCTAssertEqual(try ecs.loggedOperations().filter { $0 == "StopTask" }.count - stopsBefore, 1, "exactly one StopTask")
+    }
+
     func testWaitForExitReturnsBeforeASlowDeprovisioningEnds() throws {
         try ecs.setDeprovisionSeconds(15)
         defer { try? ecs.setDeprovisionSeconds(2) }

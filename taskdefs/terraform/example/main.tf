@@ -76,8 +76,10 @@ resource "terraform_data" "log_group" {
   }
 }
 
-# Stand-in for aws_ecs_task_definition: registers a new revision whenever the definition changes.
+# Stand-in for aws_ecs_task_definition: registers a new revision whenever the definition changes. Its output
+# is the family, whose newest revision is the one just registered (where the module has the ARN).
 resource "terraform_data" "task_definition" {
+  input            = var.family
   triggers_replace = jsonencode(local.task_definition)
 
   provisioner "local-exec" {
@@ -92,7 +94,7 @@ module "migrate" {
 
   ecs_run         = var.ecs_run
   cluster         = var.cluster
-  task_definition = var.family # its newest revision: the one just registered
+  task_definition = terraform_data.task_definition.output
   command         = var.command
   subnets         = compact(split(",", var.subnets))
   security_groups = compact(split(",", var.security_groups))

@@ -22,11 +22,14 @@ locals {
     ECS_RUN_ENV                  = join("\n", [for name, value in var.container_environment : "${name}=${value}"])
   }
 
-  # The command goes after `--`, each word single-quoted for /bin/sh.
+  # The command goes after `--`, each word single-quoted for /bin/sh. No `exec`, and a trailing
+  # `exit $?` so that no shell replaces itself with ecs-run: when Terraform is interrupted it SIGKILLs
+  # the provisioner's process, which should be this shell; ecs-run sees its parent die and stops the task.
   quoted_command = [for word in var.command : "'${replace(word, "'", "'\\''")}'"]
   command_line = join(" ", concat(
-    ["exec", "'${replace(var.ecs_run, "'", "'\\''")}'", "run"],
+    ["'${replace(var.ecs_run, "'", "'\\''")}'", "run"],
     length(var.command) > 0 ? concat(["--"], local.quoted_command) : [],
+    ["; exit $?"],
   ))
 }
 
