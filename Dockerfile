@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# The migrator image: the Swift build runs in the first stage, and only the binary, libpq, the CA
-# certificates and the service's migrations reach the runtime stage.
+# The migrator image: the Swift build runs in the first stage, and only the binary, libpq, libcurl (for
+# the ECS task metadata endpoint), the CA certificates and the service's migrations reach the runtime stage.
 #
 #   docker build -t migrator:1.0.0 .                          # migrations/ from the build context
 #   docker build --build-arg MIGRATIONS=db/migrations -t …  .  # another directory in the context
@@ -24,7 +24,7 @@ RUN swift build -c release --product migrator --static-swift-stdlib \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpq5 ca-certificates \
+ && apt-get install -y --no-install-recommends libpq5 libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # Amazon RDS's CA bundle for PGSSLMODE=verify-full. By default it is fetched at build time; pass
 # RDS_CA_BUNDLE=<file in the build context> for builds without internet access.
