@@ -12,9 +12,13 @@ public final class TaskRunner {
     let sink: OutputSink
     let region: String
     let isInterrupted: () -> Bool
+    /// False when CloudWatch Logs is not AWS's (an emulator): the summary then names the log streams
+    /// instead of linking to a console that does not hold them.
+    let linksToConsole: Bool
 
     public init(ecs: ECSAPI, logs: @escaping (String?) -> LogsAPI, clock: Clock, sink: OutputSink, region: String,
-                isInterrupted: @escaping () -> Bool) {
+                linksToConsole: Bool = true, isInterrupted: @escaping () -> Bool) {
+        self.linksToConsole = linksToConsole
         self.ecs = ecs
         self.logs = logs
         self.clock = clock
@@ -163,8 +167,10 @@ public final class TaskRunner {
                 display.result(TaskReport(task: finalTasks.first, cluster: cluster, exitCode: status, streams: streams).json())
             }
         }
-        let urls = streams.map { LaunchPlan.consoleURL(region: $0.region ?? region, group: $0.group, stream: $0.stream) }
-        let logsNote = urls.isEmpty ? "" : "; logs: " + urls.joined(separator: " ")
+        let places = streams.map {
+            linksToConsole ? LaunchPlan.consoleURL(region: $0.region ?? region, group: $0.group, stream: $0.stream) : $0.group + " " + $0.stream
+        }
+        let logsNote = places.isEmpty ? "" : "; logs: " + places.joined(separator: ", ")
 
         switch outcome {
         case .done(let finalTasks):

@@ -89,8 +89,10 @@ enum Session {
                       let otherClient = try? AWSClient(configuration: config) else { return AWSLogs(client: client) }
                 return AWSLogs(client: otherClient)
             }
+            let logsHost = configuration.endpoint(for: .logs).split(separator: "/").dropFirst(1).first ?? ""
+            let awsLogs = logsHost.hasSuffix(".amazonaws.com") || logsHost.hasSuffix(".amazonaws.com.cn")
             return TaskRunner(ecs: AWSECS(client: client), logs: logs, clock: SystemClock(), sink: sink, region: region,
-                              isInterrupted: { InterruptSignal.isSet })
+                              linksToConsole: awsLogs, isInterrupted: { InterruptSignal.isSet })
         } catch let error as AWSError {
             throw RunFailure.launch("\(error)")
         }

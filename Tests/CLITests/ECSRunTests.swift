@@ -106,6 +106,8 @@ final class ECSRunTests: XCTestCase {
         XCTAssertEqual(report["logStreams"] as? [String], ["ecs/app/\(id)"])
         XCTAssertTrue(result.stderr.contains("exited with 3"), result.stderr)
         XCTAssertTrue(result.stderr.contains("hello from the task"), "log lines go to stderr with --output json: \(result.stderr)")
+        XCTAssertTrue(result.stderr.contains("logs: \(fx.logGroup) ecs/app/\(id)"), "an emulator's logs are named, not linked: \(result.stderr)")
+        XCTAssertFalse(result.stderr.contains("console.aws.amazon.com"), result.stderr)
     }
 
     func testWaitForStoppedShowsEveryTransitionAsPlainLines() throws {
