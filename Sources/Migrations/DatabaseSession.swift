@@ -14,9 +14,12 @@ enum DatabaseSession {
                 let connection = try Connection(config.databaseURL, connectTimeout: 10, applicationName: "migrator")
                 try configure(connection, config)
                 return connection
+            } catch let error as PostgresError where error.kind == .connection && isBadSetting(error) {
+                throw MigratorError.usage("bad connection setting: \(error.message)")
             } catch let error as PostgresError where error.kind == .connection {
                 let elapsed = Clock.now() - start
-                if elapsed + delay > config.wait {
+                // A server that answered "no" (wrong password, unknown database or role, pg_hba) will say it again.
+                if elapsed + delay > config.wait || isRefusal(error) {
                     throw MigratorError.connect(error, attempts: attempts, seconds: elapsed)
                 }
                 if Clock.now() - lastReport >= 5 || attempts == 1 {
@@ -29,6 +32,17 @@ enum DatabaseSession {
                 throw MigratorError.usage("bad --database-url: \(error.message)")
             }
         }
+    }
+
+    /// libpq's complaints about a connection parameter's value, e.g. `invalid sslmode value: "bogus"`.
+    static func isBadSetting(_ error: PostgresError) -> Bool {
+        error.message.hasPrefix("invalid ") && error.message.contains(" value")
+    }
+
+    /// The server's definite refusals, as opposed to a server that is not there (yet).
+    static func isRefusal(_ error: PostgresError) -> Bool {
+        ["password authentication failed", "no pg_hba.conf entry", "does not exist", "authentication failed"]
+            .contains { error.message.contains($0) }
     }
 
     private static func configure(_ connection: Connection, _ config: MigratorConfig) throws {

@@ -35,8 +35,13 @@ struct HistoryTable {
     /// Creates the schema and table when missing. Call while holding the lock: concurrent
     /// CREATE TABLE IF NOT EXISTS can still collide in the catalog.
     func create() throws {
+        // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists, which a
+        // least-privilege migration role (CREATE on its schema only) lacks; so only when it is missing.
+        let schemaExists = try connection.query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", [schema])
+        if schemaExists.rows.isEmpty {
+            try connection.exec("CREATE SCHEMA IF NOT EXISTS \(try connection.quoteIdentifier(schema))")
+        }
         try connection.exec("""
-            CREATE SCHEMA IF NOT EXISTS \(try connection.quoteIdentifier(schema));
             CREATE TABLE IF NOT EXISTS \(qualified) (
                 version bigint PRIMARY KEY,
                 name text NOT NULL,

@@ -61,6 +61,10 @@ public enum MigrationSource {
             case .down:
                 let section = SQLSection(text: text, file: path, firstLine: 1,
                                          transactional: !hasNoTransactionDirective(text))
+                if let other = downs[parsed.version] {
+                    problems.append(.init(file: path, reason: "version \(parsed.version) has another down migration, \(other.file)"))
+                    continue
+                }
                 downs[parsed.version] = (parsed.name, isEmpty(text) ? nil : section, path)
             case .combined:
                 guard claim(parsed.version, path) else { continue }
@@ -71,6 +75,9 @@ public enum MigrationSource {
                     if isEmpty(file.up.text) { problems.append(.init(file: path, reason: "the -- migrate:up section is empty")) }
                     ups[parsed.version] = (parsed.name, file.up, path)
                     if let down = file.down, !isEmpty(down.text) {
+                        if let other = downs[parsed.version] {
+                            problems.append(.init(file: other.file, reason: "version \(parsed.version) has another down migration, in \(path)"))
+                        }
                         downs[parsed.version] = (parsed.name, down, path)
                     }
                 }
@@ -84,6 +91,17 @@ public enum MigrationSource {
         for (version, down) in downs {
             if let up = ups[version], up.file != down.file, up.name != down.name {
                 problems.append(.init(file: down.file, reason: "its name differs from \(up.file)"))
+            }
+            if let up = ups[version], up.file != down.file, !up.file.hasSuffix(".up.sql") {
+                problems.append(.init(file: down.file, reason: "\(up.file) has its own -- migrate:down section; keep the down SQL there"))
+            }
+        }
+        let sections = ups.values.map(\.section) + downs.values.compactMap(\.section)
+        for section in sections where section.transactional {
+            for line in TransactionControl.lines(in: section) {
+                problems.append(.init(file: "\(section.file):\(line)", reason:
+                    "ends or starts a transaction, but the migrator already runs this migration in one (with its history row); "
+                    + "remove BEGIN/COMMIT, or mark the migration to run outside a transaction"))
             }
         }
         guard problems.isEmpty else {

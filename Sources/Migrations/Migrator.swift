@@ -43,6 +43,7 @@ public final class Migrator {
     @discardableResult
     public func up(to target: Int64? = nil, allowOutOfOrder: Bool = false, dryRun: Bool = false) throws -> [Migration] {
         let all = try migrations()
+        if let target { try requireKnown(target, among: all.map(\.version), option: "--to") }
         return try withSession(locked: !dryRun) { db, history in
             let records = try history.records()
             let statuses = MigrationStatus.compute(migrations: all, records: records)
@@ -114,9 +115,22 @@ public final class Migrator {
                 do {
                     try db.exec(statement.text)
                 } catch let error as PostgresError {
-                    let advice = index == 0
-                        ? "  Nothing of it took effect; it is recorded as running so that the next `up` stops: run `migrator repair --version \(m.version) --mark pending` once fixed."
-                        : "  It ran outside a transaction: statements before line \(m.up.firstLine + statement.line - 1) took effect. It stays recorded as running; fix the database, then `migrator repair --version \(m.version) --mark applied` or `--mark pending`."
+                    let concurrently = statement.text.uppercased().contains("CONCURRENTLY")
+                    var advice: String
+                    if index == 0 && !concurrently {
+                        // Its first statement failed, so nothing of it took effect: no history row either.
+                        try history.delete(m.version)
+                        advice = "  Nothing of it took effect and the history is unchanged."
+                    } else {
+                        advice = index == 0
+                            ? "  It ran outside a transaction and stays recorded as running."
+                            : "  It ran outside a transaction: statements before line \(m.up.firstLine + statement.line - 1) took effect. It stays recorded as running."
+                        if concurrently {
+                            advice += " A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind"
+                                + " (SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid); drop it with DROP INDEX CONCURRENTLY."
+                        }
+                        advice += " Fix the database, then run `migrator repair --version \(m.version) --mark applied` or `--mark pending`."
+                    }
                     throw failure(m, m.up, error, offset: statement.offset, statementLine: statement.line, advice: advice)
                 }
             }
@@ -140,6 +154,18 @@ public final class Migrator {
                                                  error: error, advice: advice))
     }
 
+    /// Refuses a version that names no migration, listing the nearest ones.
+    private func requireKnown(_ version: Int64, among versions: [Int64], option: String) throws {
+        let known = Set(versions).sorted()
+        guard !known.contains(version) else { return }
+        let below = known.filter { $0 < version }.suffix(2)
+        let above = known.filter { $0 > version }.prefix(2)
+        let nearest = (below + above).map(String.init)
+        throw MigratorError.usage("\(option) \(version): no migration has this version"
+            + (nearest.isEmpty ? " (there are no migrations)" : "; the nearest are \(nearest.joined(separator: ", "))")
+            + "; nothing was changed")
+    }
+
     private func appliedBy(_ db: Connection) -> String {
         [db.user, config.appliedByExtra].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
     }
@@ -160,7 +186,10 @@ public final class Migrator {
             let chosen: [HistoryRecord]
             switch target {
             case .steps(let n): chosen = Array(applied.prefix(max(n, 0)))
-            case .to(let version): chosen = applied.filter { $0.version > version }
+            case .to(let version):
+                // 0 means "everything"; any other target must be a real version, so a typo cannot roll back everything.
+                if version != 0 { try requireKnown(version, among: all.map(\.version) + records.map(\.version), option: "--to") }
+                chosen = applied.filter { $0.version > version }
             case .all: chosen = applied
             }
             if chosen.isEmpty {
@@ -250,9 +279,7 @@ public final class Migrator {
             try history.create()
             let recorded = Set(try history.records().map(\.version))
             let chosen = all.filter { $0.version <= version && !recorded.contains($0.version) }
-            guard all.contains(where: { $0.version <= version }) else {
-                throw MigratorError.usage("no migration has a version up to \(version)")
-            }
+            try requireKnown(version, among: all.map(\.version), option: "--version")
             try db.exec("BEGIN")
             do {
                 for m in chosen {

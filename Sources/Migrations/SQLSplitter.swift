@@ -2,7 +2,7 @@
 public struct SQLStatement: Sendable, Equatable {
     /// The statement without its terminating semicolon.
     public var text: String
-    /// 1-based line within the section where the statement begins.
+    /// 1-based line within the section where the statement's code begins (after any leading comments).
     public var line: Int
     /// Code points from the start of the section to the start of `text`, for mapping error positions.
     public var offset: Int
@@ -25,11 +25,11 @@ public enum SQLSplitter {
         var i = 0
         var line = 1
         var start: Int? = nil          // first non-white-space scalar of the current statement
-        var startLine = 1
+        var codeLine = 1               // line of the first scalar that is neither comment nor white space
         var hasCode = false            // anything besides comments and white space
 
         func begin(_ at: Int) {
-            if start == nil { start = at; startLine = line }
+            if start == nil { start = at }
         }
         func finish(_ end: Int) {
             if let begin = start, hasCode {
@@ -37,7 +37,7 @@ public enum SQLSplitter {
                 while last > begin, s[last - 1].properties.isWhitespace { last -= 1 }
                 var text = String.UnicodeScalarView()
                 text.append(contentsOf: s[begin..<last])
-                statements.append(SQLStatement(text: String(text), line: startLine, offset: begin))
+                statements.append(SQLStatement(text: String(text), line: codeLine, offset: begin))
             }
             start = nil
             hasCode = false
@@ -86,6 +86,7 @@ public enum SQLSplitter {
                 continue
             }
             begin(i)
+            if !hasCode { codeLine = line }
             hasCode = true
             switch c {
             case "'":

@@ -1,0 +1,37 @@
+/// Finds statements that would end the transaction a migration runs in. A transactional migration that
+/// says `BEGIN; … COMMIT;` itself would commit part of its work outside our transaction, leaving the
+/// database changed with no history row: such files are refused before anything runs.
+enum TransactionControl {
+    /// The 1-based lines (within `section`) of top-level BEGIN, START TRANSACTION, COMMIT, END, ABORT and
+    /// ROLLBACK statements (ROLLBACK TO SAVEPOINT stays allowed: it works inside our transaction).
+    static func lines(in section: SQLSection) -> [Int] {
+        SQLSplitter.split(section.text).compactMap { statement in
+            let words = codeWords(statement.text, count: 2)
+            switch words.first {
+            case "begin", "commit", "abort", "end": break
+            case "start" where words.dropFirst().first == "transaction": break
+            case "rollback" where words.dropFirst().first != "to" && words.dropFirst().first != "prepared": break
+            default: return nil
+            }
+            return section.firstLine + statement.line - 1
+        }
+    }
+
+    /// The first `count` words of the statement's code, lower-cased, skipping leading comments.
+    private static func codeWords(_ text: String, count: Int) -> [String] {
+        var code = Substring(text)
+        while true {
+            code = code.drop(while: \.isWhitespace)
+            if code.hasPrefix("--") {
+                code = code.drop(while: { $0 != "\n" })
+            } else if code.hasPrefix("/*") {
+                var rest = code.dropFirst(2)
+                while !rest.isEmpty && !rest.hasPrefix("*/") { rest = rest.dropFirst() }
+                code = rest.dropFirst(2)
+            } else {
+                break
+            }
+        }
+        return code.split(whereSeparator: { !$0.isLetter }).prefix(count).map { $0.lowercased() }
+    }
+}

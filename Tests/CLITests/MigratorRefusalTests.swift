@@ -1,0 +1,96 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Inputs the migrator must refuse, or survive, without leaving anything half-done.
+final class MigratorRefusalTests: XCTestCase {
+    var f: MigratorFixture!
+
+    override func setUpWithError() throws { f = try MigratorFixture() }
+    override func tearDown() { f?.tearDown() }
+
+    func testAVersionThatNamesNoMigrationIsRefusedWithTheNearestOnes() throws {
+        try f.write("20260101000000_a.sql", "-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n")
+        try f.write("20260102000000_b.sql", "-- migrate:up\nCREATE TABLE b (id int);\n-- migrate:down\nDROP TABLE b;\n")
+        XCTAssertEqual(try f.migrator(["up"]).status, 0)
+
+        let typo = try f.migrator(["down", "--to", "2026"])
+        XCTAssertEqual(typo.status, 64, typo.output)
+        XCTAssertTrue(typo.stderr.contains("--to 2026: no migration has this version; the nearest are 20260101000000, 20260102000000"), typo.stderr)
+        XCTAssertEqual(try f.historyVersions(), ["20260101000000", "20260102000000"], "a typo rolled nothing back")
+
+        XCTAssertEqual(try f.migrator(["up", "--to", "20260101000001"]).status, 64)
+        XCTAssertEqual(try f.migrator(["baseline", "--version", "20260103000000"]).status, 64)
+        let rollback = try f.migrator(["down", "--to", "20260101000000"])
+        XCTAssertEqual(rollback.status, 0, rollback.stderr)
+        XCTAssertEqual(try f.historyVersions(), ["20260101000000"])
+    }
+
+    func testAFileThatManagesItsOwnTransactionIsRefusedBeforeAnythingRuns() throws {
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
+        try f.write("2_b.up.sql", "BEGIN;\nCREATE TABLE b (id int);\nCOMMIT;\n")
+        try f.write("3_c.sql", "-- migrate:up\nCREATE TABLE c (id int);\nSAVEPOINT s;\nROLLBACK TO SAVEPOINT s;\n-- migrate:down\nDROP TABLE c;\n")
+        let r = try f.migrator(["up"])
+        XCTAssertEqual(r.status, 64, r.output)
+        XCTAssertTrue(r.stderr.contains("2_b.up.sql:1: ends or starts a transaction"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("2_b.up.sql:3:"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("3_c.sql"), "savepoints work inside the migration's transaction: \(r.stderr)")
+        XCTAssertEqual(try f.query("SELECT to_regclass('a') IS NULL"), "t", "nothing ran")
+    }
+
+    func testASecondDownFileForAVersionIsRefused() throws {
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
+        try f.write("1_a.down.sql", "DROP TABLE a;\n")
+        try f.write("1_b.down.sql", "DROP TABLE b;\n")
+        let r = try f.migrator(["up"])
+        XCTAssertEqual(r.status, 64, r.output)
+        XCTAssertTrue(r.stderr.contains("has another down migration"), r.stderr)
+    }
+
+    func testANoTransactionMigrationWhoseFirstStatementFailsLeavesNoHistory() throws {
+        try f.write("1_t.up.sql", "CREATE TABLE t (a int);\n")
+        try f.write("2_vac.up.sql", "-- migrator:no-transaction\nVACUUM no_such_table;\n")
+        let r = try f.migrator(["up"])
+        XCTAssertEqual(r.status, 1, r.output)
+        XCTAssertTrue(r.stderr.contains("2_vac.up.sql:2"), "the statement's own line, not the directive's: \(r.stderr)")
+        XCTAssertTrue(r.stderr.contains("the history is unchanged"), r.stderr)
+        XCTAssertEqual(try f.historyVersions(), ["1"])
+        try f.write("2_vac.up.sql", "-- migrator:no-transaction\nVACUUM t;\n")
+        XCTAssertEqual(try f.migrator(["up"]).status, 0, "runs again without a repair")
+        XCTAssertEqual(try f.historyVersions(), ["1", "2"])
+    }
+
+    func testAFailedCreateIndexConcurrentlyNamesTheInvalidIndex() throws {
+        try f.write("1_t.up.sql", "CREATE TABLE t (a int);\nINSERT INTO t VALUES (1), (1);\n")
+        try f.write("2_idx.up.sql", "-- migrator:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY t_a ON t (a);\n")
+        let r = try f.migrator(["up"])
+        XCTAssertEqual(r.status, 1, r.output)
+        XCTAssertTrue(r.stderr.contains("INVALID index"), r.stderr)
+        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = 2"), "running")
+    }
+
+    /// RDS's usual setup: the migration role owns its schema but may not create schemas in the database.
+    func testARoleWithCreateOnItsSchemaOnlyCanMigrate() throws {
+        let role = "mig_role_" + UUID().uuidString.prefix(8).lowercased()
+        let password = "Pw-" + UUID().uuidString.prefix(12)
+        try psql(f.stack.databaseURL, "CREATE ROLE \(role) LOGIN PASSWORD '\(password)'")
+        defer { _ = try? psql(f.stack.databaseURL, "DROP OWNED BY \(role) CASCADE; DROP ROLE IF EXISTS \(role)") }
+        try f.query("REVOKE CREATE ON DATABASE \(f.database) FROM PUBLIC; GRANT CONNECT ON DATABASE \(f.database) TO \(role); GRANT USAGE, CREATE ON SCHEMA public TO \(role)")
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
+        let port = f.stack.environment["LOCAL_STACK_PG_PORT"]!
+        let url = "postgresql://\(role):\(password)@127.0.0.1:\(port)/\(f.database)"
+        for _ in 0..<2 {
+            let r = try f.migrator(["up"], environment: ["DATABASE_URL": url])
+            XCTAssertEqual(r.status, 0, r.output)
+        }
+        XCTAssertEqual(try f.historyVersions(), ["1"])
+    }
+
+    func testABadConnectionSettingIsAUsageErrorAndNotRetried() throws {
+        let started = Date()
+        let r = try f.migrator(["status", "--wait", "30s"], environment: ["DATABASE_URL": f.url + "?sslmode=bogus"])
+        XCTAssertEqual(r.status, 64, r.output)
+        XCTAssertTrue(r.stderr.contains("invalid sslmode value"), r.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+    }
+}
