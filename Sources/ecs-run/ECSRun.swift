@@ -15,6 +15,7 @@ struct ECSRun: ParsableCommand {
     /// Adds the `ECS_RUN_*` variables to the arguments before parsing, so both go through one parser.
     static func main() {
         InterruptSignal.install()
+        StandardStreams.ignoreBrokenPipe()
         let environment = ProcessEnvironment.current
         var arguments = Array(CommandLine.arguments.dropFirst())
         let subcommands = OptionTable.bySubcommand

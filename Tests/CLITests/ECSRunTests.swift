@@ -236,6 +236,20 @@ final class ECSRunTests: XCTestCase {
         XCTAssertTrue((task["stoppedReason"] as? String)?.contains("ecs-run") ?? false)
     }
 
+    /// `ecs-run ... | head -1`: once stdout is gone, ecs-run still follows the task to its end and exits
+    /// with the container's code, instead of dying of SIGPIPE (141) and leaving the task running.
+    func testAClosedStdoutStopsTheLogLinesButNotTheWait() throws {
+        let script = #"echo one; sleep 2; echo two; sleep 2; echo three; exit 3"#
+        let pipeline = #""$0" "$@" | head -n 1; exit "${PIPESTATUS[0]}""#
+        let result = try ProcessRunner.run("/bin/bash", ["-c", pipeline, Paths.executable("ecs-run")]
+                                               + fx.launchOptions + ["--timeout", "60s", "--", "sh", "-c", script],
+                                           environment: fx.awsEnvironment, timeout: 90)
+        XCTAssertEqual(result.status, 3, result.output)
+        XCTAssertEqual(result.stdout, "one\n")
+        XCTAssertTrue(result.stderr.contains("stdout is closed"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("exited with 3"), result.stderr)
+    }
+
     func testUnknownClusterIs125AndNamesTheError() throws {
         let result = try fx.ecsRun(["--cluster", "no-such-cluster-\(fx.suffix)", "--task-definition", fx.family, "--launch-type", "FARGATE",
                                     "--subnets", fx.subnet, "--security-groups", fx.securityGroup])
