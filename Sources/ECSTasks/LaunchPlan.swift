@@ -1,5 +1,6 @@
 /// Builds the RunTask request from the configuration, the task definition and, with
-/// --network-from-service, the service. `--dry-run` prints exactly what this returns.
+/// --network-from-service, the service. `--dry-run` prints exactly what this returns. Build it once per
+/// launch: without an idempotency key each request gets a new random client token.
 public enum LaunchPlan {
     /// Checks that need no AWS call; usage errors (64).
     public static func validate(_ config: RunConfiguration) throws {
@@ -97,7 +98,7 @@ public enum LaunchPlan {
         request.startedBy = config.startedBy.isEmpty ? nil : config.startedBy
         request.group = config.group
         request.enableExecuteCommand = config.enableExecuteCommand ? true : nil
-        request.clientToken = config.idempotencyKey.map(ClientToken.from(idempotencyKey:))
+        request.clientToken = config.idempotencyKey.map(ClientToken.from(idempotencyKey:)) ?? ClientToken.random()
         return request
     }
 

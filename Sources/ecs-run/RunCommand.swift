@@ -69,7 +69,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("enable-execute-command"), help: "Allow ECS Exec into the task.")
     var enableExecuteCommand = false
 
-    @Option(name: .customLong("idempotency-key"), help: ArgumentHelp("Retrying RunTask with the same key starts no second task (becomes RunTask's clientToken; hashed when longer than 64 characters).", valueName: "KEY"))
+    @Option(name: .customLong("idempotency-key"), help: ArgumentHelp("Running ecs-run again with the same key starts no second task (becomes RunTask's clientToken; hashed when longer than 64 characters). Default: a random token per run, which covers only the retries within one run.", valueName: "KEY"))
     var idempotencyKey: String?
 
     @Flag(name: .customLong("no-wait"), help: "Print the task ARN once the task is accepted and exit 0.")

@@ -50,7 +50,7 @@ final class LaunchPlanTests: XCTestCase {
     func testMinimalRequestOmitsEverythingUnset() throws {
         let json = TaskRunner.requestJSON(try LaunchPlan.request(config()))
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
-        XCTAssertEqual(Set(object.keys), ["cluster", "taskDefinition", "startedBy"])
+        XCTAssertEqual(Set(object.keys), ["cluster", "taskDefinition", "startedBy", "clientToken"])
     }
 
     func testWrongContainerListsTheRealNames() {

@@ -50,6 +50,26 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertEqual(printed.clientToken?.count, 64)
     }
 
+    /// The AWS client retries RunTask after a timeout or a 5xx; like the AWS SDKs, each run sends a token
+    /// made once before the first attempt, so a retry whose first attempt did start a task starts no second one.
+    func testWithoutAnIdempotencyKeyEachRunSendsItsOwnRandomClientToken() throws {
+        ecs.describeAnswers = [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
+        XCTAssertEqual(runner().run(config()), 0)
+        XCTAssertEqual(runner().run(config()), 0)
+        let tokens = ecs.runCalls.compactMap(\.clientToken)
+        XCTAssertEqual(tokens.count, 2, "\(ecs.runCalls)")
+        for token in tokens {
+            XCTAssertTrue((1...ClientToken.maxLength).contains(token.utf8.count), token)
+            XCTAssertTrue(token.utf8.allSatisfy { (33...126).contains($0) }, token)
+        }
+        XCTAssertNotEqual(tokens.first, tokens.last)
+
+        // --dry-run prints the token it would send.
+        XCTAssertEqual(runner().run(config { $0.dryRun = true; $0.container = "app" }), 0)
+        let printed = try JSONDecoder().decode(RunTaskRequest.self, from: Data(output.out.utf8))
+        XCTAssertNotNil(printed.clientToken)
+    }
+
     func testSuccessStreamsLogsAndPrintsASummary() {
         logs.append("ecs/app/0123456789abcdef", ["hello", "world"])
         ecs.describeAnswers = [
