@@ -22,8 +22,8 @@ public enum LaunchPlan {
         }
     }
 
-    /// The container receiving the overrides: --container, or the only container. With a task
-    /// definition, a wrong name is an error listing the real ones.
+    /// The container receiving the overrides: --container, or the only essential container (sidecars
+    /// are not essential). With a task definition, a wrong name is an error listing the real ones.
     static func overrideTarget(_ config: RunConfiguration, taskDefinition: TaskDefinition?) throws -> String? {
         let needsOverride = !config.command.isEmpty || !config.environment.isEmpty
         guard let taskDefinition else {
@@ -32,7 +32,8 @@ public enum LaunchPlan {
             }
             return config.container
         }
-        let names = (taskDefinition.containerDefinitions ?? []).compactMap(\.name)
+        let definitions = taskDefinition.containerDefinitions ?? []
+        let names = definitions.compactMap(\.name)
         if let container = config.container {
             guard names.contains(container) else {
                 throw RunFailure.usage("the task definition \(describe(taskDefinition)) has no container \"\(container)\"; its containers are: \(names.joined(separator: ", "))")
@@ -40,10 +41,11 @@ public enum LaunchPlan {
             return container
         }
         guard needsOverride else { return nil }
-        guard names.count == 1 else {
-            throw RunFailure.usage("the task definition \(describe(taskDefinition)) has several containers (\(names.joined(separator: ", "))); name the one that receives the command and environment with --container")
+        let essentials = definitions.filter(\.isEssential).compactMap(\.name)
+        guard essentials.count == 1 else {
+            throw RunFailure.usage("the task definition \(describe(taskDefinition)) has several essential containers (\(essentials.joined(separator: ", "))); name the one that receives the command and environment with --container")
         }
-        return names[0]
+        return essentials[0]
     }
 
     static func describe(_ definition: TaskDefinition) -> String {

@@ -15,7 +15,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("task-definition"), help: ArgumentHelp("Family, family:revision or ARN (required).", valueName: "TASKDEF"))
     var taskDefinition: String?
 
-    @Option(help: ArgumentHelp("The container whose exit code decides and which receives the overrides. Default: the only container (or every essential one for the exit code).", valueName: "NAME"))
+    @Option(help: ArgumentHelp("The container whose exit code decides and which receives the overrides. Default: the only essential container; with several, every essential one decides and overrides need --container.", valueName: "NAME"))
     var container: String?
 
     @Option(name: .customLong("launch-type"), help: ArgumentHelp("FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES.", valueName: "TYPE"))

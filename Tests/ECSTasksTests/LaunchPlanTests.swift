@@ -62,9 +62,18 @@ final class LaunchPlanTests: XCTestCase {
         }
     }
 
-    func testSeveralContainersNeedContainerForOverrides() throws {
-        let two = definition([ContainerDefinition(name: "app"), ContainerDefinition(name: "proxy", essential: false)])
+    func testOverridesGoToTheOnlyEssentialContainer() throws {
+        let withSidecar = definition([ContainerDefinition(name: "proxy", essential: false), ContainerDefinition(name: "app")])
+        let request = try LaunchPlan.request(config { $0.command = ["x"] }, taskDefinition: withSidecar)
+        XCTAssertEqual(request.overrides?.containerOverrides?.first?.name, "app")
+    }
+
+    func testSeveralEssentialContainersNeedContainerForOverrides() throws {
+        let two = definition([ContainerDefinition(name: "app"), ContainerDefinition(name: "worker"),
+                              ContainerDefinition(name: "proxy", essential: false)])
         XCTAssertThrowsError(try LaunchPlan.request(config { $0.command = ["x"] }, taskDefinition: two)) { error in
+            XCTAssertEqual((error as? RunFailure)?.status, 64)
+            XCTAssertTrue("\(error)".contains("several essential containers (app, worker)"), "\(error)")
             XCTAssertTrue("\(error)".contains("--container"), "\(error)")
         }
         // Without overrides no container needs naming.
