@@ -30,7 +30,7 @@ struct ECSRun: ParsableCommand {
         for name in OptionEnvironment.unknownVariables(specs: allSpecs, environment: environment) {
             StandardStreams().writeErr("ecs-run: warning: \(name) matches no option and is ignored\n")
         }
-        let helpAsked = arguments.contains { $0 == "-h" || $0 == "--help" || $0 == "help" }
+        let helpAsked = HelpRequest.isAsked(head + arguments)
         do {
             if !helpAsked, let specs = subcommands[name] {
                 arguments = try OptionEnvironment.arguments(arguments, specs: specs, environment: environment)

@@ -279,6 +279,24 @@ final class ECSRunTests: XCTestCase {
         }
     }
 
+    /// `-h` after `--` belongs to the container's command, and `help` as an option's value is a value:
+    /// neither asks for help, so the ECS_RUN_* variables still apply.
+    func testHelpWordsInValuesOrTheCommandDoNotDisableTheEnvironment() throws {
+        let env = ["ECS_RUN_TASK_DEFINITION": "td", "ECS_RUN_CONTAINER": "app"]
+        for args in [["--dry-run", "--", "ls", "-h"], ["--dry-run", "--group", "help", "--", "man", "--help"]] {
+            let result = try fx.ecsRun(args, environment: env)
+            XCTAssertEqual(result.status, 0, "\(args): \(result.output)")
+            let request = try json(result.stdout)
+            XCTAssertEqual(request["taskDefinition"] as? String, "td", "\(args)")
+            let command = ((request["overrides"] as? [String: Any])?["containerOverrides"] as? [[String: Any]])?.first?["command"]
+            XCTAssertEqual(command as? [String], Array(args.drop { $0 != "--" }.dropFirst()), "\(args)")
+        }
+        // A real request for help still ignores the variables, so a bad one cannot hide the help.
+        let help = try fx.ecsRun(["--dry-run", "-h", "--", "ls"], environment: ["ECS_RUN_NO_LOGS": "maybe"])
+        XCTAssertEqual(help.status, 0, help.output)
+        XCTAssertTrue(help.stdout.contains("--task-definition"), help.stdout)
+    }
+
     /// Long options named in a help text.
     func longOptions(_ help: String) -> Set<String> {
         var names: Set<String> = []
