@@ -23,6 +23,7 @@ enum HelpText {
         ECS_RUN_SUBNETS=subnet-1,subnet-2  ECS_RUN_SECURITY_GROUPS=sg-1
         ECS_RUN_NETWORK_FROM_SERVICE=app   ECS_RUN_CONTAINER=migrate
         ECS_RUN_NO_LOGS=true               (flags: true/false, 1/0, yes/no)
+        ECS_RUN_ASSIGN_PUBLIC_IP=false     (the same as --no-assign-public-ip)
         ECS_RUN_ENV=$'A=1\\nB=2'            (repeatable options: one value per line)
       AWS settings resolve like the AWS CLI: AWS_PROFILE, AWS_REGION,
       AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, web identity,

@@ -148,6 +148,27 @@ final class ECSRunTests: XCTestCase {
         XCTAssertEqual(try fx.describeTask(flagWins.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["group"] as? String, "from-flag")
     }
 
+    /// Variables mean what the flags mean: false is --no-NAME, --no-NAME counts as passing NAME, and
+    /// a value may start with '-'.
+    func testVariablesWorkLikeTheirFlags() throws {
+        let base = ["--dry-run", "--task-definition", "td", "--subnets", "s1"]
+        let cases: [(args: [String], env: [String: String], key: String, expected: String)] = [
+            ([], ["ECS_RUN_ASSIGN_PUBLIC_IP": "false"], "networkConfiguration",
+             #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","subnets":["s1"]}}"#),
+            (["--no-assign-public-ip"], ["ECS_RUN_ASSIGN_PUBLIC_IP": "true"], "networkConfiguration",
+             #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","subnets":["s1"]}}"#),
+            ([], ["ECS_RUN_STARTED_BY": "-tf"], "startedBy", #""-tf""#),
+            ([], ["ECS_RUN_GROUP": "--x"], "group", #""--x""#),
+        ]
+        for c in cases {
+            let result = try fx.ecsRun(base + c.args, environment: c.env)
+            XCTAssertEqual(result.status, 0, "\(c.env): \(result.output)")
+            let printed = try? json(result.stdout)[c.key]
+            let expected = try JSONSerialization.jsonObject(with: Data(c.expected.utf8), options: .fragmentsAllowed)
+            XCTAssertEqual(printed as? NSObject, expected as? NSObject, "\(c.env): \(result.stdout)")
+        }
+    }
+
     func testNetworkFromService() throws {
         let result = try fx.ecsRun(["--cluster", fx.cluster, "--task-definition", fx.family, "--network-from-service", fx.service,
                                     "--no-wait", "--debug"])
@@ -270,6 +291,8 @@ final class ECSRunTests: XCTestCase {
             ("malformed --timeout", fx.launchOptions + ["--timeout", "soon"], [:], "90s"),
             ("bad --on-timeout", fx.launchOptions + ["--on-timeout", "explode"], [:], "on-timeout"),
             ("malformed flag variable", fx.launchOptions, ["ECS_RUN_NO_WAIT": "maybe"], "ECS_RUN_NO_WAIT"),
+            ("malformed value variable", fx.launchOptions, ["ECS_RUN_TIMEOUT": "soon"], "ECS_RUN_TIMEOUT"),
+            ("bad choice variable", fx.launchOptions, ["ECS_RUN_ON_INTERRUPT": "explode"], "ECS_RUN_ON_INTERRUPT"),
             ("wrong --container", fx.launchOptions + ["--container", "nope"], [:], "its containers are: app"),
         ]
         for c in cases {
