@@ -2,8 +2,10 @@
 enum HelpText {
     static let exitCodes = """
     EXIT CODES (as docker run):
-      0-255  the container's own exit code (with several essential containers, the
-             first non-zero one; --container picks the one that decides)
+      0-255  the container's own exit code; with several essential containers,
+             the first non-zero one, where 137 and 143 of the containers that
+             ECS stopped because another one exited count last (--container
+             picks the one that decides)
       64     usage error (bad or missing option)
       124    --timeout reached (the task is stopped unless --on-timeout leave)
       125    ecs-run or the launch failed: credentials, an AWS error such as
