@@ -77,8 +77,15 @@ extension TaskRunner {
             display.prefixLogs = known.streams.count > 1
             let tailer = LogTailer(sources: sources, clock: clock, emit: display.log, warn: display.warning)
             // Bounded: each read follows at most `maxPages` pages per stream; stop once a read is empty.
+            var printed = 0
             for _ in 0..<10_000 {
-                if tailer.read() == 0 { break }
+                if isInterrupted() { return ExitStatus.interrupted }
+                let lines = tailer.read()
+                if lines == 0 { break }
+                printed += lines
+            }
+            if printed == 0, !follow {
+                display.note("no log events yet (" + known.streams.map { "\($0.group) \($0.stream)" }.joined(separator: ", ") + ")")
             }
             guard follow else { return ExitStatus.success }
             var watch = WatchOptions()

@@ -106,8 +106,11 @@ enum HelpText {
     """
 
     static let logs = """
-    Reads the awslogs streams named by the task definition (prefix/container/task-id)
-    from the beginning. A stream that does not exist yet is waited for quietly.
+    Reads the awslogs streams named by the task definition
+    (prefix/container/task-id) from the beginning, and prints the lines as text
+    on stdout. Without --follow it says "no log events yet" on stderr when there
+    are none. With --follow a stream that does not exist yet is waited for
+    quietly.
 
     EXAMPLES:
       ecs-run logs --cluster prod 0123456789abcdef

@@ -44,17 +44,26 @@ struct LogsCommand: ParsableCommand {
     @Flag(name: [.customShort("f"), .long], help: "Keep printing new lines until the task stops.")
     var follow = false
 
-    @OptionGroup(title: "Output") var output: OutputOptions
+    /// Accepted for symmetry with the other commands (and ECS_RUN_OUTPUT), but the lines are the output.
+    @Option(help: ArgumentHelp("Only text: the log lines themselves are the output.", valueName: "text"))
+    var output = OutputFormat.text.rawValue
+
+    @OptionGroup var quiet: QuietFlag
     @OptionGroup(title: "AWS") var aws: AWSOptions
 
     @Argument(help: ArgumentHelp("The task ARN or id.", valueName: "TASK"))
     var task: String
 
+    func validate() throws {
+        guard output == OutputFormat.text.rawValue else {
+            throw ValidationError("logs prints the log lines themselves, so --output \(output) is not supported (run and wait have --output json)")
+        }
+    }
+
     func run() throws {
         let environment = ProcessEnvironment.current
         let runner = try Session.runner(aws, environment: environment)
-        var display = output.display(environment: environment)
-        display.format = .text  // the lines are the output
+        let display = quiet.display(format: .text, environment: environment)
         let status = runner.logs(cluster: cluster, task: task, follow: follow, display: display)
         if status != 0 { throw ExitCode(status) }
     }

@@ -238,6 +238,14 @@ final class ECSRunTests: XCTestCase {
         XCTAssertEqual(followed.stdout, "first\nsecond\n")
     }
 
+    func testLogsRefuseJSONOutput() throws {
+        let result = try fx.ecsRun(["logs", "--cluster", fx.cluster, "--output", "json", "0123456789abcdef"])
+        XCTAssertEqual(result.status, 64, result.output)
+        XCTAssertTrue(result.stderr.contains("--output json"), result.stderr)
+        let help = try fx.ecsRun(["logs", "--help"])
+        XCTAssertFalse(help.stdout.contains("JSON object"), help.stdout)
+    }
+
     func testInterruptStopsTheTaskOnceAndExits130() throws {
         let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait", "--", "sleep", "60"])
         let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

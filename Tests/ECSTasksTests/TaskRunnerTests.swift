@@ -163,6 +163,27 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertTrue(ecs.stopCalls[0].reason?.contains("ecs-run") ?? false)
     }
 
+    func testLogsOfAStreamWithNoEventsSaySoOnStderr() {
+        ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]
+        XCTAssertEqual(runner().logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 0)
+        XCTAssertEqual(output.out, "")
+        XCTAssertTrue(output.err.contains("no log events yet"), output.err)
+
+        output = CapturedOutput()
+        logs.append("ecs/app/0123456789abcdef", ["hello"])
+        XCTAssertEqual(runner().logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 0)
+        XCTAssertEqual(output.out, "hello\n")
+        XCTAssertFalse(output.err.contains("no log events yet"), output.err)
+    }
+
+    func testLogsWithoutFollowStopWhenInterrupted() {
+        ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]
+        logs.append("ecs/app/0123456789abcdef", (0..<1000).map { "line \($0)" })
+        let interrupted = { !self.logs.calls.isEmpty }
+        XCTAssertEqual(runner(interrupted: interrupted).logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 130)
+        XCTAssertLessThan(logs.calls.count, 500 / logs.pageSize, "stopped reading at the interrupt")
+    }
+
     func testNoWaitPrintsTheArn() {
         XCTAssertEqual(runner().run(config { $0.wait = false }), 0)
         XCTAssertEqual(output.out, taskArn + "\n")
