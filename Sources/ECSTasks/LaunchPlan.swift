@@ -2,10 +2,17 @@
 /// --network-from-service, the service. `--dry-run` prints exactly what this returns. Build it once per
 /// launch: without an idempotency key each request gets a new random client token.
 public enum LaunchPlan {
+    /// RunTask's launch types; the executable upper-cases what the user typed.
+    public static let launchTypes = ["FARGATE", "EC2", "EXTERNAL", "MANAGED_INSTANCES"]
+
     /// Checks that need no AWS call; usage errors (64).
     public static func validate(_ config: RunConfiguration) throws {
         if config.taskDefinition.isEmpty {
             throw RunFailure.usage("a task definition is required: pass --task-definition FAMILY[:REVISION] or ARN (or set ECS_RUN_TASK_DEFINITION)")
+        }
+        if let launchType = config.launchType, !launchTypes.contains(launchType) {
+            let choices = launchTypes.dropLast().joined(separator: ", ") + " or " + (launchTypes.last ?? "")
+            throw RunFailure.usage("--launch-type \"\(launchType)\" must be \(choices)")
         }
         if config.launchType != nil, !config.capacityProviders.isEmpty {
             throw RunFailure.usage("--launch-type and --capacity-provider cannot be combined; ECS accepts one or the other")

@@ -18,7 +18,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The container whose exit code decides and which receives the overrides. Default: the only essential container; with several, every essential one decides and overrides need --container.", valueName: "NAME"))
     var container: String?
 
-    @Option(name: .customLong("launch-type"), help: ArgumentHelp("FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES.", valueName: "TYPE"))
+    @Option(name: .customLong("launch-type"), help: ArgumentHelp("FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES (any case).", valueName: "TYPE"))
     var launchType: String?
 
     @Option(name: .customLong("capacity-provider"), help: ArgumentHelp("A capacity provider strategy item; repeatable, or comma-separated.", valueName: "NAME[:WEIGHT[:BASE]]"))
@@ -95,7 +95,7 @@ struct RunCommand: ParsableCommand {
         config.cluster = cluster
         config.taskDefinition = taskDefinition ?? ""
         config.container = container
-        config.launchType = launchType
+        config.launchType = launchType?.uppercased()
         config.capacityProviders = try capacityProvider.flatMap(Self.list).map(Self.capacityProvider)
         config.platformVersion = platformVersion
         config.subnets = subnets.map(Self.list) ?? []

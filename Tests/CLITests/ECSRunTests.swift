@@ -49,6 +49,7 @@ final class ECSRunTests: XCTestCase {
             ("default cluster", [], "cluster", #""default""#),
             ("cluster", ["--cluster", "prod"], "cluster", #""prod""#),
             ("launch type", ["--launch-type", "FARGATE"], "launchType", #""FARGATE""#),
+            ("launch type in lower case", ["--launch-type", "managed_instances"], "launchType", #""MANAGED_INSTANCES""#),
             ("capacity providers", ["--capacity-provider", "FARGATE_SPOT:3:1,FARGATE:1", "--capacity-provider", "X"], "capacityProviderStrategy",
              #"[{"base":1,"capacityProvider":"FARGATE_SPOT","weight":3},{"capacityProvider":"FARGATE","weight":1},{"capacityProvider":"X"}]"#),
             ("platform version", ["--platform-version", "1.4.0"], "platformVersion", #""1.4.0""#),
@@ -301,6 +302,7 @@ final class ECSRunTests: XCTestCase {
             ("malformed flag variable", fx.launchOptions, ["ECS_RUN_NO_WAIT": "maybe"], "ECS_RUN_NO_WAIT"),
             ("malformed value variable", fx.launchOptions, ["ECS_RUN_TIMEOUT": "soon"], "ECS_RUN_TIMEOUT"),
             ("bad choice variable", fx.launchOptions, ["ECS_RUN_ON_INTERRUPT": "explode"], "ECS_RUN_ON_INTERRUPT"),
+            ("unknown --launch-type", ["--task-definition", fx.family, "--launch-type", "ECS"], [:], "FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES"),
             ("wrong --container", fx.launchOptions + ["--container", "nope"], [:], "its containers are: app"),
         ]
         for c in cases {

@@ -114,6 +114,7 @@ final class LaunchPlanTests: XCTestCase {
     func testUsageErrors() {
         let cases: [(name: String, edit: (inout RunConfiguration) -> Void, message: String)] = [
             ("no task definition", { $0.taskDefinition = "" }, "task definition is required"),
+            ("unknown launch type", { $0.launchType = "ECS" }, "--launch-type \"ECS\" must be FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES"),
             ("launch type and capacity provider", { $0.launchType = "FARGATE"; $0.capacityProviders = [.init(capacityProvider: "x")] }, "cannot be combined"),
             ("security groups without subnets", { $0.securityGroups = ["g"] }, "--security-groups needs --subnets"),
             ("dry run with network-from-service", { $0.dryRun = true; $0.networkFromService = "web" }, "--dry-run"),
