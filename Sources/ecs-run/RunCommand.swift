@@ -5,7 +5,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Launch a task, follow it to its exit, stream its logs, exit with the container's code.",
-        usage: "ecs-run [run] --task-definition FAMILY[:REVISION] [options] [-- COMMAND ARGS...]",
+        usage: "ecs-run [run] --task-definition TASKDEF [options] [-- COMMAND ARGS...]",
         discussion: HelpText.run
     )
 

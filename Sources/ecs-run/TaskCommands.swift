@@ -5,6 +5,7 @@ struct WaitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wait",
         abstract: "Follow tasks that are already running; exit with the first non-zero exit code.",
+        usage: "ecs-run wait [--cluster NAME] [options] TASK...",
         discussion: HelpText.wait
     )
 
@@ -35,6 +36,7 @@ struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Print a task's CloudWatch logs; with --follow, until the task stops.",
+        usage: "ecs-run logs [--cluster NAME] [--follow] [options] TASK",
         discussion: HelpText.logs
     )
 
@@ -73,6 +75,7 @@ struct StopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop",
         abstract: "Stop a task (StopTask).",
+        usage: "ecs-run stop [--cluster NAME] [--reason TEXT] [options] TASK",
         discussion: HelpText.stop
     )
 

@@ -359,6 +359,16 @@ final class ECSRunTests: XCTestCase {
         XCTAssertTrue(typo.stderr.contains("ECS_RUN_CLUSTR matches no option"), typo.stderr)
     }
 
+    func testHelpTextsFitInEightyColumns() throws {
+        for args in [["run", "--help"], ["wait", "--help"], ["logs", "--help"], ["stop", "--help"]] {
+            let help = try fx.ecsRun(args)
+            let long = help.stdout.split(separator: "\n").filter { $0.count > 80 }.map(String.init)
+            XCTAssertEqual(long, [], "\(args)")
+        }
+        let usage = try fx.ecsRun(["wait"])
+        XCTAssertEqual(usage.stderr.split(separator: "\n").filter { $0.count > 80 }.map(String.init), [], usage.stderr)
+    }
+
     func testSubcommandHelpTexts() throws {
         for (sub, needles) in [("wait", ["--timeout", "--wait-for", "TASK", "EXIT CODES"]), ("logs", ["--follow", "TASK"]),
                                ("stop", ["--reason", "TASK"])] {
