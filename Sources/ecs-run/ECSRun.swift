@@ -6,7 +6,6 @@ struct ECSRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ecs-run",
         abstract: "Launch a one-off ECS task, follow it to its exit, stream its logs, and exit with its code.",
-        discussion: HelpText.root,
         version: "0.1.0",
         subcommands: [RunCommand.self, WaitCommand.self, LogsCommand.self, StopCommand.self],
         defaultSubcommand: RunCommand.self
@@ -25,6 +24,10 @@ struct ECSRun: ParsableCommand {
             name = first
             head = [first]
             arguments.removeFirst()
+        }
+        if head.isEmpty, RootHelp.isAsked(arguments) {
+            StandardStreams().writeOut(RootHelp.text)
+            return
         }
         let allSpecs = subcommands.values.flatMap { $0 }
         for name in OptionEnvironment.unknownVariables(specs: allSpecs, environment: environment) {

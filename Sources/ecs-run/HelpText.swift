@@ -34,22 +34,6 @@ enum HelpText {
       a terminal, and one status line updated in place when it is.
     """
 
-    static let root = """
-    Progress goes to stderr; the container's log lines go to stdout (stderr with
-    --output json, whose stdout holds only the result).
-
-    EXAMPLES:
-      ecs-run --cluster prod --task-definition app-migrate \\
-              --network-from-service app --timeout 15m -- ./migrate up
-      ecs-run wait arn:aws:ecs:eu-west-1:123456789012:task/prod/0123456789abcdef
-      ecs-run logs --follow 0123456789abcdef --cluster prod
-      ecs-run stop 0123456789abcdef --cluster prod --reason "deploy cancelled"
-
-    \(environment)
-
-    \(exitCodes)
-    """
-
     static let run = """
     Reads the task definition (containers, which are essential, awslogs settings),
     calls RunTask, follows the task with DescribeTasks (about every second, every
@@ -59,6 +43,9 @@ enum HelpText {
     With --wait-for exit (default) the task is done as soon as every essential
     container has an exit code, which on Fargate can be well before STOPPED.
     Logs are then read until two reads in a row are empty, or 5 s pass.
+
+    Progress goes to stderr; the container's log lines go to stdout (stderr with
+    --output json, whose stdout holds only the result).
 
     EXAMPLES:
       Run database migrations with the network settings of the app's service:

@@ -359,8 +359,21 @@ final class ECSRunTests: XCTestCase {
         XCTAssertTrue(typo.stderr.contains("ECS_RUN_CLUSTR matches no option"), typo.stderr)
     }
 
+    /// `ecs-run --help` is the help of the default command, run, with every option, plus the subcommands.
+    func testRootHelpListsTheOptionsOfRunAndTheSubcommands() throws {
+        let run = try fx.ecsRun(["run", "--help"])
+        for args in [["--help"], ["-h"], ["help"]] {
+            let help = try fx.ecsRun(args)
+            XCTAssertEqual(help.status, 0, "\(args)")
+            XCTAssertTrue(longOptions(help.stdout).isSuperset(of: longOptions(run.stdout)), "\(args): \(help.stdout)")
+            for needle in ["SUBCOMMANDS:", "wait", "logs", "stop", "ecs-run help <subcommand>"] {
+                XCTAssertTrue(help.stdout.contains(needle), "\(args): \(needle)")
+            }
+        }
+    }
+
     func testHelpTextsFitInEightyColumns() throws {
-        for args in [["run", "--help"], ["wait", "--help"], ["logs", "--help"], ["stop", "--help"]] {
+        for args in [["--help"], ["run", "--help"], ["wait", "--help"], ["logs", "--help"], ["stop", "--help"]] {
             let help = try fx.ecsRun(args)
             let long = help.stdout.split(separator: "\n").filter { $0.count > 80 }.map(String.init)
             XCTAssertEqual(long, [], "\(args)")
