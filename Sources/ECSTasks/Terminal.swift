@@ -22,7 +22,7 @@ public final class StandardStreams: OutputSink {
         guard !Self.outClosed else { return }
         if Self.write(1, text) == EPIPE { Self.outClosed = true }
     }
-    public func writeErr(_ text: String) { _ = Self.write(2, text) }
+    public func writeErr(_ text: String) { Self.write(2, text) }
     public var isOutClosed: Bool { Self.outClosed }
 
     /// Makes a write to a closed pipe fail with EPIPE instead of killing the process with SIGPIPE,
