@@ -10,8 +10,6 @@ public final class ProgressDisplay {
     public var prefixLogs = false
     private var statusLineShown = false
     private var statusText = ""
-    /// stdout went away while log lines were written there; said once.
-    private var toldOutClosed = false
 
     public init(sink: OutputSink, options: DisplayOptions, clock: Clock) {
         self.sink = sink
@@ -79,18 +77,13 @@ public final class ProgressDisplay {
         }
     }
 
-    /// One line of the container's output. Once stdout is closed (`ecs-run ... | head -1`) the lines
-    /// are dropped, and the task is still followed to its end.
+    /// One line of the container's output.
     public func log(_ line: LogLine) {
-        guard options.showLogs, !toldOutClosed else { return }
+        guard options.showLogs else { return }
         let text = (prefixLogs ? paint(line.container + " |", "36") + " " : "") + line.message + (line.message.hasSuffix("\n") ? "" : "\n")
         clearStatusLine()
         if options.format == .json { sink.writeErr(text) } else { sink.writeOut(text) }
         redrawStatusLine()
-        if options.format != .json, sink.isOutClosed {
-            toldOutClosed = true
-            note("stdout is closed; no more log lines are written, but the task is still followed to its end")
-        }
     }
 
     /// The end: the status line is replaced by the summary.

@@ -184,6 +184,37 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertLessThan(logs.calls.count, 500 / logs.pageSize, "stopped reading at the interrupt")
     }
 
+    func testAfterStdoutClosesTheLogsAreNoLongerReadButTheTaskIsFollowedToItsExitCode() {
+        output.outClosesAfter = 1
+        logs.append("ecs/app/0123456789abcdef", ["one"])
+        ecs.describeAnswers = Array(repeating: .tasks([task("RUNNING", [container("app")])]), count: 10)
+            + [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 3)], stopCode: "EssentialContainerExited")])]
+        var n = 0
+        clock.onSleep = { _ in n += 1; self.logs.append("ecs/app/0123456789abcdef", ["more \(n)"], at: Int64(n)) }
+        XCTAssertEqual(runner().run(config()), 3)
+        XCTAssertEqual(output.out, "one\n")
+        XCTAssertTrue(output.err.contains("stdout is closed"), output.err)
+        XCTAssertTrue(output.err.contains("exited with 3"), output.err)
+        XCTAssertLessThanOrEqual(logs.calls.count, 2, "no more reads once nobody reads the lines")
+    }
+
+    func testLogsEndWhenStdoutCloses() {
+        output.outClosesAfter = 1
+        logs.append("ecs/app/0123456789abcdef", (0..<1000).map { "line \($0)" })
+        ecs.describeAnswers = Array(repeating: .tasks([task("RUNNING", [container("app")])]), count: 30)
+            + [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
+        for follow in [false, true] {
+            output = CapturedOutput()
+            output.outClosesAfter = 1
+            logs.calls = []
+            ecs.describeCalls = []
+            XCTAssertEqual(runner().logs(cluster: "c1", task: taskArn, follow: follow, display: DisplayOptions()), 0)
+            XCTAssertEqual(output.out, "line 0\n")
+            XCTAssertLessThanOrEqual(logs.calls.count, 20, "one read (of at most 20 pages), follow: \(follow)")
+            XCTAssertEqual(ecs.describeCalls.count, 1, "only the look-up, follow: \(follow)")
+        }
+    }
+
     func testNoWaitPrintsTheArn() {
         XCTAssertEqual(runner().run(config { $0.wait = false }), 0)
         XCTAssertEqual(output.out, taskArn + "\n")
