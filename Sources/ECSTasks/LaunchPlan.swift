@@ -1,10 +1,18 @@
 /// Builds the RunTask request from the configuration, the task definition and, with
-/// --network-from-service, the service. `--dry-run` prints exactly what this returns.
+/// --network-from-service, the service. `--dry-run` prints exactly what this returns. Build it once per
+/// launch: without an idempotency key each request gets a new random client token.
 public enum LaunchPlan {
+    /// RunTask's launch types; the executable upper-cases what the user typed.
+    public static let launchTypes = ["FARGATE", "EC2", "EXTERNAL", "MANAGED_INSTANCES"]
+
     /// Checks that need no AWS call; usage errors (64).
     public static func validate(_ config: RunConfiguration) throws {
         if config.taskDefinition.isEmpty {
             throw RunFailure.usage("a task definition is required: pass --task-definition FAMILY[:REVISION] or ARN (or set ECS_RUN_TASK_DEFINITION)")
+        }
+        if let launchType = config.launchType, !launchTypes.contains(launchType) {
+            let choices = launchTypes.dropLast().joined(separator: ", ") + " or " + (launchTypes.last ?? "")
+            throw RunFailure.usage("--launch-type \"\(launchType)\" must be \(choices)")
         }
         if config.launchType != nil, !config.capacityProviders.isEmpty {
             throw RunFailure.usage("--launch-type and --capacity-provider cannot be combined; ECS accepts one or the other")
@@ -21,8 +29,8 @@ public enum LaunchPlan {
         }
     }
 
-    /// The container receiving the overrides: --container, or the only container. With a task
-    /// definition, a wrong name is an error listing the real ones.
+    /// The container receiving the overrides: --container, or the only essential container (sidecars
+    /// are not essential). With a task definition, a wrong name is an error listing the real ones.
     static func overrideTarget(_ config: RunConfiguration, taskDefinition: TaskDefinition?) throws -> String? {
         let needsOverride = !config.command.isEmpty || !config.environment.isEmpty
         guard let taskDefinition else {
@@ -31,7 +39,8 @@ public enum LaunchPlan {
             }
             return config.container
         }
-        let names = (taskDefinition.containerDefinitions ?? []).compactMap(\.name)
+        let definitions = taskDefinition.containerDefinitions ?? []
+        let names = definitions.compactMap(\.name)
         if let container = config.container {
             guard names.contains(container) else {
                 throw RunFailure.usage("the task definition \(describe(taskDefinition)) has no container \"\(container)\"; its containers are: \(names.joined(separator: ", "))")
@@ -39,10 +48,11 @@ public enum LaunchPlan {
             return container
         }
         guard needsOverride else { return nil }
-        guard names.count == 1 else {
-            throw RunFailure.usage("the task definition \(describe(taskDefinition)) has several containers (\(names.joined(separator: ", "))); name the one that receives the command and environment with --container")
+        let essentials = definitions.filter(\.isEssential).compactMap(\.name)
+        guard essentials.count == 1 else {
+            throw RunFailure.usage("the task definition \(describe(taskDefinition)) has several essential containers (\(essentials.joined(separator: ", "))); name the one that receives the command and environment with --container")
         }
-        return names[0]
+        return essentials[0]
     }
 
     static func describe(_ definition: TaskDefinition) -> String {
@@ -97,7 +107,7 @@ public enum LaunchPlan {
         request.startedBy = config.startedBy.isEmpty ? nil : config.startedBy
         request.group = config.group
         request.enableExecuteCommand = config.enableExecuteCommand ? true : nil
-        request.clientToken = config.idempotencyKey.map(ClientToken.from(idempotencyKey:))
+        request.clientToken = config.idempotencyKey.map(ClientToken.from(idempotencyKey:)) ?? ClientToken.random()
         return request
     }
 

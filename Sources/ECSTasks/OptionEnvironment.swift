@@ -7,6 +7,8 @@ public struct OptionSpec: Sendable, Equatable {
         case value
         /// `--name`, set by a true-ish variable (1, true, yes, on).
         case flag
+        /// `--name` or `--no-name`: a true-ish variable sets the first, a false-ish one the second.
+        case invertible
         /// `--name VALUE` repeated; the variable holds one value per line.
         case repeated
     }
@@ -24,43 +26,74 @@ public struct OptionSpec: Sendable, Equatable {
     public var environmentName: String {
         "ECS_RUN_" + String(name.uppercased().map { $0 == "-" ? "_" : $0 })
     }
+
+    /// The spellings of the option on a command line: `--name`, `--no-name` for an invertible flag.
+    var longForms: [String] {
+        kind == .invertible ? ["--" + name, "--no-" + name] : ["--" + name]
+    }
+
+    /// Whether `argument` (before `--`) passes this option.
+    func isPassed(by argument: String) -> Bool {
+        if longForms.contains(where: { argument == $0 || argument.hasPrefix($0 + "=") }) { return true }
+        guard let short, !argument.hasPrefix("--") else { return false }
+        return argument.hasPrefix("-" + String(short))
+    }
+
+    /// The arguments that the variable's text stands for. A value is attached with `=`, so that one
+    /// starting with `-` is not taken for an option; an empty one cannot be attached, and stays a value.
+    func arguments(forVariable raw: String) throws -> [String] {
+        func attached(_ value: String) -> [String] { value.isEmpty ? ["--" + name, ""] : ["--" + name + "=" + value] }
+        switch kind {
+        case .value:
+            return attached(raw)
+        case .flag, .invertible:
+            switch String(raw.lowercased().filter { !$0.isWhitespace }) {
+            case "1", "true", "yes", "on": return ["--" + name]
+            case "0", "false", "no", "off": return kind == .invertible ? ["--no-" + name] : []
+            case "": return []
+            default:
+                throw RunFailure.usage("\(environmentName)=\"\(raw)\" must be true or false (1/0, yes/no, on/off)")
+            }
+        case .repeated:
+            return raw.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+                .filter { !$0.allSatisfy(\.isWhitespace) }
+                .flatMap { attached(String($0)) }
+        }
+    }
+
+    /// Whether a message names this option: `--name` (or `--no-name`) as a whole word.
+    func isNamed(in message: String) -> Bool {
+        let words = message.split { !($0.isLetter || $0.isNumber || $0 == "-") }
+        return words.contains { longForms.contains(String($0)) }
+    }
 }
 
 public enum OptionEnvironment {
     public static let prefix = "ECS_RUN_"
 
+    /// The options whose variable is set and which the user did not pass before `--`: those the
+    /// environment supplies.
+    public static func injected(_ arguments: [String], specs: [OptionSpec], environment: [String: String]) -> [OptionSpec] {
+        let given = arguments.prefix { $0 != "--" }
+        return specs.filter { spec in
+            environment[spec.environmentName] != nil && !given.contains(where: spec.isPassed(by:))
+        }
+    }
+
     /// `arguments` (after the subcommand name) with the arguments of every set variable whose option
     /// the user did not pass, inserted before `--`.
     public static func arguments(_ arguments: [String], specs: [OptionSpec], environment: [String: String]) throws -> [String] {
         let terminator = arguments.firstIndex(of: "--") ?? arguments.endIndex
-        let given = arguments[..<terminator]
         var added: [String] = []
-        for spec in specs {
-            guard let raw = environment[spec.environmentName] else { continue }
-            let passed = given.contains { arg in
-                arg == "--" + spec.name || arg.hasPrefix("--" + spec.name + "=")
-                    || (spec.short.map { arg == "-" + String($0) || (arg.hasPrefix("-" + String($0)) && !arg.hasPrefix("--")) } ?? false)
-            }
-            if passed { continue }
-            switch spec.kind {
-            case .value:
-                added += ["--" + spec.name, raw]
-            case .flag:
-                switch String(raw.lowercased().filter { !$0.isWhitespace }) {
-                case "1", "true", "yes", "on": added.append("--" + spec.name)
-                case "", "0", "false", "no", "off": break
-                default:
-                    throw RunFailure.usage("\(spec.environmentName)=\"\(raw)\" must be true or false (1/0, yes/no, on/off)")
-                }
-            case .repeated:
-                for line in raw.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) where !line.allSatisfy(\.isWhitespace) {
-                    added += ["--" + spec.name, String(line)]
-                }
-            }
+        for spec in injected(arguments, specs: specs, environment: environment) {
+            added += try spec.arguments(forVariable: environment[spec.environmentName] ?? "")
         }
-        var result = Array(given) + added
-        result += arguments[terminator...]
-        return result
+        return Array(arguments[..<terminator]) + added + arguments[terminator...]
+    }
+
+    /// The supplied options that a usage error's message names, so the error can name their variables.
+    public static func blamed(by message: String, injected: [OptionSpec]) -> [OptionSpec] {
+        injected.filter { $0.isNamed(in: message) }
     }
 
     /// Variables with the prefix that match no option: likely typos, worth a warning.

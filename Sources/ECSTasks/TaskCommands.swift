@@ -77,21 +77,31 @@ extension TaskRunner {
             display.prefixLogs = known.streams.count > 1
             let tailer = LogTailer(sources: sources, clock: clock, emit: display.log, warn: display.warning)
             // Bounded: each read follows at most `maxPages` pages per stream; stop once a read is empty.
+            // The lines are the whole point, so a closed stdout (`ecs-run logs ... | head`) ends the command.
+            var printed = 0
             for _ in 0..<10_000 {
-                if tailer.read() == 0 { break }
+                if isInterrupted() { return ExitStatus.interrupted }
+                let lines = tailer.read()
+                if sink.isOutClosed { return ExitStatus.success }
+                if lines == 0 { break }
+                printed += lines
+            }
+            if printed == 0, !follow {
+                display.note("no log events yet (" + known.streams.map { "\($0.group) \($0.stream)" }.joined(separator: ", ") + ")")
             }
             guard follow else { return ExitStatus.success }
             var watch = WatchOptions()
             watch.onInterrupt = .leave
             watch.waitFor = .stopped
             let verdict = known.verdicts[task] ?? TaskVerdict(deciding: [], essentials: [], waitFor: .stopped)
-            let watcher = TaskWatcher(ecs: ecs, clock: clock, options: watch, isInterrupted: isInterrupted)
+            let watcher = TaskWatcher(ecs: ecs, clock: clock, options: watch,
+                                      isInterrupted: { self.isInterrupted() || self.sink.isOutClosed })
             switch watcher.watch(cluster: cluster, tasks: [task], isDone: verdict.isDone, tick: { tailer.readIfDue() }) {
             case .done:
                 tailer.drain()
                 return ExitStatus.success
             case .interrupted:
-                return ExitStatus.interrupted
+                return sink.isOutClosed ? ExitStatus.success : ExitStatus.interrupted
             case .timedOut:
                 return ExitStatus.timeout
             case .vanished(let failures):

@@ -145,7 +145,14 @@ public final class TaskRunner {
         }
         let outcome = watcher.watch(cluster: cluster, tasks: tasks, startedAt: startedAt,
                                     isDone: { verdictFor($0).isDone($0) },
-                                    tick: { tailer?.readIfDue() },
+                                    tick: {
+            tailer?.readIfDue()
+            // `ecs-run ... | head -1`: nobody reads the lines any more, but the exit code still matters.
+            if tailer != nil, options.format == .text, sink.isOutClosed {
+                tailer = nil
+                display.note("stdout is closed; the log lines are no longer read, but the task is followed to its end")
+            }
+        },
                                     event: { event in
             switch event {
             case .status(let task, let previous):

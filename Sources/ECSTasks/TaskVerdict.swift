@@ -37,17 +37,27 @@ public struct TaskVerdict: Sendable {
         case noExitCode
     }
 
+    /// The codes of containers that ECS ended: SIGKILL (137) and SIGTERM (143).
+    static let killedByECS: Set<Int> = [137, 143]
+
+    /// The first non-zero exit code of the deciding containers, in declaration order. When the task
+    /// stopped because an essential container exited, ECS ended the others with SIGTERM or SIGKILL, so
+    /// 137 and 143 rank below every other non-zero code: the container that stopped the task decides.
     public func status(of task: ECSTask) -> Status {
         let containers = task.containers ?? []
         let names = deciding.isEmpty ? containers.compactMap(\.name) : deciding
+        var failed: [(code: Int, container: String)] = []
         var allExited = !names.isEmpty
         for name in names {
             guard let code = containers.first(where: { $0.name == name })?.exitCode else {
                 allExited = false
                 continue
             }
-            if code != 0 { return .exited(code: Self.processStatus(code), container: name) }
+            if code != 0 { failed.append((code, name)) }
         }
+        let stoppedByAnExit = task.stopCode == "EssentialContainerExited"
+        let decisive = failed.first { !(stoppedByAnExit && Self.killedByECS.contains($0.code)) } ?? failed.first
+        if let decisive { return .exited(code: Self.processStatus(decisive.code), container: decisive.container) }
         return allExited ? .exited(code: 0, container: names[0]) : .noExitCode
     }
 

@@ -6,7 +6,6 @@ struct ECSRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ecs-run",
         abstract: "Launch a one-off ECS task, follow it to its exit, stream its logs, and exit with its code.",
-        discussion: HelpText.root,
         version: "0.1.0",
         subcommands: [RunCommand.self, WaitCommand.self, LogsCommand.self, StopCommand.self],
         defaultSubcommand: RunCommand.self
@@ -15,6 +14,7 @@ struct ECSRun: ParsableCommand {
     /// Adds the `ECS_RUN_*` variables to the arguments before parsing, so both go through one parser.
     static func main() {
         InterruptSignal.install()
+        StandardStreams.ignoreBrokenPipe()
         let environment = ProcessEnvironment.current
         var arguments = Array(CommandLine.arguments.dropFirst())
         let subcommands = OptionTable.bySubcommand
@@ -25,22 +25,39 @@ struct ECSRun: ParsableCommand {
             head = [first]
             arguments.removeFirst()
         }
+        if head.isEmpty, RootHelp.isAsked(arguments) {
+            StandardStreams().writeOut(RootHelp.text)
+            return
+        }
         let allSpecs = subcommands.values.flatMap { $0 }
         for name in OptionEnvironment.unknownVariables(specs: allSpecs, environment: environment) {
             StandardStreams().writeErr("ecs-run: warning: \(name) matches no option and is ignored\n")
         }
-        let helpAsked = arguments.contains { $0 == "-h" || $0 == "--help" || $0 == "help" }
+        // Asking for help ignores the variables, so a bad one cannot hide the help.
+        let specs = HelpRequest.isAsked(head + arguments) ? [] : subcommands[name] ?? []
+        let injected = OptionEnvironment.injected(arguments, specs: specs, environment: environment)
         do {
-            if !helpAsked, let specs = subcommands[name] {
-                arguments = try OptionEnvironment.arguments(arguments, specs: specs, environment: environment)
-            }
+            arguments = try OptionEnvironment.arguments(arguments, specs: specs, environment: environment)
             var command = try parseAsRoot(head + arguments)
             try command.run()
         } catch let failure as RunFailure {
             StandardStreams().writeErr("ecs-run: error: \(failure.description)\n")
             Self.exit(withError: ExitCode(failure.status))
         } catch {
-            Self.exit(withError: error)
+            let blamed = OptionEnvironment.blamed(by: message(for: error), injected: injected)
+            guard exitCode(for: error) == .validationFailure, !blamed.isEmpty else { Self.exit(withError: error) }
+            StandardStreams().writeErr(usageMessage(for: error, blaming: blamed) + "\n")
+            Self.exit(withError: ExitCode.validationFailure)
         }
+    }
+
+    /// ArgumentParser's message for a usage error, with a note after the error naming the variables
+    /// that supplied the options it is about.
+    static func usageMessage(for error: Error, blaming blamed: [OptionSpec]) -> String {
+        let full = fullMessage(for: error)
+        let notes = blamed.map { "\nNote: --\($0.name) comes from \($0.environmentName) in the environment." }.joined()
+        let lead = "Error: " + message(for: error)
+        guard full.hasPrefix(lead) else { return full + notes }
+        return lead + notes + full.dropFirst(lead.count)
     }
 }

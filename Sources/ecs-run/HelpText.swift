@@ -2,8 +2,10 @@
 enum HelpText {
     static let exitCodes = """
     EXIT CODES (as docker run):
-      0-255  the container's own exit code (with several essential containers, the
-             first non-zero one; --container picks the one that decides)
+      0-255  the container's own exit code; with several essential containers,
+             the first non-zero one, where 137 and 143 of the containers that
+             ECS stopped because another one exited count last (--container
+             picks the one that decides)
       64     usage error (bad or missing option)
       124    --timeout reached (the task is stopped unless --on-timeout leave)
       125    ecs-run or the launch failed: credentials, an AWS error such as
@@ -23,28 +25,13 @@ enum HelpText {
         ECS_RUN_SUBNETS=subnet-1,subnet-2  ECS_RUN_SECURITY_GROUPS=sg-1
         ECS_RUN_NETWORK_FROM_SERVICE=app   ECS_RUN_CONTAINER=migrate
         ECS_RUN_NO_LOGS=true               (flags: true/false, 1/0, yes/no)
+        ECS_RUN_ASSIGN_PUBLIC_IP=false     (the same as --no-assign-public-ip)
         ECS_RUN_ENV=$'A=1\\nB=2'            (repeatable options: one value per line)
       AWS settings resolve like the AWS CLI: AWS_PROFILE, AWS_REGION,
       AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, web identity,
       ECS and EC2 instance credentials, AWS_ENDPOINT_URL(_ECS, _CLOUDWATCH_LOGS).
       NO_COLOR disables colour; progress is plain lines when stderr is not
       a terminal, and one status line updated in place when it is.
-    """
-
-    static let root = """
-    Progress goes to stderr; the container's log lines go to stdout (stderr with
-    --output json, whose stdout holds only the result).
-
-    EXAMPLES:
-      ecs-run --cluster prod --task-definition app-migrate \\
-              --network-from-service app --timeout 15m -- ./migrate up
-      ecs-run wait arn:aws:ecs:eu-west-1:123456789012:task/prod/0123456789abcdef
-      ecs-run logs --follow 0123456789abcdef --cluster prod
-      ecs-run stop 0123456789abcdef --cluster prod --reason "deploy cancelled"
-
-    \(environment)
-
-    \(exitCodes)
     """
 
     static let run = """
@@ -56,6 +43,9 @@ enum HelpText {
     With --wait-for exit (default) the task is done as soon as every essential
     container has an exit code, which on Fargate can be well before STOPPED.
     Logs are then read until two reads in a row are empty, or 5 s pass.
+
+    Progress goes to stderr; the container's log lines go to stdout (stderr with
+    --output json, whose stdout holds only the result).
 
     EXAMPLES:
       Run database migrations with the network settings of the app's service:
@@ -103,8 +93,11 @@ enum HelpText {
     """
 
     static let logs = """
-    Reads the awslogs streams named by the task definition (prefix/container/task-id)
-    from the beginning. A stream that does not exist yet is waited for quietly.
+    Reads the awslogs streams named by the task definition
+    (prefix/container/task-id) from the beginning, and prints the lines as text
+    on stdout. Without --follow it says "no log events yet" on stderr when there
+    are none. With --follow a stream that does not exist yet is waited for
+    quietly.
 
     EXAMPLES:
       ecs-run logs --cluster prod 0123456789abcdef

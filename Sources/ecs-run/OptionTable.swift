@@ -12,7 +12,7 @@ enum OptionTable {
     static let run: [OptionSpec] = [
         .init("cluster"), .init("task-definition"), .init("container"),
         .init("launch-type"), .init("capacity-provider", .repeated), .init("platform-version"),
-        .init("subnets"), .init("security-groups"), .init("assign-public-ip", .flag), .init("network-from-service"),
+        .init("subnets"), .init("security-groups"), .init("assign-public-ip", .invertible), .init("network-from-service"),
         .init("env", .repeated, short: "e"), .init("cpu"), .init("memory"), .init("task-role-arn"), .init("execution-role-arn"),
         .init("tag", .repeated), .init("propagate-tags"), .init("started-by"), .init("group"),
         .init("enable-execute-command", .flag), .init("idempotency-key"),

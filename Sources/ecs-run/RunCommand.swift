@@ -5,7 +5,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Launch a task, follow it to its exit, stream its logs, exit with the container's code.",
-        usage: "ecs-run [run] --task-definition FAMILY[:REVISION] [options] [-- COMMAND ARGS...]",
+        usage: "ecs-run [run] --task-definition TASKDEF [options] [-- COMMAND ARGS...]",
         discussion: HelpText.run
     )
 
@@ -15,10 +15,10 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("task-definition"), help: ArgumentHelp("Family, family:revision or ARN (required).", valueName: "TASKDEF"))
     var taskDefinition: String?
 
-    @Option(help: ArgumentHelp("The container whose exit code decides and which receives the overrides. Default: the only container (or every essential one for the exit code).", valueName: "NAME"))
+    @Option(help: ArgumentHelp("The container whose exit code decides and which receives the overrides. Default: the only essential container; with several, every essential one decides and overrides need --container.", valueName: "NAME"))
     var container: String?
 
-    @Option(name: .customLong("launch-type"), help: ArgumentHelp("FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES.", valueName: "TYPE"))
+    @Option(name: .customLong("launch-type"), help: ArgumentHelp("FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES (any case).", valueName: "TYPE"))
     var launchType: String?
 
     @Option(name: .customLong("capacity-provider"), help: ArgumentHelp("A capacity provider strategy item; repeatable, or comma-separated.", valueName: "NAME[:WEIGHT[:BASE]]"))
@@ -69,7 +69,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("enable-execute-command"), help: "Allow ECS Exec into the task.")
     var enableExecuteCommand = false
 
-    @Option(name: .customLong("idempotency-key"), help: ArgumentHelp("Retrying RunTask with the same key starts no second task (becomes RunTask's clientToken; hashed when longer than 64 characters).", valueName: "KEY"))
+    @Option(name: .customLong("idempotency-key"), help: ArgumentHelp("Running ecs-run again with the same key starts no second task (becomes RunTask's clientToken; hashed when longer than 64 characters). Default: a random token per run, which covers only the retries within one run.", valueName: "KEY"))
     var idempotencyKey: String?
 
     @Flag(name: .customLong("no-wait"), help: "Print the task ARN once the task is accepted and exit 0.")
@@ -95,7 +95,7 @@ struct RunCommand: ParsableCommand {
         config.cluster = cluster
         config.taskDefinition = taskDefinition ?? ""
         config.container = container
-        config.launchType = launchType
+        config.launchType = launchType?.uppercased()
         config.capacityProviders = try capacityProvider.flatMap(Self.list).map(Self.capacityProvider)
         config.platformVersion = platformVersion
         config.subnets = subnets.map(Self.list) ?? []

@@ -18,23 +18,32 @@ struct AWSOptions: ParsableArguments {
     var debug = false
 }
 
-/// How results and progress are shown.
-struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("text, or json: stdout then holds only one JSON object and logs go to stderr.", valueName: "FORMAT"))
-    var output: OutputFormat = .text
-
+/// --quiet, which every command has.
+struct QuietFlag: ParsableArguments {
     @Flag(name: [.customShort("q"), .long], help: "Print no progress and no summary, only errors (and the logs).")
     var quiet = false
 
-    func display(showLogs: Bool = true, environment: [String: String]) -> DisplayOptions {
+    func display(format: OutputFormat, showLogs: Bool = true, environment: [String: String]) -> DisplayOptions {
         var options = DisplayOptions()
-        options.format = output
+        options.format = format
         options.quiet = quiet
         options.showLogs = showLogs
         let terminal = StandardStreams.isTerminal(2) && environment["TERM"] != "dumb"
         options.interactive = terminal
         options.color = terminal && (environment["NO_COLOR"] ?? "").isEmpty
         return options
+    }
+}
+
+/// How results and progress are shown, for the commands with a result (run, wait, stop).
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("text, or json: stdout then holds only one JSON object and logs go to stderr.", valueName: "FORMAT"))
+    var output: OutputFormat = .text
+
+    @OptionGroup var quiet: QuietFlag
+
+    func display(showLogs: Bool = true, environment: [String: String]) -> DisplayOptions {
+        quiet.display(format: output, showLogs: showLogs, environment: environment)
     }
 }
 

@@ -5,6 +5,7 @@ struct WaitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wait",
         abstract: "Follow tasks that are already running; exit with the first non-zero exit code.",
+        usage: "ecs-run wait [--cluster NAME] [options] TASK...",
         discussion: HelpText.wait
     )
 
@@ -35,6 +36,7 @@ struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Print a task's CloudWatch logs; with --follow, until the task stops.",
+        usage: "ecs-run logs [--cluster NAME] [--follow] [options] TASK",
         discussion: HelpText.logs
     )
 
@@ -44,17 +46,26 @@ struct LogsCommand: ParsableCommand {
     @Flag(name: [.customShort("f"), .long], help: "Keep printing new lines until the task stops.")
     var follow = false
 
-    @OptionGroup(title: "Output") var output: OutputOptions
+    /// Accepted for symmetry with the other commands (and ECS_RUN_OUTPUT), but the lines are the output.
+    @Option(help: ArgumentHelp("Only text: the log lines themselves are the output.", valueName: "text"))
+    var output = OutputFormat.text.rawValue
+
+    @OptionGroup var quiet: QuietFlag
     @OptionGroup(title: "AWS") var aws: AWSOptions
 
     @Argument(help: ArgumentHelp("The task ARN or id.", valueName: "TASK"))
     var task: String
 
+    func validate() throws {
+        guard output == OutputFormat.text.rawValue else {
+            throw ValidationError("logs prints the log lines themselves, so --output \(output) is not supported (run and wait have --output json)")
+        }
+    }
+
     func run() throws {
         let environment = ProcessEnvironment.current
         let runner = try Session.runner(aws, environment: environment)
-        var display = output.display(environment: environment)
-        display.format = .text  // the lines are the output
+        let display = quiet.display(format: .text, environment: environment)
         let status = runner.logs(cluster: cluster, task: task, follow: follow, display: display)
         if status != 0 { throw ExitCode(status) }
     }
@@ -64,6 +75,7 @@ struct StopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop",
         abstract: "Stop a task (StopTask).",
+        usage: "ecs-run stop [--cluster NAME] [--reason TEXT] [options] TASK",
         discussion: HelpText.stop
     )
 

@@ -49,6 +49,7 @@ final class ECSRunTests: XCTestCase {
             ("default cluster", [], "cluster", #""default""#),
             ("cluster", ["--cluster", "prod"], "cluster", #""prod""#),
             ("launch type", ["--launch-type", "FARGATE"], "launchType", #""FARGATE""#),
+            ("launch type in lower case", ["--launch-type", "managed_instances"], "launchType", #""MANAGED_INSTANCES""#),
             ("capacity providers", ["--capacity-provider", "FARGATE_SPOT:3:1,FARGATE:1", "--capacity-provider", "X"], "capacityProviderStrategy",
              #"[{"base":1,"capacityProvider":"FARGATE_SPOT","weight":3},{"capacityProvider":"FARGATE","weight":1},{"capacityProvider":"X"}]"#),
             ("platform version", ["--platform-version", "1.4.0"], "platformVersion", #""1.4.0""#),
@@ -148,6 +149,27 @@ final class ECSRunTests: XCTestCase {
         XCTAssertEqual(try fx.describeTask(flagWins.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["group"] as? String, "from-flag")
     }
 
+    /// Variables mean what the flags mean: false is --no-NAME, --no-NAME counts as passing NAME, and
+    /// a value may start with '-'.
+    func testVariablesWorkLikeTheirFlags() throws {
+        let base = ["--dry-run", "--task-definition", "td", "--subnets", "s1"]
+        let cases: [(args: [String], env: [String: String], key: String, expected: String)] = [
+            ([], ["ECS_RUN_ASSIGN_PUBLIC_IP": "false"], "networkConfiguration",
+             #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","subnets":["s1"]}}"#),
+            (["--no-assign-public-ip"], ["ECS_RUN_ASSIGN_PUBLIC_IP": "true"], "networkConfiguration",
+             #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","subnets":["s1"]}}"#),
+            ([], ["ECS_RUN_STARTED_BY": "-tf"], "startedBy", #""-tf""#),
+            ([], ["ECS_RUN_GROUP": "--x"], "group", #""--x""#),
+        ]
+        for c in cases {
+            let result = try fx.ecsRun(base + c.args, environment: c.env)
+            XCTAssertEqual(result.status, 0, "\(c.env): \(result.output)")
+            let printed = try? json(result.stdout)[c.key]
+            let expected = try JSONSerialization.jsonObject(with: Data(c.expected.utf8), options: .fragmentsAllowed)
+            XCTAssertEqual(printed as? NSObject, expected as? NSObject, "\(c.env): \(result.stdout)")
+        }
+    }
+
     func testNetworkFromService() throws {
         let result = try fx.ecsRun(["--cluster", fx.cluster, "--task-definition", fx.family, "--network-from-service", fx.service,
                                     "--no-wait", "--debug"])
@@ -217,6 +239,14 @@ final class ECSRunTests: XCTestCase {
         XCTAssertEqual(followed.stdout, "first\nsecond\n")
     }
 
+    func testLogsRefuseJSONOutput() throws {
+        let result = try fx.ecsRun(["logs", "--cluster", fx.cluster, "--output", "json", "0123456789abcdef"])
+        XCTAssertEqual(result.status, 64, result.output)
+        XCTAssertTrue(result.stderr.contains("--output json"), result.stderr)
+        let help = try fx.ecsRun(["logs", "--help"])
+        XCTAssertFalse(help.stdout.contains("JSON object"), help.stdout)
+    }
+
     func testInterruptStopsTheTaskOnceAndExits130() throws {
         let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait", "--", "sleep", "60"])
         let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -234,6 +264,20 @@ final class ECSRunTests: XCTestCase {
         let task = try fx.describeTask(arn)
         XCTAssertEqual(task["desiredStatus"] as? String, "STOPPED")
         XCTAssertTrue((task["stoppedReason"] as? String)?.contains("ecs-run") ?? false)
+    }
+
+    /// `ecs-run ... | head -1`: once stdout is gone, ecs-run still follows the task to its end and exits
+    /// with the container's code, instead of dying of SIGPIPE (141) and leaving the task running.
+    func testAClosedStdoutStopsTheLogLinesButNotTheWait() throws {
+        let script = #"echo one; sleep 2; echo two; sleep 2; echo three; exit 3"#
+        let pipeline = #""$0" "$@" | head -n 1; exit "${PIPESTATUS[0]}""#
+        let result = try ProcessRunner.run("/bin/bash", ["-c", pipeline, Paths.executable("ecs-run")]
+                                               + fx.launchOptions + ["--timeout", "60s", "--", "sh", "-c", script],
+                                           environment: fx.awsEnvironment, timeout: 90)
+        XCTAssertEqual(result.status, 3, result.output)
+        XCTAssertEqual(result.stdout, "one\n")
+        XCTAssertTrue(result.stderr.contains("stdout is closed"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("exited with 3"), result.stderr)
     }
 
     func testUnknownClusterIs125AndNamesTheError() throws {
@@ -256,6 +300,9 @@ final class ECSRunTests: XCTestCase {
             ("malformed --timeout", fx.launchOptions + ["--timeout", "soon"], [:], "90s"),
             ("bad --on-timeout", fx.launchOptions + ["--on-timeout", "explode"], [:], "on-timeout"),
             ("malformed flag variable", fx.launchOptions, ["ECS_RUN_NO_WAIT": "maybe"], "ECS_RUN_NO_WAIT"),
+            ("malformed value variable", fx.launchOptions, ["ECS_RUN_TIMEOUT": "soon"], "ECS_RUN_TIMEOUT"),
+            ("bad choice variable", fx.launchOptions, ["ECS_RUN_ON_INTERRUPT": "explode"], "ECS_RUN_ON_INTERRUPT"),
+            ("unknown --launch-type", ["--task-definition", fx.family, "--launch-type", "ECS"], [:], "FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES"),
             ("wrong --container", fx.launchOptions + ["--container", "nope"], [:], "its containers are: app"),
         ]
         for c in cases {
@@ -263,6 +310,24 @@ final class ECSRunTests: XCTestCase {
             XCTAssertEqual(result.status, 64, "\(c.name): \(result.output)")
             XCTAssertTrue(result.stderr.contains(c.message), "\(c.name): \(result.stderr)")
         }
+    }
+
+    /// `-h` after `--` belongs to the container's command, and `help` as an option's value is a value:
+    /// neither asks for help, so the ECS_RUN_* variables still apply.
+    func testHelpWordsInValuesOrTheCommandDoNotDisableTheEnvironment() throws {
+        let env = ["ECS_RUN_TASK_DEFINITION": "td", "ECS_RUN_CONTAINER": "app"]
+        for args in [["--dry-run", "--", "ls", "-h"], ["--dry-run", "--group", "help", "--", "man", "--help"]] {
+            let result = try fx.ecsRun(args, environment: env)
+            XCTAssertEqual(result.status, 0, "\(args): \(result.output)")
+            let request = try json(result.stdout)
+            XCTAssertEqual(request["taskDefinition"] as? String, "td", "\(args)")
+            let command = ((request["overrides"] as? [String: Any])?["containerOverrides"] as? [[String: Any]])?.first?["command"]
+            XCTAssertEqual(command as? [String], Array(args.drop { $0 != "--" }.dropFirst()), "\(args)")
+        }
+        // A real request for help still ignores the variables, so a bad one cannot hide the help.
+        let help = try fx.ecsRun(["--dry-run", "-h", "--", "ls"], environment: ["ECS_RUN_NO_LOGS": "maybe"])
+        XCTAssertEqual(help.status, 0, help.output)
+        XCTAssertTrue(help.stdout.contains("--task-definition"), help.stdout)
     }
 
     /// Long options named in a help text.
@@ -292,6 +357,29 @@ final class ECSRunTests: XCTestCase {
         XCTAssertFalse(withAll.stderr.contains("matches no option"), withAll.stderr)
         let typo = try fx.ecsRun(["run", "--help"], environment: ["ECS_RUN_CLUSTR": "x"])
         XCTAssertTrue(typo.stderr.contains("ECS_RUN_CLUSTR matches no option"), typo.stderr)
+    }
+
+    /// `ecs-run --help` is the help of the default command, run, with every option, plus the subcommands.
+    func testRootHelpListsTheOptionsOfRunAndTheSubcommands() throws {
+        let run = try fx.ecsRun(["run", "--help"])
+        for args in [["--help"], ["-h"], ["help"]] {
+            let help = try fx.ecsRun(args)
+            XCTAssertEqual(help.status, 0, "\(args)")
+            XCTAssertTrue(longOptions(help.stdout).isSuperset(of: longOptions(run.stdout)), "\(args): \(help.stdout)")
+            for needle in ["SUBCOMMANDS:", "wait", "logs", "stop", "ecs-run help <subcommand>"] {
+                XCTAssertTrue(help.stdout.contains(needle), "\(args): \(needle)")
+            }
+        }
+    }
+
+    func testHelpTextsFitInEightyColumns() throws {
+        for args in [["--help"], ["run", "--help"], ["wait", "--help"], ["logs", "--help"], ["stop", "--help"]] {
+            let help = try fx.ecsRun(args)
+            let long = help.stdout.split(separator: "\n").filter { $0.count > 80 }.map(String.init)
+            XCTAssertEqual(long, [], "\(args)")
+        }
+        let usage = try fx.ecsRun(["wait"])
+        XCTAssertEqual(usage.stderr.split(separator: "\n").filter { $0.count > 80 }.map(String.init), [], usage.stderr)
     }
 
     func testSubcommandHelpTexts() throws {

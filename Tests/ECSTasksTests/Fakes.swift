@@ -108,7 +108,16 @@ final class FakeLogs: LogsAPI {
 final class CapturedOutput: OutputSink {
     var out = ""
     var err = ""
-    func writeOut(_ text: String) { out += text }
+    /// After this many writes stdout is closed, as `ecs-run ... | head -1` does; later writes are lost.
+    var outClosesAfter: Int?
+    private var outWrites = 0
+    var isOutClosed: Bool { outClosesAfter.map { outWrites >= $0 } ?? false }
+
+    func writeOut(_ text: String) {
+        guard !isOutClosed else { return }
+        out += text
+        outWrites += 1
+    }
     func writeErr(_ text: String) { err += text }
 }
 

@@ -50,7 +50,7 @@ final class LaunchPlanTests: XCTestCase {
     func testMinimalRequestOmitsEverythingUnset() throws {
         let json = TaskRunner.requestJSON(try LaunchPlan.request(config()))
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
-        XCTAssertEqual(Set(object.keys), ["cluster", "taskDefinition", "startedBy"])
+        XCTAssertEqual(Set(object.keys), ["cluster", "taskDefinition", "startedBy", "clientToken"])
     }
 
     func testWrongContainerListsTheRealNames() {
@@ -62,9 +62,18 @@ final class LaunchPlanTests: XCTestCase {
         }
     }
 
-    func testSeveralContainersNeedContainerForOverrides() throws {
-        let two = definition([ContainerDefinition(name: "app"), ContainerDefinition(name: "proxy", essential: false)])
+    func testOverridesGoToTheOnlyEssentialContainer() throws {
+        let withSidecar = definition([ContainerDefinition(name: "proxy", essential: false), ContainerDefinition(name: "app")])
+        let request = try LaunchPlan.request(config { $0.command = ["x"] }, taskDefinition: withSidecar)
+        XCTAssertEqual(request.overrides?.containerOverrides?.first?.name, "app")
+    }
+
+    func testSeveralEssentialContainersNeedContainerForOverrides() throws {
+        let two = definition([ContainerDefinition(name: "app"), ContainerDefinition(name: "worker"),
+                              ContainerDefinition(name: "proxy", essential: false)])
         XCTAssertThrowsError(try LaunchPlan.request(config { $0.command = ["x"] }, taskDefinition: two)) { error in
+            XCTAssertEqual((error as? RunFailure)?.status, 64)
+            XCTAssertTrue("\(error)".contains("several essential containers (app, worker)"), "\(error)")
             XCTAssertTrue("\(error)".contains("--container"), "\(error)")
         }
         // Without overrides no container needs naming.
@@ -105,6 +114,7 @@ final class LaunchPlanTests: XCTestCase {
     func testUsageErrors() {
         let cases: [(name: String, edit: (inout RunConfiguration) -> Void, message: String)] = [
             ("no task definition", { $0.taskDefinition = "" }, "task definition is required"),
+            ("unknown launch type", { $0.launchType = "ECS" }, "--launch-type \"ECS\" must be FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES"),
             ("launch type and capacity provider", { $0.launchType = "FARGATE"; $0.capacityProviders = [.init(capacityProvider: "x")] }, "cannot be combined"),
             ("security groups without subnets", { $0.securityGroups = ["g"] }, "--security-groups needs --subnets"),
             ("dry run with network-from-service", { $0.dryRun = true; $0.networkFromService = "web" }, "--dry-run"),

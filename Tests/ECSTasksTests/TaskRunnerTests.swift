@@ -50,6 +50,26 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertEqual(printed.clientToken?.count, 64)
     }
 
+    /// The AWS client retries RunTask after a timeout or a 5xx; like the AWS SDKs, each run sends a token
+    /// made once before the first attempt, so a retry whose first attempt did start a task starts no second one.
+    func testWithoutAnIdempotencyKeyEachRunSendsItsOwnRandomClientToken() throws {
+        ecs.describeAnswers = [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
+        XCTAssertEqual(runner().run(config()), 0)
+        XCTAssertEqual(runner().run(config()), 0)
+        let tokens = ecs.runCalls.compactMap(\.clientToken)
+        XCTAssertEqual(tokens.count, 2, "\(ecs.runCalls)")
+        for token in tokens {
+            XCTAssertTrue((1...ClientToken.maxLength).contains(token.utf8.count), token)
+            XCTAssertTrue(token.utf8.allSatisfy { (33...126).contains($0) }, token)
+        }
+        XCTAssertNotEqual(tokens.first, tokens.last)
+
+        // --dry-run prints the token it would send.
+        XCTAssertEqual(runner().run(config { $0.dryRun = true; $0.container = "app" }), 0)
+        let printed = try JSONDecoder().decode(RunTaskRequest.self, from: Data(output.out.utf8))
+        XCTAssertNotNil(printed.clientToken)
+    }
+
     func testSuccessStreamsLogsAndPrintsASummary() {
         logs.append("ecs/app/0123456789abcdef", ["hello", "world"])
         ecs.describeAnswers = [
@@ -141,6 +161,58 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertEqual(status, 130)
         XCTAssertEqual(ecs.stopCalls.count, 1)
         XCTAssertTrue(ecs.stopCalls[0].reason?.contains("ecs-run") ?? false)
+    }
+
+    func testLogsOfAStreamWithNoEventsSaySoOnStderr() {
+        ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]
+        XCTAssertEqual(runner().logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 0)
+        XCTAssertEqual(output.out, "")
+        XCTAssertTrue(output.err.contains("no log events yet"), output.err)
+
+        output = CapturedOutput()
+        logs.append("ecs/app/0123456789abcdef", ["hello"])
+        XCTAssertEqual(runner().logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 0)
+        XCTAssertEqual(output.out, "hello\n")
+        XCTAssertFalse(output.err.contains("no log events yet"), output.err)
+    }
+
+    func testLogsWithoutFollowStopWhenInterrupted() {
+        ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]
+        logs.append("ecs/app/0123456789abcdef", (0..<1000).map { "line \($0)" })
+        let interrupted = { !self.logs.calls.isEmpty }
+        XCTAssertEqual(runner(interrupted: interrupted).logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 130)
+        XCTAssertLessThan(logs.calls.count, 500 / logs.pageSize, "stopped reading at the interrupt")
+    }
+
+    func testAfterStdoutClosesTheLogsAreNoLongerReadButTheTaskIsFollowedToItsExitCode() {
+        output.outClosesAfter = 1
+        logs.append("ecs/app/0123456789abcdef", ["one"])
+        ecs.describeAnswers = Array(repeating: .tasks([task("RUNNING", [container("app")])]), count: 10)
+            + [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 3)], stopCode: "EssentialContainerExited")])]
+        var n = 0
+        clock.onSleep = { _ in n += 1; self.logs.append("ecs/app/0123456789abcdef", ["more \(n)"], at: Int64(n)) }
+        XCTAssertEqual(runner().run(config()), 3)
+        XCTAssertEqual(output.out, "one\n")
+        XCTAssertTrue(output.err.contains("stdout is closed"), output.err)
+        XCTAssertTrue(output.err.contains("exited with 3"), output.err)
+        XCTAssertLessThanOrEqual(logs.calls.count, 2, "no more reads once nobody reads the lines")
+    }
+
+    func testLogsEndWhenStdoutCloses() {
+        output.outClosesAfter = 1
+        logs.append("ecs/app/0123456789abcdef", (0..<1000).map { "line \($0)" })
+        ecs.describeAnswers = Array(repeating: .tasks([task("RUNNING", [container("app")])]), count: 30)
+            + [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
+        for follow in [false, true] {
+            output = CapturedOutput()
+            output.outClosesAfter = 1
+            logs.calls = []
+            ecs.describeCalls = []
+            XCTAssertEqual(runner().logs(cluster: "c1", task: taskArn, follow: follow, display: DisplayOptions()), 0)
+            XCTAssertEqual(output.out, "line 0\n")
+            XCTAssertLessThanOrEqual(logs.calls.count, 20, "one read (of at most 20 pages), follow: \(follow)")
+            XCTAssertEqual(ecs.describeCalls.count, 1, "only the look-up, follow: \(follow)")
+        }
     }
 
     func testNoWaitPrintsTheArn() {

@@ -62,6 +62,24 @@ final class TaskWatcherTests: XCTestCase {
                        .exited(code: 7, container: "web"))
     }
 
+    /// When one essential container exits, ECS stops the others (SIGTERM, 143; SIGKILL, 137): their
+    /// codes are ECS's doing, so the container whose exit stopped the task decides.
+    func testContainersKilledByECSRankBelowTheOneThatStoppedTheTask() {
+        let verdict = TaskVerdict(deciding: ["app", "side"], essentials: ["app", "side"], waitFor: .exit)
+        let essentialExited = "EssentialContainerExited"
+        let cases: [(app: Int, side: Int, stopCode: String?, expected: TaskVerdict.Status)] = [
+            (143, 7, essentialExited, .exited(code: 7, container: "side")),
+            (137, 7, essentialExited, .exited(code: 7, container: "side")),
+            (143, 137, essentialExited, .exited(code: 143, container: "app")),
+            (0, 143, essentialExited, .exited(code: 143, container: "side")),
+            (143, 7, "UserInitiated", .exited(code: 143, container: "app")),
+        ]
+        for c in cases {
+            let stopped = task("STOPPED", [container("app", "STOPPED", exit: c.app), container("side", "STOPPED", exit: c.side)], stopCode: c.stopCode)
+            XCTAssertEqual(verdict.status(of: stopped), c.expected, "\(c)")
+        }
+    }
+
     func testTaskFailedToStartHasNoExitCode() {
         let ecs = FakeECS()
         let failed = task("STOPPED", [container("app", "STOPPED", reason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)")],
