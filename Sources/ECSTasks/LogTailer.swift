@@ -84,7 +84,10 @@ public final class LogTailer {
     }
 
     /// After the task is done: reads until two reads in a row find nothing, or `limit` seconds pass.
-    public func drain(limit: Double = 5, pause: Double = 0.5) {
+    /// The pause between reads is short because the drain is most of what ecs-run adds after the
+    /// container's exit (benchmarks/profiles.md: 0.5 s pauses cost 1.0 s per run); awslogs that
+    /// flush later still show up within `limit`, as long as lines keep coming.
+    public func drain(limit: Double = 5, pause: Double = 0.2) {
         let start = clock.now()
         var emptyReads = 0
         while emptyReads < 2, clock.now() - start < limit {

@@ -67,6 +67,7 @@ final class LogTailerTests: XCTestCase {
         XCTAssertLessThan(clock.time - start, 5)
         let reads = logs.calls.count
         XCTAssertGreaterThanOrEqual(reads, 3)
+        XCTAssertLessThanOrEqual(clock.time - start, 0.61, "three reads, pauses of 0.2 s")
     }
 
     func testDrainGivesUpAfterFiveSeconds() {
