@@ -127,7 +127,9 @@ public enum MigrationSource {
     }
 
     static func hasNoTransactionDirective(_ text: String) -> Bool {
-        let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        // Split on the byte: with CRLF line endings "\r\n" is one Character, never equal to "\n".
+        let bytes = text.utf8
+        let firstLine = Substring(bytes[..<(bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex)])
         return firstLine.trimmingWhitespace() == noTransactionDirective
     }
 
@@ -176,7 +178,9 @@ struct DbmateFile {
     enum Result { case success(DbmateFile), failure(String) }
 
     static func parse(_ text: String, file: String) -> Result {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Lines split on the byte, so that CRLF files work too ("\r\n" is one Character); the "\r" stays in
+        // the sections' text and is trimmed off directive lines.
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
         var upMarker: (line: Int, transactional: Bool)?
         var downMarker: (line: Int, transactional: Bool)?
         for (index, raw) in lines.enumerated() {

@@ -23,7 +23,7 @@ enum TransactionControl {
         while true {
             code = code.drop(while: \.isWhitespace)
             if code.hasPrefix("--") {
-                code = code.drop(while: { $0 != "\n" })
+                code = code.drop(while: { $0 != "\n" && $0 != "\r\n" })
             } else if code.hasPrefix("/*") {
                 var rest = code.dropFirst(2)
                 while !rest.isEmpty && !rest.hasPrefix("*/") { rest = rest.dropFirst() }

@@ -51,6 +51,9 @@ final class SQLSplitterTests: XCTestCase {
              sql: "CREATE INDEX CONCURRENTLY i1 ON t (a);\nCREATE INDEX CONCURRENTLY i2 ON t (b);\n",
              statements: ["CREATE INDEX CONCURRENTLY i1 ON t (a)", "CREATE INDEX CONCURRENTLY i2 ON t (b)"], lines: [1, 2]),
         Case(name: "unterminated quote runs to the end", sql: "SELECT 'abc; def", statements: ["SELECT 'abc; def"]),
+        Case(name: "CRLF line endings", sql: "SELECT 1;\r\n-- c;\r\nSELECT 2;\r\n\r\nCREATE TABLE a (x int)\r\n;\r\n",
+             statements: ["SELECT 1", "-- c;\r\nSELECT 2", "CREATE TABLE a (x int)"], lines: [1, 3, 5]),
+        Case(name: "CRLF comments only", sql: "-- a;\r\n/* b;\r\n */\r\n;\r\n", statements: []),
     ]
 
     func testCases() {
