@@ -135,7 +135,7 @@ public enum MigrationSource {
 
     /// True when the SQL holds nothing but white space and comments.
     static func isEmpty(_ text: String) -> Bool {
-        SQLSplitter.split(text).isEmpty
+        !SQLSplitter.hasCode(text)
     }
 }
 
@@ -183,7 +183,7 @@ struct DbmateFile {
         let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
         var upMarker: (line: Int, transactional: Bool)?
         var downMarker: (line: Int, transactional: Bool)?
-        for (index, raw) in lines.enumerated() {
+        for (index, raw) in lines.enumerated() where mayBeComment(raw) {
             let line = raw.trimmingWhitespace()
             guard line.hasPrefix("-- migrate:") else { continue }
             let words = line.dropFirst(3).split(separator: " ")
@@ -205,13 +205,22 @@ struct DbmateFile {
             return .failure("-- migrate:down comes before -- migrate:up")
         }
         func section(from marker: Int, to end: Int, transactional: Bool) -> SQLSection {
-            let body = lines[(marker + 1)..<end].joined(separator: "\n")
+            // The lines between the markers, i.e. joined by "\n": one slice of `text`.
+            let body = marker + 1 < end ? String(text.unicodeScalars[lines[marker + 1].startIndex..<lines[end - 1].endIndex]) : ""
             return SQLSection(text: body, file: file, firstLine: marker + 2, transactional: transactional)
         }
         let upEnd = downMarker?.line ?? lines.count
         let upSection = section(from: up.line, to: upEnd, transactional: up.transactional)
         let downSection = downMarker.map { section(from: $0.line, to: lines.count, transactional: $0.transactional) }
         return .success(DbmateFile(up: upSection, down: downSection))
+    }
+
+    /// False for lines that cannot be a `--` comment once trimmed, decided on the bytes without trimming:
+    /// after ASCII white space, anything but "--" or a non-ASCII byte (which may be more white space).
+    private static func mayBeComment(_ line: Substring) -> Bool {
+        let rest = line.utf8.drop(while: { $0 == 0x20 || (0x09...0x0D).contains($0) })
+        guard let first = rest.first else { return false }
+        return first >= 0x80 || rest.starts(with: "--".utf8)
     }
 }
 
