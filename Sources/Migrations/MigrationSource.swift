@@ -127,13 +127,15 @@ public enum MigrationSource {
     }
 
     static func hasNoTransactionDirective(_ text: String) -> Bool {
-        let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        // Split on the byte: with CRLF line endings "\r\n" is one Character, never equal to "\n".
+        let bytes = text.utf8
+        let firstLine = Substring(bytes[..<(bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex)])
         return firstLine.trimmingWhitespace() == noTransactionDirective
     }
 
     /// True when the SQL holds nothing but white space and comments.
     static func isEmpty(_ text: String) -> Bool {
-        SQLSplitter.split(text).isEmpty
+        !SQLSplitter.hasCode(text)
     }
 }
 
@@ -176,10 +178,12 @@ struct DbmateFile {
     enum Result { case success(DbmateFile), failure(String) }
 
     static func parse(_ text: String, file: String) -> Result {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Lines split on the byte, so that CRLF files work too ("\r\n" is one Character); the "\r" stays in
+        // the sections' text and is trimmed off directive lines.
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
         var upMarker: (line: Int, transactional: Bool)?
         var downMarker: (line: Int, transactional: Bool)?
-        for (index, raw) in lines.enumerated() {
+        for (index, raw) in lines.enumerated() where mayBeComment(raw) {
             let line = raw.trimmingWhitespace()
             guard line.hasPrefix("-- migrate:") else { continue }
             let words = line.dropFirst(3).split(separator: " ")
@@ -201,13 +205,22 @@ struct DbmateFile {
             return .failure("-- migrate:down comes before -- migrate:up")
         }
         func section(from marker: Int, to end: Int, transactional: Bool) -> SQLSection {
-            let body = lines[(marker + 1)..<end].joined(separator: "\n")
+            // The lines between the markers, i.e. joined by "\n": one slice of `text`.
+            let body = marker + 1 < end ? String(text.unicodeScalars[lines[marker + 1].startIndex..<lines[end - 1].endIndex]) : ""
             return SQLSection(text: body, file: file, firstLine: marker + 2, transactional: transactional)
         }
         let upEnd = downMarker?.line ?? lines.count
         let upSection = section(from: up.line, to: upEnd, transactional: up.transactional)
         let downSection = downMarker.map { section(from: $0.line, to: lines.count, transactional: $0.transactional) }
         return .success(DbmateFile(up: upSection, down: downSection))
+    }
+
+    /// False for lines that cannot be a `--` comment once trimmed, decided on the bytes without trimming:
+    /// after ASCII white space, anything but "--" or a non-ASCII byte (which may be more white space).
+    private static func mayBeComment(_ line: Substring) -> Bool {
+        let rest = line.utf8.drop(while: { $0 == 0x20 || (0x09...0x0D).contains($0) })
+        guard let first = rest.first else { return false }
+        return first >= 0x80 || rest.starts(with: "--".utf8)
     }
 }
 

@@ -21,6 +21,8 @@ public struct SQLStatement: Sendable, Equatable {
 public enum SQLSplitter {
     public static func split(_ sql: String) -> [SQLStatement] {
         let s = Array(sql.unicodeScalars)
+        // Where each scalar starts in `sql`, so that a statement's text is one slice of the original.
+        let positions = Array(sql.unicodeScalars.indices) + [sql.unicodeScalars.endIndex]
         var statements: [SQLStatement] = []
         var i = 0
         var line = 1
@@ -34,10 +36,9 @@ public enum SQLSplitter {
         func finish(_ end: Int) {
             if let begin = start, hasCode {
                 var last = end
-                while last > begin, s[last - 1].properties.isWhitespace { last -= 1 }
-                var text = String.UnicodeScalarView()
-                text.append(contentsOf: s[begin..<last])
-                statements.append(SQLStatement(text: String(text), line: codeLine, offset: begin))
+                while last > begin, isWhitespace(s[last - 1]) { last -= 1 }
+                let text = String(sql.unicodeScalars[positions[begin]..<positions[last]])
+                statements.append(SQLStatement(text: text, line: codeLine, offset: begin))
             }
             start = nil
             hasCode = false
@@ -52,32 +53,13 @@ public enum SQLSplitter {
 
         while i < s.count {
             let c = s[i]
-            let next: Unicode.Scalar? = i + 1 < s.count ? s[i + 1] : nil
-            if c.properties.isWhitespace {
+            if isWhitespace(c) {
                 skip(to: i + 1)
                 continue
             }
-            if c == "-" && next == "-" {
+            if let end = endOfComment(s, at: i) {
                 begin(i)
-                var j = i
-                while j < s.count && s[j] != "\n" { j += 1 }
-                skip(to: j)
-                continue
-            }
-            if c == "/" && next == "*" {
-                begin(i)
-                var depth = 0
-                var j = i
-                while j < s.count {
-                    if s[j] == "/" && j + 1 < s.count && s[j + 1] == "*" { depth += 1; j += 2; continue }
-                    if s[j] == "*" && j + 1 < s.count && s[j + 1] == "/" {
-                        depth -= 1; j += 2
-                        if depth == 0 { break }
-                        continue
-                    }
-                    j += 1
-                }
-                skip(to: j)
+                skip(to: end)
                 continue
             }
             if c == ";" {
@@ -115,6 +97,69 @@ public enum SQLSplitter {
         }
         finish(s.count)
         return statements
+    }
+
+    /// True when the SQL holds a statement, i.e. `!split(sql).isEmpty`, found without building statements:
+    /// anything but white space, semicolons and comments.
+    public static func hasCode(_ sql: String) -> Bool {
+        firstCode(in: sql.unicodeScalars, skippingSemicolons: true) != nil
+    }
+
+    /// The index of the first scalar that is not white space or inside a comment (nor, when asked, a
+    /// semicolon); nil when there is none.
+    static func firstCode<S: Collection<Unicode.Scalar>>(in s: S, skippingSemicolons: Bool) -> S.Index? {
+        var i = s.startIndex
+        while i != s.endIndex {
+            let c = s[i]
+            if isWhitespace(c) || (skippingSemicolons && c == ";") {
+                s.formIndex(after: &i)
+            } else if let end = endOfComment(s, at: i) {
+                i = end
+            } else {
+                return i
+            }
+        }
+        return nil
+    }
+
+    /// White space as PostgreSQL's lexer and Unicode see it, without a Unicode table lookup for ASCII.
+    static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x20, 0x09...0x0D: return true
+        case ..<0x80: return false
+        default: return c.properties.isWhitespace
+        }
+    }
+
+    /// For a `--` line comment or a (nested) `/* */` block comment starting at `i`, the index just past it:
+    /// the line comment's "\n" stays outside (it is white space), an unterminated comment runs to the end.
+    /// Nil when no comment starts at `i`.
+    private static func endOfComment<S: Collection<Unicode.Scalar>>(_ s: S, at i: S.Index) -> S.Index? {
+        let c = s[i]
+        guard c == "-" || c == "/" else { return nil }
+        var j = s.index(after: i)
+        guard j != s.endIndex else { return nil }
+        if c == "-" {
+            guard s[j] == "-" else { return nil }
+            while j != s.endIndex && s[j] != "\n" { s.formIndex(after: &j) }
+            return j
+        }
+        guard s[j] == "*" else { return nil }
+        j = i
+        var depth = 0
+        while j != s.endIndex {
+            let k = s.index(after: j)
+            if k != s.endIndex {
+                if s[j] == "/" && s[k] == "*" { depth += 1; j = s.index(after: k); continue }
+                if s[j] == "*" && s[k] == "/" {
+                    depth -= 1; j = s.index(after: k)
+                    if depth == 0 { break }
+                    continue
+                }
+            }
+            j = k
+        }
+        return j
     }
 
     /// Index just past the closing quote (or the end of input).

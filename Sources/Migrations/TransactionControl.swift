@@ -19,19 +19,9 @@ enum TransactionControl {
 
     /// The first `count` words of the statement's code, lower-cased, skipping leading comments.
     private static func codeWords(_ text: String, count: Int) -> [String] {
-        var code = Substring(text)
-        while true {
-            code = code.drop(while: \.isWhitespace)
-            if code.hasPrefix("--") {
-                code = code.drop(while: { $0 != "\n" })
-            } else if code.hasPrefix("/*") {
-                var rest = code.dropFirst(2)
-                while !rest.isEmpty && !rest.hasPrefix("*/") { rest = rest.dropFirst() }
-                code = rest.dropFirst(2)
-            } else {
-                break
-            }
-        }
-        return code.split(whereSeparator: { !$0.isLetter }).prefix(count).map { $0.lowercased() }
+        let scalars = text.unicodeScalars
+        guard let start = SQLSplitter.firstCode(in: scalars, skippingSemicolons: false) else { return [] }
+        let code = Substring(scalars[start...])
+        return code.split(maxSplits: count, whereSeparator: { !$0.isLetter }).prefix(count).map { $0.lowercased() }
     }
 }

@@ -48,6 +48,61 @@ final class MigrationSourceTests: XCTestCase {
         XCTAssertEqual(m.down?.transactional, false)
     }
 
+    struct CRLFCase {
+        let name: String
+        let file: String
+        let text: String
+        var upText: String? = nil
+        var firstLines: [Int]? = nil            // of the up section, then the down section
+        var transactional: [Bool]? = nil        // of the up section, then the down section
+        var problem: (file: String, reason: String)? = nil
+    }
+
+    /// Files saved with Windows line endings: "\r\n" is one Character in Swift, so lines are found on bytes.
+    func testCRLFLineEndingsInBothLayouts() throws {
+        let cases: [CRLFCase] = [
+            CRLFCase(name: "dbmate layout", file: "1_a.sql",
+                     text: "-- migrate:up\r\nCREATE TABLE a (x int);\r\n\r\n-- migrate:down\r\nDROP TABLE a;\r\n",
+                     upText: "CREATE TABLE a (x int);\r\n\r", firstLines: [2, 5], transactional: [true, true]),
+            CRLFCase(name: "dbmate layout, transaction:false", file: "1_a.sql",
+                     text: "-- migrate:up transaction:false\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n-- migrate:down transaction:false\r\nDROP INDEX CONCURRENTLY i;\r\n",
+                     upText: "CREATE INDEX CONCURRENTLY i ON t (x);\r", firstLines: [2, 4], transactional: [false, false]),
+            CRLFCase(name: "up/down layout, no-transaction directive", file: "1_a.up.sql",
+                     text: "-- migrator:no-transaction\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n",
+                     upText: "-- migrator:no-transaction\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n", firstLines: [1], transactional: [false]),
+            CRLFCase(name: "dbmate layout, unknown directive", file: "1_a.sql",
+                     text: "-- migrate:up\r\nSELECT 1;\r\n-- migrate:sideways\r\n",
+                     problem: ("1_a.sql", "unknown directive on line 3: -- migrate:sideways")),
+            CRLFCase(name: "dbmate layout, COMMIT after a comment", file: "1_a.sql",
+                     text: "-- migrate:up\r\nCREATE TABLE b (id int);\r\n-- done\r\nCOMMIT;\r\n",
+                     problem: ("1_a.sql:4", "ends or starts a transaction")),
+            CRLFCase(name: "up/down layout, BEGIN", file: "1_a.up.sql",
+                     text: "-- setup\r\n\r\nBEGIN;\r\nSELECT 1;\r\n",
+                     problem: ("1_a.up.sql:3", "ends or starts a transaction")),
+            CRLFCase(name: "dbmate layout, empty up section", file: "1_a.sql",
+                     text: "-- migrate:up\r\n-- nothing\r\n\r\n-- migrate:down\r\nSELECT 1;\r\n",
+                     problem: ("1_a.sql", "the -- migrate:up section is empty")),
+        ]
+        for c in cases {
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir) { try FileManager.default.removeItem(atPath: dir + "/" + name) }
+            try write(c.file, c.text)
+            if let problem = c.problem {
+                XCTAssertThrowsError(try MigrationSource.load(directory: dir), c.name) { error in
+                    guard let error = error as? MigrationFileError else { return XCTFail("\(c.name): \(error)") }
+                    XCTAssertTrue(error.problems.contains { $0.file == dir + "/" + problem.file && $0.reason.contains(problem.reason) },
+                                  "\(c.name): \(error)")
+                }
+                continue
+            }
+            let migrations = try MigrationSource.load(directory: dir)
+            XCTAssertEqual(migrations.count, 1, c.name)
+            guard let m = migrations.first else { continue }
+            XCTAssertEqual(m.up.text, c.upText, c.name)
+            XCTAssertEqual([m.up.firstLine] + (m.down.map { [$0.firstLine] } ?? []), c.firstLines, c.name)
+            XCTAssertEqual([m.up.transactional] + (m.down.map { [$0.transactional] } ?? []), c.transactional, c.name)
+        }
+    }
+
     func testChecksumIsTheSHA256OfTheUpText() throws {
         try write("1_a.up.sql", "SELECT 1;\n")
         let first = try MigrationSource.load(directory: dir)[0].checksum

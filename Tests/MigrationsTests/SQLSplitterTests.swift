@@ -51,6 +51,10 @@ final class SQLSplitterTests: XCTestCase {
              sql: "CREATE INDEX CONCURRENTLY i1 ON t (a);\nCREATE INDEX CONCURRENTLY i2 ON t (b);\n",
              statements: ["CREATE INDEX CONCURRENTLY i1 ON t (a)", "CREATE INDEX CONCURRENTLY i2 ON t (b)"], lines: [1, 2]),
         Case(name: "unterminated quote runs to the end", sql: "SELECT 'abc; def", statements: ["SELECT 'abc; def"]),
+        Case(name: "CRLF line endings", sql: "SELECT 1;\r\n-- c;\r\nSELECT 2;\r\n\r\nCREATE TABLE a (x int)\r\n;\r\n",
+             statements: ["SELECT 1", "-- c;\r\nSELECT 2", "CREATE TABLE a (x int)"], lines: [1, 3, 5]),
+        Case(name: "CRLF comments only", sql: "-- a;\r\n/* b;\r\n */\r\n;\r\n", statements: []),
+        Case(name: "non-ASCII white space", sql: "\u{00A0}SELECT 1\u{2003};\u{3000}", statements: ["SELECT 1"]),
     ]
 
     func testCases() {
@@ -58,6 +62,7 @@ final class SQLSplitterTests: XCTestCase {
             let got = SQLSplitter.split(c.sql)
             XCTAssertEqual(got.map(\.text), c.statements, c.name)
             if let lines = c.lines { XCTAssertEqual(got.map(\.line), lines, c.name) }
+            XCTAssertEqual(SQLSplitter.hasCode(c.sql), !c.statements.isEmpty, c.name)
         }
     }
 
