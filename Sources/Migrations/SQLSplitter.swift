@@ -17,6 +17,9 @@ public struct SQLStatement: Sendable, Equatable {
 /// Splits SQL at top-level semicolons, the way PostgreSQL's lexer sees them: semicolons inside
 /// 'strings' (with '' escapes), E'strings' (with backslash escapes), $tag$ dollar quotes $tag$,
 /// "identifiers", -- line comments and nested /* block comments */ do not end a statement.
+/// Neither do semicolons inside the SQL-standard body of `CREATE [OR REPLACE] FUNCTION|PROCEDURE …
+/// BEGIN ATOMIC … END` (PostgreSQL 14+): once a statement starts that way, the splitter counts BEGIN ATOMIC,
+/// and CASE inside it, against END outside parentheses, much as psql does.
 /// Statements holding nothing but white space and comments are dropped.
 public enum SQLSplitter {
     public static func split(_ sql: String) -> [SQLStatement] {
@@ -29,6 +32,7 @@ public enum SQLSplitter {
         var start: Int? = nil          // first non-white-space scalar of the current statement
         var codeLine = 1               // line of the first scalar that is neither comment nor white space
         var hasCode = false            // anything besides comments and white space
+        var routine = RoutineBody()    // BEGIN ATOMIC … END bookkeeping of the current statement
 
         func begin(_ at: Int) {
             if start == nil { start = at }
@@ -42,6 +46,7 @@ public enum SQLSplitter {
             }
             start = nil
             hasCode = false
+            routine = RoutineBody()
         }
         /// Advances past s[i...j), counting newlines.
         func skip(to j: Int) {
@@ -62,7 +67,7 @@ public enum SQLSplitter {
                 skip(to: end)
                 continue
             }
-            if c == ";" {
+            if c == ";" && routine.depth == 0 {
                 finish(i)
                 skip(to: i + 1)
                 continue
@@ -91,12 +96,75 @@ public enum SQLSplitter {
                 } else {
                     skip(to: i + 1)
                 }
-            default:
+            case "(":
+                routine.parentheses += 1
                 skip(to: i + 1)
+            case ")":
+                routine.parentheses -= 1
+                skip(to: i + 1)
+            default:
+                if isIdentifierStart(c) && !(i > 0 && isIdentifierPart(s[i - 1])) {
+                    var j = i + 1
+                    while j < s.count && isIdentifierPart(s[j]) { j += 1 }
+                    routine.see(s[i..<j])
+                    skip(to: j)
+                } else {
+                    skip(to: i + 1)
+                }
             }
         }
         finish(s.count)
         return statements
+    }
+
+    /// The words of one statement that decide whether its semicolons are inside a routine body.
+    struct RoutineBody {
+        /// Unquoted words seen so far in the statement.
+        var words = 0
+        /// Whether the first words are CREATE [OR REPLACE] FUNCTION|PROCEDURE; nil while undecided.
+        var isRoutine: Bool? = nil
+        var orReplace = false
+        var parentheses = 0
+        /// The previous word was BEGIN (outside parentheses, in a routine).
+        var afterBegin = false
+        /// Open BEGIN ATOMIC (and CASE inside it) not yet closed by END; semicolons end the statement only at 0.
+        var depth = 0
+
+        mutating func see(_ word: ArraySlice<Unicode.Scalar>) {
+            words += 1
+            switch isRoutine {
+            case nil:
+                switch words {
+                case 1: isRoutine = matches(word, "create") ? nil : false
+                case 2 where matches(word, "or"): orReplace = true
+                case 3 where orReplace: isRoutine = matches(word, "replace") ? nil : false
+                default: isRoutine = matches(word, "function") || matches(word, "procedure")
+                }
+            case true? where parentheses == 0:
+                defer { afterBegin = matches(word, "begin") }
+                if afterBegin && matches(word, "atomic") {
+                    depth += 1
+                } else if matches(word, "case") {
+                    if depth > 0 { depth += 1 }
+                } else if matches(word, "end") {
+                    if depth > 0 { depth -= 1 }
+                }
+            default:
+                break
+            }
+        }
+
+        /// ASCII case-insensitive comparison with a lower-case keyword.
+        private func matches(_ word: ArraySlice<Unicode.Scalar>, _ keyword: StaticString) -> Bool {
+            guard word.count == keyword.utf8CodeUnitCount else { return false }
+            var k = keyword.utf8Start
+            for c in word {
+                let lower = c.value >= 0x41 && c.value <= 0x5A ? c.value + 0x20 : c.value
+                guard lower == UInt32(k.pointee) else { return false }
+                k += 1
+            }
+            return true
+        }
     }
 
     /// True when the SQL holds a statement, i.e. `!split(sql).isEmpty`, found without building statements:
@@ -187,11 +255,18 @@ public enum SQLSplitter {
         return j < s.count && s[j] == "$" ? j : nil
     }
 
+    /// PostgreSQL's identifier start: a letter, "_" or any non-ASCII character.
     private static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || c.properties.isAlphabetic || c.value >= 0x80
+        switch c.value {
+        case 0x41...0x5A, 0x61...0x7A, 0x5F, 0x80...: return true
+        default: return false
+        }
     }
 
     private static func isIdentifierPart(_ c: Unicode.Scalar) -> Bool {
-        isIdentifierStart(c) || ("0"..."9").contains(c) || c == "$"
+        switch c.value {
+        case 0x41...0x5A, 0x61...0x7A, 0x5F, 0x80..., 0x30...0x39, 0x24: return true
+        default: return false
+        }
     }
 }

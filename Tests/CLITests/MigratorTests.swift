@@ -121,6 +121,28 @@ final class MigratorTests: XCTestCase {
         XCTAssertEqual(try f.query("SELECT add_tax(10), add_tax2(100)"), "12.0|120.0")
     }
 
+    func testSQLStandardFunctionBodiesAreNotMistakenForTransactionControl() throws {
+        let function = """
+            CREATE FUNCTION sign_of(i int) RETURNS int LANGUAGE sql
+            BEGIN ATOMIC
+              SELECT CASE WHEN i < 0 THEN -1 WHEN i = 0 THEN 0 ELSE 1 END;
+            END;
+            CREATE OR REPLACE PROCEDURE log_it(m text) LANGUAGE sql
+            BEGIN ATOMIC
+              INSERT INTO log VALUES (m);
+              INSERT INTO log VALUES (m || '; again');
+            END;
+            """
+        try f.write("1_log.up.sql", "CREATE TABLE log (m text);\n")
+        try f.write("2_fn.up.sql", function + "\nCALL log_it('tx');\n")
+        try f.write("3_fn2.up.sql", "-- migrator:no-transaction\n" + function.replacingOccurrences(of: "sign_of", with: "sign_of2")
+            .replacingOccurrences(of: "PROCEDURE log_it", with: "PROCEDURE log_it2") + "\nCALL log_it2('no-tx');\n")
+        let r = try f.migrator(["up"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try f.query("SELECT sign_of(-5), sign_of2(7)"), "-1|1")
+        XCTAssertEqual(try f.query("SELECT string_agg(m, ',' ORDER BY m) FROM log"), "no-tx,no-tx; again,tx,tx; again")
+    }
+
     func testUpDownAllUpLeavesAnIdenticalSchema() throws {
         try f.write("1_users.sql", "-- migrate:up\nCREATE TABLE users (id bigserial PRIMARY KEY, email text UNIQUE NOT NULL);\n-- migrate:down\nDROP TABLE users;\n")
         try f.write("2_orders.up.sql", "CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint REFERENCES users, total numeric(10,2));\nCREATE INDEX orders_user ON orders (user_id);\n")
