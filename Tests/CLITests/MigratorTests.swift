@@ -318,6 +318,53 @@ final class MigratorTests: XCTestCase {
         XCTAssertEqual(holder.wait(timeout: 30).status, 0)
     }
 
+    func testStatementTimeoutCancelsALongMigrationAndRecordsNothing() throws {
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
+        try f.write("2_slow.up.sql", "CREATE TABLE b (id int);\nSELECT pg_sleep(30);\n")
+        let r = try f.migrator(["up", "--statement-timeout", "500ms"], timeout: 25)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertFalse(r.timedOut)
+        XCTAssertTrue(r.stderr.contains("57014") && r.stderr.contains("statement timeout"), r.stderr)
+        XCTAssertEqual(try f.historyVersions(), ["1"])
+        XCTAssertEqual(try f.query("SELECT to_regclass('b') IS NULL"), "t")
+    }
+
+    func testLockTimeoutGivesUpBehindAnotherSessionsLock() throws {
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
+        XCTAssertEqual(try f.migrator(["up"]).status, 0)
+        // Another session holds a lock on the table, as production traffic might.
+        let holder = try ProcessRunner.start("/usr/bin/psql", ["-X", "-q", f.url, "-c", "BEGIN; LOCK TABLE a; SELECT pg_sleep(20); COMMIT;"],
+                                             extraEnvironment: ["PGAPPNAME": "lock-holder"])
+        defer { holder.signal(SIGTERM); _ = try? f.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lock-holder'") }
+        var holding = false
+        for _ in 0..<100 where !holding {
+            holding = try f.query("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.relation = 'a'::regclass AND l.granted AND a.application_name = 'lock-holder'") == "1"
+            if !holding { usleep(100_000) }
+        }
+        XCTAssertTrue(holding)
+        try f.write("2_alter.up.sql", "ALTER TABLE a ADD COLUMN name text;\n")
+        let r = try f.migrator(["up", "--lock-timeout", "300ms"], timeout: 15)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("55P03") && r.stderr.contains("lock timeout"), r.stderr)
+        XCTAssertEqual(try f.historyVersions(), ["1"])
+    }
+
+    func testHistoryTableAndSchemaAreChosenAndTheSessionIsNamedMigrator() throws {
+        try f.write("1_app.up.sql", "CREATE TABLE app (name text);\nINSERT INTO app VALUES (current_setting('application_name'));\n")
+        let location = ["--schema", "audit", "--table", "schema_versions"]
+        let r = try f.migrator(["up"] + location)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try f.query("SELECT version FROM audit.schema_versions"), "1")
+        XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t")
+        XCTAssertEqual(try f.query("SELECT name FROM app"), "migrator")
+        let status = try f.migrator(["status", "--output", "json"] + location)
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.contains("\"applied\""), status.stdout)
+        // The default location knows nothing of it, so the same file is pending there.
+        let elsewhere = try f.migrator(["status", "--output", "json"])
+        XCTAssertTrue(elsewhere.stdout.contains("\"pending\""), elsewhere.stdout)
+    }
+
     func testNewCreatesTimestampedFiles() throws {
         let r = try f.migrator(["new", "Add Orders table"])
         XCTAssertEqual(r.status, 0, r.stderr)
