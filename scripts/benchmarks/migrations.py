@@ -132,6 +132,11 @@ def summarize(results):
             if walls:
                 row[f"ratio_{peer}"] = median(walls)
                 row[f"cpu_ratio_{peer}"] = median(cpus) if cpus else float("nan")
+        # For scale: where the peers that keep no history stand against dbmate in the same rounds.
+        for peer in ("psql", FLOOR):
+            walls = [r[peer].wall / r["dbmate"].wall for r in rounds if peer in r and "dbmate" in r]
+            if walls:
+                row[f"{peer}_vs_dbmate"] = median(walls)
         table[phase] = row
     return table
 
@@ -198,6 +203,15 @@ def markdown(table, args, charts_dir):
     targets.append(("migrator peak memory ≤ 20 MB", f"{peak:.1f} MB (largest of all runs)", peak <= 20, None))
     lines += ["", "| target | measured | verdict |", "|---|---|---|"]
     lines += [f"| {name} | {measured} | {report.verdict(ok, literal)} |" for name, measured, ok, literal in targets]
+    scale = []
+    if "psql_vs_dbmate" in table["apply"]:
+        scale.append(f"the psql bound, which keeps no history, took {table['apply']['psql_vs_dbmate']:.2f}× dbmate's wall "
+                     f"time for the {names['apply']}")
+    for phase in ("noop", "status"):
+        if f"{FLOOR}_vs_dbmate" in table[phase]:
+            scale.append(f"the libpq floor {table[phase][f'{FLOOR}_vs_dbmate']:.2f}× dbmate's {names[phase]}")
+    if scale:
+        lines += ["", "For scale, medians of per-round ratios in the same rounds: " + "; ".join(scale) + "."]
 
     path = os.path.join(charts_dir, "migrator.png")
     labels = [f"{args.migrations:,} migrations", "up, nothing pending", "status"]
