@@ -97,10 +97,46 @@ public final class Connection {
             return result.copyOut()
         case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
             throw result.error(kind: isOpen ? .query : .client, secrets: secrets)
+        case PGRES_COPY_IN:
+            // The server waits for rows this client has none of: refuse them, which fails the COPY.
+            _ = PQputCopyEnd(pointer, "COPY FROM STDIN is not supported here")
+            discardPendingResults()
+            throw PostgresError(kind: .query, message: "COPY … FROM STDIN needs its rows sent by the client, which this cannot do",
+                                hint: "Insert the rows with INSERT, or COPY from a file on the database server.")
+        case PGRES_COPY_OUT:
+            var buffer: UnsafeMutablePointer<CChar>?
+            while PQgetCopyData(pointer, &buffer, 0) > 0 {
+                PQfreemem(buffer)
+                buffer = nil
+            }
+            discardPendingResults()
+            throw PostgresError(kind: .query, message: "COPY … TO STDOUT sends rows to the client, which nothing here reads",
+                                hint: "Remove the COPY, or COPY to a file on the database server.")
         default:
             throw PostgresError(kind: .client, message: "unexpected result status \(String(cString: PQresStatus(result.status)))")
         }
     }
+
+    /// Reads and frees what is left of a query's results, so the connection can take the next command.
+    private func discardPendingResults() {
+        while let next = PQgetResult(pointer) {
+            if PQresultStatus(next) == PGRES_COPY_IN { _ = PQputCopyEnd(pointer, "COPY FROM STDIN is not supported here") }
+            PQclear(next)
+        }
+    }
+
+    /// Whether the session is inside a transaction block (ours or one the SQL opened), idle, or broken.
+    public var transactionStatus: TransactionStatus {
+        switch PQtransactionStatus(pointer) {
+        case PQTRANS_IDLE: return .idle
+        case PQTRANS_INTRANS: return .inTransaction
+        case PQTRANS_INERROR: return .failedTransaction
+        case PQTRANS_ACTIVE: return .busy
+        default: return .unknown
+        }
+    }
+
+    public enum TransactionStatus: Sendable { case idle, inTransaction, failedTransaction, busy, unknown }
 
     private func clientError() -> PostgresError {
         let message = redact(String(cString: PQerrorMessage(pointer)).trimmedTrailingNewlines, secrets: secrets)
@@ -140,19 +176,23 @@ public final class Connection {
             }
             option += 1
         }
-        if let raw = rawURLPassword(conninfo) { found.append(raw) }
-        return found.filter { !$0.isEmpty }
+        found += urlPasswordFragments(conninfo)
+        return found.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
     }
 
-    /// The `password` of `scheme://user:password@host`, exactly as written (still percent-encoded).
-    static func rawURLPassword(_ url: String) -> String? {
-        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
-        let rest = url[schemeEnd.upperBound...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" }
-        guard let at = authority.lastIndex(of: "@") else { return nil }
-        let userinfo = authority[..<at]
-        guard let colon = userinfo.firstIndex(of: ":") else { return nil }
-        return String(userinfo[userinfo.index(after: colon)...])
+    /// What may be the password of `scheme://user:password@host…`, as written, and its pieces. A password
+    /// with an unencoded `@`, `/` or `:` makes libpq cut the URL elsewhere than the user meant, and then
+    /// echo a piece as a host, port or database name: so take everything from the first `:` of the
+    /// user part to the last `@` before any `?`, and also each piece between those separators.
+    static func urlPasswordFragments(_ url: String) -> [String] {
+        guard let schemeEnd = url.firstRange(of: "://") else { return [] }
+        let rest = url[schemeEnd.upperBound...].prefix { $0 != "?" }
+        guard let at = rest.lastIndex(of: "@") else { return [] }
+        let userinfo = rest[..<at]
+        guard let colon = userinfo.firstIndex(of: ":") else { return [] }
+        let password = userinfo[userinfo.index(after: colon)...]
+        let pieces = password.split(whereSeparator: { $0 == "@" || $0 == "/" || $0 == ":" }).map(String.init)
+        return [String(password)] + (pieces.count > 1 ? pieces : [])
     }
 
     static func hideQuoted(_ message: String) -> String {

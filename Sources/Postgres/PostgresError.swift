@@ -43,23 +43,33 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Removes every occurrence of the given secrets from a message.
+/// Replaces the given secrets in a message with `***`: everywhere when a secret is long enough not to be
+/// mistaken for ordinary text, and otherwise only where it stands alone (not inside a longer word), so a
+/// password such as `a` does not turn every "a" of the message into `***`.
 func redact(_ text: String, secrets: [String]) -> String {
     var out = text
     for secret in secrets where !secret.isEmpty {
-        out = out.replacingAll(secret, with: "***")
+        out = out.replacingAll(secret, with: "***", wholeWordsOnly: secret.count < 6)
     }
     return out
 }
 
 extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
+    /// With `wholeWordsOnly`, an occurrence counts only when no letter or digit touches it on either side.
+    func replacingAll(_ target: String, with replacement: String, wholeWordsOnly: Bool = false) -> String {
         guard !target.isEmpty else { return self }
+        func isWordCharacter(_ c: Character?) -> Bool { c.map { $0.isLetter || $0.isNumber } ?? false }
         var result = ""
         var rest = Substring(self)
         while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
+            let before = range.lowerBound > startIndex ? self[index(before: range.lowerBound)] : nil
+            let after = range.upperBound < endIndex ? self[range.upperBound] : nil
+            if wholeWordsOnly && (isWordCharacter(before) || isWordCharacter(after)) {
+                result += rest[..<range.upperBound]
+            } else {
+                result += rest[..<range.lowerBound]
+                result += replacement
+            }
             rest = rest[range.upperBound...]
         }
         result += rest

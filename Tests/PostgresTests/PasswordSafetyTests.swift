@@ -40,6 +40,11 @@ final class PasswordSafetyTests: XCTestCase {
             Case(name: "unterminated quote", conninfo: "host=x password='\(secret)", secrets: [secret]),
             Case(name: "bad URI parameter", conninfo: "postgresql://u:\(secret)@h/db?\(secret)=1", secrets: [secret]),
             Case(name: "unknown option with password in value", conninfo: "host=x nosuchoption=\(secret)", secrets: [secret]),
+            // libpq cuts these URLs at the first "@" or "/" and echoes a piece as a host, port or database.
+            Case(name: "unencoded @ in a URL password", conninfo: "postgresql://app:S3cr@tPass@127.0.0.1:1/app",
+                 secrets: ["S3cr", "tPass"]),
+            Case(name: "unencoded / in a URL password", conninfo: "postgresql://app:ab/cdSECRET@127.0.0.1/app",
+                 secrets: ["\"ab\"", "cdSECRET"]),
             Case(name: "percent-encoded URL password", conninfo: "postgresql://u:p%40ss%2F\(secret)@h:notaport/db", secrets: [secret, "p%40ss%2F", "p@ss/"]),
         ]
         for c in cases {
@@ -51,6 +56,14 @@ final class PasswordSafetyTests: XCTestCase {
                     XCTAssertFalse("\(error)".contains(s), "\(c.name): \(error)")
                 }
             }
+        }
+    }
+
+    func testAShortPasswordIsHiddenOnlyWhereItStandsAlone() {
+        XCTAssertThrowsError(try Connection("host=127.0.0.1 port=1 user=app password=a", connectTimeout: 2)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("failed") && text.contains("127.0.0.1"), text)
+            XCTAssertFalse(text.contains("***"), text)
         }
     }
 
