@@ -2,16 +2,27 @@
 public enum DurationText {
     public struct Invalid: Error, CustomStringConvertible {
         public let text: String
+        public var tooLong = false
         public var description: String {
-            "\"\(text)\" is not a duration; use for example 90s, 30m, 2h or 1h30m"
+            tooLong
+                ? "\"\(text)\" is longer than the longest duration accepted, 365d"
+                : "\"\(text)\" is not a duration; use for example 90s, 30m, 2h or 1h30m"
         }
     }
 
-    /// Seconds in `text`; throws for anything else, including negative durations, and zero
-    /// unless `allowingZero` (for options where 0 means "do not wait").
+    /// The longest duration accepted: a year, far beyond any sensible wait, and small enough that every
+    /// caller can turn it into whole milliseconds.
+    public static let maximum: Double = 365 * 86400
+
+    /// Seconds in `text`; throws for anything else, including negative durations, durations over `maximum`,
+    /// and zero unless `allowingZero` (for options where 0 means "do not wait").
     public static func seconds(_ text: String, allowingZero: Bool = false) throws -> Double {
         let trimmed = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-        if let plain = Double(trimmed), plain.isFinite, plain > 0 || (allowingZero && plain == 0) { return plain }
+        if trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let plain = Double(trimmed),
+           plain > 0 || (allowingZero && plain == 0) {
+            guard plain <= maximum else { throw Invalid(text: text, tooLong: true) }
+            return plain
+        }
         var total = 0.0
         var rest = Substring(trimmed)
         var units: Set<String> = []
@@ -33,6 +44,7 @@ public enum DurationText {
             }
         }
         guard total.isFinite, total > 0 || (allowingZero && total == 0) else { throw Invalid(text: text) }
+        guard total <= maximum else { throw Invalid(text: text, tooLong: true) }
         return total
     }
 

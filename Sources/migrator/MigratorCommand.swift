@@ -79,8 +79,17 @@ struct DatabaseOptions: ParsableArguments {
 
     func validate() throws {
         for (flag, value) in [("--wait", wait), ("--lock-wait", lockWait), ("--statement-timeout", statementTimeout ?? "1s"), ("--lock-timeout", lockTimeout ?? "1s")] {
-            guard (try? DurationText.seconds(value, allowingZero: true)) != nil else {
+            let seconds: Double
+            do {
+                seconds = try DurationText.seconds(value, allowingZero: true)
+            } catch let error as DurationText.Invalid where error.tooLong {
+                throw ValidationError("\(flag): '\(value)' is longer than the longest accepted, 365d")
+            } catch {
                 throw ValidationError("\(flag): '\(value)' is not a duration; use e.g. 500ms, 30s, 10m or 1h")
+            }
+            // PostgreSQL keeps these settings as a 32-bit count of milliseconds.
+            if flag.hasSuffix("-timeout"), seconds * 1000 > Double(Int32.max) {
+                throw ValidationError("\(flag): '\(value)' is longer than PostgreSQL accepts (at most 24d)")
             }
         }
         if table.isEmpty { throw ValidationError("--table must not be empty") }

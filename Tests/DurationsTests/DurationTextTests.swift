@@ -17,10 +17,21 @@ final class DurationTextTests: XCTestCase {
         let cases: [(name: String, text: String)] = [
             ("empty", ""), ("unit only", "s"), ("unknown unit", "10y"), ("zero", "0s"), ("negative", "-5s"),
             ("repeated unit", "1m1m"), ("garbage", "soon"), ("missing unit between numbers", "1h30"),
+            ("exponent", "1e300"), ("exponent with unit", "1e20s"), ("infinity", "inf"), ("not a number", "nan"),
+            ("hexadecimal float", "0x1p3"),
         ]
         for c in cases {
             XCTAssertThrowsError(try DurationText.seconds(c.text), c.name) { error in
                 XCTAssertTrue("\(error)".contains("90s"), "the message shows examples: \(error)")
+            }
+        }
+    }
+
+    func testAYearAtMost() throws {
+        XCTAssertEqual(try DurationText.seconds("365d"), 365 * 86400)
+        for text in ["366d", "31536001", "9000h", "99999999999999999999s"] {
+            XCTAssertThrowsError(try DurationText.seconds(text), text) { error in
+                XCTAssertTrue("\(error)".contains("longer than the longest duration accepted, 365d"), "\(error)")
             }
         }
     }
