@@ -46,10 +46,24 @@ enum DatabaseSession {
     }
 
     private static func configure(_ connection: Connection, _ config: MigratorConfig) throws {
+        try connection.exec(settings(connection, config).joined(separator: "; "))
+    }
+
+    /// Puts the session back as it was opened, after a migration: a migration's own `SET search_path`,
+    /// `SET ROLE` or other session setting must not leak into the next one, or the same files would build
+    /// a different schema depending on how many migrations one run applies. Session advisory locks (ours)
+    /// are untouched.
+    static func reset(_ connection: Connection, _ config: MigratorConfig) throws {
+        try connection.exec((["RESET SESSION AUTHORIZATION", "RESET ALL"] + settings(connection, config)).joined(separator: "; "))
+    }
+
+    private static func settings(_ connection: Connection, _ config: MigratorConfig) -> [String] {
+        var statements: [String] = []
         // A migrator killed mid-statement leaves its backend running, holding the lock and the open
         // transaction, until the server notices the client is gone; make it check every second (PostgreSQL 14+).
-        if connection.serverVersion >= 140000 { try connection.exec("SET client_connection_check_interval = 1000") }
-        if let ms = config.statementTimeoutMs { try connection.exec("SET statement_timeout = \(ms)") }
-        if let ms = config.lockTimeoutMs { try connection.exec("SET lock_timeout = \(ms)") }
+        if connection.serverVersion >= 140000 { statements.append("SET client_connection_check_interval = 1000") }
+        if let ms = config.statementTimeoutMs { statements.append("SET statement_timeout = \(ms)") }
+        if let ms = config.lockTimeoutMs { statements.append("SET lock_timeout = \(ms)") }
+        return statements
     }
 }

@@ -93,7 +93,7 @@ public enum MigrationSource {
                 problems.append(.init(file: down.file, reason: "its name differs from \(up.file)"))
             }
             if let up = ups[version], up.file != down.file, !up.file.hasSuffix(".up.sql") {
-                problems.append(.init(file: down.file, reason: "\(up.file) has its own -- migrate:down section; keep the down SQL there"))
+                problems.append(.init(file: down.file, reason: "\(up.file) is a single-file migration: put this down SQL in its -- migrate:down section"))
             }
         }
         let sections = ups.values.map(\.section) + downs.values.compactMap(\.section)
@@ -113,6 +113,12 @@ public enum MigrationSource {
         }
     }
 
+    /// The highest version among the file names of the directory, read from the names alone.
+    public static func newestVersion(directory: String) -> Int64? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.compactMap { FileName($0)?.version }.max()
+    }
+
     private enum ReadResult { case success(String), failure(String) }
 
     private static func read(_ path: String) -> ReadResult {
@@ -120,9 +126,12 @@ public enum MigrationSource {
               let data = FileManager.default.contents(atPath: path) else {
             return .failure("cannot be read")
         }
-        guard let text = String(validating: data, as: UTF8.self) else {
+        guard var text = String(validating: data, as: UTF8.self) else {
             return .failure("is not valid UTF-8")
         }
+        // A byte order mark, as some Windows editors write, is not SQL: PostgreSQL would read it as part of
+        // the first word, and it would hide a first-line directive.
+        if text.unicodeScalars.first == "\u{FEFF}" { text = String(text.unicodeScalars.dropFirst()) }
         return .success(text)
     }
 
@@ -203,6 +212,9 @@ struct DbmateFile {
         guard let up = upMarker else { return .failure("no -- migrate:up line") }
         if let down = downMarker, down.line < up.line {
             return .failure("-- migrate:down comes before -- migrate:up")
+        }
+        if up.line > 0, SQLSplitter.hasCode(String(text.unicodeScalars[lines[0].startIndex..<lines[up.line - 1].endIndex])) {
+            return .failure("SQL before the -- migrate:up line (line \(up.line + 1)) belongs to no section and would never run; move it below")
         }
         func section(from marker: Int, to end: Int, transactional: Bool) -> SQLSection {
             // The lines between the markers, i.e. joined by "\n": one slice of `text`.

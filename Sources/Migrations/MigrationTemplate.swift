@@ -18,11 +18,22 @@ public enum MigrationTemplate {
         let slug = name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
             .split(separator: "_").joined(separator: "_")
         guard !slug.isEmpty, slug.allSatisfy({ $0.isASCII }) else {
-            throw MigratorError.usage("the migration name must contain ASCII letters or digits, e.g. `migrator new add_users_table`")
+            throw MigratorError.usage("the migration name may only use ASCII letters and digits (anything else between them becomes _), e.g. `migrator new add_users_table`")
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var isDirectory: Bool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory else { throw MigratorError.usage("\(directory) exists and is not a directory") }
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw MigratorError.usage("cannot create the directory \(directory) (check the path and its permissions)")
+            }
+        }
+        // Later than every file that is named like a migration, valid or not (the last `new` may still be empty).
         var version = timestamp(now)
-        if let newest = (try? MigrationSource.load(directory: directory))?.last?.version, newest >= version {
+        if let newest = MigrationSource.newestVersion(directory: directory), newest >= version {
+            guard newest < Int64.max else { throw MigratorError.usage("no version can follow \(newest)") }
             version = newest + 1
         }
         let base = directory.hasSuffix("/") ? directory : directory + "/"

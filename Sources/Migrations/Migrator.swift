@@ -134,8 +134,18 @@ public final class Migrator {
                     throw failure(m, m.up, error, offset: statement.offset, statementLine: statement.line, advice: advice)
                 }
             }
+            if db.transactionStatus != .idle {
+                // A BEGIN without its COMMIT: what ran since the BEGIN would be rolled back when the session
+                // ends, together with the history update, so it must not be reported as applied.
+                _ = try? db.exec("ROLLBACK")
+                let error = PostgresError(kind: .query, message: "the migration leaves a transaction open (a BEGIN without its COMMIT)")
+                throw failure(m, m.up, error, offset: 0, statementLine: nil, advice:
+                    "  The open transaction was rolled back; statements before its BEGIN took effect. It stays recorded as running."
+                    + " Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`.")
+            }
             try history.markApplied(m.version, executionMs: Clock.milliseconds(since: start))
         }
+        try DatabaseSession.reset(db, config)
         log("applied \(m.label) (\(Clock.milliseconds(since: start)) ms)")
     }
 
@@ -236,8 +246,15 @@ public final class Migrator {
                                   advice: "  The down migration ran outside a transaction; the history still lists \(m.label) as applied.")
                 }
             }
+            if db.transactionStatus != .idle {
+                _ = try? db.exec("ROLLBACK")
+                let error = PostgresError(kind: .query, message: "the down migration leaves a transaction open (a BEGIN without its COMMIT)")
+                throw failure(m, down, error, offset: 0, statementLine: nil, advice:
+                    "  The open transaction was rolled back; statements before its BEGIN took effect. The history still lists \(m.label) as applied.")
+            }
             try history.delete(m.version)
         }
+        try DatabaseSession.reset(db, config)
         log("rolled back \(m.label) (\(Clock.milliseconds(since: start)) ms)")
     }
 

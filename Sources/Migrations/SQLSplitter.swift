@@ -17,7 +17,7 @@ public struct SQLStatement: Sendable, Equatable {
 /// Splits SQL at top-level semicolons, the way PostgreSQL's lexer sees them: semicolons inside
 /// 'strings' (with '' escapes), E'strings' (with backslash escapes), $tag$ dollar quotes $tag$,
 /// "identifiers", -- line comments and nested /* block comments */ do not end a statement.
-/// Neither do semicolons inside the SQL-standard body of `CREATE [OR REPLACE] FUNCTION|PROCEDURE …
+/// Neither do semicolons inside parentheses (as in a rule's `DO ALSO (…; …)`), nor inside the SQL-standard body of `CREATE [OR REPLACE] FUNCTION|PROCEDURE …
 /// BEGIN ATOMIC … END` (PostgreSQL 14+): once a statement starts that way, the splitter counts BEGIN ATOMIC,
 /// and CASE inside it, against END outside parentheses, much as psql does.
 /// Statements holding nothing but white space and comments are dropped.
@@ -32,7 +32,7 @@ public enum SQLSplitter {
         var start: Int? = nil          // first non-white-space scalar of the current statement
         var codeLine = 1               // line of the first scalar that is neither comment nor white space
         var hasCode = false            // anything besides comments and white space
-        var routine = RoutineBody()    // BEGIN ATOMIC … END bookkeeping of the current statement
+        var nesting = Nesting()        // parentheses and BEGIN ATOMIC … END of the current statement
 
         func begin(_ at: Int) {
             if start == nil { start = at }
@@ -46,7 +46,7 @@ public enum SQLSplitter {
             }
             start = nil
             hasCode = false
-            routine = RoutineBody()
+            nesting = Nesting()
         }
         /// Advances past s[i...j), counting newlines.
         func skip(to j: Int) {
@@ -67,7 +67,7 @@ public enum SQLSplitter {
                 skip(to: end)
                 continue
             }
-            if c == ";" && routine.depth == 0 {
+            if c == ";" && nesting.depth == 0 && nesting.parentheses == 0 {
                 finish(i)
                 skip(to: i + 1)
                 continue
@@ -97,16 +97,16 @@ public enum SQLSplitter {
                     skip(to: i + 1)
                 }
             case "(":
-                routine.parentheses += 1
+                nesting.parentheses += 1
                 skip(to: i + 1)
             case ")":
-                routine.parentheses -= 1
+                if nesting.parentheses > 0 { nesting.parentheses -= 1 }
                 skip(to: i + 1)
             default:
                 if isIdentifierStart(c) && !(i > 0 && isIdentifierPart(s[i - 1])) {
                     var j = i + 1
                     while j < s.count && isIdentifierPart(s[j]) { j += 1 }
-                    routine.see(s[i..<j])
+                    nesting.see(s[i..<j])
                     skip(to: j)
                 } else {
                     skip(to: i + 1)
@@ -117,8 +117,9 @@ public enum SQLSplitter {
         return statements
     }
 
-    /// The words of one statement that decide whether its semicolons are inside a routine body.
-    struct RoutineBody {
+    /// What decides whether a semicolon of the current statement ends it: open parentheses, and the words
+    /// that open and close a routine's SQL-standard body.
+    struct Nesting {
         /// Unquoted words seen so far in the statement.
         var words = 0
         /// Whether the first words are CREATE [OR REPLACE] FUNCTION|PROCEDURE; nil while undecided.

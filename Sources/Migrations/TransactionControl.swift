@@ -6,11 +6,14 @@ enum TransactionControl {
     /// ROLLBACK statements (ROLLBACK TO SAVEPOINT stays allowed: it works inside our transaction).
     static func lines(in section: SQLSection) -> [Int] {
         SQLSplitter.split(section.text).compactMap { statement in
-            let words = codeWords(statement.text, count: 2)
+            let words = codeWords(statement.text, count: 3)
             switch words.first {
             case "begin", "commit", "abort", "end": break
             case "start" where words.dropFirst().first == "transaction": break
-            case "rollback" where words.dropFirst().first != "to" && words.dropFirst().first != "prepared": break
+            case "rollback":
+                // ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] … and ROLLBACK PREPARED … leave our transaction be.
+                let next = words.dropFirst().drop { $0 == "work" || $0 == "transaction" }.first
+                if next == "to" || next == "prepared" { return nil }
             default: return nil
             }
             return section.firstLine + statement.line - 1

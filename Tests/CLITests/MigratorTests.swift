@@ -365,6 +365,58 @@ final class MigratorTests: XCTestCase {
         XCTAssertTrue(elsewhere.stdout.contains("\"pending\""), elsewhere.stdout)
     }
 
+    func testEachMigrationStartsFromTheSameSessionSettings() throws {
+        try f.write("1_reporting.up.sql", "CREATE SCHEMA reporting;\nSET search_path TO reporting;\nSET statement_timeout = 1;\nCREATE TABLE report (id int);\n")
+        try f.write("2_orders.up.sql", "CREATE TABLE orders (id int);\nSELECT pg_sleep(0.05);\n")
+        try f.write("3_seen.up.sql", "CREATE TABLE seen AS SELECT current_setting('statement_timeout') AS timeout, current_user AS who;\n")
+        let r = try f.migrator(["up", "--statement-timeout", "5s"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try f.query("SELECT to_regclass('public.orders') IS NOT NULL, to_regclass('reporting.report') IS NOT NULL"), "t|t")
+        XCTAssertEqual(try f.query("SELECT timeout, who = session_user FROM public.seen"), "5s|t")
+    }
+
+    func testANoTransactionMigrationThatLeavesATransactionOpenFails() throws {
+        try f.write("1_a.up.sql", "-- migrator:no-transaction\nCREATE TABLE a (id int);\nBEGIN;\nCREATE TABLE b (id int);\n")
+        let r = try f.migrator(["up"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("leaves a transaction open"), r.stderr)
+        XCTAssertEqual(try f.query("SELECT to_regclass('a') IS NOT NULL, to_regclass('b') IS NULL"), "t|t")
+        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = 1"), "running")
+    }
+
+    func testCopyFromStdinOrToStdoutFailsClearlyAndRollsBack() throws {
+        try f.write("1_in.up.sql", "CREATE TABLE c (x int);\nCOPY c FROM stdin;\n")
+        let copyIn = try f.migrator(["up"])
+        XCTAssertEqual(copyIn.status, 1, copyIn.stderr)
+        XCTAssertTrue(copyIn.stderr.contains("COPY … FROM STDIN"), copyIn.stderr)
+        XCTAssertEqual(try f.query("SELECT to_regclass('c') IS NULL"), "t")
+        try f.remove("1_in.up.sql")
+        try f.write("1_out.up.sql", "CREATE TABLE d (x int);\nINSERT INTO d SELECT generate_series(1, 10000);\nCOPY d TO STDOUT;\nCREATE TABLE e (x int);\n")
+        let copyOut = try f.migrator(["up"])
+        XCTAssertEqual(copyOut.status, 1, copyOut.stderr)
+        XCTAssertTrue(copyOut.stderr.contains("COPY … TO STDOUT"), copyOut.stderr)
+        XCTAssertEqual(try f.query("SELECT to_regclass('d') IS NULL, to_regclass('e') IS NULL"), "t|t")
+        XCTAssertEqual(try f.query("SELECT count(*) FROM migrator_history"), "0")
+    }
+
+    func testDurationsOutOfRangeAreUsageErrors() throws {
+        for (flag, value, message) in [("--statement-timeout", "1e300", "is not a duration"), ("--lock-timeout", "30d", "at most 24d"),
+                                       ("--wait", "1000d", "longest accepted, 365d")] {
+            let r = try f.migrator(["status", flag, value])
+            XCTAssertEqual(r.status, 64, "\(flag) \(value): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+        }
+    }
+
+    func testNewTwiceInOneSecondGivesTwoVersions() throws {
+        let first = try f.migrator(["new", "first"])
+        let second = try f.migrator(["new", "second"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let versions = (first.stdout + second.stdout).split(separator: "\n").map { String($0.split(separator: "/").last!.prefix { $0 != "_" }) }
+        XCTAssertEqual(Set(versions).count, 2, "\(versions)")
+    }
+
     func testNewCreatesTimestampedFiles() throws {
         let r = try f.migrator(["new", "Add Orders table"])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -103,6 +103,38 @@ final class MigrationSourceTests: XCTestCase {
         }
     }
 
+    func testCommentsBeforeMigrateUpAreFine() throws {
+        try write("1_a.sql", "-- Adds the a table.\n/* ticket 42 */\n\n-- migrate:up\nCREATE TABLE a (x int);\n")
+        XCTAssertEqual(try MigrationSource.load(directory: dir).map(\.version), [1])
+    }
+
+    func testAByteOrderMarkIsDropped() throws {
+        let bom = Data([0xEF, 0xBB, 0xBF])
+        _ = FileManager.default.createFile(atPath: dir + "/1_a.sql", contents: bom + Data("-- migrate:up\nCREATE TABLE a (x int);\n".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/2_b.up.sql", contents: bom + Data("-- migrator:no-transaction\nCREATE INDEX CONCURRENTLY i ON a (x);\n".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/3_c.up.sql", contents: bom + Data("CREATE TABLE c (x int);\n".utf8))
+        let migrations = try MigrationSource.load(directory: dir)
+        XCTAssertEqual(migrations.map(\.up.transactional), [true, false, true])
+        XCTAssertEqual(migrations[2].up.text, "CREATE TABLE c (x int);\n")
+    }
+
+    func testRollbackToASavepointIsNotTransactionControl() throws {
+        try write("1_a.up.sql", "SAVEPOINT s;\nROLLBACK WORK TO SAVEPOINT s;\nROLLBACK TRANSACTION TO s;\nROLLBACK TO s;\n")
+        XCTAssertEqual(try MigrationSource.load(directory: dir).count, 1)
+        try write("1_a.up.sql", "SELECT 1;\nROLLBACK WORK;\n")
+        XCTAssertThrowsError(try MigrationSource.load(directory: dir)) { error in
+            XCTAssertTrue("\(error)".contains("1_a.up.sql:2"), "\(error)")
+        }
+    }
+
+    func testNewestVersionComesFromTheNamesEvenWhenAFileIsBad() throws {
+        try write("20991231000000_future.sql", "-- migrate:up\n\n-- migrate:down\n")   // an empty template: invalid
+        try write("5_a.up.sql", "SELECT 1;")
+        XCTAssertEqual(MigrationSource.newestVersion(directory: dir), 20991231000000)
+        let paths = try MigrationTemplate.create(name: "next", directory: dir, layout: .single)
+        XCTAssertEqual(paths, [dir + "/20991231000001_next.sql"])
+    }
+
     func testChecksumIsTheSHA256OfTheUpText() throws {
         try write("1_a.up.sql", "SELECT 1;\n")
         let first = try MigrationSource.load(directory: dir)[0].checksum
@@ -128,6 +160,10 @@ final class MigrationSourceTests: XCTestCase {
             BadCase(name: "empty dbmate up", files: [("10_empty.sql", Data("-- migrate:up\n\n-- migrate:down\nDROP TABLE x;".utf8))], reason: "the -- migrate:up section is empty"),
             BadCase(name: "no migrate:up", files: [("11_nomarker.sql", Data("CREATE TABLE x (y int);".utf8))], reason: "no -- migrate:up line"),
             BadCase(name: "non-UTF-8", files: [("12_latin1.up.sql", Data([0x53, 0x45, 0x4c, 0xe9, 0xff, 0x3b]))], reason: "is not valid UTF-8"),
+            BadCase(name: "SQL before migrate:up", files: [("13_early.sql", Data("CREATE TABLE lost (x int);\n-- migrate:up\nCREATE TABLE kept (x int);\n".utf8))],
+                    reason: "SQL before the -- migrate:up line (line 2) belongs to no section"),
+            BadCase(name: "separate down of a single-file migration", files: [("14_one.sql", Data("-- migrate:up\nCREATE TABLE o (x int);\n".utf8)), ("14_one.down.sql", Data("DROP TABLE o;".utf8))],
+                    reason: "14_one.sql is a single-file migration: put this down SQL in its -- migrate:down section"),
         ]
         for c in cases {
             for (name, data) in c.files { _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: data) }

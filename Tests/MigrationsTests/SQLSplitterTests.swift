@@ -67,6 +67,11 @@ final class SQLSplitterTests: XCTestCase {
         Case(name: "transaction blocks outside routines still split",
              sql: "BEGIN;CREATE TABLE begin_atomic (x int);END;CREATE TRIGGER tr BEFORE INSERT ON t EXECUTE FUNCTION f();SELECT 16",
              statements: ["BEGIN", "CREATE TABLE begin_atomic (x int)", "END", "CREATE TRIGGER tr BEFORE INSERT ON t EXECUTE FUNCTION f()", "SELECT 16"]),
+        Case(name: "semicolons inside parentheses, as in a rule with several actions",
+             sql: "CREATE RULE r AS ON INSERT TO a DO ALSO (INSERT INTO b VALUES (1); INSERT INTO b VALUES (2));SELECT 17",
+             statements: ["CREATE RULE r AS ON INSERT TO a DO ALSO (INSERT INTO b VALUES (1); INSERT INTO b VALUES (2))", "SELECT 17"]),
+        Case(name: "a stray closing parenthesis does not swallow the next statements",
+             sql: "SELECT 1);SELECT 18", statements: ["SELECT 1)", "SELECT 18"]),
         Case(name: "non-ASCII white space", sql: "\u{00A0}SELECT 1\u{2003};\u{3000}", statements: ["SELECT 1"]),
     ]
 
