@@ -22,6 +22,12 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
     /// Throttling, HTTP 500/502/503/504, connection errors and timeouts.
     public var isRetryable: Bool
 
+    /// The code of a request abandoned through `AWSRequests.abandon(when:_:)`.
+    public static let abandonedCode = "RequestAbandoned"
+
+    /// True for a request its caller abandoned on purpose (its deadline passed, or the user interrupted).
+    public var wasAbandoned: Bool { kind == .transport && code == Self.abandonedCode }
+
     public init(kind: Kind, code: String, message: String, status: Int? = nil, requestID: String? = nil,
                 isRetryable: Bool = false) {
         self.kind = kind

@@ -95,6 +95,9 @@ final class AWSTransport {
                 throw error
             }
             lastRetryCost = cost
+            if TransferAbort.isRequested {
+                throw AWSError(kind: .transport, code: AWSError.abandonedCode, message: "\(name) was abandoned before its retry")
+            }
             let delay = retry.backoff(afterAttempt: attempt)
             trace("\(name): retrying in \(Int((delay * 1000).rounded())) ms")
             retry.sleep(delay)
@@ -122,6 +125,8 @@ final class AWSTransport {
             return AWSError(kind: .transport, code: "NetworkError", message: "could not talk to \(url): \(error.message)", isRetryable: true)
         case .tls:
             return AWSError(kind: .transport, code: "TLSError", message: "TLS with \(url) failed: \(error.message) (AWS_CA_BUNDLE names a CA bundle)")
+        case .aborted:
+            return AWSError(kind: .transport, code: AWSError.abandonedCode, message: "the request to \(url) was abandoned")
         case .usage, .other:
             return AWSError(kind: .transport, code: "NetworkError", message: "request to \(url) failed: \(error.message)")
         }

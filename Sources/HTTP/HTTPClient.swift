@@ -75,6 +75,12 @@ public final class HTTPClient {
                 return n
             }), request)
             try check(ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, me), request)
+            if TransferAbort.condition != nil {
+                try check(ccurl_setopt_long(h, CURLOPT_NOPROGRESS, 0), request)
+                try check(ccurl_setopt_xferinfo_callback(h, CURLOPT_XFERINFOFUNCTION, { _, _, _, _, _ in
+                    TransferAbort.condition?() == true ? 1 : 0
+                }), request)
+            }
 
             switch request.method {
             case "GET":

@@ -9,6 +9,8 @@ public struct HTTPError: Error, CustomStringConvertible, Sendable {
         case timeout
         /// TLS handshake or certificate verification failed.
         case tls
+        /// Abandoned on purpose while in flight (see `TransferAbort`).
+        case aborted
         /// A bad URL or option; retrying will not help.
         case usage
         case other
@@ -39,6 +41,8 @@ public struct HTTPError: Error, CustomStringConvertible, Sendable {
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER:
             kind = .tls
+        case CURLE_ABORTED_BY_CALLBACK:
+            kind = .aborted
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL, CURLE_BAD_FUNCTION_ARGUMENT, CURLE_UNKNOWN_OPTION:
             kind = .usage
         default:

@@ -72,6 +72,19 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertEqual(counts, Array(repeating: 1, count: 10), "the server accepted more than one TCP connection")
     }
 
+    func testATransferIsAbandonedSoonAfterTheConditionTurnsTrue() throws {
+        let client = try HTTPClient(configuration: .init(connectTimeout: 2, timeout: 30))
+        let start = Date()
+        XCTAssertThrowsError(try TransferAbort.whenever({ Date().timeIntervalSince(start) > 0.5 }) {
+            try client.send(HTTPRequest(url: "http://127.0.0.1:\(fixture.silentPort)/"))
+        }) { error in
+            XCTAssertEqual((error as? HTTPError)?.kind, .aborted, "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3, "well before the 30 s timeout")
+        // Outside `whenever`, the same client works as before.
+        XCTAssertEqual(try client.send(HTTPRequest(url: fixture.baseURL + "/hello")).status, 200)
+    }
+
     func testSilentServerFailsWithinTheTimeout() throws {
         let client = try HTTPClient(configuration: .init(connectTimeout: 2, timeout: 1.5))
         let start = Date()
