@@ -61,6 +61,7 @@ struct SharedConfig: Sendable {
     static func parseINI(_ text: String, path: String) throws -> [Section] {
         var sections: [Section] = []
         var lastKey: String?
+        var lastKeyIndent = 0
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -68,7 +69,10 @@ struct SharedConfig: Sendable {
             if line.hasSuffix("\r") { line = line.dropLast() }
             let stripped = line.trimmingWhitespace()
             if stripped.isEmpty || stripped.hasPrefix("#") || stripped.hasPrefix(";") { continue }
-            if let first = line.first, first == " " || first == "\t", let key = lastKey, !sections.isEmpty {
+            // As Python's configparser (the AWS CLI's) reads it: a line indented deeper than the setting
+            // above continues that setting's value; one indented the same is a setting of its own.
+            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+            if indent > lastKeyIndent, let key = lastKey, !sections.isEmpty {
                 sections[sections.count - 1].values[key, default: ""] += "\n" + stripped
                 continue
             }
@@ -96,6 +100,7 @@ struct SharedConfig: Sendable {
             guard !key.isEmpty else { throw AWSError.configuration("\(path):\(lineNumber): a setting without a name") }
             sections[sections.count - 1].values[key] = value
             lastKey = key
+            lastKeyIndent = indent
         }
         return sections
     }

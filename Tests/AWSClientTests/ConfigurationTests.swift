@@ -183,6 +183,11 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(sections[0].values["output"], "json")
         XCTAssertEqual(SharedConfig.parseNested(sections[0].values["s3"]!), ["max_concurrent_requests": "20", "addressing_style": "path"])
         XCTAssertEqual(sections[1].values["key"], "Value With Spaces", "names are lower-cased, values kept")
+        // Settings indented alike are settings of their own, as the AWS CLI reads them; deeper lines continue.
+        let indented = try SharedConfig.parseINI("[rv]\n  aws_access_key_id = AKIA1\n  aws_secret_access_key = s3cret\n  s3 =\n    addressing_style = path\n", path: "credentials")
+        XCTAssertEqual(indented[0].values["aws_access_key_id"], "AKIA1")
+        XCTAssertEqual(indented[0].values["aws_secret_access_key"], "s3cret")
+        XCTAssertEqual(SharedConfig.parseNested(indented[0].values["s3"]!), ["addressing_style": "path"])
         XCTAssertThrowsError(try SharedConfig.parseINI("key = before any section\n", path: "f")) { error in
             XCTAssertTrue("\(error)".contains("f:1"))
         }
