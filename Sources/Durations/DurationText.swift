@@ -3,10 +3,11 @@ public enum DurationText {
     public struct Invalid: Error, CustomStringConvertible {
         public let text: String
         public var tooLong = false
+        public var zero = false
         public var description: String {
-            tooLong
-                ? "\"\(text)\" is longer than the longest duration accepted, 365d"
-                : "\"\(text)\" is not a duration; use for example 90s, 30m, 2h or 1h30m"
+            if tooLong { return "\"\(text)\" is longer than the longest duration accepted, 365d" }
+            if zero { return "\"\(text)\" is no time at all; give a duration above zero, e.g. 90s, 30m or 2h" }
+            return "\"\(text)\" is not a duration; use for example 90s, 30m, 2h or 1h30m"
         }
     }
 
@@ -18,8 +19,8 @@ public enum DurationText {
     /// and zero unless `allowingZero` (for options where 0 means "do not wait").
     public static func seconds(_ text: String, allowingZero: Bool = false) throws -> Double {
         let trimmed = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-        if trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let plain = Double(trimmed),
-           plain > 0 || (allowingZero && plain == 0) {
+        if trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let plain = Double(trimmed) {
+            guard plain > 0 || allowingZero else { throw Invalid(text: text, zero: true) }
             guard plain <= maximum else { throw Invalid(text: text, tooLong: true) }
             return plain
         }
@@ -43,7 +44,8 @@ public enum DurationText {
             default: throw Invalid(text: text)
             }
         }
-        guard total.isFinite, total > 0 || (allowingZero && total == 0) else { throw Invalid(text: text) }
+        guard total.isFinite, total >= 0 else { throw Invalid(text: text) }
+        guard total > 0 || allowingZero else { throw Invalid(text: text, zero: true) }
         guard total <= maximum else { throw Invalid(text: text, tooLong: true) }
         return total
     }

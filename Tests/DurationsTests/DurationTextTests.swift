@@ -15,7 +15,7 @@ final class DurationTextTests: XCTestCase {
 
     func testRejected() {
         let cases: [(name: String, text: String)] = [
-            ("empty", ""), ("unit only", "s"), ("unknown unit", "10y"), ("zero", "0s"), ("negative", "-5s"),
+            ("empty", ""), ("unit only", "s"), ("unknown unit", "10y"), ("zero", "0s"), ("plain zero", "0"), ("negative", "-5s"),
             ("repeated unit", "1m1m"), ("garbage", "soon"), ("missing unit between numbers", "1h30"),
             ("exponent", "1e300"), ("exponent with unit", "1e20s"), ("infinity", "inf"), ("not a number", "nan"),
             ("hexadecimal float", "0x1p3"),
@@ -40,6 +40,9 @@ final class DurationTextTests: XCTestCase {
         XCTAssertEqual(try DurationText.seconds("0s", allowingZero: true), 0)
         XCTAssertEqual(try DurationText.seconds("0", allowingZero: true), 0)
         XCTAssertThrowsError(try DurationText.seconds("-1s", allowingZero: true))
+        XCTAssertThrowsError(try DurationText.seconds("0s")) { error in
+            XCTAssertTrue("\(error)".contains("above zero"), "\(error)")
+        }
     }
 
     func testFormat() {
