@@ -62,14 +62,21 @@ public final class LogTailer {
         _ = read()
     }
 
+    /// Whether the last `read()` reached the end of every stream: no stream was cut short by an error
+    /// (throttling, the network) or by the page limit. A stream that does not exist yet counts as read.
+    public private(set) var lastReadReachedEnd = true
+
     /// Reads every stream once (following pages) and emits what is new; returns how many lines.
     @discardableResult
     public func read() -> Int {
         lastRead = clock.now()
+        lastReadReachedEnd = true
         var lines: [(line: LogLine, stream: Int, seq: Int)] = []
         for (index, state) in streams.enumerated() where !state.disabled {
             var seq = 0
-            for line in readStream(state) {
+            let (streamLines, reachedEnd) = readStream(state)
+            if !reachedEnd { lastReadReachedEnd = false }
+            for line in streamLines {
                 lines.append((line, index, seq))
                 seq += 1
             }
@@ -83,20 +90,25 @@ public final class LogTailer {
         return lines.count
     }
 
-    /// After the task is done: reads until two reads in a row find nothing, or `limit` seconds pass.
+    /// After the task is done: reads until two reads in a row find nothing, or `limit` seconds pass, or
+    /// `shouldStop` says so. Only a read that reached the end of every stream counts as empty: a throttled
+    /// or failed read proves nothing. Returns false when the drain ended without two such reads, i.e.
+    /// when the last lines may be missing.
     /// The pause between reads is short because the drain is most of what ecs-run adds after the
     /// container's exit (benchmarks/profiles.md: 0.5 s pauses cost 1.0 s per run); awslogs that
     /// flush later still show up within `limit`, as long as lines keep coming.
-    public func drain(limit: Double = 5, pause: Double = 0.2) {
+    @discardableResult
+    public func drain(limit: Double = 5, pause: Double = 0.2, shouldStop: () -> Bool = { false }) -> Bool {
         let start = clock.now()
         var emptyReads = 0
-        while emptyReads < 2, clock.now() - start < limit {
-            emptyReads = read() == 0 ? emptyReads + 1 : 0
+        while emptyReads < 2, clock.now() - start < limit, !shouldStop() {
+            emptyReads = read() == 0 && lastReadReachedEnd ? emptyReads + 1 : 0
             if emptyReads < 2 { clock.sleep(min(pause, max(0, limit - (clock.now() - start)))) }
         }
+        return emptyReads >= 2
     }
 
-    private func readStream(_ state: StreamState) -> [LogLine] {
+    private func readStream(_ state: StreamState) -> (lines: [LogLine], reachedEnd: Bool) {
         var lines: [LogLine] = []
         let ref = state.source.ref
         for _ in 0..<maxPages {
@@ -105,22 +117,23 @@ public final class LogTailer {
                 answer = try state.source.logs.getLogEvents(GetLogEventsRequest(
                     logGroupName: ref.group, logStreamName: ref.stream, nextToken: state.token, startFromHead: true))
             } catch let error as AWSError {
-                if error.code == "ResourceNotFoundException" || error.isRetryable || error.kind == .transport { break }
+                if error.code == "ResourceNotFoundException" { return (lines, true) }
+                if error.isRetryable || error.kind == .transport { return (lines, false) }
                 state.disabled = true
                 warn("cannot read the logs of \(ref.container) (\(ref.group) \(ref.stream)): \(error)")
-                break
+                return (lines, true)
             } catch {
                 state.disabled = true
                 warn("cannot read the logs of \(ref.container): \(error)")
-                break
+                return (lines, true)
             }
             for event in answer.events ?? [] {
                 lines.append(LogLine(container: ref.container, timestamp: event.timestamp ?? 0, message: event.message ?? ""))
             }
-            guard let next = answer.nextForwardToken, next != state.token else { break }
+            guard let next = answer.nextForwardToken, next != state.token else { return (lines, true) }
             state.token = next
-            if (answer.events ?? []).isEmpty { break }
+            if (answer.events ?? []).isEmpty { return (lines, true) }
         }
-        return lines
+        return (lines, false)
     }
 }

@@ -51,7 +51,10 @@ extension TaskRunner {
     /// `ecs-run wait TASK...`: follows running tasks to the end, like `run` after the launch.
     public func wait(cluster: String, tasks: [String], watch: WatchOptions, display options: DisplayOptions) -> Int32 {
         let display = ProgressDisplay(sink: sink, options: options, clock: clock)
-        return reportingFailures(on: display) {
+        // The same task named twice (by ARN and by id, say) is followed once.
+        var seen = Set<String>()
+        let tasks = tasks.filter { seen.insert(ECSTask.id(fromArn: $0)).inserted }
+        return reportingFailures(on: display, cluster: cluster) {
             let start = clock.now()
             let known = try lookUp(cluster: cluster, tasks: tasks, waitFor: watch.waitFor)
             return follow(cluster: cluster, tasks: tasks, initial: known.tasks, verdicts: known.verdicts,
@@ -76,15 +79,24 @@ extension TaskRunner {
             }
             display.prefixLogs = known.streams.count > 1
             let tailer = LogTailer(sources: sources, clock: clock, emit: display.log, warn: display.warning)
-            // Bounded: each read follows at most `maxPages` pages per stream; stop once a read is empty.
+            // Bounded: each read follows at most `maxPages` pages per stream; stop once a read reaches the end
+            // of every stream. A read cut short by throttling or the network is tried again a few times.
             // The lines are the whole point, so a closed stdout (`ecs-run logs ... | head`) ends the command.
             var printed = 0
+            var failedReads = 0
             for _ in 0..<10_000 {
                 if isInterrupted() { return ExitStatus.interrupted }
-                let lines = tailer.read()
+                let lines = AWSRequests.abandon(when: isInterrupted) { tailer.read() }
                 if sink.isOutClosed { return ExitStatus.success }
-                if lines == 0 { break }
                 printed += lines
+                if tailer.lastReadReachedEnd { break }
+                if lines > 0 { failedReads = 0; continue }
+                failedReads += 1
+                if failedReads >= 10 {
+                    display.warning("CloudWatch Logs kept failing to answer; the lines above may not be all of them")
+                    break
+                }
+                clock.sleep(1)
             }
             if printed == 0, !follow {
                 display.note("no log events yet (" + known.streams.map { "\($0.group) \($0.stream)" }.joined(separator: ", ") + ")")
@@ -98,7 +110,9 @@ extension TaskRunner {
                                       isInterrupted: { self.isInterrupted() || self.sink.isOutClosed })
             switch watcher.watch(cluster: cluster, tasks: [task], isDone: verdict.isDone, tick: { tailer.readIfDue() }) {
             case .done:
-                tailer.drain()
+                if !AWSRequests.abandon(when: isInterrupted, { tailer.drain(shouldStop: isInterrupted) }) {
+                    display.warning("the last log lines may be missing: CloudWatch Logs did not answer to the end within 5 s; run this again to print them all")
+                }
                 return ExitStatus.success
             case .interrupted:
                 return sink.isOutClosed ? ExitStatus.success : ExitStatus.interrupted
@@ -135,15 +149,21 @@ extension TaskRunner {
     }
 
     /// Runs a command's body; a failure is printed and becomes its exit status (125 unless it carries one).
-    private func reportingFailures(on display: ProgressDisplay, _ body: () throws -> Int32) -> Int32 {
+    /// With `--output json` (wait), a failure still prints its JSON object, as `run`'s do.
+    private func reportingFailures(on display: ProgressDisplay, cluster: String? = nil, _ body: () throws -> Int32) -> Int32 {
+        let status: Int32
         do {
             return try body()
         } catch let failure as RunFailure {
             display.error(failure.description)
-            return failure.status
+            status = failure.status
         } catch {
             display.error("\(error)")
-            return ExitStatus.launchFailed
+            status = ExitStatus.launchFailed
         }
+        if let cluster, display.options.format == .json, status != ExitStatus.usage {
+            display.result(TaskReport.failure(cluster: cluster, exitCode: status))
+        }
+        return status
     }
 }

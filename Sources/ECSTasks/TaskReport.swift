@@ -69,6 +69,11 @@ public struct TaskReport: Encodable {
         try c.encode(logStreams, forKey: .logStreams)
     }
 
+    /// The JSON object of a command that failed before it knew a task: only the cluster and the exit code.
+    public static func failure(cluster: String, exitCode: Int32) -> String {
+        TaskReport(task: nil, cluster: cluster, exitCode: exitCode, streams: []).json()
+    }
+
     public func json() -> String {
         let encoder = JSONEncoder()
         // Sorted, because this JSONEncoder does not keep the declaration order.

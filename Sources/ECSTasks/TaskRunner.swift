@@ -43,7 +43,7 @@ public final class TaskRunner {
         } catch let failure as RunFailure {
             display.error(failure.description)
             if config.display.format == .json, failure.status != ExitStatus.usage {
-                display.result(TaskReport(task: nil, cluster: config.cluster, exitCode: failure.status, streams: []).json())
+                display.result(TaskReport.failure(cluster: config.cluster, exitCode: failure.status))
             }
             return failure.status
         } catch {
@@ -169,10 +169,16 @@ public final class TaskRunner {
         })
         let duration = DurationText.format(clock.now() - startedAt)
 
-        func report(_ finalTasks: [ECSTask], _ status: Int32) {
+        /// The JSON object describes one task: with several, the one that decided the exit status.
+        func report(_ task: ECSTask?, _ status: Int32) {
             if options.format == .json {
-                display.result(TaskReport(task: finalTasks.first, cluster: cluster, exitCode: status, streams: streams).json())
+                display.result(TaskReport(task: task, cluster: cluster, exitCode: status, streams: streams).json())
             }
+        }
+        /// The tasks a timeout or an interrupt stopped (or left running): those not done yet.
+        func unfinished(_ finalTasks: [ECSTask]) -> [ECSTask] {
+            let open = finalTasks.filter { !verdictFor($0).isDone($0) }
+            return open.isEmpty ? finalTasks : open
         }
         let places = streams.map {
             linksToConsole ? LaunchPlan.consoleURL(region: $0.region ?? region, group: $0.group, stream: $0.stream) : $0.group + " " + $0.stream
@@ -181,48 +187,56 @@ public final class TaskRunner {
 
         switch outcome {
         case .done(let finalTasks):
-            tailer?.drain()
+            if let tailer {
+                let complete = AWSRequests.abandon(when: isInterrupted) { tailer.drain(shouldStop: isInterrupted) }
+                if !complete {
+                    display.warning("the last log lines may be missing: CloudWatch Logs did not answer to the end within 5 s; "
+                                    + "`ecs-run logs \(finalTasks.first?.taskID ?? "TASK")` prints them all")
+                }
+            }
             var status: Int32 = ExitStatus.success
+            var deciding = finalTasks.first
             var summaries: [String] = []
             for task in finalTasks {
                 let verdict = verdictFor(task)
                 switch verdict.status(of: task) {
                 case .exited(let code, let container):
-                    if status == ExitStatus.success { status = code }
+                    if status == ExitStatus.success, code != ExitStatus.success { status = code; deciding = task }
                     summaries.append("task \(task.taskID) exited with \(code) (container \(container)) after \(duration)")
                 case .noExitCode:
                     status = ExitStatus.launchFailed
+                    deciding = task
                     explainNoExitCode(task, display: display)
                     summaries.append("task \(task.taskID) stopped without an exit code after \(duration)")
                 }
             }
             display.finish(summaries.joined(separator: "; ") + logsNote)
-            report(finalTasks, status)
+            report(deciding, status)
             return status
         case .timedOut(let finalTasks, let stopped):
             tailer?.read()
             display.finish(nil)
             display.error("timeout of \(DurationText.format(watch.timeout ?? 0)) reached after \(duration); "
                           + (stopped ? "StopTask was sent" : (watch.onTimeout == .leave ? "the task is left running (--on-timeout leave)" : "the task could not be stopped"))
-                          + ": " + tasks.joined(separator: " "))
-            report(finalTasks, ExitStatus.timeout)
+                          + ": " + unfinished(finalTasks).compactMap(\.taskArn).joined(separator: " "))
+            report(unfinished(finalTasks).first, ExitStatus.timeout)
             return ExitStatus.timeout
         case .interrupted(let finalTasks, let stopped):
             display.finish(nil)
             display.error("interrupted after \(duration); "
                           + (stopped ? "StopTask was sent" : (watch.onInterrupt == .leave ? "the task is left running (--on-interrupt leave)" : "the task could not be stopped"))
-                          + ": " + tasks.joined(separator: " "))
-            report(finalTasks, ExitStatus.interrupted)
+                          + ": " + unfinished(finalTasks).compactMap(\.taskArn).joined(separator: " "))
+            report(unfinished(finalTasks).first, ExitStatus.interrupted)
             return ExitStatus.interrupted
         case .vanished(let failures):
             display.finish(nil)
             display.error("ECS no longer knows the task: " + failures.map(\.text).joined(separator: "; "))
-            report([], ExitStatus.launchFailed)
+            report(nil, ExitStatus.launchFailed)
             return ExitStatus.launchFailed
         case .failed(let error):
             display.finish(nil)
             display.error("DescribeTasks failed: \(error); the task may still be running: " + tasks.joined(separator: " "))
-            report([], ExitStatus.launchFailed)
+            report(nil, ExitStatus.launchFailed)
             return ExitStatus.launchFailed
         }
     }

@@ -53,6 +53,8 @@ public final class TaskWatcher {
         var nextPoll = clock.now()
         var backoff = options.fastInterval
         let reason = "stopped by ecs-run"
+        // A request that hangs must not hold the wait past its deadline or past Ctrl-C.
+        let giveUp = { [clock, isInterrupted] in isInterrupted() || deadline.map { clock.now() >= $0 } ?? false }
 
         func ordered() -> [ECSTask] { arns.compactMap { latest[$0] } }
         func pending() -> [String] { arns.filter { arn in !(latest[arn].map(isDone) ?? false) } }
@@ -89,7 +91,9 @@ public final class TaskWatcher {
                     for batch in stride(from: 0, to: arns.count, by: Self.batchSize).map({ Array(arns[$0..<min($0 + Self.batchSize, arns.count)]) }) {
                         let wanted = batch.filter { arn in !(latest[arn].map(isDone) ?? false) }
                         if wanted.isEmpty { continue }
-                        let answer = try ecs.describeTasks(DescribeTasksRequest(cluster: cluster, tasks: wanted))
+                        let answer = try AWSRequests.abandon(when: giveUp) {
+                            try ecs.describeTasks(DescribeTasksRequest(cluster: cluster, tasks: wanted))
+                        }
                         for task in answer.tasks ?? [] {
                             guard let key = wanted.first(where: { Self.matches(task, $0) }) else { continue }
                             let previous = latest[key]?.lastStatus
@@ -112,6 +116,8 @@ public final class TaskWatcher {
                     backoff = options.fastInterval
                     let age = clock.now() - start
                     nextPoll = now + (age >= options.slowAfter ? options.slowInterval : options.fastInterval)
+                } catch let error as AWSError where error.wasAbandoned {
+                    continue  // the interrupt or the deadline, handled at the top
                 } catch let error as AWSError {
                     guard error.isRetryable || error.kind == .transport else { return .failed(error) }
                     backoff = min(Self.maxBackoff, backoff * 2)
@@ -121,7 +127,7 @@ public final class TaskWatcher {
                     return .failed(AWSError(kind: .service, code: "DescribeTasksFailed", message: "\(error)"))
                 }
             }
-            tick()
+            AWSRequests.abandon(when: giveUp, tick)
             var pause = max(0, nextPoll - clock.now())
             if let deadline { pause = min(pause, max(0, deadline - clock.now())) }
             pause = min(pause, options.sleepSlice)

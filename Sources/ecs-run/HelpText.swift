@@ -19,7 +19,8 @@ enum HelpText {
     static let environment = """
     ENVIRONMENT:
       Every option can come from ECS_RUN_<NAME>: the long name upper-cased with
-      '-' as '_'. Flags on the command line win.
+      '-' as '_'. An empty variable counts as unset. Flags on the command line
+      win.
         ECS_RUN_CLUSTER=prod ECS_RUN_TASK_DEFINITION=app-migrate
         ECS_RUN_TIMEOUT=15m                ECS_RUN_LAUNCH_TYPE=FARGATE
         ECS_RUN_SUBNETS=subnet-1,subnet-2  ECS_RUN_SECURITY_GROUPS=sg-1
@@ -84,8 +85,9 @@ enum HelpText {
 
     EXAMPLES:
       ecs-run wait --cluster prod 0123456789abcdef --timeout 30m
-      ecs-run wait --cluster prod $(ecs-run --no-wait --task-definition job -- ./a) \\
-                                  $(ecs-run --no-wait --task-definition job -- ./b)
+      a=$(ecs-run --no-wait --task-definition job -- ./a)
+      b=$(ecs-run --no-wait --task-definition job -- ./b)
+      ecs-run wait --cluster prod "$a" "$b"
 
     Options also come from ECS_RUN_<NAME>, e.g. ECS_RUN_CLUSTER, ECS_RUN_TIMEOUT.
 

@@ -169,7 +169,7 @@ struct RunCommand: ParsableCommand {
             StandardStreams().writeOut(TaskRunner.requestJSON(request) + "\n")
             return
         }
-        let runner = try Session.runner(aws, environment: environment)
+        let runner = try Session.runner(aws, environment: environment, json: config.display.format == .json, cluster: config.cluster)
         let status = runner.run(config)
         if status != 0 { throw ExitCode(status) }
     }

@@ -83,6 +83,17 @@ extension WaitCondition: ExpressibleByArgument {}
 
 /// The AWS client and the runner for one invocation.
 enum Session {
+    /// `runner`, but with `--output json` a failure also prints the JSON object on stdout (cluster and
+    /// exit code), so a script reading stdout always gets one.
+    static func runner(_ aws: AWSOptions, environment: [String: String], json: Bool, cluster: String) throws -> TaskRunner {
+        do {
+            return try runner(aws, environment: environment)
+        } catch let failure as RunFailure where json {
+            StandardStreams().writeOut(TaskReport.failure(cluster: cluster, exitCode: failure.status) + "\n")
+            throw failure
+        }
+    }
+
     static func runner(_ aws: AWSOptions, environment: [String: String]) throws -> TaskRunner {
         let sink = StandardStreams()
         let debug: ((String) -> Void)? = aws.debug ? { line in sink.writeErr(line + "\n") } : nil

@@ -25,9 +25,10 @@ struct WaitCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessEnvironment.current
-        let runner = try Session.runner(aws, environment: environment)
+        let display = output.display(showLogs: !watch.noLogs, environment: environment)
+        let runner = try Session.runner(aws, environment: environment, json: display.format == .json, cluster: cluster)
         let status = runner.wait(cluster: cluster, tasks: tasks, watch: watch.options,
-                                 display: output.display(showLogs: !watch.noLogs, environment: environment))
+                                 display: display)
         if status != 0 { throw ExitCode(status) }
     }
 }

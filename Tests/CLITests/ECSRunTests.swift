@@ -219,6 +219,36 @@ final class ECSRunTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("exited with 0"), result.stderr)
     }
 
+    func testWaitWithSeveralTasksReportsTheDecidingOneOnceEach() throws {
+        let first = try fx.ecsRun(fx.launchOptions + ["--no-wait", "--", "sh", "-c", "echo from-first"])
+        let second = try fx.ecsRun(fx.launchOptions + ["--no-wait", "--", "sh", "-c", "sleep 1; echo from-second; exit 6"])
+        let a = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let b = second.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // The first task also named by its id: followed once.
+        let result = try fx.ecsRun(["wait", "--cluster", fx.cluster, "--timeout", "60s", "--output", "json", a, b, String(a.split(separator: "/").last!)])
+        XCTAssertEqual(result.status, 6, result.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(report["taskArn"] as? String, b, "the JSON describes the task that decided the exit status")
+        XCTAssertEqual(report["exitCode"] as? Int, 6)
+        XCTAssertEqual(result.stderr.components(separatedBy: "from-first").count - 1, 1, result.stderr)
+        XCTAssertEqual(result.stderr.components(separatedBy: "from-second").count - 1, 1, result.stderr)
+    }
+
+    func testEmptyVariablesCountAsUnset() throws {
+        let result = try fx.ecsRun(fx.launchOptions + ["--dry-run"], environment: ["ECS_RUN_TIMEOUT": "", "ECS_RUN_PLATFORM_VERSION": "", "ECS_RUN_GROUP": ""])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stdout.contains("platformVersion"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("\"group\""), result.stdout)
+    }
+
+    func testJSONOutputEvenWhenNoRegionIsConfigured() throws {
+        let result = try fx.ecsRun(fx.launchOptions + ["--output", "json"],
+                                   environment: ["AWS_REGION": "", "AWS_DEFAULT_REGION": "", "HOME": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent/config"])
+        XCTAssertEqual(result.status, 125, result.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(report["exitCode"] as? Int, 125)
+    }
+
     func testLogs() throws {
         let lines = (0..<5).map { "line \($0)" }
         let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait", "--", "sh", "-c", "for i in 0 1 2 3 4; do echo line $i; done"])
@@ -304,6 +334,8 @@ final class ECSRunTests: XCTestCase {
             ("bad choice variable", fx.launchOptions, ["ECS_RUN_ON_INTERRUPT": "explode"], "ECS_RUN_ON_INTERRUPT"),
             ("unknown --launch-type", ["--task-definition", fx.family, "--launch-type", "ECS"], [:], "FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES"),
             ("wrong --container", fx.launchOptions + ["--container", "nope"], [:], "its containers are: app"),
+            ("mistyped command", ["wiat", "abc"], [:], "unknown command 'wiat'"),
+            ("zero --timeout", fx.launchOptions + ["--timeout", "0s"], [:], "above zero"),
         ]
         for c in cases {
             let result = try fx.ecsRun(c.args, environment: c.env)

@@ -82,6 +82,42 @@ final class LogTailerTests: XCTestCase {
         XCTAssertEqual(clock.time - start, 5, accuracy: 0.6)
     }
 
+    func testThrottledReadsDoNotCountAsEmptyInTheDrain() {
+        let logs = FakeLogs()
+        logs.append(app.stream, ["first"])
+        let clock = FakeClock()
+        let (t, lines, _) = tailer(logs, [app], clock: clock)
+        t.read()
+        // The container's last line is there, but the next three reads are throttled.
+        logs.append(app.stream, ["LAST LINE"], at: 50)
+        var throttled = 3
+        logs.failure = throttling()
+        clock.onSleep = { _ in throttled -= 1; if throttled <= 0 { logs.failure = nil } }
+        XCTAssertTrue(t.drain())
+        XCTAssertEqual(lines().map(\.message), ["first", "LAST LINE"])
+    }
+
+    func testADrainThatNeverReachesTheEndSaysSo() {
+        let logs = FakeLogs()
+        logs.append(app.stream, ["x"])
+        let clock = FakeClock()
+        let (t, _, _) = tailer(logs, [app], clock: clock)
+        logs.failure = throttling()
+        let start = clock.time
+        XCTAssertFalse(t.drain())
+        XCTAssertEqual(clock.time - start, 5, accuracy: 0.6)
+    }
+
+    func testADrainStopsWhenAskedTo() {
+        let logs = FakeLogs()
+        logs.failure = throttling()
+        let clock = FakeClock()
+        let (t, _, _) = tailer(logs, [app], clock: clock)
+        var asked = 0
+        XCTAssertFalse(t.drain(shouldStop: { asked += 1; return asked > 2 }))
+        XCTAssertEqual(logs.calls.count, 2)
+    }
+
     func testReadIfDueReadsAboutOncePerSecond() {
         let logs = FakeLogs()
         logs.append(app.stream, ["x"])

@@ -49,7 +49,7 @@ final class OptionEnvironmentTests: XCTestCase {
             ("dashes become underscores", [], ["ECS_RUN_TASK_DEFINITION": "app:3"], ["--task-definition=app:3"]),
             ("comma list passes whole", [], ["ECS_RUN_SUBNETS": "subnet-1,subnet-2"], ["--subnets=subnet-1,subnet-2"]),
             ("a value starting with -", [], ["ECS_RUN_STARTED_BY": "-tf"], ["--started-by=-tf"]),
-            ("an empty value stays a value", [], ["ECS_RUN_STARTED_BY": ""], ["--started-by", ""]),
+            ("an empty value counts as unset", [], ["ECS_RUN_STARTED_BY": "", "ECS_RUN_TIMEOUT": "", "ECS_RUN_CLUSTER": ""], []),
             ("true flag", [], ["ECS_RUN_NO_LOGS": "true"], ["--no-logs"]),
             ("1 flag", [], ["ECS_RUN_NO_LOGS": "1"], ["--no-logs"]),
             ("false flag adds nothing", [], ["ECS_RUN_NO_LOGS": "false"], []),
