@@ -51,8 +51,9 @@ enum DatabaseSession {
 
     /// Puts the session back as it was opened, after a migration: a migration's own `SET search_path`,
     /// `SET ROLE` or other session setting must not leak into the next one, or the same files would build
-    /// a different schema depending on how many migrations one run applies. Session advisory locks (ours)
-    /// are untouched.
+    /// a different schema depending on how many migrations one run applies. Called before the history row
+    /// is written, so that it is written as the migrator's own role; inside the migration's transaction
+    /// when it has one (the reset then commits with it). Session advisory locks (ours) are untouched.
     static func reset(_ connection: Connection, _ config: MigratorConfig) throws {
         try connection.exec((["RESET SESSION AUTHORIZATION", "RESET ALL"] + settings(connection, config)).joined(separator: "; "))
     }
