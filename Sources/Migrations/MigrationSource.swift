@@ -41,7 +41,7 @@ public enum MigrationSource {
         for name in names where name.hasSuffix(".sql") && !name.hasPrefix(".") {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             guard let parsed = FileName(name) else {
-                problems.append(.init(file: path, reason: "not a migration name: expected VERSION_NAME.sql, VERSION_NAME.up.sql or VERSION_NAME.down.sql with a positive integer VERSION"))
+                problems.append(.init(file: path, reason: FileName.problem(name)))
                 continue
             }
             let text: String
@@ -176,6 +176,24 @@ struct FileName {
         self.version = version
         name = String(rest)
         self.kind = kind
+    }
+}
+
+extension FileName {
+    /// Why a `.sql` file name is not a migration's, as specifically as can be said.
+    static func problem(_ file: String) -> String {
+        let expected = "expected VERSION_NAME.sql, VERSION_NAME.up.sql or VERSION_NAME.down.sql with a positive integer VERSION"
+        var stem = Substring(file.dropLast(4))
+        for suffix in [".up", ".down"] where stem.hasSuffix(suffix) { stem = stem.dropLast(suffix.count) }
+        let digits = stem.prefix { $0.isASCII && $0.isNumber }
+        let rest = stem.dropFirst(digits.count)
+        if !digits.isEmpty, rest.hasPrefix("_") {
+            if Int64(digits) == nil { return "not a migration name: the version \(digits) is larger than \(Int64.max)" }
+            if Int64(digits) == 0 { return "not a migration name: the version must be above zero" }
+            if rest.dropFirst().isEmpty { return "not a migration name: nothing follows the version's _; \(expected)" }
+            if rest.contains(".") { return "not a migration name: the name part \(rest.dropFirst()) has a '.'; \(expected)" }
+        }
+        return "not a migration name: \(expected)"
     }
 }
 

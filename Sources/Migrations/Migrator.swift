@@ -295,11 +295,11 @@ public final class Migrator {
     @discardableResult
     public func baseline(version: Int64) throws -> [Migration] {
         let all = try migrations()
+        try requireKnown(version, among: all.map(\.version), option: "--version")
         return try withSession(locked: true) { db, history in
             try history.create()
             let recorded = Set(try history.records().map(\.version))
             let chosen = all.filter { $0.version <= version && !recorded.contains($0.version) }
-            try requireKnown(version, among: all.map(\.version), option: "--version")
             try db.exec("BEGIN")
             do {
                 for m in chosen {

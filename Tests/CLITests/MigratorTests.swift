@@ -412,6 +412,13 @@ final class MigratorTests: XCTestCase {
         }
     }
 
+    func testBaselineOfAnUnknownVersionChangesNothing() throws {
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
+        let r = try f.migrator(["baseline", "--version", "7"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t")
+    }
+
     func testNewTwiceInOneSecondGivesTwoVersions() throws {
         let first = try f.migrator(["new", "first"])
         let second = try f.migrator(["new", "second"])

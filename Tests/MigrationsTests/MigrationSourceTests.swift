@@ -155,6 +155,8 @@ final class MigrationSourceTests: XCTestCase {
             BadCase(name: "malformed name", files: [("abc.sql", Data("SELECT 1;".utf8))], reason: "not a migration name"),
             BadCase(name: "zero version", files: [("0_zero.sql", Data("-- migrate:up\nSELECT 1;".utf8))], reason: "not a migration name"),
             BadCase(name: "no name", files: [("7.up.sql", Data("SELECT 1;".utf8))], reason: "not a migration name"),
+            BadCase(name: "version too large", files: [("9223372036854775808_big.up.sql", Data("SELECT 1;".utf8))], reason: "is larger than 9223372036854775807"),
+            BadCase(name: "dot in the name", files: [("15_a.b.sql", Data("-- migrate:up\nSELECT 1;".utf8))], reason: "the name part a.b has a '.'"),
             BadCase(name: "down without up", files: [("8_lonely.down.sql", Data("DROP TABLE x;".utf8))], reason: "a down migration without its up migration"),
             BadCase(name: "empty up", files: [("9_empty.up.sql", Data("-- only a comment\n\n".utf8))], reason: "the up migration is empty"),
             BadCase(name: "empty dbmate up", files: [("10_empty.sql", Data("-- migrate:up\n\n-- migrate:down\nDROP TABLE x;".utf8))], reason: "the -- migrate:up section is empty"),
