@@ -8,17 +8,46 @@ public struct Migration: Sendable, Equatable {
     public var up: SQLSection
     /// Nil when the migration cannot be rolled back (no down file, or an empty down section).
     public var down: SQLSection?
-    /// Lower-case hex SHA-256 of `up.text`: what the history compares to notice an edited file.
+    /// Lower-case hex SHA-256 of `up.text` with CRLF line endings read as LF: what the history compares
+    /// to notice an edited file. A checkout that converts line endings (git's autocrlf on Windows) does
+    /// not edit the SQL, so it must not look like an edit.
     public var checksum: String
+    /// The SHA-256 of `up.text` exactly as read, which earlier versions recorded: still accepted, so
+    /// CRLF files applied by them are not reported as changed.
+    public var exactChecksum: String
 
     public init(version: Int64, name: String, up: SQLSection, down: SQLSection?) {
         self.version = version
         self.name = name
         self.up = up
         self.down = down
-        checksum = SHA256.hash(up.text).hex
+        exactChecksum = SHA256.hash(up.text).hex
+        checksum = up.text.utf8.contains(UInt8(ascii: "\r"))
+            ? SHA256.hash(up.text.replacingCRLF()).hex
+            : exactChecksum
+    }
+
+    /// Whether a checksum in the history is this file's.
+    public func matches(checksum recorded: String) -> Bool {
+        recorded == checksum || recorded == exactChecksum
     }
 
     /// "20261125093000_create_users", as people refer to it.
     public var label: String { "\(version)_\(name)" }
+}
+
+extension String {
+    /// "\r\n" → "\n", on the bytes ("\r\n" is one Character in Swift). A "\r" at the very end goes too:
+    /// a section cut from a CRLF file ends with the "\r" of a line whose "\n" is outside it.
+    func replacingCRLF() -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var pendingCR = false
+        for byte in utf8 {
+            if pendingCR && byte != UInt8(ascii: "\n") { out.append(UInt8(ascii: "\r")) }
+            pendingCR = byte == UInt8(ascii: "\r")
+            if !pendingCR { out.append(byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -26,7 +26,7 @@ public struct MigrationStatus: Sendable, Equatable {
         var out: [MigrationStatus] = []
         for m in migrations {
             if let r = byVersion[m.version] {
-                let state: State = r.state == .running ? .running : (r.checksum == m.checksum ? .applied : .checksumChanged)
+                let state: State = r.state == .running ? .running : (m.matches(checksum: r.checksum) ? .applied : .checksumChanged)
                 out.append(MigrationStatus(version: m.version, name: m.name, state: state, appliedAt: r.appliedAt,
                                            executionMs: r.executionMs, outOfOrder: false))
             } else {

@@ -341,7 +341,7 @@ public final class Migrator {
                 guard let file else {
                     throw MigratorError.usage("migration \(version) has no file; restore it before accepting its checksum")
                 }
-                guard file.checksum != record.checksum else {
+                guard !file.matches(checksum: record.checksum) else {
                     log("migration \(file.label) is unchanged; nothing to repair")
                     return
                 }

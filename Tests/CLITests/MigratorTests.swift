@@ -370,8 +370,8 @@ final class MigratorTests: XCTestCase {
         let role = "limited_" + f.database
         try f.query("CREATE ROLE \(role) NOLOGIN")
         defer { _ = try? f.query("DROP ROLE IF EXISTS \(role)") }
-        try f.write("1_reporting.up.sql", "CREATE SCHEMA reporting;\nSET search_path TO reporting;\nSET statement_timeout = 1;\nCREATE TABLE report (id int);\nSET ROLE \(role);\n")
-        try f.write("2_orders.up.sql", "CREATE TABLE orders (id int);\nSELECT pg_sleep(0.05);\n")
+        try f.write("1_reporting.up.sql", "CREATE SCHEMA reporting;\nSET search_path TO reporting;\nCREATE TABLE report (id int);\nSET statement_timeout = 100;\nSET ROLE \(role);\n")
+        try f.write("2_orders.up.sql", "CREATE TABLE orders (id int);\nSELECT pg_sleep(0.3);\n")
         try f.write("3_seen.up.sql", "CREATE TABLE seen AS SELECT current_setting('statement_timeout') AS timeout, current_user AS who;\n")
         let r = try f.migrator(["up", "--statement-timeout", "5s"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -417,6 +417,19 @@ final class MigratorTests: XCTestCase {
         let r = try f.migrator(["baseline", "--version", "7"])
         XCTAssertEqual(r.status, 64, r.stderr)
         XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t")
+    }
+
+    func testACheckoutWithCRLFLineEndingsIsNotAnEdit() throws {
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n-- two lines\n")
+        try f.write("2_b.sql", "-- migrate:up\nCREATE TABLE b (id int);\n-- migrate:down\nDROP TABLE b;\n")
+        XCTAssertEqual(try f.migrator(["up"]).status, 0)
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\r\n-- two lines\r\n")
+        try f.write("2_b.sql", "-- migrate:up\r\nCREATE TABLE b (id int);\r\n-- migrate:down\r\nDROP TABLE b;\r\n")
+        let validate = try f.migrator(["validate"])
+        XCTAssertEqual(validate.status, 0, validate.stderr)
+        XCTAssertEqual(try f.migrator(["up"]).status, 0)
+        try f.write("1_a.up.sql", "CREATE TABLE a (id bigint);\r\n-- two lines\r\n")
+        XCTAssertEqual(try f.migrator(["validate"]).status, 3, "a real edit still counts")
     }
 
     func testNewTwiceInOneSecondGivesTwoVersions() throws {

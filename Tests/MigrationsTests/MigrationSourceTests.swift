@@ -135,6 +135,19 @@ final class MigrationSourceTests: XCTestCase {
         XCTAssertEqual(paths, [dir + "/20991231000001_next.sql"])
     }
 
+    func testLineEndingsDoNotChangeTheChecksum() throws {
+        try write("1_a.up.sql", "CREATE TABLE a (x int);\nSELECT 'a\rb';\n")
+        let lf = try MigrationSource.load(directory: dir)[0]
+        try write("1_a.up.sql", "CREATE TABLE a (x int);\r\nSELECT 'a\rb';\r\n")
+        let crlf = try MigrationSource.load(directory: dir)[0]
+        XCTAssertEqual(crlf.checksum, lf.checksum)
+        XCTAssertNotEqual(crlf.exactChecksum, lf.exactChecksum)
+        XCTAssertTrue(crlf.matches(checksum: crlf.exactChecksum), "what earlier versions recorded for the CRLF file")
+        XCTAssertTrue(lf.matches(checksum: crlf.checksum))
+        try write("1_a.up.sql", "CREATE TABLE a (x int);\nSELECT 'a\nb';\n")
+        XCTAssertFalse(try MigrationSource.load(directory: dir)[0].matches(checksum: lf.checksum), "a lone CR is content")
+    }
+
     func testChecksumIsTheSHA256OfTheUpText() throws {
         try write("1_a.up.sql", "SELECT 1;\n")
         let first = try MigrationSource.load(directory: dir)[0].checksum
