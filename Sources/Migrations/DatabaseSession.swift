@@ -36,7 +36,7 @@ enum DatabaseSession {
 
     /// libpq's complaints about a connection parameter's value, e.g. `invalid sslmode value: "bogus"`.
     static func isBadSetting(_ error: PostgresError) -> Bool {
-        error.message.hasPrefix("invalid ") && error.message.contains(" value")
+        error.message.hasPrefix("invalid ") && (error.message.contains(" value") || error.message.hasPrefix("invalid port number"))
     }
 
     /// The server's definite refusals, as opposed to a server that is not there (yet).

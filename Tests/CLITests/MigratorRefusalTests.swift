@@ -91,6 +91,9 @@ final class MigratorRefusalTests: XCTestCase {
         let r = try f.migrator(["status", "--wait", "30s"], environment: ["DATABASE_URL": f.url + "?sslmode=bogus"])
         XCTAssertEqual(r.status, 64, r.output)
         XCTAssertTrue(r.stderr.contains("invalid sslmode value"), r.stderr)
+        let port = try f.migrator(["status", "--wait", "30s"], environment: ["DATABASE_URL": "postgresql://postgres@127.0.0.1:99999/postgres"])
+        XCTAssertEqual(port.status, 64, port.output)
+        XCTAssertTrue(port.stderr.contains("invalid port number"), port.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)
     }
 }
