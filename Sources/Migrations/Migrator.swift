@@ -104,7 +104,7 @@ public final class Migrator {
             }
             do {
                 // The history row is written as the migrator's own role and settings, not the migration's.
-                try DatabaseSession.reset(db, config)
+                if DatabaseSession.mayChangeSettings(m.up.text) { try DatabaseSession.reset(db, config) }
                 try history.insert(m, state: .applied, executionMs: Clock.milliseconds(since: start), appliedBy: appliedBy(db))
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
@@ -145,7 +145,7 @@ public final class Migrator {
                     "  The open transaction was rolled back; statements before its BEGIN took effect. It stays recorded as running."
                     + " Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`.")
             }
-            try DatabaseSession.reset(db, config)
+            if DatabaseSession.mayChangeSettings(m.up.text) { try DatabaseSession.reset(db, config) }
             try history.markApplied(m.version, executionMs: Clock.milliseconds(since: start))
         }
         log("applied \(m.label) (\(Clock.milliseconds(since: start)) ms)")
@@ -233,7 +233,7 @@ public final class Migrator {
             try db.exec("BEGIN")
             do {
                 try db.exec(down.text)
-                try DatabaseSession.reset(db, config)
+                if DatabaseSession.mayChangeSettings(down.text) { try DatabaseSession.reset(db, config) }
                 try history.delete(m.version)
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
@@ -255,7 +255,7 @@ public final class Migrator {
                 throw failure(m, down, error, offset: 0, statementLine: nil, advice:
                     "  The open transaction was rolled back; statements before its BEGIN took effect. The history still lists \(m.label) as applied.")
             }
-            try DatabaseSession.reset(db, config)
+            if DatabaseSession.mayChangeSettings(down.text) { try DatabaseSession.reset(db, config) }
             try history.delete(m.version)
         }
         log("rolled back \(m.label) (\(Clock.milliseconds(since: start)) ms)")
