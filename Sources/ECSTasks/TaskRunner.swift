@@ -119,6 +119,8 @@ public final class TaskRunner {
                 streams: [LogStreamRef], startedAt: Double, watch: WatchOptions, display: ProgressDisplay,
                 options: DisplayOptions) -> Int32 {
         var shown: [String: ECSTask] = [:]
+        /// When each task was first seen done, for its own duration in the summary.
+        var doneAt: [String: Double] = [:]
         for task in initial {
             display.status(task, previous: nil)
             shown[task.taskArn ?? ""] = task
@@ -162,6 +164,7 @@ public final class TaskRunner {
                     display.status(task, previous: before == task.lastStatus ? nil : before)
                 }
                 shown[key] = task
+                if doneAt[key] == nil, verdictFor(task).isDone(task) { doneAt[key] = clock.now() }
             case .retrying(let error, let after): display.warning("\(error.code) while waiting; retrying in \(DurationText.format(after))")
             case .stopping(let why): display.note("stopping \(tasks.count == 1 ? "the task" : "the tasks") (\(why))")
             case .stopFailed(let error): display.error("StopTask failed: \(error)")
@@ -199,6 +202,7 @@ public final class TaskRunner {
             var summaries: [String] = []
             for task in finalTasks {
                 let verdict = verdictFor(task)
+                let duration = DurationText.format((doneAt[task.taskArn ?? ""] ?? clock.now()) - startedAt)
                 switch verdict.status(of: task) {
                 case .exited(let code, let container):
                     if status == ExitStatus.success, code != ExitStatus.success { status = code; deciding = task }
