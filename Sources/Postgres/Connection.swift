@@ -104,11 +104,7 @@ public final class Connection {
             throw PostgresError(kind: .query, message: "COPY … FROM STDIN needs its rows sent by the client, which this cannot do",
                                 hint: "Insert the rows with INSERT, or COPY from a file on the database server.")
         case PGRES_COPY_OUT:
-            var buffer: UnsafeMutablePointer<CChar>?
-            while PQgetCopyData(pointer, &buffer, 0) > 0 {
-                PQfreemem(buffer)
-                buffer = nil
-            }
+            discardCopyData()
             discardPendingResults()
             throw PostgresError(kind: .query, message: "COPY … TO STDOUT sends rows to the client, which nothing here reads",
                                 hint: "Remove the COPY, or COPY to a file on the database server.")
@@ -119,9 +115,31 @@ public final class Connection {
 
     /// Reads and frees what is left of a query's results, so the connection can take the next command.
     private func discardPendingResults() {
-        while let next = PQgetResult(pointer) {
-            if PQresultStatus(next) == PGRES_COPY_IN { _ = PQputCopyEnd(pointer, "COPY FROM STDIN is not supported here") }
+        // Bounded: each COPY is ended or read to its end, so every result is followed by the next one,
+        // and libpq ends the list with NULL.
+        for _ in 0..<100_000 {
+            guard let next = PQgetResult(pointer) else { return }
+            switch PQresultStatus(next) {
+            case PGRES_COPY_IN:
+                _ = PQputCopyEnd(pointer, "COPY FROM STDIN is not supported here")
+            case PGRES_COPY_OUT:
+                discardCopyData()
+            case PGRES_COPY_BOTH:
+                PQclear(next)
+                return
+            default:
+                break
+            }
             PQclear(next)
+        }
+    }
+
+    /// Reads and drops the rows of a COPY TO STDOUT, up to its end.
+    private func discardCopyData() {
+        var buffer: UnsafeMutablePointer<CChar>?
+        while PQgetCopyData(pointer, &buffer, 0) > 0 {
+            PQfreemem(buffer)
+            buffer = nil
         }
     }
 
@@ -183,15 +201,19 @@ public final class Connection {
     /// What may be the password of `scheme://user:password@host…`, as written, and its pieces. A password
     /// with an unencoded `@`, `/` or `:` makes libpq cut the URL elsewhere than the user meant, and then
     /// echo a piece as a host, port or database name: so take everything from the first `:` of the
-    /// user part to the last `@` before any `?`, and also each piece between those separators.
+    /// user part to the last `@`, and also each piece between `@`, `/`, `:`, `?`, `=` and `&`.
     static func urlPasswordFragments(_ url: String) -> [String] {
         guard let schemeEnd = url.firstRange(of: "://") else { return [] }
-        let rest = url[schemeEnd.upperBound...].prefix { $0 != "?" }
+        // Up to the last "@" before the query; when there is none there, a "?" may be in the password
+        // (libpq itself looks for the "@" first), so up to the last "@" of all.
+        let all = url[schemeEnd.upperBound...]
+        let beforeQuery = all.prefix { $0 != "?" }
+        let rest = beforeQuery.contains("@") ? beforeQuery : all
         guard let at = rest.lastIndex(of: "@") else { return [] }
         let userinfo = rest[..<at]
         guard let colon = userinfo.firstIndex(of: ":") else { return [] }
         let password = userinfo[userinfo.index(after: colon)...]
-        let pieces = password.split(whereSeparator: { $0 == "@" || $0 == "/" || $0 == ":" }).map(String.init)
+        let pieces = password.split(whereSeparator: { $0 == "@" || $0 == "/" || $0 == ":" || $0 == "?" || $0 == "=" || $0 == "&" }).map(String.init)
         return [String(password)] + (pieces.count > 1 ? pieces : [])
     }
 

@@ -45,6 +45,8 @@ final class PasswordSafetyTests: XCTestCase {
                  secrets: ["S3cr", "tPass"]),
             Case(name: "unencoded / in a URL password", conninfo: "postgresql://app:ab/cdSECRET@127.0.0.1/app",
                  secrets: ["\"ab\"", "cdSECRET"]),
+            Case(name: "unencoded / and ? in a URL password", conninfo: "postgresql://app:Zq9/x?sslmode=Wk3pR@127.0.0.1:1/app",
+                 secrets: ["Zq9", "Wk3pR"]),
             Case(name: "percent-encoded URL password", conninfo: "postgresql://u:p%40ss%2F\(secret)@h:notaport/db", secrets: [secret, "p%40ss%2F", "p@ss/"]),
         ]
         for c in cases {
