@@ -106,7 +106,7 @@ public enum SQLSplitter {
                 if isIdentifierStart(c) && !(i > 0 && isIdentifierPart(s[i - 1])) {
                     var j = i + 1
                     while j < s.count && isIdentifierPart(s[j]) { j += 1 }
-                    nesting.see(s[i..<j])
+                    nesting.see(s[i..<j], qualified: i > 0 && s[i - 1] == ".")
                     skip(to: j)
                 } else {
                     skip(to: i + 1)
@@ -128,10 +128,13 @@ public enum SQLSplitter {
         var parentheses = 0
         /// The previous word was BEGIN (outside parentheses, in a routine).
         var afterBegin = false
+        /// The previous word was AS: `SELECT 1 AS end` names a column, it does not close anything.
+        var afterAs = false
         /// Open BEGIN ATOMIC (and CASE inside it) not yet closed by END; semicolons end the statement only at 0.
         var depth = 0
 
-        mutating func see(_ word: ArraySlice<Unicode.Scalar>) {
+        /// `qualified`: the word follows a ".", as in `t.end`, so it is a name and not a keyword.
+        mutating func see(_ word: ArraySlice<Unicode.Scalar>, qualified: Bool = false) {
             words += 1
             switch isRoutine {
             case nil:
@@ -142,7 +145,9 @@ public enum SQLSplitter {
                 default: isRoutine = matches(word, "function") || matches(word, "procedure")
                 }
             case true? where parentheses == 0:
-                defer { afterBegin = matches(word, "begin") }
+                let isName = afterAs || qualified
+                defer { afterBegin = matches(word, "begin"); afterAs = matches(word, "as") }
+                if isName { break }
                 if afterBegin && matches(word, "atomic") {
                     depth += 1
                 } else if matches(word, "case") {
