@@ -178,10 +178,14 @@ public final class TaskRunner {
                 display.result(TaskReport(task: task, cluster: cluster, exitCode: status, streams: streams).json())
             }
         }
-        /// The tasks a timeout or an interrupt stopped (or left running): those not done yet.
-        func unfinished(_ finalTasks: [ECSTask]) -> [ECSTask] {
-            let open = finalTasks.filter { !verdictFor($0).isDone($0) }
-            return open.isEmpty ? finalTasks : open
+        /// The tasks a timeout or an interrupt stopped (or left running): those followed and not seen done,
+        /// whether or not ECS ever described them.
+        func unfinished(_ finalTasks: [ECSTask]) -> [String] {
+            let open = tasks.filter { wanted in !finalTasks.contains { TaskWatcher.matches($0, wanted) && verdictFor($0).isDone($0) } }
+            return open.isEmpty ? tasks : open
+        }
+        func described(_ wanted: String?, in finalTasks: [ECSTask]) -> ECSTask? {
+            wanted.flatMap { wanted in finalTasks.first { TaskWatcher.matches($0, wanted) } }
         }
         let places = streams.map {
             linksToConsole ? LaunchPlan.consoleURL(region: $0.region ?? region, group: $0.group, stream: $0.stream) : $0.group + " " + $0.stream
@@ -192,7 +196,7 @@ public final class TaskRunner {
         case .done(let finalTasks):
             if let tailer {
                 let complete = AWSRequests.abandon(when: isInterrupted) { tailer.drain(shouldStop: isInterrupted) }
-                if !complete {
+                if !complete, !isInterrupted() {
                     display.warning("the last log lines may be missing: CloudWatch Logs did not answer to the end within 5 s; "
                                     + "`ecs-run logs \(finalTasks.first?.taskID ?? "TASK")` prints them all")
                 }
@@ -222,15 +226,15 @@ public final class TaskRunner {
             display.finish(nil)
             display.error("timeout of \(DurationText.format(watch.timeout ?? 0)) reached after \(duration); "
                           + (stopped ? "StopTask was sent" : (watch.onTimeout == .leave ? "the task is left running (--on-timeout leave)" : "the task could not be stopped"))
-                          + ": " + unfinished(finalTasks).compactMap(\.taskArn).joined(separator: " "))
-            report(unfinished(finalTasks).first, ExitStatus.timeout)
+                          + ": " + unfinished(finalTasks).joined(separator: " "))
+            report(described(unfinished(finalTasks).first, in: finalTasks), ExitStatus.timeout)
             return ExitStatus.timeout
         case .interrupted(let finalTasks, let stopped):
             display.finish(nil)
             display.error("interrupted after \(duration); "
                           + (stopped ? "StopTask was sent" : (watch.onInterrupt == .leave ? "the task is left running (--on-interrupt leave)" : "the task could not be stopped"))
-                          + ": " + unfinished(finalTasks).compactMap(\.taskArn).joined(separator: " "))
-            report(unfinished(finalTasks).first, ExitStatus.interrupted)
+                          + ": " + unfinished(finalTasks).joined(separator: " "))
+            report(described(unfinished(finalTasks).first, in: finalTasks), ExitStatus.interrupted)
             return ExitStatus.interrupted
         case .vanished(let failures):
             display.finish(nil)
