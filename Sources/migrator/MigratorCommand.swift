@@ -41,14 +41,27 @@ struct MigratorCommand: ParsableCommand {
               64  usage error or bad migration files (nothing was applied)
 
             EXAMPLES
+              migrator --version
               migrator up --database-url postgres://app@db.internal/app --wait 2m
               migrator status --output json
               migrator down --to 20261101000000
               migrator new add_orders_table
             """,
-        version: "0.1.0",
         subcommands: [Up.self, Down.self, Status.self, Validate.self, Baseline.self, Repair.self, New.self]
     )
+
+    // `migrator --version`, by hand: with CommandConfiguration.version, ArgumentParser would list a second
+    // `--version` ("Show the version.") in the help of `baseline` and `repair`, whose own `--version
+    // VERSION` names a migration; and a flag of this command would be parsed after theirs too.
+    static func main() {
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
+            print(version)
+            return
+        }
+        main(nil)
+    }
+
+    static let version = "0.1.0"
 }
 
 /// Options every database command shares.
@@ -71,7 +84,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("lock-wait"), help: ArgumentHelp("Give up waiting for another migrator's lock after this long (exit 4).", valueName: "duration"))
     var lockWait: String = "10m"
 
-    @Option(name: .customLong("statement-timeout"), help: ArgumentHelp("Session statement_timeout, e.g. 5m.", valueName: "duration"))
+    @Option(name: .customLong("statement-timeout"), help: ArgumentHelp("Session statement_timeout, e.g. 5m (0: none).", valueName: "duration"))
     var statementTimeout: String?
 
     @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("Session lock_timeout, so DDL gives up instead of queueing behind production traffic, e.g. 10s.", valueName: "duration"))
@@ -104,9 +117,16 @@ struct DatabaseOptions: ParsableArguments {
             schema: schema,
             wait: (try? DurationText.seconds(wait, allowingZero: true)) ?? 0,
             lockWait: (try? DurationText.seconds(lockWait, allowingZero: true)) ?? 600,
-            statementTimeoutMs: statementTimeout.flatMap { try? DurationText.seconds($0) }.map { Int($0 * 1000) },
-            lockTimeoutMs: lockTimeout.flatMap { try? DurationText.seconds($0) }.map { Int($0 * 1000) },
+            statementTimeoutMs: statementTimeout.flatMap(Self.milliseconds),
+            lockTimeoutMs: lockTimeout.flatMap(Self.milliseconds),
             appliedByExtra: ECSTaskIdentity.taskARN(environment: env))
+    }
+
+    /// A session timeout in whole milliseconds: 0 turns it off, as in PostgreSQL; anything above 0 is at
+    /// least 1 ms, so a short timeout never turns into none.
+    static func milliseconds(_ text: String) -> Int? {
+        guard let seconds = try? DurationText.seconds(text, allowingZero: true) else { return nil }
+        return seconds == 0 ? 0 : max(1, Int((seconds * 1000).rounded(.up)))
     }
 
     func migrator() -> Migrator {

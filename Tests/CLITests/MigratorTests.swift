@@ -395,8 +395,9 @@ final class MigratorTests: XCTestCase {
         XCTAssertTrue(copyIn.stderr.contains("COPY … FROM STDIN"), copyIn.stderr)
         XCTAssertEqual(try f.query("SELECT to_regclass('c') IS NULL"), "t")
         try f.remove("1_in.up.sql")
-        try f.write("1_out.up.sql", "CREATE TABLE d (x int);\nINSERT INTO d SELECT generate_series(1, 10000);\nCOPY d TO STDOUT;\nCREATE TABLE e (x int);\n")
-        let copyOut = try f.migrator(["up"])
+        try f.write("1_out.up.sql", "CREATE TABLE d (x int);\nINSERT INTO d SELECT generate_series(1, 10000);\nCOPY d TO STDOUT;\nCOPY d TO STDOUT;\nCOPY d FROM STDIN;\nCREATE TABLE e (x int);\n")
+        let copyOut = try f.migrator(["up"], timeout: 30)
+        XCTAssertFalse(copyOut.timedOut)
         XCTAssertEqual(copyOut.status, 1, copyOut.stderr)
         XCTAssertTrue(copyOut.stderr.contains("COPY … TO STDOUT"), copyOut.stderr)
         XCTAssertEqual(try f.query("SELECT to_regclass('d') IS NULL, to_regclass('e') IS NULL"), "t|t")
@@ -430,6 +431,17 @@ final class MigratorTests: XCTestCase {
         XCTAssertEqual(try f.migrator(["up"]).status, 0)
         try f.write("1_a.up.sql", "CREATE TABLE a (id bigint);\r\n-- two lines\r\n")
         XCTAssertEqual(try f.migrator(["validate"]).status, 3, "a real edit still counts")
+    }
+
+    func testVersionAndTheHelpOfCommandsWithAVersionOption() throws {
+        let version = try f.migrator(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertEqual(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0.1.0")
+        for command in ["baseline", "repair"] {
+            let help = try f.migrator([command, "--help"])
+            XCTAssertFalse(help.stdout.contains("Show the version"), help.stdout)
+            XCTAssertEqual(help.stdout.components(separatedBy: "  --version <version>").count, 2, help.stdout)
+        }
     }
 
     func testNewTwiceInOneSecondGivesTwoVersions() throws {
