@@ -2,9 +2,10 @@
 # The migrator image: the Swift build runs in the first stage, and only the binary, libpq, libcurl (for
 # the ECS task metadata endpoint), the CA certificates and the service's migrations reach the runtime stage.
 #
-#   docker build -t migrator:1.0.0 .                          # migrations/ from the build context
-#   docker build --build-arg MIGRATIONS=db/migrations -t …  .  # another directory in the context
-#   docker build --build-arg RDS_CA_BUNDLE=global-bundle.pem …  # CA bundle from the context, no download
+# The build context is this repository; the service's migrations are a directory inside it:
+#   docker build --platform linux/amd64 --build-arg MIGRATIONS=taskdefs/migrations -t sample-migrator .
+#   docker build --platform linux/amd64 --build-arg MIGRATIONS=orders/migrations -t orders-migrator:1.0.0 .
+#   docker build … --build-arg RDS_CA_BUNDLE=global-bundle.pem …  # CA bundle from the context, no download
 #
 # scripts/check-image-libs checks, without Docker, that the runtime stage installs every shared library
 # the binary needs; it reads this file's `swift build` and `apt-get install` lines.
@@ -32,6 +33,7 @@ ARG RDS_CA_BUNDLE=https://truststore.pki.rds.amazonaws.com/global/global-bundle.
 ADD --chmod=0644 ${RDS_CA_BUNDLE} /etc/ssl/certs/rds-global-bundle.pem
 RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin migrator
 COPY --from=build /out/migrator /usr/local/bin/migrator
+# A directory of the build context (default migrations/); see the top of this file.
 ARG MIGRATIONS=migrations
 COPY ${MIGRATIONS}/ /migrations/
 ENV MIGRATIONS_DIR=/migrations \

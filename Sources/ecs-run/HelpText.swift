@@ -58,9 +58,10 @@ enum HelpText {
                 --subnets subnet-0a,subnet-0b --security-groups sg-0c \\
                 -e LOG_LEVEL=debug --output json -- ./task.sh
 
-      From Terraform:
+      From Terraform (a shell stays in between, so that when Terraform kills it
+      on Ctrl-C, ecs-run sees its parent die and stops the task):
         provisioner "local-exec" {
-          command     = "ecs-run"
+          command     = "ecs-run; exit $?"
           environment = {
             ECS_RUN_CLUSTER              = aws_ecs_cluster.main.name
             ECS_RUN_TASK_DEFINITION      = aws_ecs_task_definition.migrate.arn

@@ -19,12 +19,17 @@ output "migration_run_id" {
 }
 
 output "rollback_command" {
-  description = "A template of the by-hand rollback (replace VERSION); see taskdefs/README.md."
-  value = join(" ", [
-    "ECS_RUN_CLUSTER=${var.cluster}",
-    "ECS_RUN_TASK_DEFINITION=${aws_ecs_task_definition.migrator.arn}",
-    "ECS_RUN_SUBNETS=${join(",", var.subnets)}",
-    "ECS_RUN_SECURITY_GROUPS=${join(",", var.security_groups)}",
-    "${var.ecs_run} run -- down --to VERSION",
-  ])
+  description = "A template of the by-hand rollback (replace VERSION), with this deploy's settings; see taskdefs/terraform/README.md. Re-export it from the root module to read it with `terraform output`."
+  value = join(" ", concat(
+    ["AWS_REGION=${var.region}"],
+    [for name, value in var.ecs_run_environment : "${name}='${replace(value, "'", "'\\''")}'"],
+    [
+      "ECS_RUN_CLUSTER=${var.cluster}",
+      "ECS_RUN_TASK_DEFINITION=${aws_ecs_task_definition.migrator.arn}",
+      "ECS_RUN_SUBNETS=${join(",", var.subnets)}",
+      "ECS_RUN_SECURITY_GROUPS=${join(",", var.security_groups)}",
+    ],
+    var.assign_public_ip ? ["ECS_RUN_ASSIGN_PUBLIC_IP=true"] : [],
+    ["'${replace(var.ecs_run, "'", "'\\''")}' run -- down --to VERSION"],
+  ))
 }

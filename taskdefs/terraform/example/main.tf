@@ -1,7 +1,7 @@
 # The module's wiring on one machine: terraform_data stand-ins replace the AWS resources (no provider can
 # be downloaded here), but the migration step is the shared run-task module, whose local-exec really
-# calls ecs-run against the local ECS. Run it with the local stack's environment (README: "Terraform
-# example"); AWS_ENDPOINT_URL and the keys reach the aws CLI and ecs-run through the inherited environment.
+# calls ecs-run against the local ECS. Run it with the local stack's environment (../README.md: "The
+# example (`example/`), offline"); AWS_ENDPOINT_URL and the keys reach the aws CLI and ecs-run through the inherited environment.
 #
 #   database (aws_db_instance) ─┐
 #   log_group ─ task_definition ┴─ module.migrate (ecs-run … -- up) ─ service (aws_ecs_service)
