@@ -218,7 +218,9 @@ public final class TaskRunner {
                     summaries.append("task \(task.taskID) stopped without an exit code after \(duration)")
                 }
             }
-            display.finish(summaries.joined(separator: "; ") + logsNote)
+            // A task that never started wrote no log stream: naming one would send the reader nowhere.
+            let anyStarted = finalTasks.contains { $0.startedAt != nil || ($0.containers ?? []).contains { $0.exitCode != nil } }
+            display.finish(summaries.joined(separator: "; ") + (anyStarted ? logsNote : ""))
             report(deciding, status)
             return status
         case .timedOut(let finalTasks, let stopped):

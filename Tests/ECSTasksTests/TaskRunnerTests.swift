@@ -135,6 +135,7 @@ final class TaskRunnerTests: XCTestCase {
         for text in ["stopCode: TaskFailedToStart", "stoppedReason: ResourceInitializationError", "container app: STOPPED, reason: ResourceInitializationError", "hint:"] {
             XCTAssertTrue(output.err.contains(text), "\(text) in \(output.err)")
         }
+        XCTAssertFalse(output.err.contains("logs:"), "a task that never started names no log stream: \(output.err)")
     }
 
     func testSeveralContainersPrefixTheirLines() {
