@@ -48,6 +48,16 @@ extension TaskRunner {
         return (found, verdicts, streams)
     }
 
+    /// `lookUp`, but Ctrl-C ends it at once (130) even while AWS does not answer: nothing is followed yet.
+    func lookUpAbandoningOnInterrupt(cluster: String, tasks: [String], waitFor: WaitCondition) throws
+        -> (tasks: [ECSTask], verdicts: [String: TaskVerdict], streams: [LogStreamRef]) {
+        do {
+            return try AWSRequests.abandon(when: isInterrupted) { try lookUp(cluster: cluster, tasks: tasks, waitFor: waitFor) }
+        } catch where isInterrupted() {
+            throw RunFailure(status: ExitStatus.interrupted, "interrupted before following the task")
+        }
+    }
+
     /// `ecs-run wait TASK...`: follows running tasks to the end, like `run` after the launch.
     public func wait(cluster: String, tasks: [String], watch: WatchOptions, display options: DisplayOptions) -> Int32 {
         let display = ProgressDisplay(sink: sink, options: options, clock: clock)
@@ -56,7 +66,7 @@ extension TaskRunner {
         let tasks = tasks.filter { seen.insert(ECSTask.id(fromArn: $0)).inserted }
         return reportingFailures(on: display, cluster: cluster) {
             let start = clock.now()
-            let known = try lookUp(cluster: cluster, tasks: tasks, waitFor: watch.waitFor)
+            let known = try lookUpAbandoningOnInterrupt(cluster: cluster, tasks: tasks, waitFor: watch.waitFor)
             return follow(cluster: cluster, tasks: tasks, initial: known.tasks, verdicts: known.verdicts,
                           streams: known.streams, startedAt: start, watch: watch, display: display, options: options)
         }
@@ -66,7 +76,7 @@ extension TaskRunner {
     public func logs(cluster: String, task: String, follow: Bool, display options: DisplayOptions) -> Int32 {
         let display = ProgressDisplay(sink: sink, options: options, clock: clock)
         return reportingFailures(on: display) {
-            let known = try lookUp(cluster: cluster, tasks: [task], waitFor: .stopped)
+            let known = try lookUpAbandoningOnInterrupt(cluster: cluster, tasks: [task], waitFor: .stopped)
             guard !known.streams.isEmpty else {
                 throw RunFailure.launch("the task definition of \(task) has no awslogs log configuration with awslogs-stream-prefix, so there is no log stream to read")
             }

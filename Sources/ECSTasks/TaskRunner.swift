@@ -52,10 +52,13 @@ public final class TaskRunner {
         }
     }
 
-    private func aws<T>(_ what: String, _ call: () throws -> T) throws -> T {
+    /// An AWS call of the launch. One made before RunTask (`beforeRunTask`) is abandoned at once on Ctrl-C,
+    /// since no task needs stopping yet; RunTask itself never is: its answer says which task to stop.
+    private func aws<T>(_ what: String, beforeRunTask: Bool = true, _ call: () throws -> T) throws -> T {
         do {
-            return try call()
+            return beforeRunTask ? try AWSRequests.abandon(when: isInterrupted, call) : try call()
         } catch let error as AWSError {
+            if error.wasAbandoned { throw RunFailure(status: ExitStatus.interrupted, "interrupted before RunTask; no task was started") }
             throw RunFailure.launch("\(what) failed: \(error)")
         }
     }
@@ -91,7 +94,7 @@ public final class TaskRunner {
         if isInterrupted() { throw RunFailure(status: ExitStatus.interrupted, "interrupted before RunTask; no task was started") }
         let launchedAt = clock.now()
         display.resetClock()
-        let answer = try aws("RunTask") { try ecs.runTask(request) }
+        let answer = try aws("RunTask", beforeRunTask: false) { try ecs.runTask(request) }
         if let failures = answer.failures, !failures.isEmpty {
             throw RunFailure.launch("RunTask could not start the task:\n" + failures.map { "  " + $0.text }.joined(separator: "\n"))
         }
