@@ -76,6 +76,20 @@ final class FaultInjectionTests: MotoTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 4.5)
     }
 
+    func testAnAbandonedRequestEndsAtOnceAndIsNotRetried() throws {
+        let server = try startProxy([.stall(seconds: 20), .stall(seconds: 20), .stall(seconds: 20)])
+        let client = try client(through: server, timeout: 15)
+        let started = Date()
+        XCTAssertThrowsError(try AWSRequests.abandon(when: { Date().timeIntervalSince(started) > 0.5 }) {
+            try client.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)
+        }) { error in
+            XCTAssertEqual((error as? AWSError)?.wasAbandoned, true, "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3, "not the 15 s timeout, nor three attempts")
+        XCTAssertEqual(server.requests.count, 1)
+        XCTAssertEqual(sleeps, [], "no retry backoff")
+    }
+
     func testGivesUpAfterMaxAttemptsWithTheLastError() throws {
         let server = try startProxy([Self.unavailable, Self.unavailable, Self.unavailable, Self.unavailable])
         XCTAssertThrowsError(try client(through: server).call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)) { error in
