@@ -120,9 +120,7 @@ extension TaskRunner {
                                       isInterrupted: { self.isInterrupted() || self.sink.isOutClosed })
             switch watcher.watch(cluster: cluster, tasks: [task], isDone: verdict.isDone, tick: { tailer.readIfDue() }) {
             case .done:
-                if !AWSRequests.abandon(when: isInterrupted, { tailer.drain(shouldStop: isInterrupted) }), !isInterrupted() {
-                    display.warning("the last log lines may be missing: CloudWatch Logs did not answer to the end within 5 s; run this again to print them all")
-                }
+                drainLogs(tailer, display: display, rerun: "running this again")
                 return ExitStatus.success
             case .interrupted:
                 return sink.isOutClosed ? ExitStatus.success : ExitStatus.interrupted

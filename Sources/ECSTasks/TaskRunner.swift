@@ -197,13 +197,7 @@ public final class TaskRunner {
 
         switch outcome {
         case .done(let finalTasks):
-            if let tailer {
-                let complete = AWSRequests.abandon(when: isInterrupted) { tailer.drain(shouldStop: isInterrupted) }
-                if !complete, !isInterrupted() {
-                    display.warning("the last log lines may be missing: CloudWatch Logs did not answer to the end within 5 s; "
-                                    + "`ecs-run logs \(finalTasks.first?.taskID ?? "TASK")` prints them all")
-                }
-            }
+            if let tailer { drainLogs(tailer, display: display, rerun: "`ecs-run logs \(finalTasks.first?.taskID ?? "TASK")`") }
             var status: Int32 = ExitStatus.success
             var deciding = finalTasks.first
             var summaries: [String] = []
@@ -251,6 +245,15 @@ public final class TaskRunner {
             display.error("DescribeTasks failed: \(error); the task may still be running: " + tasks.joined(separator: " "))
             report(nil, ExitStatus.launchFailed)
             return ExitStatus.launchFailed
+        }
+    }
+
+    /// After the tasks are done: the last log lines, until the drain is satisfied or Ctrl-C; says so when
+    /// CloudWatch Logs cut it short, and what prints the rest (`rerun`).
+    func drainLogs(_ tailer: LogTailer, display: ProgressDisplay, rerun: String) {
+        let complete = AWSRequests.abandon(when: isInterrupted) { tailer.drain(shouldStop: isInterrupted) }
+        if !complete, !isInterrupted() {
+            display.warning("the last log lines may be missing: CloudWatch Logs did not answer to the end within 5 s; \(rerun) prints them all")
         }
     }
 
