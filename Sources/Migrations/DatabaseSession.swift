@@ -49,17 +49,18 @@ enum DatabaseSession {
         try connection.exec(settings(connection, config).joined(separator: "; "))
     }
 
-    /// Puts the session back as it was opened, after a migration: a migration's own `SET search_path`,
+    /// Puts the session back as it was opened, after a migration's `sql` when it may have changed it: a migration's own `SET search_path`,
     /// `SET ROLE` or other session setting must not leak into the next one, or the same files would build
     /// a different schema depending on how many migrations one run applies. Called before the history row
     /// is written, so that it is written as the migrator's own role; inside the migration's transaction
     /// when it has one (the reset then commits with it). Session advisory locks (ours) are untouched.
-    static func reset(_ connection: Connection, _ config: MigratorConfig) throws {
+    static func reset(_ connection: Connection, _ config: MigratorConfig, after sql: String) throws {
+        guard mayChangeSettings(sql) else { return }
         try connection.exec((["RESET SESSION AUTHORIZATION", "RESET ALL"] + settings(connection, config)).joined(separator: "; "))
     }
 
     /// Whether SQL may leave session settings changed, decided from its words so that a migration that
-    /// cannot does not pay for `reset` (about 0.4 ms per migration here, 10% of applying 1,000 small ones):
+    /// cannot does not pay for the reset (about 0.4 ms per migration here, 10% of applying 1,000 small ones):
     /// any word SET, RESET or SET_CONFIG, in code, comments or strings alike. Errs towards resetting;
     /// misses only settings changed by a function defined elsewhere that the SQL merely calls.
     static func mayChangeSettings(_ sql: String) -> Bool {

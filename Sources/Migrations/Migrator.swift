@@ -104,7 +104,7 @@ public final class Migrator {
             }
             do {
                 // The history row is written as the migrator's own role and settings, not the migration's.
-                if DatabaseSession.mayChangeSettings(m.up.text) { try DatabaseSession.reset(db, config) }
+                try DatabaseSession.reset(db, config, after: m.up.text)
                 try history.insert(m, state: .applied, executionMs: Clock.milliseconds(since: start), appliedBy: appliedBy(db))
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
@@ -136,19 +136,22 @@ public final class Migrator {
                     throw failure(m, m.up, error, offset: statement.offset, statementLine: statement.line, advice: advice)
                 }
             }
-            if db.transactionStatus != .idle {
-                // A BEGIN without its COMMIT: what ran since the BEGIN would be rolled back when the session
-                // ends, together with the history update, so it must not be reported as applied.
-                _ = try? db.exec("ROLLBACK")
-                let error = PostgresError(kind: .query, message: "the migration leaves a transaction open (a BEGIN without its COMMIT)")
-                throw failure(m, m.up, error, offset: 0, statementLine: nil, advice:
-                    "  The open transaction was rolled back; statements before its BEGIN took effect. It stays recorded as running."
-                    + " Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`.")
-            }
-            if DatabaseSession.mayChangeSettings(m.up.text) { try DatabaseSession.reset(db, config) }
+            try requireNoOpenTransaction(m, m.up, db: db, what: "the migration", advice:
+                "It stays recorded as running. Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`.")
+            try DatabaseSession.reset(db, config, after: m.up.text)
             try history.markApplied(m.version, executionMs: Clock.milliseconds(since: start))
         }
         log("applied \(m.label) (\(Clock.milliseconds(since: start)) ms)")
+    }
+
+    /// After a section run outside a transaction: a BEGIN without its COMMIT would be rolled back when the
+    /// session ends, together with the history update, so it must not be reported as done.
+    private func requireNoOpenTransaction(_ m: Migration, _ section: SQLSection, db: Connection, what: String, advice: String) throws {
+        guard db.transactionStatus != .idle else { return }
+        _ = try? db.exec("ROLLBACK")
+        let error = PostgresError(kind: .query, message: "\(what) leaves a transaction open (a BEGIN without its COMMIT)")
+        throw failure(m, section, error, offset: 0, statementLine: nil, advice:
+            "  The open transaction was rolled back; statements before its BEGIN took effect. " + advice)
     }
 
     private func failure(_ m: Migration, _ section: SQLSection, _ error: PostgresError, offset: Int,
@@ -233,7 +236,7 @@ public final class Migrator {
             try db.exec("BEGIN")
             do {
                 try db.exec(down.text)
-                if DatabaseSession.mayChangeSettings(down.text) { try DatabaseSession.reset(db, config) }
+                try DatabaseSession.reset(db, config, after: down.text)
                 try history.delete(m.version)
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
@@ -249,13 +252,9 @@ public final class Migrator {
                                   advice: "  The down migration ran outside a transaction; the history still lists \(m.label) as applied.")
                 }
             }
-            if db.transactionStatus != .idle {
-                _ = try? db.exec("ROLLBACK")
-                let error = PostgresError(kind: .query, message: "the down migration leaves a transaction open (a BEGIN without its COMMIT)")
-                throw failure(m, down, error, offset: 0, statementLine: nil, advice:
-                    "  The open transaction was rolled back; statements before its BEGIN took effect. The history still lists \(m.label) as applied.")
-            }
-            if DatabaseSession.mayChangeSettings(down.text) { try DatabaseSession.reset(db, config) }
+            try requireNoOpenTransaction(m, down, db: db, what: "the down migration", advice:
+                "The history still lists \(m.label) as applied.")
+            try DatabaseSession.reset(db, config, after: down.text)
             try history.delete(m.version)
         }
         log("rolled back \(m.label) (\(Clock.milliseconds(since: start)) ms)")
