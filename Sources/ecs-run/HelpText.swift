@@ -86,8 +86,8 @@ enum HelpText {
 
     EXAMPLES:
       ecs-run wait --cluster prod 0123456789abcdef --timeout 30m
-      a=$(ecs-run --no-wait --task-definition job -- ./a)
-      b=$(ecs-run --no-wait --task-definition job -- ./b)
+      a=$(ecs-run --no-wait --cluster prod --task-definition job -- ./a)
+      b=$(ecs-run --no-wait --cluster prod --task-definition job -- ./b)
       ecs-run wait --cluster prod "$a" "$b"
 
     Options also come from ECS_RUN_<NAME>, e.g. ECS_RUN_CLUSTER, ECS_RUN_TIMEOUT.
