@@ -81,17 +81,31 @@ struct Down: ParsableCommand {
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show each migration's state: applied, pending, running, checksum changed or file missing.",
-        usage: "migrator status [database options] [--output text|json]")
+        usage: "migrator status [database options] [--output text|json] [--pending]",
+        discussion: """
+            With --output json, each migration whose file exists has "up": its file, the
+            first and last line of its up section and whether it runs in a transaction.
+            With --pending, only the migrations that `up` would apply are listed; CI lints
+            exactly those (see scripts/lint-pending-migrations):
+              migrator status --pending --output json
+            """)
 
     @OptionGroup var db: DatabaseOptions
 
     @Option(help: "text or json.")
     var output: OutputFormat = .text
 
+    @Flag(help: "List only pending migrations.")
+    var pending = false
+
     func run() throws {
         try migrator.run {
-            let statuses = try db.migrator().status()
-            Output.result(output == .json ? StatusReport.json(statuses) : StatusReport.table(statuses))
+            let statuses = try db.migrator().status().filter { !pending || $0.state == .pending }
+            if output == .text && pending && statuses.isEmpty {
+                Output.result("no pending migrations")
+            } else {
+                Output.result(output == .json ? StatusReport.json(statuses) : StatusReport.table(statuses))
+            }
         }
     }
 }
