@@ -24,7 +24,7 @@ struct Up: ParsableCommand {
     @Flag(name: .customLong("allow-out-of-order"), help: "Apply pending migrations older than the newest applied one.")
     var allowOutOfOrder = false
 
-    @Option(name: .customLong("lock-retries"), help: ArgumentHelp("With --lock-timeout: retry a migration that timed out on a lock up to N times (default 0).", valueName: "n"))
+    @Option(name: .customLong("lock-retries"), help: ArgumentHelp("With --lock-timeout: retry a migration that timed out on a lock up to N times.", valueName: "n"))
     var lockRetries = 0
 
     @Flag(name: .customLong("dry-run"), help: "Print the plan and change nothing.")
