@@ -18,6 +18,8 @@ public struct MigrationStatus: Sendable, Equatable {
     public var executionMs: Int?
     /// A pending migration older than the newest one already recorded.
     public var outOfOrder: Bool
+    /// The file's up section; nil when the file is missing.
+    public var up: SQLSection? = nil
 
     /// Joins files and history, ordered by version.
     static func compute(migrations: [Migration], records: [HistoryRecord]) -> [MigrationStatus] {
@@ -28,10 +30,10 @@ public struct MigrationStatus: Sendable, Equatable {
             if let r = byVersion[m.version] {
                 let state: State = r.state == .running ? .running : (m.matches(checksum: r.checksum) ? .applied : .checksumChanged)
                 out.append(MigrationStatus(version: m.version, name: m.name, state: state, appliedAt: r.appliedAt,
-                                           executionMs: r.executionMs, outOfOrder: false))
+                                           executionMs: r.executionMs, outOfOrder: false, up: m.up))
             } else {
                 out.append(MigrationStatus(version: m.version, name: m.name, state: .pending, appliedAt: nil,
-                                           executionMs: nil, outOfOrder: m.version < newestRecorded))
+                                           executionMs: nil, outOfOrder: m.version < newestRecorded, up: m.up))
             }
         }
         let files = Set(migrations.map(\.version))

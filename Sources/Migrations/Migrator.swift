@@ -22,10 +22,12 @@ public final class Migrator {
 
     let config: MigratorConfig
     let log: (String) -> Void
+    var lockRetry: LockRetryPolicy
 
     public init(config: MigratorConfig, log: @escaping (String) -> Void) {
         self.config = config
         self.log = log
+        lockRetry = LockRetryPolicy(retries: config.lockRetries)
     }
 
     /// The migrations on disk; bad files stop everything here (exit 64).
@@ -68,7 +70,10 @@ public final class Migrator {
             }
             try history.create()
             let start = Clock.now()
-            for m in plan { try apply(m, db: db, history: history) }
+            for m in plan {
+                try lockRetry.run(m.label, log: log, nothingTookEffect: { try !history.records().contains { $0.version == m.version } },
+                                  holder: { LockHolder.blocking(m.up.text, on: db) }) { try apply(m, db: db, history: history) }
+            }
             log("applied \(plan.count) migration\(plan.count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
             return plan
         }

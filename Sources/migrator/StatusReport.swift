@@ -28,11 +28,20 @@ enum StatusReport {
             let appliedAt: String?
             let executionMs: Int?
             let outOfOrder: Bool
+            let up: Section?
+        }
+        /// Where the up SQL sits, so CI can lint exactly what `up` will run.
+        struct Section: Encodable {
+            let file: String
+            let firstLine: Int
+            let lastLine: Int
+            let transactional: Bool
         }
         struct Report: Encodable { let migrations: [Entry] }
         let report = Report(migrations: statuses.map {
             Entry(version: $0.version, name: $0.name, state: $0.state.rawValue, appliedAt: $0.appliedAt,
-                  executionMs: $0.executionMs, outOfOrder: $0.outOfOrder)
+                  executionMs: $0.executionMs, outOfOrder: $0.outOfOrder,
+                  up: $0.up.map { Section(file: $0.file, firstLine: $0.firstLine, lastLine: $0.lastLine, transactional: $0.transactional) })
         })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
