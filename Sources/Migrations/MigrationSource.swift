@@ -2,13 +2,15 @@ import FoundationEssentials
 
 /// Reads a migrations directory. Two layouts, mixed freely:
 ///
-/// - golang-migrate's: `VERSION_NAME.up.sql` and an optional `VERSION_NAME.down.sql`. A first line
-///   `-- migrator:no-transaction` makes that file run outside a transaction, statement by statement.
+/// - golang-migrate's: `VERSION_NAME.up.sql` and an optional `VERSION_NAME.down.sql`, paired by version.
+///   A first line `-- migrator:no-transaction` makes that file run outside a transaction, statement by statement.
 /// - dbmate's: one `VERSION_NAME.sql` with a `-- migrate:up` section and an optional `-- migrate:down`
 ///   section; `-- migrate:up transaction:false` (or down) opts that section out of its transaction.
 ///
-/// VERSION is a positive integer; NAME is the rest of the file name. Other files (README.md, hidden files)
-/// are ignored. Every problem in the directory is reported at once, before anything runs.
+/// VERSION is a positive integer; NAME is the rest of the file name, dots included (`0002_1.7.0_schema.up.sql`).
+/// Other files (README.md, hidden files) are ignored. Every problem in the directory is reported at once,
+/// before anything runs. Files are read and checksummed here; how a section runs is decided only when it
+/// is about to run (`ExecutionPlan`), so commands that run nothing never split SQL.
 public enum MigrationSource {
     /// The first-line directive of the `.up.sql`/`.down.sql` layout.
     public static let noTransactionDirective = "-- migrator:no-transaction"
@@ -25,7 +27,7 @@ public enum MigrationSource {
             throw MigrationFileError(problems: [.init(file: directory, reason: "cannot list the directory: \(error)")])
         }
         var problems: [MigrationFileError.Problem] = []
-        var ups: [Int64: (name: String, section: SQLSection, file: String)] = [:]
+        var ups: [Int64: (name: String, versionText: String, section: SQLSection, file: String)] = [:]
         var downs: [Int64: (name: String, section: SQLSection?, file: String)] = [:]
         var seen: [Int64: String] = [:]
 
@@ -57,7 +59,7 @@ public enum MigrationSource {
                 let section = SQLSection(text: text, file: path, firstLine: 1,
                                          transactional: !hasNoTransactionDirective(text))
                 if isEmpty(text) { problems.append(.init(file: path, reason: "the up migration is empty")) }
-                ups[parsed.version] = (parsed.name, section, path)
+                ups[parsed.version] = (parsed.name, parsed.versionText, section, path)
             case .down:
                 let section = SQLSection(text: text, file: path, firstLine: 1,
                                          transactional: !hasNoTransactionDirective(text))
@@ -73,7 +75,7 @@ public enum MigrationSource {
                     problems.append(.init(file: path, reason: reason))
                 case .success(let file):
                     if isEmpty(file.up.text) { problems.append(.init(file: path, reason: "the -- migrate:up section is empty")) }
-                    ups[parsed.version] = (parsed.name, file.up, path)
+                    ups[parsed.version] = (parsed.name, parsed.versionText, file.up, path)
                     if let down = file.down, !isEmpty(down.text) {
                         if let other = downs[parsed.version] {
                             problems.append(.init(file: other.file, reason: "version \(parsed.version) has another down migration, in \(path)"))
@@ -88,20 +90,14 @@ public enum MigrationSource {
                 problems.append(.init(file: down.file, reason: "a down migration without its up migration"))
             }
         }
+        var notes: [Int64: String] = [:]
         for (version, down) in downs {
-            if let up = ups[version], up.file != down.file, up.name != down.name {
-                problems.append(.init(file: down.file, reason: "its name differs from \(up.file)"))
-            }
-            if let up = ups[version], up.file != down.file, !up.file.hasSuffix(".up.sql") {
+            guard let up = ups[version], up.file != down.file else { continue }
+            if !up.file.hasSuffix(".up.sql") {
                 problems.append(.init(file: down.file, reason: "\(up.file) is a single-file migration: put this down SQL in its -- migrate:down section"))
-            }
-        }
-        let sections = ups.values.map(\.section) + downs.values.compactMap(\.section)
-        for section in sections where section.transactional {
-            for line in TransactionControl.lines(in: section) {
-                problems.append(.init(file: "\(section.file):\(line)", reason:
-                    "ends or starts a transaction, but the migrator already runs this migration in one (with its history row); "
-                    + "remove BEGIN/COMMIT, or mark the migration to run outside a transaction"))
+            } else if up.name != down.name {
+                // golang-migrate pairs by version alone; the up file names the migration.
+                notes[version] = "its down file \(Self.baseName(down.file)) has another name; paired by version"
             }
         }
         guard problems.isEmpty else {
@@ -109,7 +105,10 @@ public enum MigrationSource {
         }
         return ups.keys.sorted().map { version in
             let up = ups[version]!
-            return Migration(version: version, name: up.name, up: up.section, down: downs[version]?.section)
+            var migration = Migration(version: version, name: up.name, up: up.section, down: downs[version]?.section)
+            migration.versionText = up.versionText
+            migration.note = notes[version]
+            return migration
         }
     }
 
@@ -117,6 +116,10 @@ public enum MigrationSource {
     public static func newestVersion(directory: String) -> Int64? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.compactMap { FileName($0)?.version }.max()
+    }
+
+    private static func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 
     private enum ReadResult { case success(String), failure(String) }
@@ -152,6 +155,8 @@ public enum MigrationSource {
 struct FileName {
     enum Kind { case up, down, combined }
     let version: Int64
+    /// The version's digits as the file name spells them, leading zeros included.
+    let versionText: String
     let name: String
     let kind: Kind
 
@@ -172,8 +177,9 @@ struct FileName {
         let rest = stem[stem.index(after: underscore)...]
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
               let version = Int64(digits), version > 0,
-              !rest.isEmpty, !rest.contains(".") else { return nil }
+              !rest.isEmpty else { return nil }
         self.version = version
+        versionText = String(digits)
         name = String(rest)
         self.kind = kind
     }
@@ -191,7 +197,6 @@ extension FileName {
             if Int64(digits) == nil { return "not a migration name: the version \(digits) is larger than \(Int64.max)" }
             if Int64(digits) == 0 { return "not a migration name: the version must be above zero" }
             if rest.dropFirst().isEmpty { return "not a migration name: nothing follows the version's _; \(expected)" }
-            if rest.contains(".") { return "not a migration name: the name part \(rest.dropFirst()) has a '.'; \(expected)" }
         }
         return "not a migration name: \(expected)"
     }
