@@ -161,26 +161,30 @@ struct FileName {
     let kind: Kind
 
     init?(_ file: String) {
-        var stem = Substring(file.dropLast(4))  // ".sql"
+        // On the bytes: a thousand names must not cost a Character walk each.
+        var end = file.utf8.count - 4  // ".sql"
+        let bytes = Array(file.utf8)
+        guard end > 0 else { return nil }
+        func hasSuffix(_ suffix: StaticString) -> Bool {
+            let n = suffix.utf8CodeUnitCount
+            return end >= n && bytes[(end - n)..<end].elementsEqual(UnsafeBufferPointer(start: suffix.utf8Start, count: n))
+        }
         let kind: Kind
-        if stem.hasSuffix(".up") {
+        if hasSuffix(".up") {
             kind = .up
-            stem = stem.dropLast(3)
-        } else if stem.hasSuffix(".down") {
+            end -= 3
+        } else if hasSuffix(".down") {
             kind = .down
-            stem = stem.dropLast(5)
+            end -= 5
         } else {
             kind = .combined
         }
-        guard let underscore = stem.firstIndex(of: "_") else { return nil }
-        let digits = stem[..<underscore]
-        let rest = stem[stem.index(after: underscore)...]
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let version = Int64(digits), version > 0,
-              !rest.isEmpty else { return nil }
+        guard let underscore = bytes[..<end].firstIndex(of: UInt8(ascii: "_")), underscore > 0, underscore + 1 < end,
+              bytes[..<underscore].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        versionText = String(decoding: bytes[..<underscore], as: UTF8.self)
+        guard let version = Int64(versionText), version > 0 else { return nil }
         self.version = version
-        versionText = String(digits)
-        name = String(rest)
+        name = String(decoding: bytes[(underscore + 1)..<end], as: UTF8.self)
         self.kind = kind
     }
 }
@@ -210,50 +214,72 @@ struct DbmateFile {
     enum Result { case success(DbmateFile), failure(String) }
 
     static func parse(_ text: String, file: String) -> Result {
-        // Lines split on the byte, so that CRLF files work too ("\r\n" is one Character); the "\r" stays in
-        // the sections' text and is trimmed off directive lines.
-        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
-        var upMarker: (line: Int, transactional: Bool)?
-        var downMarker: (line: Int, transactional: Bool)?
-        for (index, raw) in lines.enumerated() where mayBeComment(raw) {
-            let line = raw.trimmingWhitespace()
-            guard line.hasPrefix("-- migrate:") else { continue }
-            let words = line.dropFirst(3).split(separator: " ")
-            let options = words.dropFirst()
-            let transactional = !options.contains("transaction:false")
-            switch words.first {
-            case "migrate:up":
-                if upMarker != nil { return .failure("more than one -- migrate:up line") }
-                upMarker = (index, transactional)
-            case "migrate:down":
-                if downMarker != nil { return .failure("more than one -- migrate:down line") }
-                downMarker = (index, transactional)
-            default:
-                return .failure("unknown directive on line \(index + 1): \(line)")
+        // Found on the bytes, so CRLF files work too ("\r\n" is one Character); the "\r" stays in the
+        // sections' text and is trimmed off directive lines. Only lines that may be comments are decoded.
+        struct Marker { var line: Int; var start: Int; var next: Int; var transactional: Bool }
+        var upMarker: Marker?
+        var downMarker: Marker?
+        let bytes = text.utf8
+        var failure: String?
+        let count: Int? = bytes.withContiguousStorageIfAvailable { buffer -> Int in
+            var line = 0
+            var start = 0
+            while start <= buffer.count && failure == nil {
+                var end = start
+                while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+                let next = min(end + 1, buffer.count)
+                if mayBeComment(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
+                    let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self).trimmingWhitespace()
+                    if directive.utf8.starts(with: "-- migrate:".utf8) {
+                        let words = directive.utf8.dropFirst(3).split(separator: UInt8(ascii: " ")).map { String(Substring($0)) }
+                        let marker = Marker(line: line, start: start, next: next, transactional: !words.dropFirst().contains("transaction:false"))
+                        switch words.first {
+                        case "migrate:up":
+                            if upMarker != nil { failure = "more than one -- migrate:up line" }
+                            upMarker = marker
+                        case "migrate:down":
+                            if downMarker != nil { failure = "more than one -- migrate:down line" }
+                            downMarker = marker
+                        default:
+                            failure = "unknown directive on line \(line + 1): \(directive)"
+                        }
+                    }
+                }
+                if end == buffer.count { break }
+                start = end + 1
+                line += 1
             }
+            return buffer.count
         }
+        guard let count else {
+            var copy = text
+            copy.makeContiguousUTF8()
+            return parse(copy, file: file)
+        }
+        if let failure { return .failure(failure) }
         guard let up = upMarker else { return .failure("no -- migrate:up line") }
         if let down = downMarker, down.line < up.line {
             return .failure("-- migrate:down comes before -- migrate:up")
         }
-        if up.line > 0, SQLSplitter.hasCode(String(text.unicodeScalars[lines[0].startIndex..<lines[up.line - 1].endIndex])) {
+        func slice(_ from: Int, _ to: Int) -> String {
+            from < to ? String(Substring(bytes[bytes.index(bytes.startIndex, offsetBy: from)..<bytes.index(bytes.startIndex, offsetBy: to)])) : ""
+        }
+        if up.start > 0, SQLSplitter.hasCode(slice(0, up.start - 1)) {
             return .failure("SQL before the -- migrate:up line (line \(up.line + 1)) belongs to no section and would never run; move it below")
         }
-        func section(from marker: Int, to end: Int, transactional: Bool) -> SQLSection {
-            // The lines between the markers, i.e. joined by "\n": one slice of `text`.
-            let body = marker + 1 < end ? String(text.unicodeScalars[lines[marker + 1].startIndex..<lines[end - 1].endIndex]) : ""
-            return SQLSection(text: body, file: file, firstLine: marker + 2, transactional: transactional)
+        // A section is the lines between its marker and the next one (or the end), joined by "\n".
+        func section(_ marker: Marker, endingAt end: Int) -> SQLSection {
+            SQLSection(text: slice(marker.next, end), file: file, firstLine: marker.line + 2, transactional: marker.transactional)
         }
-        let upEnd = downMarker?.line ?? lines.count
-        let upSection = section(from: up.line, to: upEnd, transactional: up.transactional)
-        let downSection = downMarker.map { section(from: $0.line, to: lines.count, transactional: $0.transactional) }
+        let upSection = section(up, endingAt: downMarker.map { $0.start - 1 } ?? count)
+        let downSection = downMarker.map { section($0, endingAt: count) }
         return .success(DbmateFile(up: upSection, down: downSection))
     }
 
     /// False for lines that cannot be a `--` comment once trimmed, decided on the bytes without trimming:
     /// after ASCII white space, anything but "--" or a non-ASCII byte (which may be more white space).
-    private static func mayBeComment(_ line: Substring) -> Bool {
-        let rest = line.utf8.drop(while: { $0 == 0x20 || (0x09...0x0D).contains($0) })
+    private static func mayBeComment(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let rest = line.drop(while: { $0 == 0x20 || (0x09...0x0D).contains($0) })
         guard let first = rest.first else { return false }
         return first >= 0x80 || rest.starts(with: "--".utf8)
     }
@@ -261,6 +287,14 @@ struct DbmateFile {
 
 extension StringProtocol {
     func trimmingWhitespace() -> String {
+        let whole = String(self)
+        let bytes = whole.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: white space is " " and \t…\r, found without Character breaking.
+            let isSpace = { (b: UInt8) in b == 0x20 || (0x09...0x0D).contains(b) }
+            guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+            return String(decoding: bytes[first...last], as: UTF8.self)
+        }
         var s = Substring(self)
         while let c = s.first, c.isWhitespace { s.removeFirst() }
         while let c = s.last, c.isWhitespace { s.removeLast() }
