@@ -90,7 +90,15 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("Session lock_timeout, so DDL gives up instead of queueing behind production traffic, e.g. 10s.", valueName: "duration"))
     var lockTimeout: String?
 
+    @Flag(name: .customLong("rds-iam"), help: "Connect with an RDS IAM token instead of a password (default: MIGRATOR_RDS_IAM). Needs sslmode=require or stricter.")
+    var rdsIAM = false
+
     func validate() throws {
+        do {
+            _ = try RDSIAMPassword.enabled(byEnvironment: ProcessInfo.processInfo.environment["MIGRATOR_RDS_IAM"])
+        } catch {
+            throw ValidationError("\(error)")
+        }
         for (flag, value) in [("--wait", wait), ("--lock-wait", lockWait), ("--statement-timeout", statementTimeout ?? "1s"), ("--lock-timeout", lockTimeout ?? "1s")] {
             let seconds: Double
             do {
@@ -119,7 +127,13 @@ struct DatabaseOptions: ParsableArguments {
             lockWait: (try? DurationText.seconds(lockWait, allowingZero: true)) ?? 600,
             statementTimeoutMs: statementTimeout.flatMap(Self.milliseconds),
             lockTimeoutMs: lockTimeout.flatMap(Self.milliseconds),
-            appliedByExtra: ECSTaskIdentity.taskARN(environment: env))
+            appliedByExtra: ECSTaskIdentity.taskARN(environment: env),
+            password: usesRDSIAM(env) ? RDSIAMPassword.password(environment: env) : nil)
+    }
+
+    /// The flag wins; validate() has already refused a bad MIGRATOR_RDS_IAM.
+    private func usesRDSIAM(_ env: [String: String]) -> Bool {
+        rdsIAM || ((try? RDSIAMPassword.enabled(byEnvironment: env["MIGRATOR_RDS_IAM"])) ?? nil) == true
     }
 
     /// A session timeout in whole milliseconds: 0 turns it off, as in PostgreSQL; anything above 0 is at
