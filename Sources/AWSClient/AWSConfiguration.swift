@@ -114,7 +114,9 @@ public struct AWSConfiguration {
 
     /// In order: `--endpoint-url`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's
     /// `[services]` entry, the profile's `endpoint_url`, then the region's default host.
-    func resolvedEndpoint(for service: AWSService) -> (endpoint: Endpoint, source: String) {
+    /// `region` replaces the configured one for the default host (SSO calls go to the SSO region).
+    func resolvedEndpoint(for service: AWSService, region: String? = nil) -> (endpoint: Endpoint, source: String) {
+        let region = region ?? self.region
         if let explicitEndpoint { return (explicitEndpoint, "--endpoint-url") }
         if !ignoresConfiguredEndpoints {
             if let e = environmentEndpoints[service.environmentSuffix] { return (e, "AWS_ENDPOINT_URL_\(service.environmentSuffix)") }
@@ -138,7 +140,8 @@ public struct AWSConfiguration {
 
     /// "" is `AWS_ENDPOINT_URL` itself.
     static let calledServiceSuffixes: Set<String> = ["", AWSService.ecs.environmentSuffix, AWSService.logs.environmentSuffix,
-                                                     AWSService.sts.environmentSuffix]
+                                                     AWSService.sts.environmentSuffix, AWSService.sso.environmentSuffix,
+                                                     AWSService.ssoOIDC.environmentSuffix]
 
     static func isTrue(_ value: String?) -> Bool {
         value?.trimmingWhitespace().lowercased() == "true"
