@@ -90,6 +90,21 @@ final class SSOCredentialsTests: MotoTestCase {
         XCTAssertNil(request.header("X-Amz-Date"))
     }
 
+    func testRoleCredentialsAreFetchedAgainBeforeTheyExpire() throws {
+        try home.write(".aws/config", Self.sessionConfig)
+        try writeToken(Self.sessionCacheFile, access: "access-valid", expiresIn: 3600)
+        fake.accessToken = "access-valid"
+        fake.issuedExpirationMillis = (Date().timeIntervalSince1970 + 5 * 60).rounded(.down) * 1000
+        let chain = try AWSConfiguration.resolve(environment: environment(profile: "dev")).credentialChain
+        _ = try chain.credentials()
+        _ = try chain.credentials()
+        XCTAssertEqual(fake.server.requests.count, 2, "inside the chain's refresh window the portal is asked again")
+        fake.issuedExpirationMillis = (Date().timeIntervalSince1970 + 3600).rounded(.down) * 1000
+        _ = try chain.credentials()
+        _ = try chain.credentials()
+        XCTAssertEqual(fake.server.requests.count, 3, "an hour left: the credentials are kept")
+    }
+
     func testLegacyFormTakesTheTokenNamedForTheStartURL() throws {
         try home.write(".aws/config", Self.legacyConfig)
         try writeToken(Self.legacyCacheFile, access: "legacy-access", expiresIn: 3600)
@@ -233,7 +248,8 @@ final class FakeIdentityCenter {
     private let lock = NSLock()
     private var state = (token: "", key: "ASIASSOFAKE000000001", secret: "sso-role-secret-\(UUID().uuidString)",
                          sessionToken: "sso-role-session-token-\(UUID().uuidString)")
-    let issuedExpirationMillis: Double = (Date().timeIntervalSince1970 + 3600).rounded(.down) * 1000
+    private var expirationMillis: Double = (Date().timeIntervalSince1970 + 3600).rounded(.down) * 1000
+    var issuedExpirationMillis: Double { get { locked { expirationMillis } } set { locked { expirationMillis = newValue } } }
     var server: LoopbackServer!
 
     var accessToken: String { get { locked { state.token } } set { locked { state.token = newValue } } }
