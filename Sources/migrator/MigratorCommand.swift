@@ -27,6 +27,15 @@ struct MigratorCommand: ParsableCommand {
             PGPASSWORD, PGSSLMODE, ...). Any libpq connection string or URL works.
             Passwords are never printed.
 
+            RDS IAM AUTHENTICATION
+            --rds-iam (or MIGRATOR_RDS_IAM=true) sends a 15-minute RDS IAM token as
+            the password, a new one for every connection attempt, signed for the
+            host, port and user libpq uses. Credentials and region resolve like the
+            AWS CLI (in an ECS task: the task role, AWS_REGION). sslmode must be
+            require, verify-ca or verify-full; anything else is refused. The role
+            needs rds-db:connect, the user GRANT rds_iam. Use it for RDS or Aurora
+            with IAM authentication on; use a password anywhere else.
+
             Several migrators started together are safe: they take turns under an
             advisory lock, and each migration runs once, in its own transaction
             together with its history row.
@@ -43,6 +52,8 @@ struct MigratorCommand: ParsableCommand {
             EXAMPLES
               migrator --version
               migrator up --database-url postgres://app@db.internal/app --wait 2m
+              PGSSLMODE=verify-full migrator up --rds-iam \\
+                --database-url postgres://migrator@orders.c1.rds.amazonaws.com/orders
               migrator status --output json
               migrator down --to 20261101000000
               migrator new add_orders_table
