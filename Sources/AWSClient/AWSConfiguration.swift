@@ -50,7 +50,8 @@ public struct AWSConfiguration {
             ("AWS_DEFAULT_REGION", environment["AWS_DEFAULT_REGION"]), ("profile \"\(profileName)\"", settings["region"]),
         ]
         guard let (regionSource, regionValue) = regionSources.first(where: { $0.1.map { !$0.isEmpty } ?? false }).map({ ($0.0, $0.1!) }) else {
-            throw AWSError.configuration("no AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), or add `region = ...` to profile \"\(profileName)\"")
+            throw AWSError(kind: .configuration, code: AWSError.noRegionCode,
+                           message: "no AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), or add `region = ...` to profile \"\(profileName)\"")
         }
         let chosenRegion = regionValue.trimmingWhitespace()
         guard !chosenRegion.isEmpty, chosenRegion.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {

@@ -10,8 +10,19 @@ enum RDSIAMPassword {
         ConnectionPassword(name: "RDS IAM authentication (--rds-iam)", requiresTLS: true) { target in
             guard !target.user.isEmpty else { throw MissingUser() }
             // Resolved per attempt: credentials that were missing when a container started may be there now.
-            let client = try AWSClient(configuration: try AWSConfiguration.resolve(environment: environment))
-            return try client.rdsAuthToken(host: target.host, port: target.port, user: target.user)
+            let configuration: AWSConfiguration
+            do {
+                configuration = try AWSConfiguration.resolve(environment: environment)
+            } catch let error as AWSError where error.code == AWSError.noRegionCode {
+                throw MissingRegion()
+            }
+            return try AWSClient(configuration: configuration).rdsAuthToken(host: target.host, port: target.port, user: target.user)
+        }
+    }
+
+    struct MissingRegion: Error, CustomStringConvertible {
+        var description: String {
+            "no AWS region to sign the token for: set AWS_REGION (or AWS_DEFAULT_REGION), or `region` in the AWS profile"
         }
     }
 

@@ -75,6 +75,12 @@ final class MigratorRDSIAMTests: XCTestCase {
         XCTAssertEqual(none.status, 64, none.output)
         XCTAssertTrue(none.stderr.contains("RDS IAM authentication (--rds-iam): No AWS credentials found"), none.stderr)
 
+        let noRegion = try migrator(["status", "--rds-iam"], ["DATABASE_URL": url(sslmode: "require"), "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+                                                             "AWS_SECRET_ACCESS_KEY": secretKey])
+        XCTAssertEqual(noRegion.status, 64, noRegion.output)
+        XCTAssertTrue(noRegion.stderr.contains("no AWS region to sign the token for: set AWS_REGION"), noRegion.stderr)
+        XCTAssertFalse(noRegion.output.contains(secretKey), noRegion.output)
+
         let bad = try migrator(["status"], ["DATABASE_URL": url(sslmode: "require"), "MIGRATOR_RDS_IAM": "maybe"])
         XCTAssertEqual(bad.status, 64, bad.output)
         XCTAssertTrue(bad.stderr.contains("MIGRATOR_RDS_IAM must be true or false, not \"maybe\""), bad.stderr)
