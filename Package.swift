@@ -44,7 +44,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "migrator", dependencies: [
-            "Migrations", "HTTP", "Durations",
+            "Migrations", "Postgres", "AWSClient", "HTTP", "Durations",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP", "TestSupport"]),
         .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "AWSClient", "TestSupport"]),
-        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"]),
+        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "AWSClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
