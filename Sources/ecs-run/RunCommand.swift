@@ -163,15 +163,12 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let environment = ProcessEnvironment.current
         let config = try configuration(environment: environment)
-        if config.dryRun {
-            // Calls nothing, so it needs no region or credentials either.
-            let request = try LaunchPlan.request(config)
-            StandardStreams().writeOut(TaskRunner.requestJSON(request) + "\n")
-            return
+        let display = Session.display(config.display)
+        // A dry run calls nothing, so it needs no region or credentials either.
+        let outcome = config.dryRun ? TaskRunner.dryRun(config) : Session.outcome(aws, environment: environment) { runner in
+            runner.run(config, display: display)
         }
-        let runner = try Session.runner(aws, environment: environment, json: config.display.format == .json, cluster: config.cluster)
-        let status = runner.run(config)
-        if status != 0 { throw ExitCode(status) }
+        try end(outcome, display: display, failureCluster: config.cluster)
     }
 }
 
