@@ -1,3 +1,4 @@
+@testable import ECSRunEdge
 @testable import ECSTasks
 import Hashing
 import XCTest
@@ -73,7 +74,7 @@ final class OptionEnvironmentTests: XCTestCase {
     func testMalformedFlagValueIsAUsageError() {
         for name in ["ECS_RUN_NO_LOGS", "ECS_RUN_ASSIGN_PUBLIC_IP"] {
             XCTAssertThrowsError(try OptionEnvironment.arguments([], specs: specs, environment: [name: "maybe"])) { error in
-                XCTAssertEqual((error as? RunFailure)?.status, 64)
+                XCTAssertEqual((error as? RunFailure).map(ExitStatus.of), 64)
                 XCTAssertTrue("\(error)".contains(name))
             }
         }
