@@ -8,10 +8,17 @@ public final class TaskRunner {
     let isInterrupted: () -> Bool
     let follower: TaskFollower
 
-    /// `logs` gives CloudWatch Logs for a region (nil: the configured one, `region`). Without
-    /// `linksToConsole` (an emulator) the summary names the log streams instead of linking to the console.
-    public init(ecs: ECSAPI, logs: @escaping (String?) -> LogsAPI, clock: Clock, region: String,
-                linksToConsole: Bool = true, isInterrupted: @escaping () -> Bool) {
+    /// Over the signing AWS client; `logsClient` gives the client for CloudWatch Logs in a region (nil: the
+    /// configured one, `region`). Without `linksToConsole` (an emulator) the summary names the log
+    /// streams instead of linking to the console.
+    public convenience init(client: AWSClient, logsClient: @escaping (String?) -> AWSClient, clock: Clock, region: String,
+                            linksToConsole: Bool, isInterrupted: @escaping () -> Bool) {
+        self.init(ecs: AWSECS(client: client), logs: { AWSLogs(client: logsClient($0)) }, clock: clock, region: region,
+                  linksToConsole: linksToConsole, isInterrupted: isInterrupted)
+    }
+
+    init(ecs: ECSAPI, logs: @escaping (String?) -> LogsAPI, clock: Clock, region: String,
+         linksToConsole: Bool = true, isInterrupted: @escaping () -> Bool) {
         self.ecs = ecs
         self.clock = clock
         self.isInterrupted = isInterrupted

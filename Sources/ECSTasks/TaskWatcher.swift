@@ -4,8 +4,8 @@ import AWSClient
 /// Follows tasks with DescribeTasks until they are done, the timeout passes or the user interrupts.
 /// Polls about once a second while a task is young and every few seconds later; AWS errors worth
 /// retrying (throttling, 5xx, network) back off and retry until the timeout, never ending the wait.
-public final class TaskWatcher {
-    public enum Outcome {
+final class TaskWatcher {
+    enum Outcome {
         /// Every task is done; the last description of each, in the order asked.
         case done([ECSTask])
         /// The timeout passed; `stopped` says whether StopTask was sent.
@@ -18,7 +18,7 @@ public final class TaskWatcher {
     }
 
     /// What happened while waiting, for the display.
-    public enum Event {
+    enum Event {
         case status(ECSTask, previous: String?)
         case retrying(AWSError, after: Double)
         case stopping(String)
@@ -34,7 +34,7 @@ public final class TaskWatcher {
     let options: WatchOptions
     let isInterrupted: () -> Bool
 
-    public init(ecs: ECSAPI, clock: Clock, options: WatchOptions, isInterrupted: @escaping () -> Bool) {
+    init(ecs: ECSAPI, clock: Clock, options: WatchOptions, isInterrupted: @escaping () -> Bool) {
         self.ecs = ecs
         self.clock = clock
         self.options = options
@@ -44,7 +44,7 @@ public final class TaskWatcher {
     /// Waits for `tasks` in `cluster`. `isDone` decides when one task is finished; `tick` runs between
     /// polls (the log tailer reads there); `event` reports progress. `startedAt` is when the wait began
     /// on this clock (the launch time, for `run`), used for the timeout and the poll schedule.
-    public func watch(cluster: String, tasks arns: [String], startedAt: Double? = nil,
+    func watch(cluster: String, tasks arns: [String], startedAt: Double? = nil,
                       isDone: (ECSTask) -> Bool, tick: () -> Void = {}, event: (Event) -> Void = { _ in }) -> Outcome {
         let start = startedAt ?? clock.now()
         let deadline = options.timeout.map { start + $0 }

@@ -25,16 +25,17 @@ enum Session {
                                                          endpointURL: aws.endpointURL, debug: debug)
         let client = try AWSClient(configuration: configuration)
         let region = configuration.region
-        let logs: (String?) -> LogsAPI = { other in
+        // A log stream in another region (awslogs-region) is read there; failing that, here.
+        let logsClient: (String?) -> AWSClient = { other in
             guard let other, other != region,
                   let config = try? AWSConfiguration.resolve(environment: environment, profile: aws.profile, region: other,
                                                              endpointURL: aws.endpointURL, debug: debug),
-                  let otherClient = try? AWSClient(configuration: config) else { return AWSLogs(client: client) }
-            return AWSLogs(client: otherClient)
+                  let otherClient = try? AWSClient(configuration: config) else { return client }
+            return otherClient
         }
         let logsHost = configuration.endpoint(for: .logs).split(separator: "/").dropFirst(1).first ?? ""
         let awsLogs = logsHost.hasSuffix(".amazonaws.com") || logsHost.hasSuffix(".amazonaws.com.cn")
-        return TaskRunner(ecs: AWSECS(client: client), logs: logs, clock: SystemClock(), region: region,
+        return TaskRunner(client: client, logsClient: logsClient, clock: SystemClock(), region: region,
                           linksToConsole: awsLogs, isInterrupted: { InterruptSignal.isSet })
     }
 }
