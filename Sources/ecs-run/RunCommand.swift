@@ -85,8 +85,13 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .postTerminator, help: ArgumentHelp("Replaces the container's command (after --).", valueName: "COMMAND"))
     var command: [String] = []
 
+    /// The checks that need no AWS call, here so that ArgumentParser shows a mistake with the usage text.
     func validate() throws {
-        _ = try configuration(environment: [:])
+        do {
+            try LaunchPlan.validate(configuration(environment: [:]))
+        } catch let failure as RunFailure {
+            throw ValidationError(failure.description)
+        }
     }
 
     /// The flags as a configuration value; malformed values are usage errors.
@@ -130,11 +135,6 @@ struct RunCommand: ParsableCommand {
         config.dryRun = dryRun
         config.watch = watch.options
         config.display = output.display(showLogs: !watch.noLogs, environment: environment)
-        do {
-            try LaunchPlan.validate(config)
-        } catch let failure as RunFailure {
-            throw ValidationError(failure.description)
-        }
         return config
     }
 
