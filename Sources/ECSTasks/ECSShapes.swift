@@ -108,13 +108,11 @@ struct Failure: Codable, Equatable, Sendable {
 }
 
 public struct Container: Codable, Equatable, Sendable {
-    public var containerArn: String?
     public var name: String?
     public var image: String?
     public var lastStatus: String?
     public var exitCode: Int?
     public var reason: String?
-    public var runtimeId: String?
     public init(name: String, lastStatus: String? = nil, exitCode: Int? = nil, reason: String? = nil) {
         self.name = name
         self.lastStatus = lastStatus
@@ -132,9 +130,7 @@ public struct ECSTask: Codable, Equatable, Sendable {
     public var desiredStatus: String?
     public var stopCode: String?
     public var stoppedReason: String?
-    public var createdAt: Date?
     public var startedAt: Date?
-    public var stoppingAt: Date?
     public var stoppedAt: Date?
     public var containers: [Container]?
     public var group: String?
@@ -224,8 +220,6 @@ struct TaskDefinition: Codable, Equatable, Sendable {
     var family: String?
     var revision: Int?
     var containerDefinitions: [ContainerDefinition]?
-    var networkMode: String?
-    var requiresCompatibilities: [String]?
     init(taskDefinitionArn: String?, containerDefinitions: [ContainerDefinition]) {
         self.taskDefinitionArn = taskDefinitionArn
         self.containerDefinitions = containerDefinitions
@@ -243,7 +237,6 @@ struct DescribeTaskDefinitionResponse: Codable, Sendable {
 }
 
 struct Service: Codable, Equatable, Sendable {
-    var serviceArn: String?
     var serviceName: String?
     var status: String?
     var launchType: String?

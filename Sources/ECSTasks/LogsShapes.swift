@@ -20,7 +20,6 @@ struct OutputLogEvent: Codable, Equatable, Sendable {
     /// Milliseconds since the epoch.
     var timestamp: Int64?
     var message: String?
-    var ingestionTime: Int64?
     init(timestamp: Int64?, message: String?) { self.timestamp = timestamp; self.message = message }
 }
 

@@ -1,6 +1,5 @@
 import Durations
 import ArgumentParser
-import AWSClient
 import ECSRunEdge
 import ECSTasks
 
