@@ -45,8 +45,8 @@ extension TaskFollower {
         return open.first.flatMap { wanted in finalTasks.first { TaskWatcher.matches($0, wanted) } }
     }
 
-    /// Every task is done: one summary line, and the first non-zero exit code decides (125 for a task
-    /// without one, which is explained).
+    /// Every task is done: one summary line, and the first non-zero exit code decides, unless a task
+    /// stopped without one (that is explained, and decides).
     private func summarize(_ finalTasks: [ECSTask], progress: FollowProgress, display: ProgressDisplay) -> FollowResult {
         var ending = FollowResult.Ending.exited(0)
         var deciding = finalTasks.first

@@ -1,5 +1,5 @@
 /// Which containers decide a task's exit status, when the task counts as done, and what its exit
-/// status is, following `docker run`: the container's code passes through; 125 when it has none.
+/// status is, following `docker run`: the container's code passes through, or it has none.
 struct TaskVerdict: Sendable {
     /// The containers whose exit codes decide: the one named by --container, or every essential one.
     var deciding: [String]
