@@ -212,6 +212,28 @@ final class MigratorAdoptionTests: XCTestCase {
         XCTAssertEqual(try f.historyVersions(), ["1", "2", "3"])
     }
 
+    func testAdoptionWaitsForTheMigrationLockLikeEveryOtherWriter() throws {
+        try writeCatalog()
+        try migrateLikeGolangMigrate(through: 2)
+        // The migrator's key, as MigrationLock derives it: SHA-256 of database, schema and history table.
+        let key = """
+            ('x' || left(encode(sha256(convert_to('migrator', 'UTF8') || '\\x00'::bytea || convert_to(current_database(), 'UTF8')
+                || '\\x00'::bytea || convert_to('public', 'UTF8') || '\\x00'::bytea || convert_to('migrator_history', 'UTF8')), 'hex'), 16))::bit(64)::bigint
+            """
+        let holder = try ProcessRunner.start("/usr/bin/psql", ["-X", "-qAt", f.url, "-c", "SELECT pg_advisory_lock(\(key)), pg_sleep(30)"])
+        defer { holder.signal(SIGTERM); _ = holder.wait(timeout: 10) }
+        var held = false
+        for _ in 0..<100 where !held {
+            held = try f.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == "1"
+            if !held { usleep(100_000) }
+        }
+        XCTAssertTrue(held, "the lock holder never took the lock")
+        let r = try f.migrator(["adopt", "golang-migrate", "--lock-wait", "1s"])
+        XCTAssertEqual(r.status, 4, r.output)
+        XCTAssertTrue(r.stderr.contains("waiting for the migration lock"), r.stderr)
+        XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t")
+    }
+
     func testAGolangMigrateVersionWithoutAFileIsRefused() throws {
         try writeCatalog()
         try migrateLikeGolangMigrate(through: 3)
