@@ -96,13 +96,13 @@ final class MigratorAdoptionTests: XCTestCase {
             XCTAssertTrue(r.stderr.contains("found dbmate's public.schema_migrations, with 3 applied versions, the newest 20261017120000"), r.stderr)
             XCTAssertTrue(r.stderr.contains("`migrator adopt dbmate`"), r.stderr)
         }
-        XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t")
+        try assertNoMigratorHistory()
 
         let dry = try f.migrator(["adopt", "dbmate", "--dry-run"])
         XCTAssertEqual(dry.status, 0, dry.output)
         XCTAssertTrue(dry.stderr.contains("would record 20261010084200_create_invoices as applied (not run)"), dry.stderr)
         XCTAssertTrue(dry.stderr.contains("would record 3 migrations; 3 left for `migrator up`"), dry.stderr)
-        XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t", "--dry-run changed nothing")
+        try assertNoMigratorHistory("--dry-run changed nothing")
 
         let adopt = try f.migrator(["adopt", "dbmate"])
         XCTAssertEqual(adopt.status, 0, adopt.output)
@@ -136,7 +136,12 @@ final class MigratorAdoptionTests: XCTestCase {
         XCTAssertEqual(r.status, 3, r.output)
         XCTAssertTrue(r.stderr.contains("lists version 20261003101500 as applied, but no migration file has it"), r.stderr)
         XCTAssertTrue(r.stderr.contains("nothing was recorded"), r.stderr)
-        XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t")
+        try assertNoMigratorHistory()
+    }
+
+    /// A refused adoption leaves no trace: not even an empty history table, which would count as adopted.
+    func assertNoMigratorHistory(_ message: String = "nothing was recorded", file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t", message, file: file, line: line)
     }
 
     // MARK: - golang-migrate
@@ -204,7 +209,7 @@ final class MigratorAdoptionTests: XCTestCase {
         XCTAssertTrue(adopt.stderr.contains("000003_seed_products.up.sql"), adopt.stderr)
         XCTAssertTrue(adopt.stderr.contains("`migrate force 3` if it is now fully applied, `migrate force 2` if it is undone"), adopt.stderr)
         XCTAssertTrue(adopt.stderr.contains("Nothing was recorded"), adopt.stderr)
-        XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t")
+        try assertNoMigratorHistory()
 
         // What `migrate force 3` does, after the team checked that version 3 is complete.
         try f.query("UPDATE schema_migrations SET dirty = false")
@@ -231,7 +236,7 @@ final class MigratorAdoptionTests: XCTestCase {
         let r = try f.migrator(["adopt", "golang-migrate", "--lock-wait", "1s"])
         XCTAssertEqual(r.status, 4, r.output)
         XCTAssertTrue(r.stderr.contains("waiting for the migration lock"), r.stderr)
-        XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t")
+        try assertNoMigratorHistory()
     }
 
     func testAGolangMigrateVersionWithoutAFileIsRefused() throws {
@@ -241,7 +246,7 @@ final class MigratorAdoptionTests: XCTestCase {
         let r = try f.migrator(["adopt", "golang-migrate"])
         XCTAssertEqual(r.status, 3, r.output)
         XCTAssertTrue(r.stderr.contains("says version 7 is applied, but no migration file has that version"), r.stderr)
-        XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t")
+        try assertNoMigratorHistory()
     }
 
     func testAnEmptyGolangMigrateTableAppliedNothingSoUpIsNotRefused() throws {
