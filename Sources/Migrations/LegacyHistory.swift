@@ -16,19 +16,19 @@ public struct LegacyHistory: Sendable, Equatable {
     /// The name both tools use unless told otherwise.
     public static let defaultTable = "schema_migrations"
 
-    public var tool: Tool
-    public var schema: String
-    public var table: String
+    var tool: Tool
+    var schema: String
+    var table: String
     /// The versions as the table holds them: golang-migrate's one row, or every row of dbmate's.
-    public var versions: [String]
+    var versions: [String]
     /// golang-migrate only: its row says a migration failed partway.
-    public var dirty: Bool
+    var dirty: Bool
 
     /// "public.schema_migrations", for messages.
-    public var name: String { "\(schema).\(table)" }
+    var name: String { "\(schema).\(table)" }
 
     /// One line saying what the table records, for messages.
-    public var summary: String {
+    var summary: String {
         switch tool {
         case .golangMigrate:
             guard let version = versions.first else { return "\(tool.rawValue)'s \(name), with no version applied" }
