@@ -48,6 +48,7 @@ public final class Migrator {
         if let target { try requireKnown(target, among: all.map(\.version), option: "--to") }
         return try withSession(locked: !dryRun) { db, history in
             let records = try history.records()
+            if records.isEmpty { try refuseUnadoptedHistory(db, history) }
             let statuses = MigrationStatus.compute(migrations: all, records: records)
             var refusals = statuses.compactMap { refusal(for: $0, all: all) }
             let pending = statuses.filter { $0.state == .pending && (target == nil || $0.version <= target!) }
@@ -187,7 +188,7 @@ public final class Migrator {
             + "; nothing was changed")
     }
 
-    private func appliedBy(_ db: Connection) -> String {
+    func appliedBy(_ db: Connection) -> String {
         [db.user, config.appliedByExtra].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
@@ -200,6 +201,7 @@ public final class Migrator {
         let all = try migrations()
         return try withSession(locked: !dryRun) { db, history in
             let records = try history.records()
+            if records.isEmpty { try refuseUnadoptedHistory(db, history) }
             if let running = records.first(where: { $0.state == .running }) {
                 throw MigratorError.validation([refusal(for: MigrationStatus.compute(migrations: all, records: [running]).first { $0.version == running.version }!, all: all)!])
             }
@@ -269,8 +271,10 @@ public final class Migrator {
 
     public func status() throws -> [MigrationStatus] {
         let all = try migrations()
-        return try withSession(locked: false) { _, history in
-            MigrationStatus.compute(migrations: all, records: try history.records())
+        return try withSession(locked: false) { db, history in
+            let records = try history.records()
+            if records.isEmpty { try refuseUnadoptedHistory(db, history) }
+            return MigrationStatus.compute(migrations: all, records: records)
         }
     }
 
@@ -357,7 +361,7 @@ public final class Migrator {
 
     // MARK: - session
 
-    private func withSession<T>(locked: Bool, _ body: (Connection, HistoryTable) throws -> T) throws -> T {
+    func withSession<T>(locked: Bool, _ body: (Connection, HistoryTable) throws -> T) throws -> T {
         let db = try DatabaseSession.open(config, log: log)
         let history: HistoryTable
         do {

@@ -44,7 +44,8 @@ struct MigratorCommand: ParsableCommand {
               0   success
               1   a migration failed (rolled back; the history is unchanged)
               3   validation failed (changed or missing files, a migration left
-                  running, out-of-order migrations)
+                  running, out-of-order migrations, golang-migrate or dbmate
+                  history not adopted yet: see `migrator adopt --help`)
               4   another migrator held the lock longer than --lock-wait
               5   could not connect within --wait
               64  usage error or bad migration files (nothing was applied)
@@ -57,8 +58,9 @@ struct MigratorCommand: ParsableCommand {
               migrator status --output json
               migrator down --to 20261101000000
               migrator new add_orders_table
+              migrator adopt dbmate --dry-run
             """,
-        subcommands: [Up.self, Down.self, Status.self, Validate.self, Baseline.self, Repair.self, New.self]
+        subcommands: [Up.self, Down.self, Status.self, Validate.self, Baseline.self, Repair.self, Adopt.self, New.self]
     )
 
     // `migrator --version`, by hand: with CommandConfiguration.version, ArgumentParser would list a second

@@ -1,0 +1,66 @@
+@testable import Migrations
+import XCTest
+
+final class AdoptionPlanTests: XCTestCase {
+    func migration(_ version: Int64) -> Migration {
+        Migration(version: version, name: "m\(version)",
+                  up: SQLSection(text: "SELECT \(version);\n", file: "migrations/\(version)_m\(version).up.sql", firstLine: 1, transactional: true),
+                  down: nil)
+    }
+
+    func testWhichTableShapesAreRecognised() {
+        struct Case { let name: String; let columns: [String: String]; let tool: LegacyHistory.Tool? }
+        let cases = [
+            Case(name: "golang-migrate", columns: ["version": "bigint", "dirty": "boolean"], tool: .golangMigrate),
+            Case(name: "dbmate (varchar)", columns: ["version": "character varying"], tool: .dbmate),
+            Case(name: "dbmate, older releases (varchar(128))", columns: ["version": "character varying(128)"], tool: .dbmate),
+            Case(name: "dbmate-like, text", columns: ["version": "text"], tool: .dbmate),
+            Case(name: "golang-migrate with an extra column", columns: ["version": "bigint", "dirty": "boolean", "at": "timestamp with time zone"], tool: nil),
+            Case(name: "integer version alone", columns: ["version": "bigint"], tool: nil),
+            Case(name: "goose", columns: ["id": "integer", "version_id": "bigint", "is_applied": "boolean"], tool: nil),
+            Case(name: "dirty as text", columns: ["version": "bigint", "dirty": "text"], tool: nil),
+        ]
+        for c in cases { XCTAssertEqual(LegacyHistory.tool(columns: c.columns), c.tool, c.name) }
+    }
+
+    func testWhatEachToolsHistoryCountsAsApplied() throws {
+        struct Case { let name: String; let tool: LegacyHistory.Tool; let versions: [String]; let applied: [Int64] }
+        let files = [1, 2, 3, 5, 8].map { migration($0) }
+        let cases = [
+            Case(name: "golang-migrate: everything at or below the version", tool: .golangMigrate, versions: ["3"], applied: [1, 2, 3]),
+            Case(name: "golang-migrate: the newest file", tool: .golangMigrate, versions: ["8"], applied: [1, 2, 3, 5, 8]),
+            Case(name: "golang-migrate: no row", tool: .golangMigrate, versions: [], applied: []),
+            Case(name: "dbmate: exactly the listed versions", tool: .dbmate, versions: ["1", "3", "8"], applied: [1, 3, 8]),
+            Case(name: "dbmate: versions with leading zeros match by number", tool: .dbmate, versions: ["0002", "005"], applied: [2, 5]),
+            Case(name: "dbmate: nothing applied", tool: .dbmate, versions: [], applied: []),
+        ]
+        for c in cases {
+            let legacy = LegacyHistory(tool: c.tool, schema: "public", table: "schema_migrations", versions: c.versions, dirty: false)
+            XCTAssertEqual(try AdoptionPlan(legacy, migrations: files.reversed()).applied.map(\.version), c.applied, c.name)
+        }
+    }
+
+    func testWhatIsRefused() {
+        struct Case { let name: String; let tool: LegacyHistory.Tool; let versions: [String]; let dirty: Bool; let message: String }
+        let files = [1, 2, 3].map { migration($0) }
+        let cases = [
+            Case(name: "dirty", tool: .golangMigrate, versions: ["2"], dirty: true,
+                 message: "`migrate force 2` if it is now fully applied, `migrate force 1` if it is undone"),
+            Case(name: "dirty before the first version", tool: .golangMigrate, versions: ["1"], dirty: true, message: "`migrate force -1` if it is undone"),
+            Case(name: "dirty with no version", tool: .golangMigrate, versions: ["-1"], dirty: true, message: "dirty at version -1"),
+            Case(name: "golang-migrate version without a file", tool: .golangMigrate, versions: ["4"], dirty: false,
+                 message: "says version 4 is applied, but no migration file has that version"),
+            Case(name: "dbmate versions without files", tool: .dbmate, versions: ["1", "4", "7"], dirty: false,
+                 message: "lists versions 4, 7 as applied, but no migration file has them"),
+            Case(name: "dbmate version that is not a number", tool: .dbmate, versions: ["1", "2026-01-01"], dirty: false,
+                 message: "lists version '2026-01-01', which is not a positive integer"),
+        ]
+        for c in cases {
+            let legacy = LegacyHistory(tool: c.tool, schema: "public", table: "schema_migrations", versions: c.versions, dirty: c.dirty)
+            XCTAssertThrowsError(try AdoptionPlan(legacy, migrations: files), c.name) { error in
+                guard let error = error as? MigratorError, case .validation = error else { return XCTFail("\(c.name): \(error)") }
+                XCTAssertTrue(error.description.contains(c.message), "\(c.name): \(error.description)")
+            }
+        }
+    }
+}
