@@ -3,7 +3,7 @@
 #
 #   migrator   the base image of every service's migrator: the binary, libpq, libcurl (for the ECS task
 #              metadata endpoint), the CA certificates and an empty /migrations. A service's own repository
-#              extends it with two lines (taskdefs/ci/Dockerfile.service):
+#              extends it with two lines (taskdefs/ci/Dockerfile.migrator):
 #                  FROM <registry>/migrator:VERSION
 #                  COPY migrations /migrations
 #   launcher   the image of a CI job that runs Terraform: ecs-run and terraform on debian:bookworm-slim.
@@ -62,6 +62,8 @@ RUN apt-get update \
 # Amazon RDS's CA bundle for PGSSLMODE=verify-full. By default it is fetched at build time; pass
 # RDS_CA_BUNDLE=<file in the build context> for builds without internet access.
 ARG RDS_CA_BUNDLE=https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem
+# ADD, not COPY: the default is a URL (hadolint cannot see through the ARG).
+# hadolint ignore=DL3020
 ADD --chmod=0644 ${RDS_CA_BUNDLE} /etc/ssl/certs/rds-global-bundle.pem
 RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin migrator \
  && install -d -m 0755 /migrations
