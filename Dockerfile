@@ -18,7 +18,7 @@
 # to a package this file installs; scripts/rootfs-proof replays each runtime stage's RUN lines in a
 # debootstrapped bookworm and runs the programs there as the stage's user; hadolint lints this file.
 
-ARG TERRAFORM_VERSION=1.15.0
+ARG TERRAFORM_VERSION=1.15.5
 
 # Terraform's official image is Alpine, but its terraform binary is static Go and runs on Debian too.
 FROM hashicorp/terraform:${TERRAFORM_VERSION} AS terraform

@@ -299,6 +299,24 @@ class EveryYAMLFileParses(unittest.TestCase):
                 self.assertIsInstance(yaml.safe_load(f), dict, path)
 
 
+class TerraformVersionTest(unittest.TestCase):
+    """The launcher image and the GitHub workflow pin the Terraform that the tests here run."""
+
+    def test_pinned_versions_are_the_tested_one(self):
+        result = test_example.run([test_example.TERRAFORM, "version", "-json"], 60)
+        tested = json.loads(result.stdout)["terraform_version"]
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        import dockerfile_stages
+        with open(os.path.join(ROOT, "Dockerfile"), encoding="utf-8") as f:
+            pinned = re.search(r"^ARG TERRAFORM_VERSION=(\S+)", f.read(), re.M).group(1)
+        self.assertEqual(pinned, tested, "Dockerfile's TERRAFORM_VERSION")
+        terraform_stage = dockerfile_stages.stage(dockerfile_stages.read(os.path.join(ROOT, "Dockerfile")), "terraform")
+        self.assertEqual(terraform_stage.base, f"hashicorp/terraform:{tested}")
+        steps = recipe("github-actions.yml")["jobs"]["deploy"]["steps"]
+        (setup,) = [s for s in steps if s.get("uses", "").startswith("hashicorp/setup-terraform@")]
+        self.assertEqual(str(setup["with"]["terraform_version"]), tested)
+
+
 STACK = None
 
 
