@@ -37,7 +37,8 @@ COPY Tests ./Tests
 ARG VERSION=0.1.0-dev
 ARG COMMIT=unknown
 RUN sed -i -e "s|static let version = \".*\"|static let version = \"${VERSION}\"|" \
-           -e "s|static let commit = \".*\"|static let commit = \"${COMMIT}\"|" Sources/BuildVersion/BuildVersion.swift
+           -e "s|static let commit = \".*\"|static let commit = \"${COMMIT}\"|" Sources/BuildVersion/BuildVersion.swift \
+ && grep -q "static let commit = \"${COMMIT}\"" Sources/BuildVersion/BuildVersion.swift
 RUN swift build -c release --product migrator --static-swift-stdlib \
  && swift build -c release --product ecs-run --static-swift-stdlib \
  && bin="$(swift build -c release --static-swift-stdlib --show-bin-path)" \
