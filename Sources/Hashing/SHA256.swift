@@ -22,7 +22,7 @@ public struct SHA256 {
     }
 
     public mutating func update(_ string: String) {
-        update(Array(string.utf8))
+        update(string.utf8)
     }
 
     /// Returns the digest. The value must not be updated afterwards.
@@ -37,12 +37,16 @@ public struct SHA256 {
     }
 
     public static func hash(_ string: String) -> [UInt8] {
-        hash(Array(string.utf8))
+        hash(string.utf8)
     }
 }
 
 /// Owns one `EVP_MD_CTX`.
 private final class DigestContext {
+    /// Fetched once: OpenSSL 3 otherwise looks the algorithm up in its provider tables on every init, which
+    /// was most of the cost of checksumming a thousand small migration files.
+    private static let algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
+
     private let pointer: OpaquePointer
     private var finished = false
 
@@ -50,7 +54,7 @@ private final class DigestContext {
         // Allocation failure here means the process is out of memory; nothing useful can follow.
         guard let ctx = EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed: out of memory") }
         pointer = ctx
-        guard EVP_DigestInit_ex(pointer, EVP_sha256(), nil) == 1 else { preconditionFailure("EVP_DigestInit_ex(sha256) failed") }
+        guard EVP_DigestInit_ex(pointer, Self.algorithm ?? EVP_sha256(), nil) == 1 else { preconditionFailure("EVP_DigestInit_ex(sha256) failed") }
     }
 
     deinit { EVP_MD_CTX_free(pointer) }

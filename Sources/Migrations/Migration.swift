@@ -4,6 +4,8 @@ import Hashing
 public struct Migration: Sendable, Equatable {
     /// A positive integer: a sequence number or a timestamp such as 20261125093000.
     public var version: Int64
+    /// The version as its file name spells it ("0002" for version 2), for every line that names the file.
+    public var versionText: String
     public var name: String
     public var up: SQLSection
     /// Nil when the migration cannot be rolled back (no down file, or an empty down section).
@@ -15,14 +17,19 @@ public struct Migration: Sendable, Equatable {
     /// The SHA-256 of `up.text` exactly as read, which earlier versions recorded: still accepted, so
     /// CRLF files applied by them are not reported as changed.
     public var exactChecksum: String
+    /// Something `status` should mention about the files, such as a down file named unlike its up file.
+    public var note: String?
 
     public init(version: Int64, name: String, up: SQLSection, down: SQLSection?) {
         self.version = version
+        versionText = String(version)
         self.name = name
         self.up = up
         self.down = down
         exactChecksum = SHA256.hash(up.text).hex
-        checksum = up.text.utf8.contains(UInt8(ascii: "\r"))
+        let hasCR = up.text.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "\r")) }
+            ?? up.text.utf8.contains(UInt8(ascii: "\r"))
+        checksum = hasCR
             ? SHA256.hash(up.text.replacingCRLF()).hex
             : exactChecksum
     }
@@ -32,8 +39,9 @@ public struct Migration: Sendable, Equatable {
         recorded == checksum || recorded == exactChecksum
     }
 
-    /// "20261125093000_create_users", as people refer to it.
-    public var label: String { "\(version)_\(name)" }
+    /// "20261125093000_create_users" or "0002_touch_fn": the file's name as on disk, without the layout's
+    /// suffix, so that searching the logs for a file name finds its lines.
+    public var label: String { "\(versionText)_\(name)" }
 }
 
 extension String {

@@ -50,14 +50,6 @@ struct MigrationLock {
 
     /// Who holds the lock, from pg_locks and pg_stat_activity.
     func holder() throws -> String {
-        let unsigned = UInt64(bitPattern: key)
-        let result = try connection.query("""
-            SELECT a.pid, coalesce(a.application_name, '') AS app, coalesce(host(a.client_addr), 'local socket') AS addr,
-                   to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"') AS since
-            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1
-            """, [String(unsigned >> 32), String(unsigned & 0xffff_ffff)])
-        guard !result.rows.isEmpty else { return "a session that just released it" }
-        return "pid \(result.value("pid") ?? "?") (application \(result.value("app") ?? "?"), client \(result.value("addr") ?? "?"), connected since \(result.value("since") ?? "?"))"
+        try LockHolder.ofAdvisoryLock(key, on: connection)?.description ?? "a session that just released it"
     }
 }

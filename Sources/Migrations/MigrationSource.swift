@@ -2,13 +2,15 @@ import FoundationEssentials
 
 /// Reads a migrations directory. Two layouts, mixed freely:
 ///
-/// - golang-migrate's: `VERSION_NAME.up.sql` and an optional `VERSION_NAME.down.sql`. A first line
-///   `-- migrator:no-transaction` makes that file run outside a transaction, statement by statement.
+/// - golang-migrate's: `VERSION_NAME.up.sql` and an optional `VERSION_NAME.down.sql`, paired by version.
+///   A first line `-- migrator:no-transaction` makes that file run outside a transaction, statement by statement.
 /// - dbmate's: one `VERSION_NAME.sql` with a `-- migrate:up` section and an optional `-- migrate:down`
 ///   section; `-- migrate:up transaction:false` (or down) opts that section out of its transaction.
 ///
-/// VERSION is a positive integer; NAME is the rest of the file name. Other files (README.md, hidden files)
-/// are ignored. Every problem in the directory is reported at once, before anything runs.
+/// VERSION is a positive integer; NAME is the rest of the file name, dots included (`0002_1.7.0_schema.up.sql`).
+/// Other files (README.md, hidden files) are ignored. Every problem in the directory is reported at once,
+/// before anything runs. Files are read and checksummed here; how a section runs is decided only when it
+/// is about to run (`ExecutionPlan`), so commands that run nothing never split SQL.
 public enum MigrationSource {
     /// The first-line directive of the `.up.sql`/`.down.sql` layout.
     public static let noTransactionDirective = "-- migrator:no-transaction"
@@ -25,7 +27,7 @@ public enum MigrationSource {
             throw MigrationFileError(problems: [.init(file: directory, reason: "cannot list the directory: \(error)")])
         }
         var problems: [MigrationFileError.Problem] = []
-        var ups: [Int64: (name: String, section: SQLSection, file: String)] = [:]
+        var ups: [Int64: (name: String, versionText: String, section: SQLSection, file: String)] = [:]
         var downs: [Int64: (name: String, section: SQLSection?, file: String)] = [:]
         var seen: [Int64: String] = [:]
 
@@ -57,7 +59,7 @@ public enum MigrationSource {
                 let section = SQLSection(text: text, file: path, firstLine: 1,
                                          transactional: !hasNoTransactionDirective(text))
                 if isEmpty(text) { problems.append(.init(file: path, reason: "the up migration is empty")) }
-                ups[parsed.version] = (parsed.name, section, path)
+                ups[parsed.version] = (parsed.name, parsed.versionText, section, path)
             case .down:
                 let section = SQLSection(text: text, file: path, firstLine: 1,
                                          transactional: !hasNoTransactionDirective(text))
@@ -73,7 +75,7 @@ public enum MigrationSource {
                     problems.append(.init(file: path, reason: reason))
                 case .success(let file):
                     if isEmpty(file.up.text) { problems.append(.init(file: path, reason: "the -- migrate:up section is empty")) }
-                    ups[parsed.version] = (parsed.name, file.up, path)
+                    ups[parsed.version] = (parsed.name, parsed.versionText, file.up, path)
                     if let down = file.down, !isEmpty(down.text) {
                         if let other = downs[parsed.version] {
                             problems.append(.init(file: other.file, reason: "version \(parsed.version) has another down migration, in \(path)"))
@@ -88,20 +90,14 @@ public enum MigrationSource {
                 problems.append(.init(file: down.file, reason: "a down migration without its up migration"))
             }
         }
+        var notes: [Int64: String] = [:]
         for (version, down) in downs {
-            if let up = ups[version], up.file != down.file, up.name != down.name {
-                problems.append(.init(file: down.file, reason: "its name differs from \(up.file)"))
-            }
-            if let up = ups[version], up.file != down.file, !up.file.hasSuffix(".up.sql") {
+            guard let up = ups[version], up.file != down.file else { continue }
+            if !up.file.hasSuffix(".up.sql") {
                 problems.append(.init(file: down.file, reason: "\(up.file) is a single-file migration: put this down SQL in its -- migrate:down section"))
-            }
-        }
-        let sections = ups.values.map(\.section) + downs.values.compactMap(\.section)
-        for section in sections where section.transactional {
-            for line in TransactionControl.lines(in: section) {
-                problems.append(.init(file: "\(section.file):\(line)", reason:
-                    "ends or starts a transaction, but the migrator already runs this migration in one (with its history row); "
-                    + "remove BEGIN/COMMIT, or mark the migration to run outside a transaction"))
+            } else if up.name != down.name {
+                // golang-migrate pairs by version alone; the up file names the migration.
+                notes[version] = "its down file \(Self.baseName(down.file)) has another name; paired by version"
             }
         }
         guard problems.isEmpty else {
@@ -109,7 +105,10 @@ public enum MigrationSource {
         }
         return ups.keys.sorted().map { version in
             let up = ups[version]!
-            return Migration(version: version, name: up.name, up: up.section, down: downs[version]?.section)
+            var migration = Migration(version: version, name: up.name, up: up.section, down: downs[version]?.section)
+            migration.versionText = up.versionText
+            migration.note = notes[version]
+            return migration
         }
     }
 
@@ -117,6 +116,10 @@ public enum MigrationSource {
     public static func newestVersion(directory: String) -> Int64? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.compactMap { FileName($0)?.version }.max()
+    }
+
+    private static func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 
     private enum ReadResult { case success(String), failure(String) }
@@ -152,29 +155,36 @@ public enum MigrationSource {
 struct FileName {
     enum Kind { case up, down, combined }
     let version: Int64
+    /// The version's digits as the file name spells them, leading zeros included.
+    let versionText: String
     let name: String
     let kind: Kind
 
     init?(_ file: String) {
-        var stem = Substring(file.dropLast(4))  // ".sql"
+        // On the bytes: a thousand names must not cost a Character walk each.
+        var end = file.utf8.count - 4  // ".sql"
+        let bytes = Array(file.utf8)
+        guard end > 0 else { return nil }
+        func hasSuffix(_ suffix: StaticString) -> Bool {
+            let n = suffix.utf8CodeUnitCount
+            return end >= n && bytes[(end - n)..<end].elementsEqual(UnsafeBufferPointer(start: suffix.utf8Start, count: n))
+        }
         let kind: Kind
-        if stem.hasSuffix(".up") {
+        if hasSuffix(".up") {
             kind = .up
-            stem = stem.dropLast(3)
-        } else if stem.hasSuffix(".down") {
+            end -= 3
+        } else if hasSuffix(".down") {
             kind = .down
-            stem = stem.dropLast(5)
+            end -= 5
         } else {
             kind = .combined
         }
-        guard let underscore = stem.firstIndex(of: "_") else { return nil }
-        let digits = stem[..<underscore]
-        let rest = stem[stem.index(after: underscore)...]
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let version = Int64(digits), version > 0,
-              !rest.isEmpty, !rest.contains(".") else { return nil }
+        guard let underscore = bytes[..<end].firstIndex(of: UInt8(ascii: "_")), underscore > 0, underscore + 1 < end,
+              bytes[..<underscore].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        versionText = String(decoding: bytes[..<underscore], as: UTF8.self)
+        guard let version = Int64(versionText), version > 0 else { return nil }
         self.version = version
-        name = String(rest)
+        name = String(decoding: bytes[(underscore + 1)..<end], as: UTF8.self)
         self.kind = kind
     }
 }
@@ -191,7 +201,6 @@ extension FileName {
             if Int64(digits) == nil { return "not a migration name: the version \(digits) is larger than \(Int64.max)" }
             if Int64(digits) == 0 { return "not a migration name: the version must be above zero" }
             if rest.dropFirst().isEmpty { return "not a migration name: nothing follows the version's _; \(expected)" }
-            if rest.contains(".") { return "not a migration name: the name part \(rest.dropFirst()) has a '.'; \(expected)" }
         }
         return "not a migration name: \(expected)"
     }
@@ -205,50 +214,72 @@ struct DbmateFile {
     enum Result { case success(DbmateFile), failure(String) }
 
     static func parse(_ text: String, file: String) -> Result {
-        // Lines split on the byte, so that CRLF files work too ("\r\n" is one Character); the "\r" stays in
-        // the sections' text and is trimmed off directive lines.
-        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
-        var upMarker: (line: Int, transactional: Bool)?
-        var downMarker: (line: Int, transactional: Bool)?
-        for (index, raw) in lines.enumerated() where mayBeComment(raw) {
-            let line = raw.trimmingWhitespace()
-            guard line.hasPrefix("-- migrate:") else { continue }
-            let words = line.dropFirst(3).split(separator: " ")
-            let options = words.dropFirst()
-            let transactional = !options.contains("transaction:false")
-            switch words.first {
-            case "migrate:up":
-                if upMarker != nil { return .failure("more than one -- migrate:up line") }
-                upMarker = (index, transactional)
-            case "migrate:down":
-                if downMarker != nil { return .failure("more than one -- migrate:down line") }
-                downMarker = (index, transactional)
-            default:
-                return .failure("unknown directive on line \(index + 1): \(line)")
+        // Found on the bytes, so CRLF files work too ("\r\n" is one Character); the "\r" stays in the
+        // sections' text and is trimmed off directive lines. Only lines that may be comments are decoded.
+        struct Marker { var line: Int; var start: Int; var next: Int; var transactional: Bool }
+        var upMarker: Marker?
+        var downMarker: Marker?
+        let bytes = text.utf8
+        var failure: String?
+        let count: Int? = bytes.withContiguousStorageIfAvailable { buffer -> Int in
+            var line = 0
+            var start = 0
+            while start <= buffer.count && failure == nil {
+                var end = start
+                while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+                let next = min(end + 1, buffer.count)
+                if mayBeComment(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
+                    let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self).trimmingWhitespace()
+                    if directive.utf8.starts(with: "-- migrate:".utf8) {
+                        let words = directive.utf8.dropFirst(3).split(separator: UInt8(ascii: " ")).map { String(Substring($0)) }
+                        let marker = Marker(line: line, start: start, next: next, transactional: !words.dropFirst().contains("transaction:false"))
+                        switch words.first {
+                        case "migrate:up":
+                            if upMarker != nil { failure = "more than one -- migrate:up line" }
+                            upMarker = marker
+                        case "migrate:down":
+                            if downMarker != nil { failure = "more than one -- migrate:down line" }
+                            downMarker = marker
+                        default:
+                            failure = "unknown directive on line \(line + 1): \(directive)"
+                        }
+                    }
+                }
+                if end == buffer.count { break }
+                start = end + 1
+                line += 1
             }
+            return buffer.count
         }
+        guard let count else {
+            var copy = text
+            copy.makeContiguousUTF8()
+            return parse(copy, file: file)
+        }
+        if let failure { return .failure(failure) }
         guard let up = upMarker else { return .failure("no -- migrate:up line") }
         if let down = downMarker, down.line < up.line {
             return .failure("-- migrate:down comes before -- migrate:up")
         }
-        if up.line > 0, SQLSplitter.hasCode(String(text.unicodeScalars[lines[0].startIndex..<lines[up.line - 1].endIndex])) {
+        func slice(_ from: Int, _ to: Int) -> String {
+            from < to ? String(Substring(bytes[bytes.index(bytes.startIndex, offsetBy: from)..<bytes.index(bytes.startIndex, offsetBy: to)])) : ""
+        }
+        if up.start > 0, SQLSplitter.hasCode(slice(0, up.start - 1)) {
             return .failure("SQL before the -- migrate:up line (line \(up.line + 1)) belongs to no section and would never run; move it below")
         }
-        func section(from marker: Int, to end: Int, transactional: Bool) -> SQLSection {
-            // The lines between the markers, i.e. joined by "\n": one slice of `text`.
-            let body = marker + 1 < end ? String(text.unicodeScalars[lines[marker + 1].startIndex..<lines[end - 1].endIndex]) : ""
-            return SQLSection(text: body, file: file, firstLine: marker + 2, transactional: transactional)
+        // A section is the lines between its marker and the next one (or the end), joined by "\n".
+        func section(_ marker: Marker, endingAt end: Int) -> SQLSection {
+            SQLSection(text: slice(marker.next, end), file: file, firstLine: marker.line + 2, transactional: marker.transactional)
         }
-        let upEnd = downMarker?.line ?? lines.count
-        let upSection = section(from: up.line, to: upEnd, transactional: up.transactional)
-        let downSection = downMarker.map { section(from: $0.line, to: lines.count, transactional: $0.transactional) }
+        let upSection = section(up, endingAt: downMarker.map { $0.start - 1 } ?? count)
+        let downSection = downMarker.map { section($0, endingAt: count) }
         return .success(DbmateFile(up: upSection, down: downSection))
     }
 
     /// False for lines that cannot be a `--` comment once trimmed, decided on the bytes without trimming:
     /// after ASCII white space, anything but "--" or a non-ASCII byte (which may be more white space).
-    private static func mayBeComment(_ line: Substring) -> Bool {
-        let rest = line.utf8.drop(while: { $0 == 0x20 || (0x09...0x0D).contains($0) })
+    private static func mayBeComment(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let rest = line.drop(while: { $0 == 0x20 || (0x09...0x0D).contains($0) })
         guard let first = rest.first else { return false }
         return first >= 0x80 || rest.starts(with: "--".utf8)
     }
@@ -256,6 +287,14 @@ struct DbmateFile {
 
 extension StringProtocol {
     func trimmingWhitespace() -> String {
+        let whole = String(self)
+        let bytes = whole.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: white space is " " and \t…\r, found without Character breaking.
+            let isSpace = { (b: UInt8) in b == 0x20 || (0x09...0x0D).contains(b) }
+            guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+            return String(decoding: bytes[first...last], as: UTF8.self)
+        }
         var s = Substring(self)
         while let c = s.first, c.isWhitespace { s.removeFirst() }
         while let c = s.last, c.isWhitespace { s.removeLast() }

@@ -12,12 +12,21 @@ public struct MigrationStatus: Sendable, Equatable {
     }
 
     public var version: Int64
+    /// The version as the file name spells it; the number itself when there is no file.
+    public var versionText: String
     public var name: String
     public var state: State
     public var appliedAt: String?
     public var executionMs: Int?
     /// A pending migration older than the newest one already recorded.
     public var outOfOrder: Bool
+    /// The file's up section; nil when the file is missing.
+    public var up: SQLSection? = nil
+    /// What `status` says about the files beside the state, such as a down file named unlike its up file.
+    public var note: String? = nil
+
+    /// The migration as its file is named: "0002_touch_fn".
+    public var label: String { "\(versionText)_\(name)" }
 
     /// Joins files and history, ordered by version.
     static func compute(migrations: [Migration], records: [HistoryRecord]) -> [MigrationStatus] {
@@ -27,16 +36,17 @@ public struct MigrationStatus: Sendable, Equatable {
         for m in migrations {
             if let r = byVersion[m.version] {
                 let state: State = r.state == .running ? .running : (m.matches(checksum: r.checksum) ? .applied : .checksumChanged)
-                out.append(MigrationStatus(version: m.version, name: m.name, state: state, appliedAt: r.appliedAt,
-                                           executionMs: r.executionMs, outOfOrder: false))
+                out.append(MigrationStatus(version: m.version, versionText: m.versionText, name: m.name, state: state,
+                                           appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false, up: m.up, note: m.note))
             } else {
-                out.append(MigrationStatus(version: m.version, name: m.name, state: .pending, appliedAt: nil,
-                                           executionMs: nil, outOfOrder: m.version < newestRecorded))
+                out.append(MigrationStatus(version: m.version, versionText: m.versionText, name: m.name, state: .pending,
+                                           appliedAt: nil, executionMs: nil, outOfOrder: m.version < newestRecorded, up: m.up, note: m.note))
             }
         }
         let files = Set(migrations.map(\.version))
         for r in records where !files.contains(r.version) {
-            out.append(MigrationStatus(version: r.version, name: r.name, state: r.state == .running ? .running : .fileMissing,
+            out.append(MigrationStatus(version: r.version, versionText: String(r.version), name: r.name,
+                                       state: r.state == .running ? .running : .fileMissing,
                                        appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false))
         }
         return out.sorted { $0.version < $1.version }

@@ -22,10 +22,12 @@ public final class Migrator {
 
     let config: MigratorConfig
     let log: (String) -> Void
+    var lockRetry: LockRetryPolicy
 
     public init(config: MigratorConfig, log: @escaping (String) -> Void) {
         self.config = config
         self.log = log
+        lockRetry = LockRetryPolicy(retries: config.lockRetries)
     }
 
     /// The migrations on disk; bad files stop everything here (exit 64).
@@ -51,7 +53,7 @@ public final class Migrator {
             let pending = statuses.filter { $0.state == .pending && (target == nil || $0.version <= target!) }
             if !allowOutOfOrder {
                 refusals += pending.filter(\.outOfOrder).map {
-                    "migration \($0.version)_\($0.name) is older than the newest applied one; apply it with --allow-out-of-order if that is intended"
+                    "migration \($0.label) is older than the newest applied one; apply it with --allow-out-of-order if that is intended"
                 }
             }
             guard refusals.isEmpty else { throw MigratorError.validation(refusals) }
@@ -63,19 +65,25 @@ public final class Migrator {
                 return []
             }
             if dryRun {
-                for m in plan { log("would apply \(m.label)\(m.up.transactional ? "" : " (outside a transaction)")") }
+                for m in plan {
+                    let execution = ExecutionPlan(m.up)
+                    log("would apply \(m.label)" + (execution.isTransactional ? "" : execution.note.map { " (\($0))" } ?? " (outside a transaction)"))
+                }
                 return plan
             }
             try history.create()
             let start = Clock.now()
-            for m in plan { try apply(m, db: db, history: history) }
+            for m in plan {
+                try lockRetry.run(m.label, log: log, nothingTookEffect: { try !history.records().contains { $0.version == m.version } },
+                                  holder: { LockHolder.blocking(m.up.text, on: db) }) { try apply(m, db: db, history: history) }
+            }
             log("applied \(plan.count) migration\(plan.count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
             return plan
         }
     }
 
     private func refusal(for status: MigrationStatus, all: [Migration]) -> String? {
-        let label = "\(status.version)_\(status.name)"
+        let label = status.label
         switch status.state {
         case .running:
             let file = all.first { $0.version == status.version }?.up.file ?? "its file"
@@ -92,12 +100,15 @@ public final class Migrator {
 
     private func apply(_ m: Migration, db: Connection, history: HistoryTable) throws {
         let start = Clock.now()
-        if m.up.transactional {
+        let plan = ExecutionPlan(m.up)
+        if let note = plan.note { log("\(m.label) \(note)") }
+        switch plan.mode {
+        case .transaction(let begin, let sql):
             // The whole section goes as one simple query, so DO blocks and function bodies need no splitting;
             // the history row commits with it or not at all.
-            try db.exec("BEGIN")
+            try db.exec(begin)
             do {
-                try db.exec(m.up.text)
+                try db.exec(sql)
             } catch let error as PostgresError {
                 _ = try? db.exec("ROLLBACK")
                 throw failure(m, m.up, error, offset: 0, statementLine: nil, advice: nil)
@@ -111,30 +122,25 @@ public final class Migrator {
                 _ = try? db.exec("ROLLBACK")
                 throw MigratorError.database("recording \(m.label) in the history failed; the migration was rolled back", error)
             }
-        } else {
+        case .statements(let statements):
             try history.insert(m, state: .running, executionMs: 0, appliedBy: appliedBy(db))
-            for (index, statement) in SQLSplitter.split(m.up.text).enumerated() {
-                do {
-                    try db.exec(statement.text)
-                } catch let error as PostgresError {
-                    let concurrently = statement.text.uppercased().contains("CONCURRENTLY")
-                    var advice: String
-                    if index == 0 && !concurrently {
-                        // Its first statement failed, so nothing of it took effect: no history row either.
-                        try history.delete(m.version)
-                        advice = "  Nothing of it took effect and the history is unchanged."
-                    } else {
-                        advice = index == 0
-                            ? "  It ran outside a transaction and stays recorded as running."
-                            : "  It ran outside a transaction: statements before line \(m.up.firstLine + statement.line - 1) took effect. It stays recorded as running."
-                        if concurrently {
-                            advice += " A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind"
-                                + " (SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid); drop it with DROP INDEX CONCURRENTLY."
-                        }
-                        advice += " Fix the database, then run `migrator repair --version \(m.version) --mark applied` or `--mark pending`."
+            if let stop = try StatementRun.run(statements, db: db) {
+                var advice: String
+                if !stop.tookEffect {
+                    // Nothing it ran was committed, so nothing of it took effect: no history row either.
+                    try history.delete(m.version)
+                    advice = "  Nothing of it took effect and the history is unchanged."
+                } else {
+                    advice = stop.firstUncommittedLine.map { "  It ran outside a transaction: statements before line \(m.up.firstLine + $0 - 1) took effect."
+                        + (stop.rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "") + " It stays recorded as running." }
+                        ?? "  It ran outside a transaction and stays recorded as running."
+                    if stop.mayLeaveInvalidIndex {
+                        advice += " A failed \(stop.statementKind ?? "CONCURRENTLY statement") leaves an INVALID index behind"
+                            + " (SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid); drop it with DROP INDEX CONCURRENTLY."
                     }
-                    throw failure(m, m.up, error, offset: statement.offset, statementLine: statement.line, advice: advice)
+                    advice += " Fix the database, then run `migrator repair --version \(m.version) --mark applied` or `--mark pending`."
                 }
+                throw failure(m, m.up, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, advice: advice)
             }
             try requireNoOpenTransaction(m, m.up, db: db, what: "the migration", advice:
                 "It stays recorded as running. Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`.")
@@ -215,11 +221,11 @@ public final class Migrator {
             let missing = chosen.filter { byVersion[$0.version]?.down == nil }
             guard missing.isEmpty else {
                 throw MigratorError.usage("cannot roll back: no down migration for " + missing.map { r in
-                    byVersion[r.version] == nil ? "\(r.version)_\(r.name) (its file is missing)" : "\(r.version)_\(r.name)"
+                    byVersion[r.version].map(\.label) ?? "\(r.version)_\(r.name) (its file is missing)"
                 }.joined(separator: ", ") + "; nothing was rolled back")
             }
             if dryRun {
-                for r in chosen { log("would roll back \(r.version)_\(r.name)") }
+                for r in chosen { log("would roll back \(byVersion[r.version]!.label)") }
                 return chosen.map(\.version)
             }
             let start = Clock.now()
@@ -232,10 +238,13 @@ public final class Migrator {
     private func rollBack(_ m: Migration, db: Connection, history: HistoryTable) throws {
         let down = m.down!
         let start = Clock.now()
-        if down.transactional {
-            try db.exec("BEGIN")
+        let plan = ExecutionPlan(down)
+        if let note = plan.note { log("\(m.label) (down) \(note)") }
+        switch plan.mode {
+        case .transaction(let begin, let sql):
+            try db.exec(begin)
             do {
-                try db.exec(down.text)
+                try db.exec(sql)
                 try DatabaseSession.reset(db, config, after: down.text)
                 try history.delete(m.version)
                 try db.exec("COMMIT")
@@ -243,14 +252,10 @@ public final class Migrator {
                 _ = try? db.exec("ROLLBACK")
                 throw failure(m, down, error, offset: 0, statementLine: nil, advice: nil)
             }
-        } else {
-            for statement in SQLSplitter.split(down.text) {
-                do {
-                    try db.exec(statement.text)
-                } catch let error as PostgresError {
-                    throw failure(m, down, error, offset: statement.offset, statementLine: statement.line,
-                                  advice: "  The down migration ran outside a transaction; the history still lists \(m.label) as applied.")
-                }
+        case .statements(let statements):
+            if let stop = try StatementRun.run(statements, db: db) {
+                throw failure(m, down, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line,
+                              advice: "  The down migration ran outside a transaction; the history still lists \(m.label) as applied.")
             }
             try requireNoOpenTransaction(m, down, db: db, what: "the down migration", advice:
                 "The history still lists \(m.label) as applied.")
@@ -275,7 +280,7 @@ public final class Migrator {
         let statuses = try status()
         var problems: [String] = []
         for s in statuses {
-            let label = "\(s.version)_\(s.name)"
+            let label = s.label
             switch s.state {
             case .checksumChanged: problems.append("\(label): the file changed after it was applied")
             case .fileMissing: problems.append("\(label): applied, but its file is missing")
@@ -328,10 +333,10 @@ public final class Migrator {
                 if action == .markApplied {
                     try history.markApplied(version, executionMs: record.executionMs)
                     if let file { try history.updateChecksum(version, to: file.checksum) }
-                    log("repaired \(version)_\(record.name): recorded as applied; its SQL was not run again")
+                    log("repaired \(file?.label ?? "\(version)_\(record.name)"): recorded as applied; its SQL was not run again")
                 } else {
                     try history.delete(version)
-                    log("repaired \(version)_\(record.name): removed from the history; the next `up` runs it again")
+                    log("repaired \(file?.label ?? "\(version)_\(record.name)"): removed from the history; the next `up` runs it again")
                 }
             case .acceptChecksum:
                 guard let record, record.state == .applied else {

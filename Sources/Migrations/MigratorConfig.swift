@@ -14,6 +14,8 @@ public struct MigratorConfig: Sendable {
     /// Session settings, in milliseconds; nil leaves the server's default.
     public var statementTimeoutMs: Int?
     public var lockTimeoutMs: Int?
+    /// How often `up` retries a migration that gave up waiting for a lock (see `LockRetryPolicy`).
+    public var lockRetries: Int
     /// Recorded in the history with the database user, e.g. the ECS task ARN.
     public var appliedByExtra: String?
     /// How often to report who holds the lock while waiting.
@@ -22,7 +24,7 @@ public struct MigratorConfig: Sendable {
     public init(databaseURL: String, directory: String = "migrations", table: String = "migrator_history",
                 schema: String? = nil, wait: Double = 0, lockWait: Double = 600,
                 statementTimeoutMs: Int? = nil, lockTimeoutMs: Int? = nil, appliedByExtra: String? = nil,
-                lockReportInterval: Double = 10) {
+                lockReportInterval: Double = 10, lockRetries: Int = 0) {
         self.databaseURL = databaseURL
         self.directory = directory
         self.table = table
@@ -33,5 +35,6 @@ public struct MigratorConfig: Sendable {
         self.lockTimeoutMs = lockTimeoutMs
         self.appliedByExtra = appliedByExtra
         self.lockReportInterval = lockReportInterval
+        self.lockRetries = lockRetries
     }
 }

@@ -16,6 +16,12 @@ public struct SQLSection: Sendable, Equatable {
         self.transactional = transactional
     }
 
+    /// 1-based line of `file` where `text` ends: what a linter of this section alone must read.
+    public var lastLine: Int {
+        let newlines = text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        return max(firstLine, firstLine + newlines - (text.utf8.last == UInt8(ascii: "\n") ? 1 : 0))
+    }
+
     /// Maps a server error position (PostgreSQL counts 1-based characters, i.e. code points, into the query
     /// string) to a 1-based line and column of the file. `offset` is where the query began within `text`,
     /// in code points, for statements sent one at a time.

@@ -208,7 +208,7 @@ public enum SQLSplitter {
     /// For a `--` line comment or a (nested) `/* */` block comment starting at `i`, the index just past it:
     /// the line comment's "\n" stays outside (it is white space), an unterminated comment runs to the end.
     /// Nil when no comment starts at `i`.
-    private static func endOfComment<S: Collection<Unicode.Scalar>>(_ s: S, at i: S.Index) -> S.Index? {
+    static func endOfComment<S: Collection<Unicode.Scalar>>(_ s: S, at i: S.Index) -> S.Index? {
         let c = s[i]
         guard c == "-" || c == "/" else { return nil }
         var j = s.index(after: i)
@@ -237,7 +237,7 @@ public enum SQLSplitter {
     }
 
     /// Index just past the closing quote (or the end of input).
-    private static func endOfQuoted(_ s: [Unicode.Scalar], from: Int, quote: Unicode.Scalar, backslashEscapes: Bool) -> Int {
+    static func endOfQuoted(_ s: [Unicode.Scalar], from: Int, quote: Unicode.Scalar, backslashEscapes: Bool) -> Int {
         var j = from + 1
         while j < s.count {
             if backslashEscapes && s[j] == "\\" { j += 2; continue }
@@ -252,7 +252,7 @@ public enum SQLSplitter {
 
     /// For "$tag$" or "$$" starting at `from`, the index of the closing "$" of the opening tag.
     /// Nil for "$1" parameters and anything else that is not a dollar quote.
-    private static func dollarTagEnd(_ s: [Unicode.Scalar], from: Int) -> Int? {
+    static func dollarTagEnd(_ s: [Unicode.Scalar], from: Int) -> Int? {
         var j = from + 1
         guard j < s.count else { return nil }
         if s[j] == "$" { return j }
@@ -262,14 +262,14 @@ public enum SQLSplitter {
     }
 
     /// PostgreSQL's identifier start: a letter, "_" or any non-ASCII character.
-    private static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
+    static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
         switch c.value {
         case 0x41...0x5A, 0x61...0x7A, 0x5F, 0x80...: return true
         default: return false
         }
     }
 
-    private static func isIdentifierPart(_ c: Unicode.Scalar) -> Bool {
+    static func isIdentifierPart(_ c: Unicode.Scalar) -> Bool {
         switch c.value {
         case 0x41...0x5A, 0x61...0x7A, 0x5F, 0x80..., 0x30...0x39, 0x24: return true
         default: return false

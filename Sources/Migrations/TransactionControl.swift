@@ -1,30 +1,37 @@
-/// Finds statements that would end the transaction a migration runs in. A transactional migration that
-/// says `BEGIN; … COMMIT;` itself would commit part of its work outside our transaction, leaving the
-/// database changed with no history row: such files are refused before anything runs.
-enum TransactionControl {
-    /// The 1-based lines (within `section`) of top-level BEGIN, START TRANSACTION, COMMIT, END, ABORT and
-    /// ROLLBACK statements (ROLLBACK TO SAVEPOINT stays allowed: it works inside our transaction).
-    static func lines(in section: SQLSection) -> [Int] {
-        SQLSplitter.split(section.text).compactMap { statement in
-            let words = codeWords(statement.text, count: 3)
-            switch words.first {
-            case "begin", "commit", "abort", "end": break
-            case "start" where words.dropFirst().first == "transaction": break
-            case "rollback":
-                // ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] … and ROLLBACK PREPARED … leave our transaction be.
-                let next = words.dropFirst().drop { $0 == "work" || $0 == "transaction" }.first
-                if next == "to" || next == "prepared" { return nil }
-            default: return nil
-            }
-            return section.firstLine + statement.line - 1
-        }
-    }
+/// Statements that open or end the session's transaction. A file that says `BEGIN; … COMMIT;` itself
+/// (golang-migrate adds no transaction of its own, so many files do) must not run inside the migrator's
+/// transaction as it is: its COMMIT would commit part of the work without its history row.
+enum TransactionControl: Equatable {
+    /// BEGIN [WORK | TRANSACTION] [modes], START TRANSACTION [modes].
+    case begin
+    /// COMMIT or END [WORK | TRANSACTION], without AND CHAIN.
+    case commit
+    /// Anything else that ends or opens a transaction: ROLLBACK, ABORT, COMMIT AND CHAIN, PREPARE TRANSACTION.
+    case other
 
-    /// The first `count` words of the statement's code, lower-cased, skipping leading comments.
-    private static func codeWords(_ text: String, count: Int) -> [String] {
-        let scalars = text.unicodeScalars
-        guard let start = SQLSplitter.firstCode(in: scalars, skippingSemicolons: false) else { return [] }
-        let code = Substring(scalars[start...])
-        return code.split(maxSplits: count, whereSeparator: { !$0.isLetter }).prefix(count).map { $0.lowercased() }
+    /// Nil for statements that leave the transaction be, SAVEPOINT, RELEASE and ROLLBACK TO SAVEPOINT among them.
+    init?(_ statement: SQLStatement) {
+        let words = SQLWords.of(statement.text, limit: 4)
+        let rest = words.dropFirst().drop { $0 == "work" || $0 == "transaction" }
+        switch words.first {
+        case "begin":
+            self = .begin
+        case "start" where words.dropFirst().first == "transaction":
+            self = .begin
+        case "commit", "end":
+            if rest.first == "prepared" { return nil }  // another transaction's; see TransactionBlockRules
+            self = rest.isEmpty || rest.starts(with: ["and", "no", "chain"]) ? .commit : .other
+        case "abort":
+            self = .other
+        case "rollback":
+            // ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] … works inside a transaction; ROLLBACK PREPARED
+            // is another transaction's.
+            if rest.first == "to" || rest.first == "prepared" { return nil }
+            self = .other
+        case "prepare" where words.dropFirst().first == "transaction":
+            self = .other
+        default:
+            return nil
+        }
     }
 }

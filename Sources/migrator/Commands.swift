@@ -5,7 +5,16 @@ import Migrations
 struct Up: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply pending migrations in version order.",
-        usage: "migrator up [database options] [--to VERSION] [--allow-out-of-order] [--dry-run]")
+        usage: "migrator up [database options] [--to VERSION] [--allow-out-of-order] [--lock-retries N] [--dry-run]",
+        discussion: """
+            Against a live service, give DDL a short --lock-timeout and let --lock-retries
+            ride out a momentary lock: a migration that times out waiting for a lock
+            (SQLSTATE 55P03) is rolled back and tried again after a pause of 0.25 s,
+            doubling up to 10 s, with random jitter; each retry logs who holds the lock.
+            A migration outside a transaction is retried only if its first statement
+            timed out (nothing took effect). Other errors are never retried.
+              migrator up --lock-timeout 2s --lock-retries 10
+            """)
 
     @OptionGroup var db: DatabaseOptions
 
@@ -15,11 +24,24 @@ struct Up: ParsableCommand {
     @Flag(name: .customLong("allow-out-of-order"), help: "Apply pending migrations older than the newest applied one.")
     var allowOutOfOrder = false
 
+    @Option(name: .customLong("lock-retries"), help: ArgumentHelp("With --lock-timeout: retry a migration that timed out on a lock up to N times.", valueName: "n"))
+    var lockRetries = 0
+
     @Flag(name: .customLong("dry-run"), help: "Print the plan and change nothing.")
     var dryRun = false
 
+    func validate() throws {
+        guard lockRetries != 0 else { return }
+        if !(0...1000).contains(lockRetries) { throw ValidationError("--lock-retries must be between 0 and 1000") }
+        if (db.lockTimeout.flatMap(DatabaseOptions.milliseconds) ?? 0) == 0 {
+            throw ValidationError("--lock-retries needs --lock-timeout: without one a migration waits for a lock instead of timing out, so there is nothing to retry")
+        }
+    }
+
     func run() throws {
-        try migrator.run { try db.migrator().up(to: to, allowOutOfOrder: allowOutOfOrder, dryRun: dryRun) }
+        var config = db.config()
+        config.lockRetries = lockRetries
+        try migrator.run { try Migrator(config: config, log: Output.progress).up(to: to, allowOutOfOrder: allowOutOfOrder, dryRun: dryRun) }
     }
 }
 
@@ -59,17 +81,31 @@ struct Down: ParsableCommand {
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show each migration's state: applied, pending, running, checksum changed or file missing.",
-        usage: "migrator status [database options] [--output text|json]")
+        usage: "migrator status [database options] [--output text|json] [--pending]",
+        discussion: """
+            With --output json, each migration whose file exists has "up": its file, the
+            first and last line of its up section and whether it runs in a transaction.
+            With --pending, only the migrations that `up` would apply are listed; CI lints
+            exactly those (see scripts/lint-pending-migrations):
+              migrator status --pending --output json
+            """)
 
     @OptionGroup var db: DatabaseOptions
 
     @Option(help: "text or json.")
     var output: OutputFormat = .text
 
+    @Flag(help: "List only pending migrations.")
+    var pending = false
+
     func run() throws {
         try migrator.run {
-            let statuses = try db.migrator().status()
-            Output.result(output == .json ? StatusReport.json(statuses) : StatusReport.table(statuses))
+            let statuses = try db.migrator().status().filter { !pending || $0.state == .pending }
+            if output == .text && pending && statuses.isEmpty {
+                Output.result("no pending migrations")
+            } else {
+                Output.result(output == .json ? StatusReport.json(statuses) : StatusReport.table(statuses))
+            }
         }
     }
 }

@@ -73,12 +73,9 @@ final class MigrationSourceTests: XCTestCase {
             CRLFCase(name: "dbmate layout, unknown directive", file: "1_a.sql",
                      text: "-- migrate:up\r\nSELECT 1;\r\n-- migrate:sideways\r\n",
                      problem: ("1_a.sql", "unknown directive on line 3: -- migrate:sideways")),
-            CRLFCase(name: "dbmate layout, COMMIT after a comment", file: "1_a.sql",
-                     text: "-- migrate:up\r\nCREATE TABLE b (id int);\r\n-- done\r\nCOMMIT;\r\n",
-                     problem: ("1_a.sql:4", "ends or starts a transaction")),
-            CRLFCase(name: "up/down layout, BEGIN", file: "1_a.up.sql",
-                     text: "-- setup\r\n\r\nBEGIN;\r\nSELECT 1;\r\n",
-                     problem: ("1_a.up.sql:3", "ends or starts a transaction")),
+            CRLFCase(name: "up/down layout, dotted name", file: "0002_1.7.0_schema.up.sql",
+                     text: "BEGIN;\r\nSELECT 1;\r\nCOMMIT;\r\n",
+                     upText: "BEGIN;\r\nSELECT 1;\r\nCOMMIT;\r\n", firstLines: [1], transactional: [true]),
             CRLFCase(name: "dbmate layout, empty up section", file: "1_a.sql",
                      text: "-- migrate:up\r\n-- nothing\r\n\r\n-- migrate:down\r\nSELECT 1;\r\n",
                      problem: ("1_a.sql", "the -- migrate:up section is empty")),
@@ -118,13 +115,24 @@ final class MigrationSourceTests: XCTestCase {
         XCTAssertEqual(migrations[2].up.text, "CREATE TABLE c (x int);\n")
     }
 
-    func testRollbackToASavepointIsNotTransactionControl() throws {
-        try write("1_a.up.sql", "SAVEPOINT s;\nROLLBACK WORK TO SAVEPOINT s;\nROLLBACK TRANSACTION TO s;\nROLLBACK TO s;\n")
-        XCTAssertEqual(try MigrationSource.load(directory: dir).count, 1)
-        try write("1_a.up.sql", "SELECT 1;\nROLLBACK WORK;\n")
-        XCTAssertThrowsError(try MigrationSource.load(directory: dir)) { error in
-            XCTAssertTrue("\(error)".contains("1_a.up.sql:2"), "\(error)")
-        }
+    func testNamesWithDotsAndZeroPaddedVersionsKeepTheirSpelling() throws {
+        try write("0002_1.7.0_schema.up.sql", "SELECT 1;")
+        try write("0002_1.7.0_schema.down.sql", "SELECT 2;")
+        try write("20260301090500_users.v2.sql", "-- migrate:up\nSELECT 3;\n")
+        let migrations = try MigrationSource.load(directory: dir)
+        XCTAssertEqual(migrations.map(\.version), [2, 20260301090500])
+        XCTAssertEqual(migrations.map(\.label), ["0002_1.7.0_schema", "20260301090500_users.v2"])
+        XCTAssertEqual(migrations[0].down?.text, "SELECT 2;")
+        XCTAssertNil(migrations[0].note)
+    }
+
+    func testUpAndDownPairByVersionWhenTheirNamesDiffer() throws {
+        try write("64_collection_pub_magic_metadata.up.sql", "ALTER TABLE c ADD COLUMN m jsonb;")
+        try write("64_collection_drop_pub_magic_metadata.down.sql", "ALTER TABLE c DROP COLUMN m;")
+        let m = try XCTUnwrap(MigrationSource.load(directory: dir).first)
+        XCTAssertEqual(m.label, "64_collection_pub_magic_metadata")
+        XCTAssertEqual(m.down?.text, "ALTER TABLE c DROP COLUMN m;")
+        XCTAssertEqual(m.note, "its down file 64_collection_drop_pub_magic_metadata.down.sql has another name; paired by version")
     }
 
     func testNewestVersionComesFromTheNamesEvenWhenAFileIsBad() throws {
@@ -169,7 +177,7 @@ final class MigrationSourceTests: XCTestCase {
             BadCase(name: "zero version", files: [("0_zero.sql", Data("-- migrate:up\nSELECT 1;".utf8))], reason: "not a migration name"),
             BadCase(name: "no name", files: [("7.up.sql", Data("SELECT 1;".utf8))], reason: "not a migration name"),
             BadCase(name: "version too large", files: [("9223372036854775808_big.up.sql", Data("SELECT 1;".utf8))], reason: "is larger than 9223372036854775807"),
-            BadCase(name: "dot in the name", files: [("15_a.b.sql", Data("-- migrate:up\nSELECT 1;".utf8))], reason: "the name part a.b has a '.'"),
+            BadCase(name: "two up files for one version", files: [("15_a.up.sql", Data("SELECT 1;".utf8)), ("0015_b.up.sql", Data("SELECT 1;".utf8))], reason: "version 15 is also used by"),
             BadCase(name: "down without up", files: [("8_lonely.down.sql", Data("DROP TABLE x;".utf8))], reason: "a down migration without its up migration"),
             BadCase(name: "empty up", files: [("9_empty.up.sql", Data("-- only a comment\n\n".utf8))], reason: "the up migration is empty"),
             BadCase(name: "empty dbmate up", files: [("10_empty.sql", Data("-- migrate:up\n\n-- migrate:down\nDROP TABLE x;".utf8))], reason: "the -- migrate:up section is empty"),

@@ -1,0 +1,41 @@
+import Postgres
+
+/// Runs a section statement by statement outside the migrator's transaction, and when one fails, works
+/// out what took effect: exactly the statements that were committed, i.e. after which the session was
+/// not inside a transaction block (the file's own BEGIN … COMMIT blocks commit as a whole, or not at all).
+struct StatementRun {
+    var statement: SQLStatement
+    var error: PostgresError
+    /// Whether anything the section ran was committed before the failure (or the failing statement may
+    /// have left something behind, as a failed CREATE INDEX CONCURRENTLY leaves an INVALID index).
+    var tookEffect: Bool
+    /// 1-based line (within the section) of the first statement that did not take effect.
+    var firstUncommittedLine: Int?
+    /// The failure happened inside a transaction block the SQL had opened; it was rolled back.
+    var rolledBackOpenTransaction: Bool
+    var mayLeaveInvalidIndex: Bool
+    /// What the failing statement is, when PostgreSQL refuses it in a transaction block ("REINDEX CONCURRENTLY").
+    var statementKind: String?
+
+    /// Nil when every statement succeeded.
+    static func run(_ statements: [SQLStatement], db: Connection) throws -> StatementRun? {
+        var committedThrough: Int?
+        for (index, statement) in statements.enumerated() {
+            let wasIdle = db.transactionStatus == .idle
+            do {
+                try db.exec(statement.text)
+            } catch let error as PostgresError {
+                let open = db.transactionStatus != .idle
+                if open { _ = try? db.exec("ROLLBACK") }
+                let kind = wasIdle ? TransactionBlockRules.refusedStatement(statement) : nil
+                let invalidIndex = kind?.contains("CONCURRENTLY") ?? false
+                return StatementRun(statement: statement, error: error,
+                                    tookEffect: committedThrough != nil || invalidIndex,
+                                    firstUncommittedLine: committedThrough.map { statements[$0 + 1].line },
+                                    rolledBackOpenTransaction: open, mayLeaveInvalidIndex: invalidIndex, statementKind: kind)
+            }
+            if db.transactionStatus == .idle { committedThrough = index }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `status --pending --output json` and the CI step built on it, scripts/lint-pending-migrations,
+/// running the pinned squawk on exactly the up sections that `up` would apply.
+final class MigratorLintTests: XCTestCase {
+    var f: MigratorFixture!
+
+    override func setUpWithError() throws {
+        f = try MigratorFixture()
+        try f.write("1_accounts.up.sql", "CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n")
+        // Applied already, so no longer linted, though squawk would want CONCURRENTLY.
+        try f.write("2_index_email.up.sql", "CREATE INDEX accounts_email ON accounts (email);\n")
+        XCTAssertEqual(try f.migrator(["up"]).status, 0)
+        // A table that is being written to needs its new NOT NULL column in steps (expand/contract);
+        // the down section drops a column, which squawk flags but `up` never runs.
+        try f.write("3_account_status.sql", """
+            -- Which accounts may sign in.
+            -- migrate:up
+            ALTER TABLE accounts ADD COLUMN status text NOT NULL;
+
+            -- migrate:down
+            ALTER TABLE accounts DROP COLUMN status;
+            """)
+        try f.write("4_account_note.up.sql", "-- migrator:no-transaction\nALTER TABLE accounts ADD COLUMN IF NOT EXISTS note text;\n")
+    }
+
+    override func tearDown() { f?.tearDown() }
+
+    func testStatusPendingListsTheUpSectionsFilesAndLines() throws {
+        let json = try f.migrator(["status", "--pending", "--output", "json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])["migrations"] as! [[String: Any]]
+        XCTAssertEqual(entries.map { $0["version"] as! Int }, [3, 4])
+        XCTAssertEqual(entries.map { $0["state"] as! String }, ["pending", "pending"])
+        let ups = entries.map { $0["up"] as! [String: Any] }
+        XCTAssertEqual(ups[0]["file"] as? String, f.directory + "/3_account_status.sql")
+        XCTAssertEqual(ups.map { $0["firstLine"] as! Int }, [3, 1])
+        XCTAssertEqual(ups.map { $0["lastLine"] as! Int }, [3, 2], "a section's trailing blank line is not part of it")
+        XCTAssertEqual(ups.map { $0["transactional"] as! Bool }, [true, false])
+
+        let all = try JSONSerialization.jsonObject(with: Data(try f.migrator(["status", "--output", "json"]).stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((all["migrations"] as! [[String: Any]]).map { $0["version"] as! Int }, [1, 2, 3, 4])
+
+        let text = try f.migrator(["status", "--pending"])
+        XCTAssertEqual(text.stdout.split(separator: "\n").count, 3, text.stdout)
+        XCTAssertEqual(try f.migrator(["up"]).status, 0)
+        XCTAssertEqual(try f.migrator(["status", "--pending"]).stdout, "no pending migrations\n")
+        XCTAssertEqual(try f.migrator(["status", "--pending", "--output", "json"]).stdout, "{\"migrations\":[]}\n")
+    }
+
+    func testTheCIStepLintsOnlyThePendingUpSections() throws {
+        try "excluded_rules = [\"require-lock-timeout\", \"require-statement-timeout\"]\n"
+            .write(toFile: f.directory + "/.squawk.toml", atomically: true, encoding: .utf8)
+        let r = try lint()
+        XCTAssertEqual(r.status, 1, r.output)
+        let output = plain(r.output)
+        XCTAssertTrue(output.contains("adding-required-field"), output)
+        XCTAssertTrue(output.contains("3_account_status.sql:3:"), "the file's own line numbers: \(output)")
+        XCTAssertFalse(output.contains("ban-drop-column"), "the down section is not linted: \(output)")
+        XCTAssertFalse(output.contains("require-concurrent-index-creation"), "applied migrations are not linted: \(output)")
+        XCTAssertFalse(output.contains("require-lock-timeout"), "the .squawk.toml beside the files is used: \(output)")
+        XCTAssertTrue(output.contains("linted the up sections of 2 pending migrations; problems in 3_account_status"), output)
+
+        // The expand step done right: nullable first, NOT NULL in a later migration once every row has a value.
+        try f.write("3_account_status.sql", "-- migrate:up\nALTER TABLE accounts ADD COLUMN status text;\n-- migrate:down\nALTER TABLE accounts DROP COLUMN status;\n")
+        let fixed = try lint()
+        XCTAssertEqual(fixed.status, 0, plain(fixed.output))
+        XCTAssertTrue(fixed.stderr.contains("; no problems"), fixed.stderr)
+
+        XCTAssertEqual(try f.migrator(["up"]).status, 0)
+        let none = try lint()
+        XCTAssertEqual(none.status, 0, none.output)
+        XCTAssertTrue(none.stderr.contains("nothing pending to lint"), none.stderr)
+    }
+
+    func testTheCIStepStopsWhenThePendingMigrationsCannotBeListed() throws {
+        let r = try lint(["--table", ""])
+        XCTAssertEqual(r.status, 2, r.output)
+        XCTAssertTrue(r.stderr.contains("--table must not be empty"), r.stderr)
+    }
+
+    private func lint(_ arguments: [String] = []) throws -> ProcessResult {
+        try ProcessRunner.run(Paths.packageRoot + "/scripts/lint-pending-migrations", arguments,
+                              extraEnvironment: ["DATABASE_URL": f.url, "MIGRATIONS_DIR": f.directory,
+                                                 "MIGRATOR": Paths.executable("migrator"), "SQUAWK": Paths.packageRoot + "/.venv/bin/squawk"],
+                              timeout: 120)
+    }
+
+    /// squawk colours its report even into a pipe.
+    private func plain(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m|\u{1B}\\]8;;[^\u{1B}]*\u{1B}\\\\", with: "", options: .regularExpression)
+    }
+}
