@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, top to bottom; dependencies only point down (see README "Layout").
-//   executables:  ecs-run, migrator
+//   executables:  ecs-run (with ECSRunEdge, its signals, streams, ECS_RUN_* and exit codes), migrator
 //   domain:       ECSTasks, Migrations
 //   AWS:          AWSClient, AWSSigV4
 //   wrappers:     HTTP, Hashing, Postgres   (the only targets that import C modules), Durations
@@ -40,13 +40,15 @@ let package = Package(
         .target(name: "ECSTasks", dependencies: ["AWSClient", "Hashing", "Durations"]),
         .target(name: "Migrations", dependencies: ["Postgres", "Hashing"]),
 
-        // Executables
+        // Executables, and ecs-run's edge: signals, stdout/stderr, ECS_RUN_* variables, exit codes and
+        // the JSON result, apart from ArgumentParser so that tests can reach them.
+        .target(name: "ECSRunEdge", dependencies: ["ECSTasks"]),
         .executableTarget(name: "ecs-run", dependencies: [
-            "ECSTasks", "AWSClient", "Durations", "BuildVersion",
+            "ECSRunEdge", "ECSTasks", "AWSClient", "Durations", "BuildVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "migrator", dependencies: [
-            "Migrations", "HTTP", "Durations", "BuildVersion",
+            "Migrations", "Postgres", "AWSClient", "HTTP", "Durations", "BuildVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -58,8 +60,9 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP", "TestSupport"]),
-        .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "AWSClient", "TestSupport"]),
-        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "TestSupport"]),
+        .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "ECSRunEdge", "AWSClient", "TestSupport"]),
+        .testTarget(name: "ECSRunEdgeTests", dependencies: ["ECSRunEdge", "ECSTasks"]),
+        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "AWSClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

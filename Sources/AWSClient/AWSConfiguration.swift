@@ -50,7 +50,8 @@ public struct AWSConfiguration {
             ("AWS_DEFAULT_REGION", environment["AWS_DEFAULT_REGION"]), ("profile \"\(profileName)\"", settings["region"]),
         ]
         guard let (regionSource, regionValue) = regionSources.first(where: { $0.1.map { !$0.isEmpty } ?? false }).map({ ($0.0, $0.1!) }) else {
-            throw AWSError.configuration("no AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), or add `region = ...` to profile \"\(profileName)\"")
+            throw AWSError(kind: .configuration, code: AWSError.noRegionCode,
+                           message: "no AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), or add `region = ...` to profile \"\(profileName)\"")
         }
         let chosenRegion = regionValue.trimmingWhitespace()
         guard !chosenRegion.isEmpty, chosenRegion.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
@@ -114,7 +115,9 @@ public struct AWSConfiguration {
 
     /// In order: `--endpoint-url`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's
     /// `[services]` entry, the profile's `endpoint_url`, then the region's default host.
-    func resolvedEndpoint(for service: AWSService) -> (endpoint: Endpoint, source: String) {
+    /// `region` replaces the configured one for the default host (SSO calls go to the SSO region).
+    func resolvedEndpoint(for service: AWSService, region: String? = nil) -> (endpoint: Endpoint, source: String) {
+        let region = region ?? self.region
         if let explicitEndpoint { return (explicitEndpoint, "--endpoint-url") }
         if !ignoresConfiguredEndpoints {
             if let e = environmentEndpoints[service.environmentSuffix] { return (e, "AWS_ENDPOINT_URL_\(service.environmentSuffix)") }
@@ -138,7 +141,8 @@ public struct AWSConfiguration {
 
     /// "" is `AWS_ENDPOINT_URL` itself.
     static let calledServiceSuffixes: Set<String> = ["", AWSService.ecs.environmentSuffix, AWSService.logs.environmentSuffix,
-                                                     AWSService.sts.environmentSuffix]
+                                                     AWSService.sts.environmentSuffix, AWSService.sso.environmentSuffix,
+                                                     AWSService.ssoOIDC.environmentSuffix]
 
     static func isTrue(_ value: String?) -> Bool {
         value?.trimmingWhitespace().lowercased() == "true"

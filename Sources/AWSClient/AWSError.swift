@@ -25,6 +25,9 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
     /// The code of a request abandoned through `AWSRequests.abandon(when:_:)`.
     public static let abandonedCode = "RequestAbandoned"
 
+    /// The code when no setting names a region, so a caller without `--region` can word its own hint.
+    public static let noRegionCode = "NoRegion"
+
     /// True for a request its caller abandoned on purpose (its deadline passed, or the user interrupted).
     public var wasAbandoned: Bool { kind == .transport && code == Self.abandonedCode }
 

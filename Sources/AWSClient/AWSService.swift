@@ -5,6 +5,8 @@ public struct AWSService: Sendable {
         case json11(targetPrefix: String)
         /// `POST /` with a form body `Action=<Operation>&Version=<version>&...`, XML answers.
         case query(version: String)
+        /// REST with JSON answers, unsigned (the SSO portal and SSO-OIDC, which take a bearer token or client secret).
+        case restJSONUnsigned
     }
 
     /// The SigV4 signing name.
@@ -27,6 +29,12 @@ public struct AWSService: Sendable {
     public static let logs = AWSService(signingName: "logs", wireProtocol: .json11(targetPrefix: "Logs_20140328"),
                                         environmentSuffix: "CLOUDWATCH_LOGS")
     public static let sts = AWSService(signingName: "sts", wireProtocol: .query(version: "2011-06-15"), environmentSuffix: "STS")
+    /// IAM Identity Center's portal (GetRoleCredentials) and SSO-OIDC (CreateToken), called by the SSO
+    /// credential source itself.
+    static let sso = AWSService(signingName: "awsssoportal", endpointPrefix: "portal.sso", wireProtocol: .restJSONUnsigned,
+                                environmentSuffix: "SSO")
+    static let ssoOIDC = AWSService(signingName: "sso-oauth", endpointPrefix: "oidc", wireProtocol: .restJSONUnsigned,
+                                    environmentSuffix: "SSO_OIDC")
     /// Used by the tests to create users and roles in the emulator.
     static let iam = AWSService(signingName: "iam", wireProtocol: .query(version: "2010-05-08"), environmentSuffix: "IAM")
 }

@@ -1,6 +1,6 @@
 /// Credentials from a profile in the shared files, with the CLI's precedence inside the profile:
 /// `role_arn` (with `source_profile` or `credential_source`), then `web_identity_token_file`,
-/// then static keys, then `credential_process`. Role chains are followed and loops refused.
+/// then IAM Identity Center (SSO), then static keys, then `credential_process`. Role chains are followed and loops refused.
 final class ProfileCredentials: CredentialProvider {
     let name: String
     private let profileName: String
@@ -72,6 +72,10 @@ final class ProfileCredentials: CredentialProvider {
                                           roleARN: roleARN, sessionName: value(settings, "role_session_name"),
                                           durationSeconds: try duration(settings, label: label), sts: sts, clock: configuration.clock)
         }
+        // botocore's order: SSO before the profile's static keys and credential_process.
+        if let sso = try SSOProfile.resolve(profileName: name, settings: settings, sessions: configuration.shared.ssoSessions) {
+            return try SSOCredentials(profile: sso, configuration: configuration)
+        }
         switch (value(settings, "aws_access_key_id"), value(settings, "aws_secret_access_key")) {
         case (let key?, let secret?):
             return StaticCredentials(name: label, credentials: AWSCredentials(
@@ -87,7 +91,7 @@ final class ProfileCredentials: CredentialProvider {
             return ProcessCredentials(name: label, command: command, environment: configuration.environment)
         }
         if value(settings, "sso_session") != nil || value(settings, "sso_start_url") != nil {
-            throw AWSError.credentials("\(label) uses IAM Identity Center (SSO), which this tool does not read itself; add `credential_process = aws configure export-credentials --profile \(name) --format process` to a profile that uses it", code: "InvalidProfile")
+            throw AWSError.credentials("\(label) has sso_session or sso_start_url but neither sso_account_id nor sso_role_name; add both to use IAM Identity Center (SSO)", code: "InvalidProfile")
         }
         return nil
     }

@@ -8,6 +8,8 @@ struct SharedConfig: Sendable {
     var profiles: [String: [String: String]] = [:]
     /// `[services name]` sections: service key (e.g. `ecs`) to its nested settings.
     var services: [String: [String: [String: String]]] = [:]
+    /// `[sso-session name]` sections of the config file, by name.
+    var ssoSessions: [String: [String: String]] = [:]
     var configPath: String?
     var credentialsPath: String?
     /// Which of the two files existed.
@@ -30,8 +32,10 @@ struct SharedConfig: Sendable {
                     var nested: [String: [String: String]] = [:]
                     for (key, value) in section.values { nested[key] = parseNested(value) }
                     shared.services[name] = nested
+                } else if words.first == "sso-session", let name = sectionArgument(section.name, keyword: "sso-session") {
+                    shared.ssoSessions[name] = section.values
                 }
-                // Other sections (`[name]` without `profile`, `[sso-session x]`) are not profiles for the CLI.
+                // Other sections (`[name]` without `profile`) are not profiles for the CLI.
             }
         }
         if let path = shared.credentialsPath, let text = try readFile(path) {

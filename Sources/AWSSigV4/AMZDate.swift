@@ -1,9 +1,9 @@
 import FoundationEssentials
 
 /// The UTC timestamp forms SigV4 uses, without a calendar dependency.
-enum AMZDate {
+public enum AMZDate {
     /// `20150830T123600Z`
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         let (y, mo, d, h, mi, s) = components(date)
         return pad(y, 4) + pad(mo, 2) + pad(d, 2) + "T" + pad(h, 2) + pad(mi, 2) + pad(s, 2) + "Z"
     }

@@ -51,7 +51,7 @@ public struct SigV4Signer: Sendable {
         let replaced: Set<String> = ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]
         var prepared = request
         prepared.headers.removeAll { replaced.contains($0.name.lowercased()) }
-        if let token = credentials.sessionToken, signsSessionToken {
+        if let token = credentials.sessionToken {
             prepared.headers.append((name: "X-Amz-Security-Token", value: token))
         }
         prepared.headers.append((name: "X-Amz-Date", value: timestamp))
@@ -59,16 +59,16 @@ public struct SigV4Signer: Sendable {
             prepared.headers.append((name: "x-amz-content-sha256", value: bodyHash))
         }
 
-        let (headerBlock, signedHeaders) = canonicalHeaders(prepared.headers)
+        // A token attached after signing still travels in the same place, it is only left out of the signature.
+        let (headerBlock, signedHeaders) = canonicalHeaders(
+            signsSessionToken ? prepared.headers
+                              : prepared.headers.filter { $0.name.lowercased() != "x-amz-security-token" })
         let canonical = canonicalRequest(prepared, query: canonicalQuery(prepared.query),
                                          headerBlock: headerBlock, signedHeaders: signedHeaders, payloadHash: bodyHash)
         let toSign = stringToSign(canonicalRequest: canonical, at: date)
         let signature = self.signature(stringToSign: toSign, at: date)
         prepared.headers.append((name: "Authorization",
                                  value: "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(credentialScope(at: date)), SignedHeaders=\(signedHeaders), Signature=\(signature)"))
-        if let token = credentials.sessionToken, !signsSessionToken {
-            prepared.headers.append((name: "X-Amz-Security-Token", value: token))
-        }
         return SigV4Signature(canonicalRequest: canonical, stringToSign: toSign, signature: signature, signedRequest: prepared)
     }
 
@@ -91,10 +91,12 @@ public struct SigV4Signer: Sendable {
                                          headerBlock: headerBlock, signedHeaders: signedHeaders, payloadHash: bodyHash)
         let toSign = stringToSign(canonicalRequest: canonical, at: date)
         let signature = self.signature(stringToSign: toSign, at: date)
-        var trailing = [("X-Amz-Signature", signature)]
+        // As the SDKs presign for such services: the unsigned token goes just before the signature.
+        var trailing: [(String, String)] = []
         if let token = credentials.sessionToken, !signsSessionToken {
             trailing.append(("X-Amz-Security-Token", token))
         }
+        trailing.append(("X-Amz-Signature", signature))
         prepared.query = Self.appending(trailing, to: prepared.query)
         return SigV4Signature(canonicalRequest: canonical, stringToSign: toSign, signature: signature, signedRequest: prepared)
     }
@@ -168,12 +170,13 @@ public struct SigV4Signer: Sendable {
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
-    /// Trims the value and collapses runs of spaces, as the canonical form requires.
+    /// Trims the value and collapses runs of whitespace, line folds included, into one space,
+    /// as the canonical form requires.
     static func trimmed(_ value: String) -> String {
         var out = ""
         var pendingSpace = false
         for c in value {
-            if c == " " || c == "\t" {
+            if c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\r\n" {
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace { out.append(" ") }

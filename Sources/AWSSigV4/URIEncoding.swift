@@ -1,7 +1,7 @@
 /// Percent-encoding and path normalization as SigV4 defines them.
-enum URIEncoding {
+public enum URIEncoding {
     /// Encodes every byte except the unreserved set `A-Z a-z 0-9 - _ . ~` (and `/` when `keepSlash`).
-    static func encode(_ text: String, keepSlash: Bool = false) -> String {
+    public static func encode(_ text: String, keepSlash: Bool = false) -> String {
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {

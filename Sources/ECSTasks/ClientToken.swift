@@ -3,12 +3,12 @@ import Hashing
 
 /// RunTask's `clientToken`, which makes a repeated RunTask with the same token start no second task.
 /// ECS allows up to 64 characters in the range 33–126.
-public enum ClientToken {
-    public static let maxLength = 64
+enum ClientToken {
+    static let maxLength = 64
 
     /// From a user's idempotency key: the key itself, or, when it is longer or has other characters,
     /// the hex SHA-256 of the key (64 characters), so the same key always yields the same token.
-    public static func from(idempotencyKey key: String) -> String {
+    static func from(idempotencyKey key: String) -> String {
         let allowed = key.utf8.allSatisfy { (33...126).contains($0) }
         if allowed, !key.isEmpty, key.utf8.count <= maxLength { return key }
         return SHA256.hash(Array(key.utf8)).hex
@@ -16,7 +16,7 @@ public enum ClientToken {
 
     /// Without a key: a random UUID, made once per launch before the first attempt, as the AWS SDKs do,
     /// so that the AWS client's own retries of RunTask (after a timeout or a 5xx) start no second task.
-    public static func random() -> String {
+    static func random() -> String {
         UUID().uuidString.lowercased()
     }
 }

@@ -26,10 +26,3 @@ public final class SystemClock: Clock {
         _ = nanosleep(&request, &remaining)
     }
 }
-
-/// Wall-clock seconds since the epoch, for durations printed next to ECS timestamps.
-func wallClockNow() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}

@@ -1,7 +1,7 @@
 import AWSClient
 
 /// The ECS operations ecs-run uses. Errors are `AWSError`s; tests script a fake behind this.
-public protocol ECSAPI {
+protocol ECSAPI {
     func runTask(_ request: RunTaskRequest) throws -> RunTaskResponse
     func describeTasks(_ request: DescribeTasksRequest) throws -> DescribeTasksResponse
     func stopTask(_ request: StopTaskRequest) throws -> StopTaskResponse
@@ -10,42 +10,42 @@ public protocol ECSAPI {
 }
 
 /// The CloudWatch Logs operation ecs-run uses.
-public protocol LogsAPI {
+protocol LogsAPI {
     func getLogEvents(_ request: GetLogEventsRequest) throws -> GetLogEventsResponse
 }
 
 /// ECS over the signing AWS client.
-public struct AWSECS: ECSAPI {
+struct AWSECS: ECSAPI {
     let client: AWSClient
-    public init(client: AWSClient) { self.client = client }
+    init(client: AWSClient) { self.client = client }
 
-    public func runTask(_ request: RunTaskRequest) throws -> RunTaskResponse {
+    func runTask(_ request: RunTaskRequest) throws -> RunTaskResponse {
         try client.call(.ecs, "RunTask", request, as: RunTaskResponse.self)
     }
 
-    public func describeTasks(_ request: DescribeTasksRequest) throws -> DescribeTasksResponse {
+    func describeTasks(_ request: DescribeTasksRequest) throws -> DescribeTasksResponse {
         try client.call(.ecs, "DescribeTasks", request, as: DescribeTasksResponse.self)
     }
 
-    public func stopTask(_ request: StopTaskRequest) throws -> StopTaskResponse {
+    func stopTask(_ request: StopTaskRequest) throws -> StopTaskResponse {
         try client.call(.ecs, "StopTask", request, as: StopTaskResponse.self)
     }
 
-    public func describeTaskDefinition(_ request: DescribeTaskDefinitionRequest) throws -> DescribeTaskDefinitionResponse {
+    func describeTaskDefinition(_ request: DescribeTaskDefinitionRequest) throws -> DescribeTaskDefinitionResponse {
         try client.call(.ecs, "DescribeTaskDefinition", request, as: DescribeTaskDefinitionResponse.self)
     }
 
-    public func describeServices(_ request: DescribeServicesRequest) throws -> DescribeServicesResponse {
+    func describeServices(_ request: DescribeServicesRequest) throws -> DescribeServicesResponse {
         try client.call(.ecs, "DescribeServices", request, as: DescribeServicesResponse.self)
     }
 }
 
 /// CloudWatch Logs over the signing AWS client.
-public struct AWSLogs: LogsAPI {
+struct AWSLogs: LogsAPI {
     let client: AWSClient
-    public init(client: AWSClient) { self.client = client }
+    init(client: AWSClient) { self.client = client }
 
-    public func getLogEvents(_ request: GetLogEventsRequest) throws -> GetLogEventsResponse {
+    func getLogEvents(_ request: GetLogEventsRequest) throws -> GetLogEventsResponse {
         try client.call(.logs, "GetLogEvents", request, as: GetLogEventsResponse.self)
     }
 }

@@ -3,9 +3,9 @@
 /// launch: without an idempotency key each request gets a new random client token.
 public enum LaunchPlan {
     /// RunTask's launch types; the executable upper-cases what the user typed.
-    public static let launchTypes = ["FARGATE", "EC2", "EXTERNAL", "MANAGED_INSTANCES"]
+    static let launchTypes = ["FARGATE", "EC2", "EXTERNAL", "MANAGED_INSTANCES"]
 
-    /// Checks that need no AWS call; usage errors (64).
+    /// Checks that need no AWS call; usage errors.
     public static func validate(_ config: RunConfiguration) throws {
         if config.taskDefinition.isEmpty {
             throw RunFailure.usage("a task definition is required: pass --task-definition FAMILY[:REVISION] or ARN (or set ECS_RUN_TASK_DEFINITION)")
@@ -60,9 +60,9 @@ public enum LaunchPlan {
         return definition.taskDefinitionArn ?? "?"
     }
 
-    public static func request(_ config: RunConfiguration, taskDefinition: TaskDefinition? = nil,
-                               service: Service? = nil) throws -> RunTaskRequest {
-        try validate(config)
+    /// The request for a configuration that passed `validate`.
+    static func request(_ config: RunConfiguration, taskDefinition: TaskDefinition? = nil,
+                        service: Service? = nil) throws -> RunTaskRequest {
         var request = RunTaskRequest(taskDefinition: config.taskDefinition)
         request.cluster = config.cluster
 
@@ -113,7 +113,7 @@ public enum LaunchPlan {
 
     /// The awslogs streams of the task's containers: `prefix/container/task-id`. Containers without
     /// awslogs or without a stream prefix have no stream name ecs-run can know.
-    public static func logStreams(_ definition: TaskDefinition, taskID: String) -> [LogStreamRef] {
+    static func logStreams(_ definition: TaskDefinition, taskID: String) -> [LogStreamRef] {
         (definition.containerDefinitions ?? []).compactMap { container in
             guard let name = container.name, let log = container.logConfiguration, log.logDriver == "awslogs",
                   let options = log.options, let group = options["awslogs-group"],
@@ -123,7 +123,7 @@ public enum LaunchPlan {
     }
 
     /// The CloudWatch console page of a log stream.
-    public static func consoleURL(region: String, group: String, stream: String) -> String {
+    static func consoleURL(region: String, group: String, stream: String) -> String {
         // The console's fragment takes each path part percent-encoded, with "%" itself written "$25".
         func part(_ s: String) -> String {
             var out = ""

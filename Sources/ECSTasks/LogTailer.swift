@@ -14,21 +14,21 @@ public struct LogStreamRef: Equatable, Sendable {
     }
 }
 
-public struct LogLine: Equatable, Sendable {
-    public var container: String
+struct LogLine: Equatable, Sendable {
+    var container: String
     /// Milliseconds since the epoch.
-    public var timestamp: Int64
-    public var message: String
+    var timestamp: Int64
+    var message: String
 }
 
 /// Reads CloudWatch log streams from the start with GetLogEvents and `nextForwardToken`. A stream that
 /// does not exist yet (ResourceNotFoundException) is waited for quietly; an unchanged token means
 /// nothing new. Lines of several streams read together come out in timestamp order.
-public final class LogTailer {
-    public struct Source {
-        public var ref: LogStreamRef
-        public var logs: LogsAPI
-        public init(ref: LogStreamRef, logs: LogsAPI) { self.ref = ref; self.logs = logs }
+final class LogTailer {
+    struct Source {
+        var ref: LogStreamRef
+        var logs: LogsAPI
+        init(ref: LogStreamRef, logs: LogsAPI) { self.ref = ref; self.logs = logs }
     }
 
     final class StreamState {
@@ -48,7 +48,7 @@ public final class LogTailer {
     var maxPages = 20
     private var lastRead: Double?
 
-    public init(sources: [Source], clock: Clock, emit: @escaping (LogLine) -> Void, warn: @escaping (String) -> Void = { _ in }) {
+    init(sources: [Source], clock: Clock, emit: @escaping (LogLine) -> Void, warn: @escaping (String) -> Void = { _ in }) {
         streams = sources.map(StreamState.init)
         self.clock = clock
         self.emit = emit
@@ -56,7 +56,7 @@ public final class LogTailer {
     }
 
     /// Reads when `interval` has passed since the last read; for the watcher's tick.
-    public func readIfDue() {
+    func readIfDue() {
         let now = clock.now()
         if let lastRead, now - lastRead < interval { return }
         _ = read()
@@ -64,11 +64,11 @@ public final class LogTailer {
 
     /// Whether the last `read()` reached the end of every stream: no stream was cut short by an error
     /// (throttling, the network) or by the page limit. A stream that does not exist yet counts as read.
-    public private(set) var lastReadReachedEnd = true
+    private(set) var lastReadReachedEnd = true
 
     /// Reads every stream once (following pages) and emits what is new; returns how many lines.
     @discardableResult
-    public func read() -> Int {
+    func read() -> Int {
         lastRead = clock.now()
         lastReadReachedEnd = true
         var lines: [(line: LogLine, stream: Int, seq: Int)] = []
@@ -98,7 +98,7 @@ public final class LogTailer {
     /// container's exit (benchmarks/profiles.md: 0.5 s pauses cost 1.0 s per run); awslogs that
     /// flush later still show up within `limit`, as long as lines keep coming.
     @discardableResult
-    public func drain(limit: Double = 5, pause: Double = 0.2, shouldStop: () -> Bool = { false }) -> Bool {
+    func drain(limit: Double = 5, pause: Double = 0.2, shouldStop: () -> Bool = { false }) -> Bool {
         let start = clock.now()
         var emptyReads = 0
         while emptyReads < 2, clock.now() - start < limit, !shouldStop() {

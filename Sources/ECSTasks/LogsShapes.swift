@@ -1,12 +1,12 @@
 // Shapes of CloudWatch Logs GetLogEvents, spelled as in botocore's logs/2014-03-28 model.
 
-public struct GetLogEventsRequest: Codable, Equatable, Sendable {
-    public var logGroupName: String
-    public var logStreamName: String
-    public var nextToken: String?
-    public var startFromHead: Bool?
-    public var limit: Int?
-    public init(logGroupName: String, logStreamName: String, nextToken: String? = nil, startFromHead: Bool? = true,
+struct GetLogEventsRequest: Codable, Equatable, Sendable {
+    var logGroupName: String
+    var logStreamName: String
+    var nextToken: String?
+    var startFromHead: Bool?
+    var limit: Int?
+    init(logGroupName: String, logStreamName: String, nextToken: String? = nil, startFromHead: Bool? = true,
                 limit: Int? = nil) {
         self.logGroupName = logGroupName
         self.logStreamName = logStreamName
@@ -16,19 +16,18 @@ public struct GetLogEventsRequest: Codable, Equatable, Sendable {
     }
 }
 
-public struct OutputLogEvent: Codable, Equatable, Sendable {
+struct OutputLogEvent: Codable, Equatable, Sendable {
     /// Milliseconds since the epoch.
-    public var timestamp: Int64?
-    public var message: String?
-    public var ingestionTime: Int64?
-    public init(timestamp: Int64?, message: String?) { self.timestamp = timestamp; self.message = message }
+    var timestamp: Int64?
+    var message: String?
+    init(timestamp: Int64?, message: String?) { self.timestamp = timestamp; self.message = message }
 }
 
-public struct GetLogEventsResponse: Codable, Sendable {
-    public var events: [OutputLogEvent]?
-    public var nextForwardToken: String?
-    public var nextBackwardToken: String?
-    public init(events: [OutputLogEvent]?, nextForwardToken: String?, nextBackwardToken: String? = nil) {
+struct GetLogEventsResponse: Codable, Sendable {
+    var events: [OutputLogEvent]?
+    var nextForwardToken: String?
+    var nextBackwardToken: String?
+    init(events: [OutputLogEvent]?, nextForwardToken: String?, nextBackwardToken: String? = nil) {
         self.events = events
         self.nextForwardToken = nextForwardToken
         self.nextBackwardToken = nextBackwardToken

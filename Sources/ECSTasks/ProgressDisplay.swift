@@ -3,11 +3,11 @@ import Durations
 /// a terminal; log lines on stdout (stderr with --output json, whose stdout holds only the result).
 public final class ProgressDisplay {
     let sink: OutputSink
-    let options: DisplayOptions
+    public let options: DisplayOptions
     let clock: Clock
     var start: Double
     /// Prefix log lines with the container name (several containers log).
-    public var prefixLogs = false
+    var prefixLogs = false
     private var statusLineShown = false
     private var statusText = ""
 
@@ -18,7 +18,10 @@ public final class ProgressDisplay {
         start = clock.now()
     }
 
-    public func resetClock() { start = clock.now() }
+    func resetClock() { start = clock.now() }
+
+    /// True once nobody reads stdout any more.
+    var isOutClosed: Bool { sink.isOutClosed }
 
     var elapsed: String { DurationText.format(clock.now() - start) }
 
@@ -40,7 +43,7 @@ public final class ProgressDisplay {
     }
 
     /// Progress that is not a status change: "started task …". Hidden by --quiet.
-    public func note(_ text: String) {
+    func note(_ text: String) {
         guard !options.quiet else { return }
         clearStatusLine()
         sink.writeErr("ecs-run: \(text)\n")
@@ -54,7 +57,7 @@ public final class ProgressDisplay {
         redrawStatusLine()
     }
 
-    public func warning(_ text: String) {
+    func warning(_ text: String) {
         guard !options.quiet else { return }
         clearStatusLine()
         sink.writeErr(paint("ecs-run: warning:", "33") + " \(text)\n")
@@ -62,7 +65,7 @@ public final class ProgressDisplay {
     }
 
     /// A task's status changed.
-    public func status(_ task: ECSTask, previous: String?) {
+    func status(_ task: ECSTask, previous: String?) {
         guard !options.quiet else { return }
         let now = task.lastStatus ?? "?"
         let exits = (task.containers ?? []).compactMap { c in c.exitCode.map { "\(c.name ?? "?") exited \($0)" } }
@@ -78,7 +81,7 @@ public final class ProgressDisplay {
     }
 
     /// One line of the container's output.
-    public func log(_ line: LogLine) {
+    func log(_ line: LogLine) {
         guard options.showLogs else { return }
         let text = (prefixLogs ? paint(line.container + " |", "36") + " " : "") + line.message + (line.message.hasSuffix("\n") ? "" : "\n")
         clearStatusLine()
@@ -87,7 +90,7 @@ public final class ProgressDisplay {
     }
 
     /// The end: the status line is replaced by the summary.
-    public func finish(_ summary: String?) {
+    func finish(_ summary: String?) {
         clearStatusLine()
         statusText = ""
         if let summary, !options.quiet { sink.writeErr("ecs-run: \(summary)\n") }

@@ -1,23 +1,24 @@
-/// A failure that ends ecs-run with a documented exit status; `description` is safe to print.
+/// A failure that ends an ecs-run command before (or instead of) following a task; `description` is
+/// safe to print. The executable decides the exit status from `kind`.
 public struct RunFailure: Error, CustomStringConvertible, Sendable {
-    /// 64 usage, 125 launcher or launch failure.
-    public var status: Int32
+    public enum Kind: Sendable, Equatable {
+        /// A bad option or a task definition that does not fit them.
+        case usage
+        /// ecs-run or the launch failed: credentials, an AWS error, RunTask failures.
+        case launch
+        /// Ctrl-C or SIGTERM before anything was followed.
+        case interrupted
+    }
+
+    public var kind: Kind
     public var description: String
 
-    public init(status: Int32, _ description: String) {
-        self.status = status
+    init(_ kind: Kind, _ description: String) {
+        self.kind = kind
         self.description = description
     }
 
-    public static func usage(_ text: String) -> RunFailure { RunFailure(status: ExitStatus.usage, text) }
-    public static func launch(_ text: String) -> RunFailure { RunFailure(status: ExitStatus.launchFailed, text) }
-}
-
-/// ecs-run's exit statuses, following `docker run`; a container's own code passes through.
-public enum ExitStatus {
-    public static let success: Int32 = 0
-    public static let usage: Int32 = 64
-    public static let timeout: Int32 = 124
-    public static let launchFailed: Int32 = 125
-    public static let interrupted: Int32 = 130
+    public static func usage(_ text: String) -> RunFailure { RunFailure(.usage, text) }
+    public static func launch(_ text: String) -> RunFailure { RunFailure(.launch, text) }
+    static func interrupted(_ text: String) -> RunFailure { RunFailure(.interrupted, text) }
 }

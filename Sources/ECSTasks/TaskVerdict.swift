@@ -1,27 +1,27 @@
 /// Which containers decide a task's exit status, when the task counts as done, and what its exit
-/// status is, following `docker run`: the container's code passes through; 125 when it has none.
-public struct TaskVerdict: Sendable {
+/// status is, following `docker run`: the container's code passes through, or it has none.
+struct TaskVerdict: Sendable {
     /// The containers whose exit codes decide: the one named by --container, or every essential one.
-    public var deciding: [String]
+    var deciding: [String]
     /// Every essential container; the task is done with `--wait-for exit` once all have exit codes.
-    public var essentials: [String]
-    public var waitFor: WaitCondition
+    var essentials: [String]
+    var waitFor: WaitCondition
 
-    public init(deciding: [String], essentials: [String], waitFor: WaitCondition) {
+    init(deciding: [String], essentials: [String], waitFor: WaitCondition) {
         self.deciding = deciding
         self.essentials = essentials
         self.waitFor = waitFor
     }
 
     /// From the task definition: `container` (when given) decides, otherwise the essential containers.
-    public init(taskDefinition: TaskDefinition, container: String?, waitFor: WaitCondition) {
+    init(taskDefinition: TaskDefinition, container: String?, waitFor: WaitCondition) {
         let definitions = taskDefinition.containerDefinitions ?? []
         essentials = definitions.filter(\.isEssential).compactMap(\.name)
         deciding = container.map { [$0] } ?? essentials
         self.waitFor = waitFor
     }
 
-    public func isDone(_ task: ECSTask) -> Bool {
+    func isDone(_ task: ECSTask) -> Bool {
         if task.lastStatus == "STOPPED" { return true }
         guard waitFor == .exit else { return false }
         let names = Set(essentials + deciding)
@@ -30,7 +30,7 @@ public struct TaskVerdict: Sendable {
         return names.allSatisfy { name in containers.contains { $0.name == name && $0.exitCode != nil } }
     }
 
-    public enum Status: Equatable, Sendable {
+    enum Status: Equatable, Sendable {
         /// A deciding container's exit code (the first non-zero one, or 0).
         case exited(code: Int32, container: String)
         /// The task stopped, or was judged done, without an exit code for a deciding container.
@@ -43,7 +43,7 @@ public struct TaskVerdict: Sendable {
     /// The first non-zero exit code of the deciding containers, in declaration order. When the task
     /// stopped because an essential container exited, ECS ended the others with SIGTERM or SIGKILL, so
     /// 137 and 143 rank below every other non-zero code: the container that stopped the task decides.
-    public func status(of task: ECSTask) -> Status {
+    func status(of task: ECSTask) -> Status {
         let containers = task.containers ?? []
         let names = deciding.isEmpty ? containers.compactMap(\.name) : deciding
         var failed: [(code: Int, container: String)] = []
@@ -67,11 +67,11 @@ public struct TaskVerdict: Sendable {
     }
 
     /// One line of advice for the usual reasons a task never ran its command.
-    public static func hint(for task: ECSTask) -> String? {
+    static func hint(for task: ECSTask) -> String? {
         let texts = [task.stopCode, task.stoppedReason].compactMap { $0 } + (task.containers ?? []).compactMap(\.reason)
         let all = texts.joined(separator: "\n")
         if all.contains("CannotPullContainerError") {
-            return "hint: the image could not be pulled; check the image name and tag, the execution role's ECR permissions, and that the subnet reaches the registry (NAT gateway, public IP or VPC endpoints)"
+            return "hint: the image could not be pulled; check the image name and tag, the execution role's ECR permissions, and that the subnet reaches the registry (NAT gateway, IP or VPC endpoints)"
         }
         if all.contains("ResourceInitializationError") {
             return "hint: the task could not fetch its secrets, image or log setup; check the execution role's permissions and that the subnet reaches Secrets Manager/SSM, ECR and CloudWatch Logs"

@@ -4,8 +4,8 @@ import AWSClient
 /// Follows tasks with DescribeTasks until they are done, the timeout passes or the user interrupts.
 /// Polls about once a second while a task is young and every few seconds later; AWS errors worth
 /// retrying (throttling, 5xx, network) back off and retry until the timeout, never ending the wait.
-public final class TaskWatcher {
-    public enum Outcome {
+final class TaskWatcher {
+    enum Outcome {
         /// Every task is done; the last description of each, in the order asked.
         case done([ECSTask])
         /// The timeout passed; `stopped` says whether StopTask was sent.
@@ -18,7 +18,7 @@ public final class TaskWatcher {
     }
 
     /// What happened while waiting, for the display.
-    public enum Event {
+    enum Event {
         case status(ECSTask, previous: String?)
         case retrying(AWSError, after: Double)
         case stopping(String)
@@ -34,105 +34,128 @@ public final class TaskWatcher {
     let options: WatchOptions
     let isInterrupted: () -> Bool
 
-    public init(ecs: ECSAPI, clock: Clock, options: WatchOptions, isInterrupted: @escaping () -> Bool) {
+    init(ecs: ECSAPI, clock: Clock, options: WatchOptions, isInterrupted: @escaping () -> Bool) {
         self.ecs = ecs
         self.clock = clock
         self.options = options
         self.isInterrupted = isInterrupted
     }
 
+    /// What the watch knows between polls.
+    private struct State {
+        let arns: [String]
+        var latest: [String: ECSTask] = [:]
+        /// Consecutive MISSING answers per task.
+        var missing: [String: Int] = [:]
+        var nextPoll: Double
+        var backoff: Double
+
+        func ordered() -> [ECSTask] { arns.compactMap { latest[$0] } }
+        func pending(_ isDone: (ECSTask) -> Bool) -> [String] { arns.filter { arn in !(latest[arn].map(isDone) ?? false) } }
+    }
+
     /// Waits for `tasks` in `cluster`. `isDone` decides when one task is finished; `tick` runs between
     /// polls (the log tailer reads there); `event` reports progress. `startedAt` is when the wait began
     /// on this clock (the launch time, for `run`), used for the timeout and the poll schedule.
-    public func watch(cluster: String, tasks arns: [String], startedAt: Double? = nil,
-                      isDone: (ECSTask) -> Bool, tick: () -> Void = {}, event: (Event) -> Void = { _ in }) -> Outcome {
+    func watch(cluster: String, tasks arns: [String], startedAt: Double? = nil,
+               isDone: (ECSTask) -> Bool, tick: () -> Void = {}, event: (Event) -> Void = { _ in }) -> Outcome {
         let start = startedAt ?? clock.now()
         let deadline = options.timeout.map { start + $0 }
-        var latest: [String: ECSTask] = [:]
-        var missing: [String: Int] = [:]
-        var nextPoll = clock.now()
-        var backoff = options.fastInterval
-        let reason = "stopped by ecs-run"
+        var state = State(arns: arns, nextPoll: clock.now(), backoff: options.fastInterval)
         // A request that hangs must not hold the wait past its deadline or past Ctrl-C.
         let giveUp = { [clock, isInterrupted] in isInterrupted() || deadline.map { clock.now() >= $0 } ?? false }
-
-        func ordered() -> [ECSTask] { arns.compactMap { latest[$0] } }
-        func pending() -> [String] { arns.filter { arn in !(latest[arn].map(isDone) ?? false) } }
-        func stopPending(_ why: String) -> Bool {
-            event(.stopping(why))
-            var sent = false
-            for arn in pending() {
-                do {
-                    let answer = try ecs.stopTask(StopTaskRequest(cluster: cluster, task: arn, reason: "\(reason): \(why)"))
-                    if let task = answer.task { latest[arn] = task }
-                    sent = true
-                } catch let error as AWSError {
-                    event(.stopFailed(error))
-                } catch {
-                    event(.stopFailed(AWSError(kind: .service, code: "StopTaskFailed", message: "\(error)")))
-                }
-            }
-            return sent
-        }
 
         // Bounded by the timeout when there is one, and otherwise by the tasks themselves stopping.
         while true {
             if isInterrupted() {
-                let stopped = options.onInterrupt == .stop ? stopPending("interrupted") : false
-                return .interrupted(ordered(), stopped: stopped)
+                let stopped = options.onInterrupt == .stop
+                    ? stopPending("interrupted", cluster: cluster, state: &state, isDone: isDone, event: event) : false
+                return .interrupted(state.ordered(), stopped: stopped)
             }
             let now = clock.now()
             if let deadline, now >= deadline {
-                let stopped = options.onTimeout == .stop ? stopPending("timeout of \(DurationText.format(options.timeout ?? 0)) reached") : false
-                return .timedOut(ordered(), stopped: stopped)
+                let why = "timeout of \(DurationText.format(options.timeout ?? 0)) reached"
+                let stopped = options.onTimeout == .stop ? stopPending(why, cluster: cluster, state: &state, isDone: isDone, event: event) : false
+                return .timedOut(state.ordered(), stopped: stopped)
             }
-            if now >= nextPoll {
-                do {
-                    for batch in stride(from: 0, to: arns.count, by: Self.batchSize).map({ Array(arns[$0..<min($0 + Self.batchSize, arns.count)]) }) {
-                        let wanted = batch.filter { arn in !(latest[arn].map(isDone) ?? false) }
-                        if wanted.isEmpty { continue }
-                        let answer = try AWSRequests.abandon(when: giveUp) {
-                            try ecs.describeTasks(DescribeTasksRequest(cluster: cluster, tasks: wanted))
-                        }
-                        for task in answer.tasks ?? [] {
-                            guard let key = wanted.first(where: { Self.matches(task, $0) }) else { continue }
-                            let previous = latest[key]?.lastStatus
-                            latest[key] = task
-                            missing[key] = nil
-                            if previous != task.lastStatus || Self.exitCodes(latest[key]) != Self.exitCodes(task) {
-                                event(.status(task, previous: previous))
-                            }
-                        }
-                        for failure in answer.failures ?? [] where failure.reason == "MISSING" {
-                            guard let key = wanted.first(where: { failure.arn == nil || Self.matchesArn(failure.arn!, $0) }) else { continue }
-                            missing[key, default: 0] += 1
-                        }
-                    }
-                    let gone = missing.filter { $0.value >= options.missingLimit }.map(\.key)
-                    if !gone.isEmpty {
-                        return .vanished(gone.sorted().map { Failure(arn: $0, reason: "MISSING", detail: "DescribeTasks no longer knows this task") })
-                    }
-                    if pending().isEmpty { return .done(ordered()) }
-                    backoff = options.fastInterval
-                    let age = clock.now() - start
-                    nextPoll = now + (age >= options.slowAfter ? options.slowInterval : options.fastInterval)
-                } catch let error as AWSError where error.wasAbandoned {
-                    continue  // the interrupt or the deadline, handled at the top
-                } catch let error as AWSError {
-                    guard error.isRetryable || error.kind == .transport else { return .failed(error) }
-                    backoff = min(Self.maxBackoff, backoff * 2)
-                    event(.retrying(error, after: backoff))
-                    nextPoll = clock.now() + backoff
-                } catch {
-                    return .failed(AWSError(kind: .service, code: "DescribeTasksFailed", message: "\(error)"))
-                }
+            if now >= state.nextPoll,
+               let end = poll(cluster: cluster, state: &state, start: start, now: now, isDone: isDone, giveUp: giveUp, event: event) {
+                return end
             }
             AWSRequests.abandon(when: giveUp, tick)
-            var pause = max(0, nextPoll - clock.now())
+            var pause = max(0, state.nextPoll - clock.now())
             if let deadline { pause = min(pause, max(0, deadline - clock.now())) }
             pause = min(pause, options.sleepSlice)
             if pause > 0 { clock.sleep(pause) }
         }
+    }
+
+    /// One round of DescribeTasks for the tasks not yet done; the outcome when it ends the watch. Schedules
+    /// the next round: soon while the tasks are young, later after `slowAfter`, backing off on errors.
+    private func poll(cluster: String, state: inout State, start: Double, now: Double, isDone: (ECSTask) -> Bool,
+                      giveUp: @escaping () -> Bool, event: (Event) -> Void) -> Outcome? {
+        do {
+            for batch in stride(from: 0, to: state.arns.count, by: Self.batchSize).map({ Array(state.arns[$0..<min($0 + Self.batchSize, state.arns.count)]) }) {
+                let wanted = batch.filter { arn in !(state.latest[arn].map(isDone) ?? false) }
+                if wanted.isEmpty { continue }
+                let answer = try AWSRequests.abandon(when: giveUp) {
+                    try ecs.describeTasks(DescribeTasksRequest(cluster: cluster, tasks: wanted))
+                }
+                record(answer, wanted: wanted, state: &state, event: event)
+            }
+            let gone = state.missing.filter { $0.value >= options.missingLimit }.map(\.key)
+            if !gone.isEmpty {
+                return .vanished(gone.sorted().map { Failure(arn: $0, reason: "MISSING", detail: "DescribeTasks no longer knows this task") })
+            }
+            if state.pending(isDone).isEmpty { return .done(state.ordered()) }
+            state.backoff = options.fastInterval
+            let age = clock.now() - start
+            state.nextPoll = now + (age >= options.slowAfter ? options.slowInterval : options.fastInterval)
+        } catch let error as AWSError where error.wasAbandoned {
+            return nil  // the interrupt or the deadline, handled by the loop
+        } catch let error as AWSError {
+            guard error.isRetryable || error.kind == .transport else { return .failed(error) }
+            state.backoff = min(Self.maxBackoff, state.backoff * 2)
+            event(.retrying(error, after: state.backoff))
+            state.nextPoll = clock.now() + state.backoff
+        } catch {
+            return .failed(AWSError(kind: .service, code: "DescribeTasksFailed", message: "\(error)"))
+        }
+        return nil
+    }
+
+    /// Takes in one DescribeTasks answer: new descriptions (reporting changes) and MISSING failures.
+    private func record(_ answer: DescribeTasksResponse, wanted: [String], state: inout State, event: (Event) -> Void) {
+        for task in answer.tasks ?? [] {
+            guard let key = wanted.first(where: { Self.matches(task, $0) }) else { continue }
+            let previous = state.latest[key]?.lastStatus
+            state.latest[key] = task
+            state.missing[key] = nil
+            if previous != task.lastStatus { event(.status(task, previous: previous)) }
+        }
+        for failure in answer.failures ?? [] where failure.reason == "MISSING" {
+            guard let key = wanted.first(where: { failure.arn == nil || Self.matchesArn(failure.arn!, $0) }) else { continue }
+            state.missing[key, default: 0] += 1
+        }
+    }
+
+    /// StopTask once for each task not yet done; whether any was sent.
+    private func stopPending(_ why: String, cluster: String, state: inout State, isDone: (ECSTask) -> Bool,
+                             event: (Event) -> Void) -> Bool {
+        event(.stopping(why))
+        var sent = false
+        for arn in state.pending(isDone) {
+            do {
+                let answer = try ecs.stopTask(StopTaskRequest(cluster: cluster, task: arn, reason: "stopped by ecs-run: \(why)"))
+                if let task = answer.task { state.latest[arn] = task }
+                sent = true
+            } catch let error as AWSError {
+                event(.stopFailed(error))
+            } catch {
+                event(.stopFailed(AWSError(kind: .service, code: "StopTaskFailed", message: "\(error)")))
+            }
+        }
+        return sent
     }
 
     static func matches(_ task: ECSTask, _ wanted: String) -> Bool {

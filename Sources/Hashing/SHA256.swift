@@ -7,7 +7,7 @@ public struct SHA256 {
     private let context: DigestContext
 
     public init() {
-        context = DigestContext()
+        context = DigestContext(algorithm: DigestContext.sha256)
     }
 
     /// Feeds more bytes into the running digest.
@@ -42,33 +42,33 @@ public struct SHA256 {
 }
 
 /// Owns one `EVP_MD_CTX`.
-private final class DigestContext {
-    /// Fetched once: OpenSSL 3 otherwise looks the algorithm up in its provider tables on every init, which
-    /// was most of the cost of checksumming a thousand small migration files.
-    private static let algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
+final class DigestContext {
+    /// SHA-256 fetched once: OpenSSL 3 otherwise looks the algorithm up in its provider tables on every
+    /// init, which was most of the cost of checksumming a thousand small migration files.
+    static let sha256: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
 
     private let pointer: OpaquePointer
     private var finished = false
 
-    init() {
+    init(algorithm: OpaquePointer?) {
         // Allocation failure here means the process is out of memory; nothing useful can follow.
         guard let ctx = EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed: out of memory") }
         pointer = ctx
-        guard EVP_DigestInit_ex(pointer, Self.algorithm ?? EVP_sha256(), nil) == 1 else { preconditionFailure("EVP_DigestInit_ex(sha256) failed") }
+        guard EVP_DigestInit_ex(pointer, algorithm, nil) == 1 else { preconditionFailure("EVP_DigestInit_ex failed") }
     }
 
     deinit { EVP_MD_CTX_free(pointer) }
 
     func update(_ buffer: UnsafeRawBufferPointer) {
-        precondition(!finished, "SHA256 updated after finalize()")
+        precondition(!finished, "digest updated after finalize()")
         guard buffer.count > 0 else { return }
         EVP_DigestUpdate(pointer, buffer.baseAddress, buffer.count)
     }
 
     func finish() -> [UInt8] {
-        precondition(!finished, "SHA256 finalized twice")
+        precondition(!finished, "digest finalized twice")
         finished = true
-        var out = [UInt8](repeating: 0, count: SHA256.digestLength)
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         EVP_DigestFinal_ex(pointer, &out, &length)
         return Array(out.prefix(Int(length)))

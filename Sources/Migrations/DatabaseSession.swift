@@ -8,10 +8,12 @@ enum DatabaseSession {
         var delay = 0.25
         var attempts = 0
         var lastReport = start
+        let target = try config.password?.target(for: config.databaseURL)
         while true {
             attempts += 1
             do {
-                let connection = try Connection(config.databaseURL, connectTimeout: 10, applicationName: "migrator")
+                let connection = try Connection(config.databaseURL, connectTimeout: 10, applicationName: "migrator",
+                                                password: try makePassword(config.password, target))
                 try configure(connection, config)
                 return connection
             } catch let error as PostgresError where error.kind == .connection && isBadSetting(error) {
@@ -31,6 +33,16 @@ enum DatabaseSession {
             } catch let error as PostgresError where error.kind == .badConnectionString {
                 throw MigratorError.usage("bad --database-url: \(error.message)")
             }
+        }
+    }
+
+    private static func makePassword(_ password: ConnectionPassword?, _ target: ConnectionTarget?) throws -> String? {
+        guard let password, let target else { return nil }
+        do {
+            return try password.make(target)
+        } catch {
+            // The maker's errors name the cause (no credentials, no region), never the token.
+            throw MigratorError.usage("\(password.name): \(error)")
         }
     }
 

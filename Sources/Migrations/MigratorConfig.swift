@@ -20,11 +20,13 @@ public struct MigratorConfig: Sendable {
     public var appliedByExtra: String?
     /// How often to report who holds the lock while waiting.
     public var lockReportInterval: Double
+    /// Made for each connection attempt instead of the URL's or `PGPASSWORD`'s (RDS IAM).
+    public var password: ConnectionPassword?
 
     public init(databaseURL: String, directory: String = "migrations", table: String = "migrator_history",
                 schema: String? = nil, wait: Double = 0, lockWait: Double = 600,
                 statementTimeoutMs: Int? = nil, lockTimeoutMs: Int? = nil, appliedByExtra: String? = nil,
-                lockReportInterval: Double = 10, lockRetries: Int = 0) {
+                lockReportInterval: Double = 10, lockRetries: Int = 0, password: ConnectionPassword? = nil) {
         self.databaseURL = databaseURL
         self.directory = directory
         self.table = table
@@ -36,5 +38,6 @@ public struct MigratorConfig: Sendable {
         self.appliedByExtra = appliedByExtra
         self.lockReportInterval = lockReportInterval
         self.lockRetries = lockRetries
+        self.password = password
     }
 }

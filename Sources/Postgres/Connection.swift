@@ -19,14 +19,18 @@ public final class Connection {
     ///   - conninfo: a connection string or URL; empty means "all from the environment".
     ///   - connectTimeout: seconds, unless the string sets `connect_timeout` itself.
     ///   - applicationName: used unless the string or `PGAPPNAME` sets one.
-    public init(_ conninfo: String, connectTimeout: Int? = nil, applicationName: String? = nil) throws {
-        secrets = try Connection.secrets(in: conninfo)
+    ///   - password: overrides any password of the string or `PGPASSWORD` (e.g. an RDS IAM token).
+    public init(_ conninfo: String, connectTimeout: Int? = nil, applicationName: String? = nil,
+                password: String? = nil) throws {
+        secrets = (try Connection.secrets(in: conninfo) + [password].compactMap { $0 }).sorted { $0.count > $1.count }
         var keywords: [String] = []
         var values: [String] = []
         if let connectTimeout { keywords.append("connect_timeout"); values.append(String(max(connectTimeout, 2))) }
         if let applicationName { keywords.append("fallback_application_name"); values.append(applicationName) }
         // Keywords before the expanded dbname are defaults: the string's own settings win.
         keywords.append("dbname"); values.append(conninfo)
+        // After the expanded dbname, so it wins over the string's own password.
+        if let password { keywords.append("password"); values.append(password) }
         let connection = Connection.withCStrings(keywords) { k in
             Connection.withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BuildVersion
+import ECSRunEdge
 import ECSTasks
 
 @main
@@ -49,7 +50,7 @@ struct ECSRun: ParsableCommand {
             try command.run()
         } catch let failure as RunFailure {
             StandardStreams().writeErr("ecs-run: error: \(failure.description)\n")
-            Self.exit(withError: ExitCode(failure.status))
+            Self.exit(withError: ExitCode(ExitStatus.of(failure)))
         } catch {
             let blamed = OptionEnvironment.blamed(by: message(for: error), injected: injected)
             guard exitCode(for: error) == .validationFailure, !blamed.isEmpty else { Self.exit(withError: error) }

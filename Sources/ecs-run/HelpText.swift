@@ -31,6 +31,9 @@ enum HelpText {
       AWS settings resolve like the AWS CLI: AWS_PROFILE, AWS_REGION,
       AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, web identity,
       ECS and EC2 instance credentials, AWS_ENDPOINT_URL(_ECS, _CLOUDWATCH_LOGS).
+      IAM Identity Center (SSO) profiles (sso_session, or the legacy
+      sso_start_url) use the token `aws sso login` cached; an expired one
+      names the login command to run.
       NO_COLOR disables colour; progress is plain lines when stderr is not
       a terminal, and one status line updated in place when it is.
     """

@@ -1,4 +1,4 @@
-import ECSTasks
+import ECSRunEdge
 
 /// The options of each subcommand that can come from `ECS_RUN_<NAME>`. Tests check that every option
 /// in the help text is here.

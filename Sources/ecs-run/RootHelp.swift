@@ -1,5 +1,5 @@
 import ArgumentParser
-import ECSTasks
+import ECSRunEdge
 
 /// `ecs-run --help`. `run` is the default command, so the root help is run's help, with every option,
 /// followed by the subcommands as the root's own help lists them.

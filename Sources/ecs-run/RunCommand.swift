@@ -85,8 +85,13 @@ struct RunCommand: ParsableCommand {
     @Argument(parsing: .postTerminator, help: ArgumentHelp("Replaces the container's command (after --).", valueName: "COMMAND"))
     var command: [String] = []
 
+    /// The checks that need no AWS call, here so that ArgumentParser shows a mistake with the usage text.
     func validate() throws {
-        _ = try configuration(environment: [:])
+        do {
+            try LaunchPlan.validate(configuration(environment: [:]))
+        } catch let failure as RunFailure {
+            throw ValidationError(failure.description)
+        }
     }
 
     /// The flags as a configuration value; malformed values are usage errors.
@@ -130,11 +135,6 @@ struct RunCommand: ParsableCommand {
         config.dryRun = dryRun
         config.watch = watch.options
         config.display = output.display(showLogs: !watch.noLogs, environment: environment)
-        do {
-            try LaunchPlan.validate(config)
-        } catch let failure as RunFailure {
-            throw ValidationError(failure.description)
-        }
         return config
     }
 
@@ -163,15 +163,12 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let environment = ProcessEnvironment.current
         let config = try configuration(environment: environment)
-        if config.dryRun {
-            // Calls nothing, so it needs no region or credentials either.
-            let request = try LaunchPlan.request(config)
-            StandardStreams().writeOut(TaskRunner.requestJSON(request) + "\n")
-            return
+        let display = Session.display(config.display)
+        // A dry run calls nothing, so it needs no region or credentials either.
+        let outcome = config.dryRun ? TaskRunner.dryRun(config) : Session.outcome(aws, environment: environment) { runner in
+            runner.run(config, display: display)
         }
-        let runner = try Session.runner(aws, environment: environment, json: config.display.format == .json, cluster: config.cluster)
-        let status = runner.run(config)
-        if status != 0 { throw ExitCode(status) }
+        try end(outcome, display: display, failureCluster: config.cluster)
     }
 }
 

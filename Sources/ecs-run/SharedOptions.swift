@@ -1,6 +1,6 @@
 import Durations
 import ArgumentParser
-import AWSClient
+import ECSRunEdge
 import ECSTasks
 
 /// Where AWS is and who we are.
@@ -80,41 +80,3 @@ struct WatchFlags: ParsableArguments {
 extension OutputFormat: ExpressibleByArgument {}
 extension LeavePolicy: ExpressibleByArgument {}
 extension WaitCondition: ExpressibleByArgument {}
-
-/// The AWS client and the runner for one invocation.
-enum Session {
-    /// `runner`, but with `--output json` a failure also prints the JSON object on stdout (cluster and
-    /// exit code), so a script reading stdout always gets one.
-    static func runner(_ aws: AWSOptions, environment: [String: String], json: Bool, cluster: String) throws -> TaskRunner {
-        do {
-            return try runner(aws, environment: environment)
-        } catch let failure as RunFailure where json {
-            StandardStreams().writeOut(TaskReport.failure(cluster: cluster, exitCode: failure.status) + "\n")
-            throw failure
-        }
-    }
-
-    static func runner(_ aws: AWSOptions, environment: [String: String]) throws -> TaskRunner {
-        let sink = StandardStreams()
-        let debug: ((String) -> Void)? = aws.debug ? { line in sink.writeErr(line + "\n") } : nil
-        do {
-            let configuration = try AWSConfiguration.resolve(environment: environment, profile: aws.profile, region: aws.region,
-                                                             endpointURL: aws.endpointURL, debug: debug)
-            let client = try AWSClient(configuration: configuration)
-            let region = configuration.region
-            let logs: (String?) -> LogsAPI = { other in
-                guard let other, other != region,
-                      let config = try? AWSConfiguration.resolve(environment: environment, profile: aws.profile, region: other,
-                                                                 endpointURL: aws.endpointURL, debug: debug),
-                      let otherClient = try? AWSClient(configuration: config) else { return AWSLogs(client: client) }
-                return AWSLogs(client: otherClient)
-            }
-            let logsHost = configuration.endpoint(for: .logs).split(separator: "/").dropFirst(1).first ?? ""
-            let awsLogs = logsHost.hasSuffix(".amazonaws.com") || logsHost.hasSuffix(".amazonaws.com.cn")
-            return TaskRunner(ecs: AWSECS(client: client), logs: logs, clock: SystemClock(), sink: sink, region: region,
-                              linksToConsole: awsLogs, isInterrupted: { InterruptSignal.isSet })
-        } catch let error as AWSError {
-            throw RunFailure.launch("\(error)")
-        }
-    }
-}

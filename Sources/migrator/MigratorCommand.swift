@@ -28,6 +28,15 @@ struct MigratorCommand: ParsableCommand {
             PGPASSWORD, PGSSLMODE, ...). Any libpq connection string or URL works.
             Passwords are never printed.
 
+            RDS IAM AUTHENTICATION
+            --rds-iam (or MIGRATOR_RDS_IAM=true) sends a 15-minute RDS IAM token as
+            the password, a new one for every connection attempt, signed for the
+            host, port and user libpq uses. Credentials and region resolve like the
+            AWS CLI (in an ECS task: the task role, AWS_REGION). sslmode must be
+            require, verify-ca or verify-full; anything else is refused. The role
+            needs rds-db:connect, the user GRANT rds_iam. Use it for RDS or Aurora
+            with IAM authentication on; use a password anywhere else.
+
             Several migrators started together are safe: they take turns under an
             advisory lock, and each migration runs once, in its own transaction
             together with its history row.
@@ -44,6 +53,8 @@ struct MigratorCommand: ParsableCommand {
             EXAMPLES
               migrator --version
               migrator up --database-url postgres://app@db.internal/app --wait 2m
+              PGSSLMODE=verify-full migrator up --rds-iam \\
+                --database-url postgres://migrator@orders.c1.rds.amazonaws.com/orders
               migrator status --output json
               migrator down --to 20261101000000
               migrator new add_orders_table
@@ -91,7 +102,15 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("Session lock_timeout, so DDL gives up instead of queueing behind production traffic, e.g. 10s.", valueName: "duration"))
     var lockTimeout: String?
 
+    @Flag(name: .customLong("rds-iam"), help: "Connect with an RDS IAM token instead of a password (default: MIGRATOR_RDS_IAM). Needs sslmode=require or stricter.")
+    var rdsIAM = false
+
     func validate() throws {
+        do {
+            _ = try RDSIAMPassword.enabled(byEnvironment: ProcessInfo.processInfo.environment["MIGRATOR_RDS_IAM"])
+        } catch {
+            throw ValidationError("\(error)")
+        }
         for (flag, value) in [("--wait", wait), ("--lock-wait", lockWait), ("--statement-timeout", statementTimeout ?? "1s"), ("--lock-timeout", lockTimeout ?? "1s")] {
             let seconds: Double
             do {
@@ -120,7 +139,13 @@ struct DatabaseOptions: ParsableArguments {
             lockWait: (try? DurationText.seconds(lockWait, allowingZero: true)) ?? 600,
             statementTimeoutMs: statementTimeout.flatMap(Self.milliseconds),
             lockTimeoutMs: lockTimeout.flatMap(Self.milliseconds),
-            appliedByExtra: ECSTaskIdentity.taskARN(environment: env))
+            appliedByExtra: ECSTaskIdentity.taskARN(environment: env),
+            password: usesRDSIAM(env) ? RDSIAMPassword.password(environment: env) : nil)
+    }
+
+    /// The flag wins; validate() has already refused a bad MIGRATOR_RDS_IAM.
+    private func usesRDSIAM(_ env: [String: String]) -> Bool {
+        rdsIAM || ((try? RDSIAMPassword.enabled(byEnvironment: env["MIGRATOR_RDS_IAM"])) ?? nil) == true
     }
 
     /// A session timeout in whole milliseconds: 0 turns it off, as in PostgreSQL; anything above 0 is at

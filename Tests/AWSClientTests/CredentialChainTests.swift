@@ -159,7 +159,7 @@ final class CredentialChainTests: XCTestCase {
             ("both", "both source_profile and credential_source"),
             ("weird", "credential_source \"Moon\""),
             ("mfa", "MFA"),
-            ("sso", "export-credentials --profile sso"),
+            ("sso", "no [sso-session corp] section"),
             ("half", "no aws_secret_access_key"),
         ]
         for c in cases {

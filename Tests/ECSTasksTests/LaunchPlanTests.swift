@@ -1,3 +1,4 @@
+@testable import ECSRunEdge
 @testable import ECSTasks
 import XCTest
 
@@ -48,7 +49,7 @@ final class LaunchPlanTests: XCTestCase {
     }
 
     func testMinimalRequestOmitsEverythingUnset() throws {
-        let json = TaskRunner.requestJSON(try LaunchPlan.request(config()))
+        let json = CommandEnding.requestJSON(try LaunchPlan.request(config()))
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
         XCTAssertEqual(Set(object.keys), ["cluster", "taskDefinition", "startedBy", "clientToken"])
     }
@@ -56,7 +57,7 @@ final class LaunchPlanTests: XCTestCase {
     func testWrongContainerListsTheRealNames() {
         XCTAssertThrowsError(try LaunchPlan.request(config { $0.container = "ap" },
                                                     taskDefinition: definition([ContainerDefinition(name: "app"), ContainerDefinition(name: "proxy")]))) { error in
-            XCTAssertEqual((error as? RunFailure)?.status, 64)
+            XCTAssertEqual((error as? RunFailure).map(ExitStatus.of), 64)
             XCTAssertTrue("\(error)".contains("no container \"ap\""), "\(error)")
             XCTAssertTrue("\(error)".contains("app, proxy"), "\(error)")
         }
@@ -72,7 +73,7 @@ final class LaunchPlanTests: XCTestCase {
         let two = definition([ContainerDefinition(name: "app"), ContainerDefinition(name: "worker"),
                               ContainerDefinition(name: "proxy", essential: false)])
         XCTAssertThrowsError(try LaunchPlan.request(config { $0.command = ["x"] }, taskDefinition: two)) { error in
-            XCTAssertEqual((error as? RunFailure)?.status, 64)
+            XCTAssertEqual((error as? RunFailure).map(ExitStatus.of), 64)
             XCTAssertTrue("\(error)".contains("several essential containers (app, worker)"), "\(error)")
             XCTAssertTrue("\(error)".contains("--container"), "\(error)")
         }
@@ -121,8 +122,8 @@ final class LaunchPlanTests: XCTestCase {
             ("dry run overrides need --container", { $0.dryRun = true; $0.command = ["x"] }, "--container"),
         ]
         for c in cases {
-            XCTAssertThrowsError(try LaunchPlan.request(config(c.edit)), c.name) { error in
-                XCTAssertEqual((error as? RunFailure)?.status, 64, c.name)
+            XCTAssertThrowsError(try TaskLauncher.plan(config(c.edit)), c.name) { error in
+                XCTAssertEqual((error as? RunFailure).map(ExitStatus.of), 64, c.name)
                 XCTAssertTrue("\(error)".contains(c.message), "\(c.name): \(error)")
             }
         }

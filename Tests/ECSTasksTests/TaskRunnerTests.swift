@@ -1,4 +1,5 @@
 import AWSClient
+@testable import ECSRunEdge
 @testable import ECSTasks
 import XCTest
 
@@ -21,8 +22,9 @@ final class TaskRunnerTests: XCTestCase {
 
     let awslogs = LogConfiguration(logDriver: "awslogs", options: ["awslogs-group": "/ecs/app", "awslogs-stream-prefix": "ecs"])
 
-    func runner(interrupted: @escaping () -> Bool = { false }) -> TaskRunner {
-        TaskRunner(ecs: ecs, logs: { _ in self.logs }, clock: clock, sink: output, region: "us-east-1", isInterrupted: interrupted)
+    func runner(interrupted: @escaping () -> Bool = { false }) -> DrivenRunner {
+        DrivenRunner(runner: TaskRunner(ecs: ecs, logs: { _ in self.logs }, clock: clock, region: "us-east-1", isInterrupted: interrupted),
+                     output: output, clock: clock)
     }
 
     func config(_ edit: (inout RunConfiguration) -> Void = { _ in }) -> RunConfiguration {
@@ -238,5 +240,24 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertTrue(output.err.contains("PROVISIONING → RUNNING"), output.err)
         XCTAssertEqual(output.err.filter { $0 == "\n" }.count, 2,
                        "only the start note and the summary end lines: \(output.err.debugDescription)")
+    }
+}
+
+/// The runner as ecs-run's commands drive it: a display on the captured output, and the outcome
+/// turned into the exit status (and the JSON result) by the edge.
+struct DrivenRunner {
+    let runner: TaskRunner
+    let output: CapturedOutput
+    let clock: FakeClock
+
+    func run(_ config: RunConfiguration) -> Int32 {
+        let display = ProgressDisplay(sink: output, options: config.display, clock: clock)
+        return CommandEnding.finish(runner.run(config, display: display), display: display, failureCluster: config.cluster)
+    }
+
+    func logs(cluster: String, task: String, follow: Bool, display options: DisplayOptions) -> Int32 {
+        let display = ProgressDisplay(sink: output, options: options, clock: clock)
+        return CommandEnding.finish(runner.logs(cluster: cluster, task: task, follow: follow, display: display),
+                                    display: display, failureCluster: nil)
     }
 }

@@ -18,7 +18,8 @@ terraform {
 
 locals {
   # The same template the rest of the project validates (scripts/check-taskdef) and the demo registers.
-  template = coalesce(var.task_definition_template, "${path.module}/../migrator.json")
+  template = coalesce(var.task_definition_template,
+  var.rds_iam ? "${path.module}/../migrator-rds-iam.json" : "${path.module}/../migrator.json")
   task_definition = jsondecode(templatefile(local.template, {
     FAMILY             = var.family
     IMAGE              = var.image
@@ -30,8 +31,10 @@ locals {
     DB_PORT            = tostring(var.db_port)
     DB_NAME            = var.db_name
     DB_USER            = var.db_user
-    DB_SECRET_ARN      = var.db_secret_arn
+    DB_SECRET_ARN      = coalesce(var.db_secret_arn, "unused-with-rds-iam")
   }))
+  # The task role's account, so the statement needs no provider call.
+  account = split(":", var.task_role_arn)[4]
 }
 
 resource "aws_cloudwatch_log_group" "migrator" {
@@ -56,6 +59,13 @@ resource "aws_ecs_task_definition" "migrator" {
   }
 
   depends_on = [aws_cloudwatch_log_group.migrator]
+
+  lifecycle {
+    precondition {
+      condition     = var.rds_iam || var.db_secret_arn != null
+      error_message = "Set db_secret_arn (the database password's secret), or rds_iam = true to connect with IAM tokens instead."
+    }
+  }
 }
 
 module "migrate" {

@@ -33,3 +33,15 @@ output "rollback_command" {
     ["'${replace(var.ecs_run, "'", "'\\''")}' run -- down --to VERSION"],
   ))
 }
+
+output "rds_iam_policy_json" {
+  description = "With rds_iam and db_resource_id: the IAM policy the task role needs (rds-db:connect as db_user); attach it with aws_iam_role_policy."
+  value = var.rds_iam && var.db_resource_id != "" ? jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "rds-db:connect"
+      Resource = "arn:aws:rds-db:${var.region}:${local.account}:dbuser:${var.db_resource_id}/${var.db_user}"
+    }]
+  }) : null
+}

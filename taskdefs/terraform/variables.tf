@@ -46,7 +46,7 @@ variable "execution_role_arn" {
 }
 
 variable "task_role_arn" {
-  description = "Role the migrator runs as; it calls no AWS API, so an empty policy will do."
+  description = "Role the migrator runs as; it calls no AWS API (an empty policy will do) unless rds_iam, which needs rds-db:connect."
   type        = string
 }
 
@@ -89,8 +89,21 @@ variable "db_user" {
 }
 
 variable "db_secret_arn" {
-  description = "ARN of the RDS-managed master user secret (aws_db_instance.main.master_user_secret[0].secret_arn); its password key becomes PGPASSWORD."
+  description = "ARN of the RDS-managed master user secret (aws_db_instance.main.master_user_secret[0].secret_arn); its password key becomes PGPASSWORD. Not used with rds_iam."
   type        = string
+  default     = null
+}
+
+variable "rds_iam" {
+  description = "Connect with RDS IAM authentication: the task role signs a 15-minute token per connection (../migrator-rds-iam.json), no PGPASSWORD secret. The task role needs rds-db:connect (output rds_iam_policy_json) and db_user needs GRANT rds_iam."
+  type        = bool
+  default     = false
+}
+
+variable "db_resource_id" {
+  description = "The instance's or cluster's resource id (aws_db_instance.main.resource_id, db-…; cluster-… for Aurora), for the rds-db:connect statement in rds_iam_policy_json."
+  type        = string
+  default     = ""
 }
 
 variable "command" {
@@ -124,7 +137,7 @@ variable "rerun_token" {
 }
 
 variable "task_definition_template" {
-  description = "Task definition template with $${NAME} placeholders (see taskdefs/README.md); default ../migrator.json."
+  description = "Task definition template with $${NAME} placeholders (see taskdefs/README.md); default ../migrator.json, or ../migrator-rds-iam.json with rds_iam."
   type        = string
   default     = null
 }

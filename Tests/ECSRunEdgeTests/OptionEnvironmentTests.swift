@@ -1,38 +1,6 @@
-@testable import ECSTasks
-import Hashing
+import ECSTasks
+@testable import ECSRunEdge
 import XCTest
-
-final class ClientTokenTests: XCTestCase {
-    func testShortKeysPassUnchanged() {
-        XCTAssertEqual(ClientToken.from(idempotencyKey: "deploy-42"), "deploy-42")
-        let sixtyFour = String(repeating: "k", count: 64)
-        XCTAssertEqual(ClientToken.from(idempotencyKey: sixtyFour), sixtyFour)
-    }
-
-    func testLongKeysAreHashedToSixtyFourHexCharacters() {
-        let key = String(repeating: "k", count: 65)
-        let token = ClientToken.from(idempotencyKey: key)
-        XCTAssertEqual(token, SHA256.hash(Array(key.utf8)).hex)
-        XCTAssertEqual(token.count, 64)
-        XCTAssertEqual(ClientToken.from(idempotencyKey: key), token, "stable")
-        XCTAssertNotEqual(ClientToken.from(idempotencyKey: key + "x"), token)
-    }
-
-    func testKeysWithCharactersECSRefusesAreHashed() {
-        for key in ["with space", "tab\there", "émigré"] {
-            let token = ClientToken.from(idempotencyKey: key)
-            XCTAssertEqual(token.count, 64, key)
-            XCTAssertTrue(token.utf8.allSatisfy { (33...126).contains($0) }, key)
-        }
-    }
-
-    func testKnownVector() {
-        // sha256("abc")
-        XCTAssertEqual(ClientToken.from(idempotencyKey: "abc" + String(repeating: " ", count: 0) + " "),
-                       SHA256.hash(Array("abc ".utf8)).hex)
-        XCTAssertEqual(SHA256.hash(Array("abc".utf8)).hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    }
-}
 
 final class OptionEnvironmentTests: XCTestCase {
     let specs: [OptionSpec] = [
@@ -73,7 +41,7 @@ final class OptionEnvironmentTests: XCTestCase {
     func testMalformedFlagValueIsAUsageError() {
         for name in ["ECS_RUN_NO_LOGS", "ECS_RUN_ASSIGN_PUBLIC_IP"] {
             XCTAssertThrowsError(try OptionEnvironment.arguments([], specs: specs, environment: [name: "maybe"])) { error in
-                XCTAssertEqual((error as? RunFailure)?.status, 64)
+                XCTAssertEqual((error as? RunFailure).map(ExitStatus.of), 64)
                 XCTAssertTrue("\(error)".contains(name))
             }
         }
@@ -100,17 +68,5 @@ final class OptionEnvironmentTests: XCTestCase {
         XCTAssertEqual(OptionSpec("network-from-service").environmentName, "ECS_RUN_NETWORK_FROM_SERVICE")
         XCTAssertEqual(OptionEnvironment.unknownVariables(specs: specs, environment: ["ECS_RUN_CLUSTR": "x", "ECS_RUN_CLUSTER": "y"]),
                        ["ECS_RUN_CLUSTR"])
-    }
-}
-
-final class HelpRequestTests: XCTestCase {
-    func testHelpIsAskedOnlyInOptionPositionsBeforeTheCommand() {
-        let cases: [(args: [String], asked: Bool)] = [
-            (["--help"], true), (["-h"], true), (["-help"], true), (["help"], true), (["help", "wait"], true),
-            (["wait", "--help"], true), (["--cluster", "c", "-h"], true), (["--group", "-h"], true),
-            (["--", "ls", "-h"], false), (["--dry-run", "--", "man", "--help"], false), (["--", "help"], false),
-            (["--group", "help"], false), (["wait", "help"], false), (["--reason=--help"], false), ([], false),
-        ]
-        for c in cases { XCTAssertEqual(HelpRequest.isAsked(c.args), c.asked, "\(c.args)") }
     }
 }

@@ -1,15 +1,16 @@
+import ECSTasks
 import FoundationEssentials
 import Glibc
 
 /// The `--output json` result: one object on stdout. Every key is always present (null when unknown).
-public struct TaskReport: Encodable {
-    public struct ContainerReport: Encodable {
+struct TaskReport: Encodable {
+    struct ContainerReport: Encodable {
         var name: String?
         var exitCode: Int?
         var reason: String?
         var lastStatus: String?
 
-        public func encode(to encoder: Encoder) throws {
+        func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(name, forKey: .name)
             try c.encode(exitCode, forKey: .exitCode)
@@ -53,7 +54,7 @@ public struct TaskReport: Encodable {
              containers, logGroup, logStreams
     }
 
-    public func encode(to encoder: Encoder) throws {
+    func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(taskArn, forKey: .taskArn)
         try c.encode(cluster, forKey: .cluster)
@@ -70,11 +71,11 @@ public struct TaskReport: Encodable {
     }
 
     /// The JSON object of a command that failed before it knew a task: only the cluster and the exit code.
-    public static func failure(cluster: String, exitCode: Int32) -> String {
+    static func failure(cluster: String, exitCode: Int32) -> String {
         TaskReport(task: nil, cluster: cluster, exitCode: exitCode, streams: []).json()
     }
 
-    public func json() -> String {
+    func json() -> String {
         let encoder = JSONEncoder()
         // Sorted, because this JSONEncoder does not keep the declaration order.
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

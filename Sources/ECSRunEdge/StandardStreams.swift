@@ -1,16 +1,5 @@
+import ECSTasks
 import Glibc
-
-/// Where ecs-run writes: results on stdout, progress on stderr. Tests replace it to capture both.
-public protocol OutputSink: AnyObject {
-    func writeOut(_ text: String)
-    func writeErr(_ text: String)
-    /// True once stdout is gone (its reader closed the pipe, as `ecs-run ... | head -1` does).
-    var isOutClosed: Bool { get }
-}
-
-extension OutputSink {
-    public var isOutClosed: Bool { false }
-}
 
 /// The process's stdout and stderr, written unbuffered so lines appear as they happen.
 public final class StandardStreams: OutputSink {

@@ -1,0 +1,77 @@
+import FoundationEssentials
+import Glibc
+import Hashing
+
+/// The token files `aws sso login` leaves in `~/.aws/sso/cache`: `<sha1 hex>.json`, of the session name
+/// for the `sso_session` form and of the start URL for the legacy form (botocore's SSOTokenLoader).
+struct SSOTokenCache {
+    let directory: String
+
+    /// One cache file's fields. Never printed: it holds the access and refresh tokens and the client secret.
+    struct Token: Codable {
+        var startUrl: String?
+        var region: String?
+        var accessToken: String?
+        var expiresAt: String?
+        var clientId: String?
+        var clientSecret: String?
+        var registrationExpiresAt: String?
+        var refreshToken: String?
+    }
+
+    init(home: String?) throws {
+        guard let dir = SharedConfig.expand("~/.aws/sso/cache", home: home) else {
+            throw AWSError.credentials("HOME is not set, so there is no SSO token cache (~/.aws/sso/cache)", code: "InvalidProfile")
+        }
+        directory = dir
+    }
+
+    func path(for profile: SSOProfile) -> String {
+        directory + "/" + SHA1.hash(profile.sessionName ?? profile.startURL).hex + ".json"
+    }
+
+    /// The cached token, or nil when there is no file.
+    func load(for profile: SSOProfile) throws -> Token? {
+        let file = path(for: profile)
+        guard let text = try SharedConfig.readFile(file) else { return nil }
+        // Never quote the file in errors: it holds tokens.
+        guard let token = try? JSONDecoder().decode(Token.self, from: Data(text.utf8)) else {
+            throw AWSError.credentials("the SSO token cache file \(file) is not a JSON object; run `\(profile.loginCommand)`", code: "InvalidSSOToken")
+        }
+        return token
+    }
+
+    /// Replaces the file atomically (a temporary file in the same directory, then rename) with the
+    /// permissions the old one had, so a reader never sees half a token and the file stays private.
+    func save(_ token: Token, for profile: SSOProfile) throws {
+        let file = path(for: profile)
+        var mode: mode_t = 0o600
+        var info = stat()
+        if stat(file, &info) == 0 { mode = info.st_mode & 0o7777 }
+        let bytes = Array(try JSONEncoder().encode(token))
+        var template = Array((file + ".XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw writeError(file) }
+        let temporary = String(cString: template)
+        var written = 0
+        let ok = fchmod(fd, mode) == 0 && bytes.withUnsafeBytes { buffer -> Bool in
+            while written < buffer.count {
+                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                written += n
+            }
+            return true
+        } && fsync(fd) == 0
+        let closed = close(fd) == 0
+        guard ok, closed, rename(temporary, file) == 0 else {
+            let error = writeError(file)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private func writeError(_ file: String) -> AWSError {
+        AWSError.credentials("cannot write the refreshed SSO token to \(file): \(String(cString: strerror(errno)))", code: "SSOTokenCacheWriteFailed")
+    }
+}

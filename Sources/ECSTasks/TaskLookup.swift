@@ -1,0 +1,66 @@
+import AWSClient
+
+/// For `wait` and `logs`: learns each task and its task definition (batched DescribeTasks, one
+/// DescribeTaskDefinition per distinct definition), for the verdicts and the log streams.
+struct TaskLookup {
+    let ecs: ECSAPI
+    let isInterrupted: () -> Bool
+
+    /// Like `lookUp`, but Ctrl-C ends it at once even while AWS does not answer: nothing is followed yet.
+    func lookUpAbandoningOnInterrupt(cluster: String, tasks: [String], waitFor: WaitCondition, startedAt: Double) throws -> FollowTarget {
+        do {
+            return try AWSRequests.abandon(when: isInterrupted) {
+                try lookUp(cluster: cluster, tasks: tasks, waitFor: waitFor, startedAt: startedAt)
+            }
+        } catch where isInterrupted() {
+            throw RunFailure.interrupted("interrupted before following the task")
+        }
+    }
+
+    func lookUp(cluster: String, tasks: [String], waitFor: WaitCondition, startedAt: Double) throws -> FollowTarget {
+        let found = try describe(cluster: cluster, tasks: tasks)
+        var definitions: [String: TaskDefinition] = [:]
+        var target = FollowTarget(cluster: cluster, tasks: tasks, initial: found, verdicts: [:], streams: [], startedAt: startedAt)
+        for wanted in tasks {
+            guard let task = found.first(where: { TaskWatcher.matches($0, wanted) }) else {
+                throw RunFailure.launch("DescribeTasks did not return the task \(wanted) in cluster \(cluster)")
+            }
+            guard let arn = task.taskDefinitionArn else { continue }
+            if definitions[arn] == nil {
+                do {
+                    definitions[arn] = try ecs.describeTaskDefinition(DescribeTaskDefinitionRequest(taskDefinition: arn)).taskDefinition
+                } catch let error as AWSError {
+                    throw RunFailure.launch("DescribeTaskDefinition \(arn) failed: \(error)")
+                }
+            }
+            guard let definition = definitions[arn] else { continue }
+            target.verdicts[wanted] = TaskVerdict(taskDefinition: definition, container: nil, waitFor: waitFor)
+            var taskStreams = LaunchPlan.logStreams(definition, taskID: task.taskID)
+            if tasks.count > 1 {
+                for i in taskStreams.indices { taskStreams[i].container += " " + String(task.taskID.prefix(8)) }
+            }
+            target.streams += taskStreams
+        }
+        return target
+    }
+
+    /// DescribeTasks in batches of what ECS accepts; a task it reports as failed ends the look-up.
+    private func describe(cluster: String, tasks: [String]) throws -> [ECSTask] {
+        var found: [ECSTask] = []
+        var failures: [Failure] = []
+        for start in stride(from: 0, to: tasks.count, by: TaskWatcher.batchSize) {
+            let batch = Array(tasks[start..<min(start + TaskWatcher.batchSize, tasks.count)])
+            do {
+                let answer = try ecs.describeTasks(DescribeTasksRequest(cluster: cluster, tasks: batch))
+                found += answer.tasks ?? []
+                failures += answer.failures ?? []
+            } catch let error as AWSError {
+                throw RunFailure.launch("DescribeTasks failed: \(error)")
+            }
+        }
+        if !failures.isEmpty {
+            throw RunFailure.launch("DescribeTasks in cluster \(cluster) failed for:\n" + failures.map { "  " + $0.text }.joined(separator: "\n"))
+        }
+        return found
+    }
+}

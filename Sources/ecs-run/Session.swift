@@ -1,0 +1,41 @@
+import AWSClient
+import ECSRunEdge
+import ECSTasks
+
+/// The AWS client, the runner and the display of one invocation.
+enum Session {
+    /// Progress on stderr and results on stdout of this process.
+    static func display(_ options: DisplayOptions) -> ProgressDisplay {
+        ProgressDisplay(sink: StandardStreams(), options: options, clock: SystemClock())
+    }
+
+    /// `command`'s outcome with a runner for this invocation; failing to set up AWS is the outcome too.
+    static func outcome(_ aws: AWSOptions, environment: [String: String], _ command: (TaskRunner) -> TaskOutcome) -> TaskOutcome {
+        do {
+            return command(try runner(aws, environment: environment))
+        } catch {
+            return .failed(.launch("\(error)"))
+        }
+    }
+
+    private static func runner(_ aws: AWSOptions, environment: [String: String]) throws -> TaskRunner {
+        let sink = StandardStreams()
+        let debug: ((String) -> Void)? = aws.debug ? { line in sink.writeErr(line + "\n") } : nil
+        let configuration = try AWSConfiguration.resolve(environment: environment, profile: aws.profile, region: aws.region,
+                                                         endpointURL: aws.endpointURL, debug: debug)
+        let client = try AWSClient(configuration: configuration)
+        let region = configuration.region
+        // A log stream in another region (awslogs-region) is read there; failing that, here.
+        let logsClient: (String?) -> AWSClient = { other in
+            guard let other, other != region,
+                  let config = try? AWSConfiguration.resolve(environment: environment, profile: aws.profile, region: other,
+                                                             endpointURL: aws.endpointURL, debug: debug),
+                  let otherClient = try? AWSClient(configuration: config) else { return client }
+            return otherClient
+        }
+        let logsHost = configuration.endpoint(for: .logs).split(separator: "/").dropFirst(1).first ?? ""
+        let awsLogs = logsHost.hasSuffix(".amazonaws.com") || logsHost.hasSuffix(".amazonaws.com.cn")
+        return TaskRunner(client: client, logsClient: logsClient, clock: SystemClock(), region: region,
+                          linksToConsole: awsLogs, isInterrupted: { InterruptSignal.isSet })
+    }
+}
