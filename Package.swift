@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // Durations as people type them (90s, 30m, 1h30m), shared by both programs' options.
         .target(name: "Durations"),
+        // The version and commit `--version` prints; scripts/release fills them in.
+        .target(name: "BuildVersion"),
 
         // AWS
         .target(name: "AWSSigV4", dependencies: ["Hashing"]),
@@ -42,11 +44,11 @@ let package = Package(
         // the JSON result, apart from ArgumentParser so that tests can reach them.
         .target(name: "ECSRunEdge", dependencies: ["ECSTasks"]),
         .executableTarget(name: "ecs-run", dependencies: [
-            "ECSRunEdge", "ECSTasks", "AWSClient", "Durations",
+            "ECSRunEdge", "ECSTasks", "AWSClient", "Durations", "BuildVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "migrator", dependencies: [
-            "Migrations", "Postgres", "AWSClient", "HTTP", "Durations",
+            "Migrations", "Postgres", "AWSClient", "HTTP", "Durations", "BuildVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

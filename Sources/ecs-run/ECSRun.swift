@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildVersion
 import ECSRunEdge
 import ECSTasks
 
@@ -7,7 +8,7 @@ struct ECSRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ecs-run",
         abstract: "Launch a one-off ECS task, follow it to its exit, stream its logs, and exit with its code.",
-        version: "0.1.0",
+        version: BuildVersion.text,
         subcommands: [RunCommand.self, WaitCommand.self, LogsCommand.self, StopCommand.self],
         defaultSubcommand: RunCommand.self
     )

@@ -1,5 +1,6 @@
 import Durations
 import ArgumentParser
+import BuildVersion
 import FoundationEssentials
 import Migrations
 #if canImport(Glibc)
@@ -74,7 +75,7 @@ struct MigratorCommand: ParsableCommand {
         main(nil)
     }
 
-    static let version = "0.1.0"
+    static let version = BuildVersion.text
 }
 
 /// Options every database command shares.

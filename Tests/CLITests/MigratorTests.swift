@@ -436,7 +436,7 @@ final class MigratorTests: XCTestCase {
     func testVersionAndTheHelpOfCommandsWithAVersionOption() throws {
         let version = try f.migrator(["--version"])
         XCTAssertEqual(version.status, 0)
-        XCTAssertEqual(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0.1.0")
+        XCTAssertEqual(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0.1.0-dev (commit unknown)")
         for command in ["baseline", "repair"] {
             let help = try f.migrator([command, "--help"])
             XCTAssertFalse(help.stdout.contains("Show the version"), help.stdout)
