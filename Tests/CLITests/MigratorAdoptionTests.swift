@@ -139,6 +139,23 @@ final class MigratorAdoptionTests: XCTestCase {
         try assertNoMigratorHistory()
     }
 
+    func testDbmateSequenceNumbersWithLeadingZerosMatchTheirFilesByNumber() throws {
+        try f.write("0001_create_tags.sql", "-- migrate:up\nCREATE TABLE tags (id serial PRIMARY KEY, label text NOT NULL);\n-- migrate:down\nDROP TABLE tags;\n")
+        try f.write("0002_seed_tags.sql", "-- migrate:up\nINSERT INTO tags (label) VALUES ('urgent');\n-- migrate:down\nDELETE FROM tags;\n")
+        XCTAssertEqual(try dbmate(["up"]).status, 0)
+        XCTAssertEqual(try f.query("SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations"), "0001,0002",
+                       "dbmate keeps the version as the file name spells it")
+        try f.write("0003_tag_colour.sql", "-- migrate:up\nALTER TABLE tags ADD COLUMN colour text;\n-- migrate:down\nALTER TABLE tags DROP COLUMN colour;\n")
+
+        let adopt = try f.migrator(["adopt", "dbmate"])
+        XCTAssertEqual(adopt.status, 0, adopt.output)
+        XCTAssertEqual(try f.historyVersions(), ["1", "2"])
+        let up = try f.migrator(["up"])
+        XCTAssertEqual(up.status, 0, up.output)
+        XCTAssertEqual(try f.historyVersions(), ["1", "2", "3"])
+        XCTAssertEqual(try f.query("SELECT count(*) FROM tags"), "1", "the seed ran once, under dbmate")
+    }
+
     /// A refused adoption leaves no trace: not even an empty history table, which would count as adopted.
     func assertNoMigratorHistory(_ message: String = "nothing was recorded", file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t", message, file: file, line: line)
