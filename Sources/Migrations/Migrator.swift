@@ -65,18 +65,19 @@ public final class Migrator {
                 log("nothing to apply; the database is at version \(current.map(String.init) ?? "none")")
                 return []
             }
+            let ups = try substituted(plan.map(\.up))
             if dryRun {
-                for m in plan {
-                    let execution = ExecutionPlan(m.up)
+                for (m, up) in zip(plan, ups) {
+                    let execution = ExecutionPlan(up)
                     log("would apply \(m.label)" + (execution.isTransactional ? "" : execution.note.map { " (\($0))" } ?? " (outside a transaction)"))
                 }
                 return plan
             }
             try history.create()
             let start = Clock.now()
-            for m in plan {
+            for (m, up) in zip(plan, ups) {
                 try lockRetry.run(m.label, log: log, nothingTookEffect: { try !history.records().contains { $0.version == m.version } },
-                                  holder: { LockHolder.blocking(m.up.text, on: db) }) { try apply(m, db: db, history: history) }
+                                  holder: { LockHolder.blocking(up.text, on: db) }) { try apply(m, up, db: db, history: history) }
             }
             log("applied \(plan.count) migration\(plan.count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
             return plan
@@ -99,9 +100,23 @@ public final class Migrator {
         }
     }
 
-    private func apply(_ m: Migration, db: Connection, history: HistoryTable) throws {
+    /// The sections as they will run: placeholders substituted, or every missing value (file:line) listed
+    /// before anything runs. The checksums stay those of the files.
+    private func substituted(_ sections: [SQLSection]) throws -> [SQLSection] {
+        guard !config.placeholders.isEmpty else { return sections }
+        do {
+            let out = try config.placeholders.substitute(sections)
+            log("placeholders: \(config.placeholders.summary)")
+            return out
+        } catch let error as MigrationFileError {
+            throw MigratorError.files(error)
+        }
+    }
+
+    /// `up` is the migration's up section as it runs (placeholders substituted).
+    private func apply(_ m: Migration, _ up: SQLSection, db: Connection, history: HistoryTable) throws {
         let start = Clock.now()
-        let plan = ExecutionPlan(m.up)
+        let plan = ExecutionPlan(up)
         if let note = plan.note { log("\(m.label) \(note)") }
         switch plan.mode {
         case .transaction(let begin, let sql):
@@ -112,11 +127,11 @@ public final class Migrator {
                 try db.exec(sql)
             } catch let error as PostgresError {
                 _ = try? db.exec("ROLLBACK")
-                throw failure(m, m.up, error, offset: 0, statementLine: nil, advice: nil)
+                throw failure(m, up, error, offset: 0, statementLine: nil, advice: nil)
             }
             do {
                 // The history row is written as the migrator's own role and settings, not the migration's.
-                try DatabaseSession.reset(db, config, after: m.up.text)
+                try DatabaseSession.reset(db, config, after: up.text)
                 try history.insert(m, state: .applied, executionMs: Clock.milliseconds(since: start), appliedBy: appliedBy(db))
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
@@ -132,7 +147,7 @@ public final class Migrator {
                     try history.delete(m.version)
                     advice = "  Nothing of it took effect and the history is unchanged."
                 } else {
-                    advice = stop.firstUncommittedLine.map { "  It ran outside a transaction: statements before line \(m.up.firstLine + $0 - 1) took effect."
+                    advice = stop.firstUncommittedLine.map { "  It ran outside a transaction: statements before line \(up.firstLine + $0 - 1) took effect."
                         + (stop.rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "") + " It stays recorded as running." }
                         ?? "  It ran outside a transaction and stays recorded as running."
                     if stop.mayLeaveInvalidIndex {
@@ -141,11 +156,11 @@ public final class Migrator {
                     }
                     advice += " Fix the database, then run `migrator repair --version \(m.version) --mark applied` or `--mark pending`."
                 }
-                throw failure(m, m.up, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, advice: advice)
+                throw failure(m, up, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, advice: advice)
             }
-            try requireNoOpenTransaction(m, m.up, db: db, what: "the migration", advice:
+            try requireNoOpenTransaction(m, up, db: db, what: "the migration", advice:
                 "It stays recorded as running. Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`.")
-            try DatabaseSession.reset(db, config, after: m.up.text)
+            try DatabaseSession.reset(db, config, after: up.text)
             try history.markApplied(m.version, executionMs: Clock.milliseconds(since: start))
         }
         log("applied \(m.label) (\(Clock.milliseconds(since: start)) ms)")
@@ -172,6 +187,12 @@ public final class Migrator {
         } else if let statementLine {
             line = section.firstLine + statementLine - 1
         }
+        // The server may quote the SQL it ran, secret values included.
+        var error = error
+        let placeholders = config.placeholders
+        error.message = placeholders.redacting(error.message)
+        error.detail = error.detail.map(placeholders.redacting)
+        error.hint = error.hint.map(placeholders.redacting)
         return .migrationFailed(MigrationFailure(migration: m.label, file: section.file, line: line, column: column,
                                                  error: error, advice: advice))
     }
@@ -226,19 +247,19 @@ public final class Migrator {
                     byVersion[r.version].map(\.label) ?? "\(r.version)_\(r.name) (its file is missing)"
                 }.joined(separator: ", ") + "; nothing was rolled back")
             }
+            let downs = try substituted(chosen.map { byVersion[$0.version]!.down! })
             if dryRun {
                 for r in chosen { log("would roll back \(byVersion[r.version]!.label)") }
                 return chosen.map(\.version)
             }
             let start = Clock.now()
-            for r in chosen { try rollBack(byVersion[r.version]!, db: db, history: history) }
+            for (r, down) in zip(chosen, downs) { try rollBack(byVersion[r.version]!, down, db: db, history: history) }
             log("rolled back \(chosen.count) migration\(chosen.count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
             return chosen.map(\.version)
         }
     }
 
-    private func rollBack(_ m: Migration, db: Connection, history: HistoryTable) throws {
-        let down = m.down!
+    private func rollBack(_ m: Migration, _ down: SQLSection, db: Connection, history: HistoryTable) throws {
         let start = Clock.now()
         let plan = ExecutionPlan(down)
         if let note = plan.note { log("\(m.label) (down) \(note)") }

@@ -5,7 +5,7 @@ import Migrations
 struct Up: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply pending migrations in version order.",
-        usage: "migrator up [database options] [--to VERSION] [--allow-out-of-order] [--lock-retries N] [--dry-run]",
+        usage: "migrator up [database options] [--var NAME=VALUE ...] [--to VERSION] [--allow-out-of-order] [--lock-retries N] [--dry-run]",
         discussion: """
             Against a live service, give DDL a short --lock-timeout and let --lock-retries
             ride out a momentary lock: a migration that times out waiting for a lock
@@ -14,9 +14,13 @@ struct Up: ParsableCommand {
             A migration outside a transaction is retried only if its first statement
             timed out (nothing took effect). Other errors are never retried.
               migrator up --lock-timeout 2s --lock-retries 10
+
+            \(PlaceholderOptions.discussion)
             """)
 
     @OptionGroup var db: DatabaseOptions
+
+    @OptionGroup var vars: PlaceholderOptions
 
     @Option(help: "Stop after this version.")
     var to: Int64?
@@ -41,6 +45,7 @@ struct Up: ParsableCommand {
     func run() throws {
         var config = db.config()
         config.lockRetries = lockRetries
+        config.placeholders = try vars.placeholders()
         try migrator.run { try Migrator(config: config, log: Output.progress).up(to: to, allowOutOfOrder: allowOutOfOrder, dryRun: dryRun) }
     }
 }
@@ -48,10 +53,16 @@ struct Up: ParsableCommand {
 struct Down: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Roll back applied migrations, newest first.",
-        usage: "migrator down [database options] [--steps N | --to VERSION | --all] [--dry-run]",
-        discussion: "Each down section and the removal of its history row form one transaction. If any needed down section is missing, nothing is rolled back.")
+        usage: "migrator down [database options] [--var NAME=VALUE ...] [--steps N | --to VERSION | --all] [--dry-run]",
+        discussion: """
+            Each down section and the removal of its history row form one transaction. If
+            any needed down section is missing, nothing is rolled back. Placeholders in
+            down sections are substituted as for `up` (see `migrator up --help`).
+            """)
 
     @OptionGroup var db: DatabaseOptions
+
+    @OptionGroup var vars: PlaceholderOptions
 
     @Option(help: "Roll back this many migrations (default 1).")
     var steps: Int?
@@ -74,7 +85,9 @@ struct Down: ParsableCommand {
 
     func run() throws {
         let target: Migrator.DownTarget = all ? .all : to.map { .to($0) } ?? .steps(steps ?? 1)
-        try migrator.run { try db.migrator().down(target, dryRun: dryRun) }
+        var config = db.config()
+        config.placeholders = try vars.placeholders()
+        try migrator.run { try Migrator(config: config, log: Output.progress).down(target, dryRun: dryRun) }
     }
 }
 
