@@ -96,5 +96,10 @@ final class MigratorPlaceholderTests: XCTestCase {
             XCTAssertFalse(r.stderr.contains("hunter2"), r.stderr)
         }
         XCTAssertEqual(try f.query("SELECT count(*) FROM pg_tables WHERE tablename = 'a'"), "0")
+        for command in ["up", "down"] {
+            let help = try f.migrator([command, "--help"])
+            XCTAssertTrue(help.stdout.contains("--var <name=value>"), help.stdout)
+        }
+        XCTAssertTrue(try f.migrator(["up", "--help"]).stdout.contains("$${NAME} writes a literal ${NAME}"))
     }
 }
