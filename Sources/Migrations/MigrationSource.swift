@@ -40,7 +40,8 @@ public enum MigrationSource {
             return true
         }
 
-        for name in names where name.hasSuffix(".sql") && !name.hasPrefix(".") {
+        // R__NAME.sql files are repeatable migrations (`RepeatableMigration`), read apart.
+        for name in names where name.hasSuffix(".sql") && !name.hasPrefix(".") && !name.hasPrefix(RepeatableMigration.prefix) {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             guard let parsed = FileName(name) else {
                 problems.append(.init(file: path, reason: FileName.problem(name)))

@@ -39,12 +39,22 @@ public final class Migrator {
         }
     }
 
+    /// The `R__NAME.sql` files, in name order; bad ones stop everything (exit 64).
+    public func repeatableMigrations() throws -> [RepeatableMigration] {
+        do {
+            return try RepeatableMigration.load(directory: config.directory)
+        } catch let error as MigrationFileError {
+            throw MigratorError.files(error)
+        }
+    }
+
     // MARK: - up
 
     /// Applies pending migrations in version order, up to `target` when given. Returns the applied ones.
     @discardableResult
     public func up(to target: Int64? = nil, allowOutOfOrder: Bool = false, dryRun: Bool = false) throws -> [Migration] {
         let all = try migrations()
+        let repeatables = try repeatableMigrations()
         if let target { try requireKnown(target, among: all.map(\.version), option: "--to") }
         return try withSession(locked: !dryRun) { db, history in
             let records = try history.records()
@@ -60,17 +70,33 @@ public final class Migrator {
             guard refusals.isEmpty else { throw MigratorError.validation(refusals) }
             let byVersion = Dictionary(uniqueKeysWithValues: all.map { ($0.version, $0) })
             let plan = pending.map { byVersion[$0.version]! }
-            if plan.isEmpty {
+            // Repeatables follow the newest schema, so a run that stops early with --to leaves them alone.
+            let repeatHistory = try RepeatableHistory(history)
+            let due = target != nil || repeatables.isEmpty ? [] : RepeatableStatus.compute(repeatables, records: try repeatHistory.records())
+                .filter { $0.state == .pending || $0.state == .changed }
+                .compactMap { s in repeatables.first { $0.name == s.name } }
+            if let target, !repeatables.isEmpty { log("repeatable migrations are not run with --to \(target)") }
+            if plan.isEmpty && due.isEmpty {
                 let current = records.filter { $0.state == .applied }.map(\.version).max()
                 log("nothing to apply; the database is at version \(current.map(String.init) ?? "none")")
                 return []
             }
-            let ups = try substituted(plan.map(\.up))
+            let sections = try substituted(plan.map(\.up) + due.map(\.section))
+            let ups = Array(sections.prefix(plan.count))
+            let repeatablePlans = try zip(due, sections.dropFirst(plan.count)).map { r, section in
+                let execution = ExecutionPlan(section)
+                guard case .transaction(let begin, let sql) = execution.mode else {
+                    throw MigratorError.usage("repeatable migration \(r.label) \(execution.note ?? "cannot run in a transaction")"
+                        + "; a repeatable migration always runs in its own transaction: move that statement to a versioned migration; nothing was applied")
+                }
+                return (r, section, begin, sql)
+            }
             if dryRun {
                 for (m, up) in zip(plan, ups) {
                     let execution = ExecutionPlan(up)
                     log("would apply \(m.label)" + (execution.isTransactional ? "" : execution.note.map { " (\($0))" } ?? " (outside a transaction)"))
                 }
+                for r in due { log("would apply repeatable \(r.label)") }
                 return plan
             }
             try history.create()
@@ -79,7 +105,15 @@ public final class Migrator {
                 try lockRetry.run(m.label, log: log, nothingTookEffect: { try !history.records().contains { $0.version == m.version } },
                                   holder: { LockHolder.blocking(up.text, on: db) }) { try apply(m, up, db: db, history: history) }
             }
-            log("applied \(plan.count) migration\(plan.count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
+            if !due.isEmpty { try repeatHistory.create() }
+            for (r, section, begin, sql) in repeatablePlans {
+                // In a transaction, so a lock timeout leaves nothing behind and is always safe to retry.
+                try lockRetry.run(r.label, log: log, nothingTookEffect: { true }, holder: { LockHolder.blocking(section.text, on: db) }) {
+                    try applyRepeatable(r, section, begin: begin, sql: sql, db: db, history: repeatHistory)
+                }
+            }
+            let count = plan.count + due.count
+            log("applied \(count) migration\(count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
             return plan
         }
     }
@@ -127,7 +161,7 @@ public final class Migrator {
                 try db.exec(sql)
             } catch let error as PostgresError {
                 _ = try? db.exec("ROLLBACK")
-                throw failure(m, up, error, offset: 0, statementLine: nil, advice: nil)
+                throw failure(m.label, up, error, offset: 0, statementLine: nil, advice: nil)
             }
             do {
                 // The history row is written as the migrator's own role and settings, not the migration's.
@@ -156,7 +190,7 @@ public final class Migrator {
                     }
                     advice += " Fix the database, then run `migrator repair --version \(m.version) --mark applied` or `--mark pending`."
                 }
-                throw failure(m, up, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, advice: advice)
+                throw failure(m.label, up, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, advice: advice)
             }
             try requireNoOpenTransaction(m, up, db: db, what: "the migration", advice:
                 "It stays recorded as running. Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`.")
@@ -166,17 +200,39 @@ public final class Migrator {
         log("applied \(m.label) (\(Clock.milliseconds(since: start)) ms)")
     }
 
+    /// Runs a repeatable migration and records its checksum in one transaction.
+    private func applyRepeatable(_ r: RepeatableMigration, _ section: SQLSection, begin: String, sql: String,
+                                 db: Connection, history: RepeatableHistory) throws {
+        let start = Clock.now()
+        try db.exec(begin)
+        do {
+            try db.exec(sql)
+        } catch let error as PostgresError {
+            _ = try? db.exec("ROLLBACK")
+            throw failure(r.label, section, error, offset: 0, statementLine: nil, advice: nil)
+        }
+        do {
+            try DatabaseSession.reset(db, config, after: section.text)
+            try history.record(r, executionMs: Clock.milliseconds(since: start), appliedBy: appliedBy(db))
+            try db.exec("COMMIT")
+        } catch let error as PostgresError {
+            _ = try? db.exec("ROLLBACK")
+            throw MigratorError.database("recording \(r.label) in \(history.table) failed; the migration was rolled back", error)
+        }
+        log("applied repeatable \(r.label) (\(Clock.milliseconds(since: start)) ms)")
+    }
+
     /// After a section run outside a transaction: a BEGIN without its COMMIT would be rolled back when the
     /// session ends, together with the history update, so it must not be reported as done.
     private func requireNoOpenTransaction(_ m: Migration, _ section: SQLSection, db: Connection, what: String, advice: String) throws {
         guard db.transactionStatus != .idle else { return }
         _ = try? db.exec("ROLLBACK")
         let error = PostgresError(kind: .query, message: "\(what) leaves a transaction open (a BEGIN without its COMMIT)")
-        throw failure(m, section, error, offset: 0, statementLine: nil, advice:
+        throw failure(m.label, section, error, offset: 0, statementLine: nil, advice:
             "  The open transaction was rolled back; statements before its BEGIN took effect. " + advice)
     }
 
-    private func failure(_ m: Migration, _ section: SQLSection, _ error: PostgresError, offset: Int,
+    private func failure(_ label: String, _ section: SQLSection, _ error: PostgresError, offset: Int,
                          statementLine: Int?, advice: String?) -> MigratorError {
         var line: Int?
         var column: Int?
@@ -193,7 +249,7 @@ public final class Migrator {
         error.message = placeholders.redacting(error.message)
         error.detail = error.detail.map(placeholders.redacting)
         error.hint = error.hint.map(placeholders.redacting)
-        return .migrationFailed(MigrationFailure(migration: m.label, file: section.file, line: line, column: column,
+        return .migrationFailed(MigrationFailure(migration: label, file: section.file, line: line, column: column,
                                                  error: error, advice: advice))
     }
 
@@ -273,11 +329,11 @@ public final class Migrator {
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
                 _ = try? db.exec("ROLLBACK")
-                throw failure(m, down, error, offset: 0, statementLine: nil, advice: nil)
+                throw failure(m.label, down, error, offset: 0, statementLine: nil, advice: nil)
             }
         case .statements(let statements):
             if let stop = try StatementRun.run(statements, db: db) {
-                throw failure(m, down, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line,
+                throw failure(m.label, down, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line,
                               advice: "  The down migration ran outside a transaction; the history still lists \(m.label) as applied.")
             }
             try requireNoOpenTransaction(m, down, db: db, what: "the down migration", advice:
@@ -291,18 +347,27 @@ public final class Migrator {
     // MARK: - status, validate
 
     public func status() throws -> [MigrationStatus] {
+        try report().versioned
+    }
+
+    /// Versioned migrations by version, and repeatable ones by name.
+    public func report() throws -> (versioned: [MigrationStatus], repeatable: [RepeatableStatus]) {
         let all = try migrations()
+        let repeatables = try repeatableMigrations()
         return try withSession(locked: false) { db, history in
             let records = try history.records()
             if records.isEmpty { try refuseUnadoptedHistory(db, history) }
-            return MigrationStatus.compute(migrations: all, records: records)
+            let repeatable = try RepeatableHistory(history)
+            // A database that never ran one has no table to read; skip the catalog query then.
+            let repeatRecords = records.isEmpty && repeatables.isEmpty ? [] : try repeatable.records()
+            return (MigrationStatus.compute(migrations: all, records: records), RepeatableStatus.compute(repeatables, records: repeatRecords))
         }
     }
 
     /// Throws `.validation` listing every drift: changed or missing files, migrations left running,
     /// out-of-order pending migrations.
     public func validate() throws {
-        let statuses = try status()
+        let (statuses, repeatable) = try report()
         var problems: [String] = []
         for s in statuses {
             let label = s.label
@@ -315,7 +380,10 @@ public final class Migrator {
             }
         }
         guard problems.isEmpty else { throw MigratorError.validation(problems) }
-        log("valid: \(statuses.filter { $0.state == .applied }.count) applied, \(statuses.filter { $0.state == .pending }.count) pending")
+        // An edited repeatable is not drift: it is meant to change, and `up` runs it again.
+        let due = repeatable.filter { $0.state == .pending || $0.state == .changed }.count
+        log("valid: \(statuses.filter { $0.state == .applied }.count) applied, \(statuses.filter { $0.state == .pending }.count) pending"
+            + (repeatable.isEmpty ? "" : "; repeatable: \(repeatable.count - due) current, \(due) to apply"))
     }
 
     // MARK: - baseline, repair

@@ -98,6 +98,8 @@ struct Status: ParsableCommand {
         discussion: """
             With --output json, each migration whose file exists has "up": its file, the
             first and last line of its up section and whether it runs in a transaction.
+            Repeatable migrations (R__NAME.sql) follow, by name: applied, pending, changed
+            (edited; `up` runs it again) or file missing; in JSON under "repeatable".
             With --pending, only the migrations that `up` would apply are listed; CI lints
             exactly those (see scripts/lint-pending-migrations):
               migrator status --pending --output json
@@ -113,11 +115,13 @@ struct Status: ParsableCommand {
 
     func run() throws {
         try migrator.run {
-            let statuses = try db.migrator().status().filter { !pending || $0.state == .pending }
-            if output == .text && pending && statuses.isEmpty {
+            let report = try db.migrator().report()
+            let statuses = report.versioned.filter { !pending || $0.state == .pending }
+            let repeatable = report.repeatable.filter { !pending || $0.state == .pending || $0.state == .changed }
+            if output == .text && pending && statuses.isEmpty && repeatable.isEmpty {
                 Output.result("no pending migrations")
             } else {
-                Output.result(output == .json ? StatusReport.json(statuses) : StatusReport.table(statuses))
+                Output.result(output == .json ? StatusReport.json(statuses, repeatable) : StatusReport.table(statuses, repeatable))
             }
         }
     }
