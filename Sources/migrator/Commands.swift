@@ -15,6 +15,12 @@ struct Up: ParsableCommand {
             timed out (nothing took effect). Other errors are never retried.
               migrator up --lock-timeout 2s --lock-retries 10
 
+            REPEATABLE MIGRATIONS
+            After the versioned migrations, each R__NAME.sql whose checksum differs
+            from the one last recorded (or that never ran) runs, in name order, in its
+            own transaction together with its row in <--table>_repeatable. A failure
+            rolls it back and stops the run (exit 1). With --to they are not run.
+
             \(PlaceholderOptions.discussion)
             """)
 

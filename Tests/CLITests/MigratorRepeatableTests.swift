@@ -119,5 +119,7 @@ final class MigratorRepeatableTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("R__empty.sql: the repeatable migration is empty"), r.stderr)
         XCTAssertTrue(r.stderr.contains("R__d_notx.sql: a repeatable migration always runs in its own transaction"), r.stderr)
         XCTAssertEqual(try f.query("SELECT count(*) FROM pg_tables WHERE tablename = 'orders'"), "0")
+        XCTAssertTrue(try f.migrator(["up", "--help"]).stdout.contains("REPEATABLE MIGRATIONS"))
+        XCTAssertTrue(try f.migrator(["--help"]).stdout.contains("R__NAME.sql is a repeatable migration"))
     }
 }
