@@ -123,9 +123,9 @@ public enum MigrationSource {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
-    private enum ReadResult { case success(String), failure(String) }
+    enum ReadResult { case success(String), failure(String) }
 
-    private static func read(_ path: String) -> ReadResult {
+    static func read(_ path: String) -> ReadResult {
         guard FileManager.default.isReadableFile(atPath: path),
               let data = FileManager.default.contents(atPath: path) else {
             return .failure("cannot be read")

@@ -36,15 +36,13 @@ public struct RepeatableMigration: Sendable, Equatable {
                 problems.append(.init(file: path, reason: "not a repeatable migration name: expected R__NAME.sql"))
                 continue
             }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                problems.append(.init(file: path, reason: "cannot be read"))
+            let text: String
+            switch MigrationSource.read(path) {
+            case .success(let t): text = t
+            case .failure(let reason):
+                problems.append(.init(file: path, reason: reason))
                 continue
             }
-            guard var text = String(validating: data, as: UTF8.self) else {
-                problems.append(.init(file: path, reason: "is not valid UTF-8"))
-                continue
-            }
-            if text.unicodeScalars.first == "\u{FEFF}" { text = String(text.unicodeScalars.dropFirst()) }
             if !SQLSplitter.hasCode(text) {
                 problems.append(.init(file: path, reason: "the repeatable migration is empty"))
             } else if MigrationSource.hasNoTransactionDirective(text) {
