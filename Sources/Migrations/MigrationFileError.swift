@@ -11,12 +11,17 @@ public struct MigrationFileError: Error, CustomStringConvertible, Sendable {
     }
 
     public var problems: [Problem]
+    /// What the problems are with: "the migration files", or "placeholders".
+    public var what: String
 
-    public init(problems: [Problem]) { self.problems = problems }
+    public init(problems: [Problem], what: String = "the migration files") {
+        self.problems = problems
+        self.what = what
+    }
 
     public var description: String {
         let noun = problems.count == 1 ? "problem" : "problems"
-        return "\(problems.count) \(noun) with the migration files; nothing was applied:\n"
+        return "\(problems.count) \(noun) with \(what); nothing was applied:\n"
             + problems.map { "  \($0)" }.joined(separator: "\n")
     }
 }

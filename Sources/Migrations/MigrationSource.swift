@@ -40,7 +40,8 @@ public enum MigrationSource {
             return true
         }
 
-        for name in names where name.hasSuffix(".sql") && !name.hasPrefix(".") {
+        // R__NAME.sql files are repeatable migrations (`RepeatableMigration`), read apart.
+        for name in names where name.hasSuffix(".sql") && !name.hasPrefix(".") && !name.hasPrefix(RepeatableMigration.prefix) {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             guard let parsed = FileName(name) else {
                 problems.append(.init(file: path, reason: FileName.problem(name)))
@@ -122,9 +123,9 @@ public enum MigrationSource {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
-    private enum ReadResult { case success(String), failure(String) }
+    enum ReadResult { case success(String), failure(String) }
 
-    private static func read(_ path: String) -> ReadResult {
+    static func read(_ path: String) -> ReadResult {
         guard FileManager.default.isReadableFile(atPath: path),
               let data = FileManager.default.contents(atPath: path) else {
             return .failure("cannot be read")

@@ -39,12 +39,22 @@ public final class Migrator {
         }
     }
 
+    /// The `R__NAME.sql` files, in name order; bad ones stop everything (exit 64).
+    public func repeatableMigrations() throws -> [RepeatableMigration] {
+        do {
+            return try RepeatableMigration.load(directory: config.directory)
+        } catch let error as MigrationFileError {
+            throw MigratorError.files(error)
+        }
+    }
+
     // MARK: - up
 
     /// Applies pending migrations in version order, up to `target` when given. Returns the applied ones.
     @discardableResult
     public func up(to target: Int64? = nil, allowOutOfOrder: Bool = false, dryRun: Bool = false) throws -> [Migration] {
         let all = try migrations()
+        let repeatables = try repeatableMigrations()
         if let target { try requireKnown(target, among: all.map(\.version), option: "--to") }
         return try withSession(locked: !dryRun) { db, history in
             let records = try history.records()
@@ -60,25 +70,50 @@ public final class Migrator {
             guard refusals.isEmpty else { throw MigratorError.validation(refusals) }
             let byVersion = Dictionary(uniqueKeysWithValues: all.map { ($0.version, $0) })
             let plan = pending.map { byVersion[$0.version]! }
-            if plan.isEmpty {
+            // Repeatables follow the newest schema, so a run that stops early with --to leaves them alone.
+            let repeatHistory = try RepeatableHistory(history)
+            let due = target != nil || repeatables.isEmpty ? [] : RepeatableStatus.compute(repeatables, records: try repeatHistory.records())
+                .filter { $0.state == .pending || $0.state == .changed }
+                .compactMap { s in repeatables.first { $0.name == s.name } }
+            if let target, !repeatables.isEmpty { log("repeatable migrations are not run with --to \(target)") }
+            if plan.isEmpty && due.isEmpty {
                 let current = records.filter { $0.state == .applied }.map(\.version).max()
                 log("nothing to apply; the database is at version \(current.map(String.init) ?? "none")")
                 return []
             }
+            let sections = try substituted(plan.map(\.up) + due.map(\.section))
+            let ups = Array(sections.prefix(plan.count))
+            let repeatablePlans = try zip(due, sections.dropFirst(plan.count)).map { r, section in
+                let execution = ExecutionPlan(section)
+                guard case .transaction(let begin, let sql) = execution.mode else {
+                    throw MigratorError.usage("repeatable migration \(r.label) \(execution.note ?? "cannot run in a transaction")"
+                        + "; a repeatable migration always runs in its own transaction: move that statement to a versioned migration; nothing was applied")
+                }
+                return (r, section, begin, sql)
+            }
             if dryRun {
-                for m in plan {
-                    let execution = ExecutionPlan(m.up)
+                for (m, up) in zip(plan, ups) {
+                    let execution = ExecutionPlan(up)
                     log("would apply \(m.label)" + (execution.isTransactional ? "" : execution.note.map { " (\($0))" } ?? " (outside a transaction)"))
                 }
+                for r in due { log("would apply repeatable \(r.label)") }
                 return plan
             }
             try history.create()
             let start = Clock.now()
-            for m in plan {
+            for (m, up) in zip(plan, ups) {
                 try lockRetry.run(m.label, log: log, nothingTookEffect: { try !history.records().contains { $0.version == m.version } },
-                                  holder: { LockHolder.blocking(m.up.text, on: db) }) { try apply(m, db: db, history: history) }
+                                  holder: { LockHolder.blocking(up.text, on: db) }) { try apply(m, up, db: db, history: history) }
             }
-            log("applied \(plan.count) migration\(plan.count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
+            if !due.isEmpty { try repeatHistory.create() }
+            for (r, section, begin, sql) in repeatablePlans {
+                // In a transaction, so a lock timeout leaves nothing behind and is always safe to retry.
+                try lockRetry.run(r.label, log: log, nothingTookEffect: { true }, holder: { LockHolder.blocking(section.text, on: db) }) {
+                    try applyRepeatable(r, section, begin: begin, sql: sql, db: db, history: repeatHistory)
+                }
+            }
+            let count = plan.count + due.count
+            log("applied \(count) migration\(count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
             return plan
         }
     }
@@ -99,9 +134,23 @@ public final class Migrator {
         }
     }
 
-    private func apply(_ m: Migration, db: Connection, history: HistoryTable) throws {
+    /// The sections as they will run: placeholders substituted, or every missing value (file:line) listed
+    /// before anything runs. The checksums stay those of the files.
+    private func substituted(_ sections: [SQLSection]) throws -> [SQLSection] {
+        guard !config.placeholders.isEmpty else { return sections }
+        do {
+            let out = try config.placeholders.substitute(sections)
+            log("placeholders: \(config.placeholders.summary)")
+            return out
+        } catch let error as MigrationFileError {
+            throw MigratorError.files(error)
+        }
+    }
+
+    /// `up` is the migration's up section as it runs (placeholders substituted).
+    private func apply(_ m: Migration, _ up: SQLSection, db: Connection, history: HistoryTable) throws {
         let start = Clock.now()
-        let plan = ExecutionPlan(m.up)
+        let plan = ExecutionPlan(up)
         if let note = plan.note { log("\(m.label) \(note)") }
         switch plan.mode {
         case .transaction(let begin, let sql):
@@ -112,11 +161,11 @@ public final class Migrator {
                 try db.exec(sql)
             } catch let error as PostgresError {
                 _ = try? db.exec("ROLLBACK")
-                throw failure(m, m.up, error, offset: 0, statementLine: nil, advice: nil)
+                throw failure(m.label, up, error, offset: 0, statementLine: nil, advice: nil)
             }
             do {
                 // The history row is written as the migrator's own role and settings, not the migration's.
-                try DatabaseSession.reset(db, config, after: m.up.text)
+                try DatabaseSession.reset(db, config, after: up.text)
                 try history.insert(m, state: .applied, executionMs: Clock.milliseconds(since: start), appliedBy: appliedBy(db))
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
@@ -132,7 +181,7 @@ public final class Migrator {
                     try history.delete(m.version)
                     advice = "  Nothing of it took effect and the history is unchanged."
                 } else {
-                    advice = stop.firstUncommittedLine.map { "  It ran outside a transaction: statements before line \(m.up.firstLine + $0 - 1) took effect."
+                    advice = stop.firstUncommittedLine.map { "  It ran outside a transaction: statements before line \(up.firstLine + $0 - 1) took effect."
                         + (stop.rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "") + " It stays recorded as running." }
                         ?? "  It ran outside a transaction and stays recorded as running."
                     if stop.mayLeaveInvalidIndex {
@@ -141,14 +190,36 @@ public final class Migrator {
                     }
                     advice += " Fix the database, then run `migrator repair --version \(m.version) --mark applied` or `--mark pending`."
                 }
-                throw failure(m, m.up, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, advice: advice)
+                throw failure(m.label, up, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, advice: advice)
             }
-            try requireNoOpenTransaction(m, m.up, db: db, what: "the migration", advice:
+            try requireNoOpenTransaction(m, up, db: db, what: "the migration", advice:
                 "It stays recorded as running. Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`.")
-            try DatabaseSession.reset(db, config, after: m.up.text)
+            try DatabaseSession.reset(db, config, after: up.text)
             try history.markApplied(m.version, executionMs: Clock.milliseconds(since: start))
         }
         log("applied \(m.label) (\(Clock.milliseconds(since: start)) ms)")
+    }
+
+    /// Runs a repeatable migration and records its checksum in one transaction.
+    private func applyRepeatable(_ r: RepeatableMigration, _ section: SQLSection, begin: String, sql: String,
+                                 db: Connection, history: RepeatableHistory) throws {
+        let start = Clock.now()
+        try db.exec(begin)
+        do {
+            try db.exec(sql)
+        } catch let error as PostgresError {
+            _ = try? db.exec("ROLLBACK")
+            throw failure(r.label, section, error, offset: 0, statementLine: nil, advice: nil)
+        }
+        do {
+            try DatabaseSession.reset(db, config, after: section.text)
+            try history.record(r, executionMs: Clock.milliseconds(since: start), appliedBy: appliedBy(db))
+            try db.exec("COMMIT")
+        } catch let error as PostgresError {
+            _ = try? db.exec("ROLLBACK")
+            throw MigratorError.database("recording \(r.label) in \(history.table) failed; the migration was rolled back", error)
+        }
+        log("applied repeatable \(r.label) (\(Clock.milliseconds(since: start)) ms)")
     }
 
     /// After a section run outside a transaction: a BEGIN without its COMMIT would be rolled back when the
@@ -157,11 +228,11 @@ public final class Migrator {
         guard db.transactionStatus != .idle else { return }
         _ = try? db.exec("ROLLBACK")
         let error = PostgresError(kind: .query, message: "\(what) leaves a transaction open (a BEGIN without its COMMIT)")
-        throw failure(m, section, error, offset: 0, statementLine: nil, advice:
+        throw failure(m.label, section, error, offset: 0, statementLine: nil, advice:
             "  The open transaction was rolled back; statements before its BEGIN took effect. " + advice)
     }
 
-    private func failure(_ m: Migration, _ section: SQLSection, _ error: PostgresError, offset: Int,
+    private func failure(_ label: String, _ section: SQLSection, _ error: PostgresError, offset: Int,
                          statementLine: Int?, advice: String?) -> MigratorError {
         var line: Int?
         var column: Int?
@@ -172,7 +243,13 @@ public final class Migrator {
         } else if let statementLine {
             line = section.firstLine + statementLine - 1
         }
-        return .migrationFailed(MigrationFailure(migration: m.label, file: section.file, line: line, column: column,
+        // The server may quote the SQL it ran, secret values included.
+        var error = error
+        let placeholders = config.placeholders
+        error.message = placeholders.redacting(error.message)
+        error.detail = error.detail.map(placeholders.redacting)
+        error.hint = error.hint.map(placeholders.redacting)
+        return .migrationFailed(MigrationFailure(migration: label, file: section.file, line: line, column: column,
                                                  error: error, advice: advice))
     }
 
@@ -226,19 +303,19 @@ public final class Migrator {
                     byVersion[r.version].map(\.label) ?? "\(r.version)_\(r.name) (its file is missing)"
                 }.joined(separator: ", ") + "; nothing was rolled back")
             }
+            let downs = try substituted(chosen.map { byVersion[$0.version]!.down! })
             if dryRun {
                 for r in chosen { log("would roll back \(byVersion[r.version]!.label)") }
                 return chosen.map(\.version)
             }
             let start = Clock.now()
-            for r in chosen { try rollBack(byVersion[r.version]!, db: db, history: history) }
+            for (r, down) in zip(chosen, downs) { try rollBack(byVersion[r.version]!, down, db: db, history: history) }
             log("rolled back \(chosen.count) migration\(chosen.count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
             return chosen.map(\.version)
         }
     }
 
-    private func rollBack(_ m: Migration, db: Connection, history: HistoryTable) throws {
-        let down = m.down!
+    private func rollBack(_ m: Migration, _ down: SQLSection, db: Connection, history: HistoryTable) throws {
         let start = Clock.now()
         let plan = ExecutionPlan(down)
         if let note = plan.note { log("\(m.label) (down) \(note)") }
@@ -252,11 +329,11 @@ public final class Migrator {
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
                 _ = try? db.exec("ROLLBACK")
-                throw failure(m, down, error, offset: 0, statementLine: nil, advice: nil)
+                throw failure(m.label, down, error, offset: 0, statementLine: nil, advice: nil)
             }
         case .statements(let statements):
             if let stop = try StatementRun.run(statements, db: db) {
-                throw failure(m, down, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line,
+                throw failure(m.label, down, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line,
                               advice: "  The down migration ran outside a transaction; the history still lists \(m.label) as applied.")
             }
             try requireNoOpenTransaction(m, down, db: db, what: "the down migration", advice:
@@ -270,18 +347,27 @@ public final class Migrator {
     // MARK: - status, validate
 
     public func status() throws -> [MigrationStatus] {
+        try report().versioned
+    }
+
+    /// Versioned migrations by version, and repeatable ones by name.
+    public func report() throws -> (versioned: [MigrationStatus], repeatable: [RepeatableStatus]) {
         let all = try migrations()
+        let repeatables = try repeatableMigrations()
         return try withSession(locked: false) { db, history in
             let records = try history.records()
             if records.isEmpty { try refuseUnadoptedHistory(db, history) }
-            return MigrationStatus.compute(migrations: all, records: records)
+            let repeatable = try RepeatableHistory(history)
+            // A database that never ran one has no table to read; skip the catalog query then.
+            let repeatRecords = records.isEmpty && repeatables.isEmpty ? [] : try repeatable.records()
+            return (MigrationStatus.compute(migrations: all, records: records), RepeatableStatus.compute(repeatables, records: repeatRecords))
         }
     }
 
     /// Throws `.validation` listing every drift: changed or missing files, migrations left running,
     /// out-of-order pending migrations.
     public func validate() throws {
-        let statuses = try status()
+        let (statuses, repeatable) = try report()
         var problems: [String] = []
         for s in statuses {
             let label = s.label
@@ -294,7 +380,10 @@ public final class Migrator {
             }
         }
         guard problems.isEmpty else { throw MigratorError.validation(problems) }
-        log("valid: \(statuses.filter { $0.state == .applied }.count) applied, \(statuses.filter { $0.state == .pending }.count) pending")
+        // An edited repeatable is not drift: it is meant to change, and `up` runs it again.
+        let due = repeatable.filter { $0.state == .pending || $0.state == .changed }.count
+        log("valid: \(statuses.filter { $0.state == .applied }.count) applied, \(statuses.filter { $0.state == .pending }.count) pending"
+            + (repeatable.isEmpty ? "" : "; repeatable: \(repeatable.count - due) current, \(due) to apply"))
     }
 
     // MARK: - baseline, repair

@@ -22,6 +22,8 @@ public struct MigratorConfig: Sendable {
     public var lockReportInterval: Double
     /// Made for each connection attempt instead of the URL's or `PGPASSWORD`'s (RDS IAM).
     public var password: ConnectionPassword?
+    /// Values for `${name}` in migration SQL; empty leaves the SQL as on disk.
+    public var placeholders = Placeholders()
 
     public init(databaseURL: String, directory: String = "migrations", table: String = "migrator_history",
                 schema: String? = nil, wait: Double = 0, lockWait: Double = 600,

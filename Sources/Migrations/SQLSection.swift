@@ -8,6 +8,8 @@ public struct SQLSection: Sendable, Equatable {
     public var firstLine: Int
     /// False when the migration opted out of its transaction.
     public var transactional: Bool
+    /// Set once placeholders were substituted into `text`: where its characters sit in the file.
+    public var placeholders: PlaceholderMap? = nil
 
     public init(text: String, file: String, firstLine: Int, transactional: Bool) {
         self.text = text
@@ -24,13 +26,15 @@ public struct SQLSection: Sendable, Equatable {
 
     /// Maps a server error position (PostgreSQL counts 1-based characters, i.e. code points, into the query
     /// string) to a 1-based line and column of the file. `offset` is where the query began within `text`,
-    /// in code points, for statements sent one at a time.
+    /// in code points, for statements sent one at a time. Positions after substituted placeholders are
+    /// mapped back to the file's own characters.
     public func location(ofCharacter position: Int, offset: Int = 0) -> (line: Int, column: Int) {
-        let target = max(position - 1, 0) + offset
+        var target = max(position - 1, 0) + offset
+        if let placeholders { target = placeholders.originalOffset(target) }
         var line = firstLine
         var column = 1
         var index = 0
-        for scalar in text.unicodeScalars {
+        for scalar in (placeholders?.original ?? text).unicodeScalars {
             if index == target { break }
             if scalar == "\n" {
                 line += 1

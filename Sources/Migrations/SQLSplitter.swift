@@ -83,16 +83,7 @@ public enum SQLSplitter {
                 skip(to: endOfQuoted(s, from: i, quote: "\"", backslashEscapes: false))
             case "$":
                 if !(i > 0 && isIdentifierPart(s[i - 1])), let tagEnd = dollarTagEnd(s, from: i) {
-                    let tag = Array(s[i...tagEnd])
-                    var j = tagEnd + 1
-                    while j < s.count {
-                        if s[j] == "$" && j + tag.count <= s.count && Array(s[j..<(j + tag.count)]) == tag {
-                            j += tag.count
-                            break
-                        }
-                        j += 1
-                    }
-                    skip(to: max(j, tagEnd + 1))
+                    skip(to: endOfDollarQuote(s, tagEnd: tagEnd, from: i))
                 } else {
                     skip(to: i + 1)
                 }
@@ -259,6 +250,18 @@ public enum SQLSplitter {
         guard isIdentifierStart(s[j]) else { return nil }
         while j < s.count && (isIdentifierStart(s[j]) || ("0"..."9").contains(s[j])) { j += 1 }
         return j < s.count && s[j] == "$" ? j : nil
+    }
+
+    /// For a dollar quote opened at `from` by the tag ending at `tagEnd`, the index just past its closing tag
+    /// (or the end of input).
+    static func endOfDollarQuote(_ s: [Unicode.Scalar], tagEnd: Int, from: Int) -> Int {
+        let tag = s[from...tagEnd]
+        var j = tagEnd + 1
+        while j < s.count {
+            if s[j] == "$" && s[j...].starts(with: tag) { return j + tag.count }
+            j += 1
+        }
+        return s.count
     }
 
     /// PostgreSQL's identifier start: a letter, "_" or any non-ASCII character.

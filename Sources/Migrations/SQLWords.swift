@@ -26,10 +26,7 @@ enum SQLWords {
                 i = SQLSplitter.endOfQuoted(s, from: i, quote: "\"", backslashEscapes: false)
             case "$":
                 if !(i > 0 && SQLSplitter.isIdentifierPart(s[i - 1])), let tagEnd = SQLSplitter.dollarTagEnd(s, from: i) {
-                    let tag = s[i...tagEnd]
-                    var j = tagEnd + 1
-                    while j < s.count && !(s[j] == "$" && s[j...].starts(with: tag)) { j += 1 }
-                    i = min(j + tag.count, s.count)
+                    i = SQLSplitter.endOfDollarQuote(s, tagEnd: tagEnd, from: i)
                 } else {
                     i += 1
                 }

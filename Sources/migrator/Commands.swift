@@ -5,7 +5,7 @@ import Migrations
 struct Up: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply pending migrations in version order.",
-        usage: "migrator up [database options] [--to VERSION] [--allow-out-of-order] [--lock-retries N] [--dry-run]",
+        usage: "migrator up [database options] [--var NAME=VALUE ...] [--to VERSION] [--allow-out-of-order] [--lock-retries N] [--dry-run]",
         discussion: """
             Against a live service, give DDL a short --lock-timeout and let --lock-retries
             ride out a momentary lock: a migration that times out waiting for a lock
@@ -14,9 +14,19 @@ struct Up: ParsableCommand {
             A migration outside a transaction is retried only if its first statement
             timed out (nothing took effect). Other errors are never retried.
               migrator up --lock-timeout 2s --lock-retries 10
+
+            REPEATABLE MIGRATIONS
+            After the versioned migrations, each R__NAME.sql whose checksum differs
+            from the one last recorded (or that never ran) runs, in name order, in its
+            own transaction together with its row in <--table>_repeatable. A failure
+            rolls it back and stops the run (exit 1). With --to they are not run.
+
+            \(PlaceholderOptions.discussion)
             """)
 
     @OptionGroup var db: DatabaseOptions
+
+    @OptionGroup var vars: PlaceholderOptions
 
     @Option(help: "Stop after this version.")
     var to: Int64?
@@ -41,6 +51,7 @@ struct Up: ParsableCommand {
     func run() throws {
         var config = db.config()
         config.lockRetries = lockRetries
+        config.placeholders = try vars.placeholders()
         try migrator.run { try Migrator(config: config, log: Output.progress).up(to: to, allowOutOfOrder: allowOutOfOrder, dryRun: dryRun) }
     }
 }
@@ -48,10 +59,16 @@ struct Up: ParsableCommand {
 struct Down: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Roll back applied migrations, newest first.",
-        usage: "migrator down [database options] [--steps N | --to VERSION | --all] [--dry-run]",
-        discussion: "Each down section and the removal of its history row form one transaction. If any needed down section is missing, nothing is rolled back.")
+        usage: "migrator down [database options] [--var NAME=VALUE ...] [--steps N | --to VERSION | --all] [--dry-run]",
+        discussion: """
+            Each down section and the removal of its history row form one transaction. If
+            any needed down section is missing, nothing is rolled back. Placeholders in
+            down sections are substituted as for `up` (see `migrator up --help`).
+            """)
 
     @OptionGroup var db: DatabaseOptions
+
+    @OptionGroup var vars: PlaceholderOptions
 
     @Option(help: "Roll back this many migrations (default 1).")
     var steps: Int?
@@ -74,7 +91,9 @@ struct Down: ParsableCommand {
 
     func run() throws {
         let target: Migrator.DownTarget = all ? .all : to.map { .to($0) } ?? .steps(steps ?? 1)
-        try migrator.run { try db.migrator().down(target, dryRun: dryRun) }
+        var config = db.config()
+        config.placeholders = try vars.placeholders()
+        try migrator.run { try Migrator(config: config, log: Output.progress).down(target, dryRun: dryRun) }
     }
 }
 
@@ -85,6 +104,8 @@ struct Status: ParsableCommand {
         discussion: """
             With --output json, each migration whose file exists has "up": its file, the
             first and last line of its up section and whether it runs in a transaction.
+            Repeatable migrations (R__NAME.sql) follow, by name: applied, pending, changed
+            (edited; `up` runs it again) or file missing; in JSON under "repeatable".
             With --pending, only the migrations that `up` would apply are listed; CI lints
             exactly those (see scripts/lint-pending-migrations):
               migrator status --pending --output json
@@ -100,11 +121,13 @@ struct Status: ParsableCommand {
 
     func run() throws {
         try migrator.run {
-            let statuses = try db.migrator().status().filter { !pending || $0.state == .pending }
-            if output == .text && pending && statuses.isEmpty {
+            let report = try db.migrator().report()
+            let statuses = report.versioned.filter { !pending || $0.state == .pending }
+            let repeatable = report.repeatable.filter { !pending || $0.state == .pending || $0.state == .changed }
+            if output == .text && pending && statuses.isEmpty && repeatable.isEmpty {
                 Output.result("no pending migrations")
             } else {
-                Output.result(output == .json ? StatusReport.json(statuses) : StatusReport.table(statuses))
+                Output.result(output == .json ? StatusReport.json(statuses, repeatable) : StatusReport.table(statuses, repeatable))
             }
         }
     }

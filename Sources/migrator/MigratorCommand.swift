@@ -20,6 +20,9 @@ struct MigratorCommand: ParsableCommand {
               VERSION_NAME.sql with `-- migrate:up` and `-- migrate:down` sections
                 `-- migrate:up transaction:false` runs the up section outside one
             VERSION is a positive integer: a sequence number or a timestamp.
+            R__NAME.sql is a repeatable migration (views, functions, grants): `up`
+            runs it after the versioned ones, in name order, whenever the file changed
+            since its last run, in its own transaction; `down` leaves it alone.
             Outside a transaction (for CREATE INDEX CONCURRENTLY), statements run one
             by one; a failure leaves the migration marked running for `repair`.
 

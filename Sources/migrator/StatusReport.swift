@@ -3,7 +3,7 @@ import Migrations
 
 /// `migrator status` output: an aligned table, or JSON.
 enum StatusReport {
-    static func table(_ statuses: [MigrationStatus]) -> String {
+    static func table(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) -> String {
         let header = ["VERSION", "NAME", "STATE", "APPLIED AT", "DURATION"]
         var rows = [header]
         for s in statuses {
@@ -11,18 +11,28 @@ enum StatusReport {
             if s.outOfOrder { state += " (out of order)" }
             rows.append([s.versionText, s.name, state, s.appliedAt ?? "-", s.executionMs.map { "\($0) ms" } ?? "-"])
         }
-        if statuses.isEmpty { return "no migrations found" }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        let table = rows.map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(to: widths[column])
-            }.joined(separator: "  ")
+        if statuses.isEmpty && repeatable.isEmpty { return "no migrations found" }
+        var table = statuses.isEmpty ? [] : aligned(rows)
+        if !repeatable.isEmpty {
+            let rows = [["REPEATABLE", "STATE", "APPLIED AT", "DURATION"]]
+                + repeatable.map { [$0.label, $0.state.rawValue, $0.appliedAt ?? "-", $0.executionMs.map { "\($0) ms" } ?? "-"] }
+            table += (table.isEmpty ? [] : [""]) + aligned(rows)
         }
         let notes = statuses.compactMap { s in s.note.map { "note: \(s.label): \($0)" } }
         return (table + (notes.isEmpty ? [] : [""] + notes)).joined(separator: "\n")
     }
 
-    static func json(_ statuses: [MigrationStatus]) -> String {
+    /// Each column padded to its widest cell, the last one left as it is.
+    private static func aligned(_ rows: [[String]]) -> [String] {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(to: widths[column])
+            }.joined(separator: "  ")
+        }
+    }
+
+    static func json(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) -> String {
         struct Entry: Encodable {
             let version: Int64
             let name: String
@@ -40,12 +50,25 @@ enum StatusReport {
             let lastLine: Int
             let transactional: Bool
         }
-        struct Report: Encodable { let migrations: [Entry] }
+        struct Repeatable: Encodable {
+            let name: String
+            let state: String
+            let appliedAt: String?
+            let executionMs: Int?
+            let file: String?
+        }
+        struct Report: Encodable {
+            let migrations: [Entry]
+            /// Left out when there are none, so the output of projects without them stays as it was.
+            let repeatable: [Repeatable]?
+        }
         let report = Report(migrations: statuses.map {
             Entry(version: $0.version, name: $0.name, state: $0.state.rawValue, appliedAt: $0.appliedAt,
                   executionMs: $0.executionMs, outOfOrder: $0.outOfOrder,
                   up: $0.up.map { Section(file: $0.file, firstLine: $0.firstLine, lastLine: $0.lastLine, transactional: $0.transactional) },
                   note: $0.note)
+        }, repeatable: repeatable.isEmpty ? nil : repeatable.map {
+            Repeatable(name: $0.label, state: $0.state.rawValue, appliedAt: $0.appliedAt, executionMs: $0.executionMs, file: $0.file)
         })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -69,6 +69,14 @@ final class MigratorLintTests: XCTestCase {
         XCTAssertEqual(fixed.status, 0, plain(fixed.output))
         XCTAssertTrue(fixed.stderr.contains("; no problems"), fixed.stderr)
 
+        // A pending repeatable migration is linted whole, as in a transaction.
+        try f.write("R__account_emails.sql", "CREATE INDEX IF NOT EXISTS accounts_email ON accounts (email);\n")
+        let repeatable = try lint()
+        XCTAssertEqual(repeatable.status, 1, plain(repeatable.output))
+        XCTAssertTrue(plain(repeatable.output).contains("require-concurrent-index-creation"), plain(repeatable.output))
+        XCTAssertTrue(repeatable.stderr.contains("linted the up sections of 3 pending migrations; problems in R__account_emails"), repeatable.stderr)
+        try f.remove("R__account_emails.sql")
+
         XCTAssertEqual(try f.migrator(["up"]).status, 0)
         let none = try lint()
         XCTAssertEqual(none.status, 0, none.output)

@@ -1,0 +1,234 @@
+/// The values a run substitutes for `${name}` in migration SQL. Opt-in and strict: with no values
+/// defined, SQL goes to the server exactly as on disk; with any, every `${name}` that would be substituted
+/// needs a value, or nothing is applied.
+///
+/// What is substituted, as PostgreSQL's lexer would see the file: `${name}` anywhere in the code, inside
+/// 'strings' and "identifiers" too (so `'${env}'` and `orders_${suffix}` work); never inside `--` or
+/// `/* */` comments, and never inside a `$tag$ … $tag$` dollar-quoted body (function bodies, DO blocks):
+/// a plv8 body's `${x}` is JavaScript, and the delimiters stay PostgreSQL's. `$${name}` outside those
+/// writes a literal `${name}`. Names are letters, digits and `_` (not starting with a digit), matched
+/// without regard to case, as `MIGRATOR_VAR_APP_USER` names `app_user`.
+public struct Placeholders: Sendable, Equatable {
+    /// Lower-cased name → value.
+    public private(set) var values: [String: String]
+
+    public static let environmentPrefix = "MIGRATOR_VAR_"
+
+    public init(_ values: [String: String] = [:]) {
+        self.values = Dictionary(values.map { ($0.key.lowercased(), $0.value) }) { _, last in last }
+    }
+
+    public var isEmpty: Bool { values.isEmpty }
+
+    /// A bad `--var` or `MIGRATOR_VAR_*`; its text never holds the value.
+    public struct Invalid: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// From `--var NAME=VALUE` flags and `MIGRATOR_VAR_<NAME>` variables; a flag wins over the environment.
+    public static func parse(flags: [String], environment: [String: String]) throws -> Placeholders {
+        var values: [String: String] = [:]
+        for (key, value) in environment where key.hasPrefix(environmentPrefix) {
+            let name = String(key.dropFirst(environmentPrefix.count))
+            guard isName(name) else {
+                throw Invalid(description: "\(key): \(name.isEmpty ? "no placeholder name follows \(environmentPrefix)" : "'\(name)' is not a placeholder name (letters, digits and _, not starting with a digit)")")
+            }
+            try requireOneLine(value, "\(key)")
+            values[name.lowercased()] = value
+        }
+        var fromFlags: Set<String> = []
+        for flag in flags {
+            guard let equals = flag.firstIndex(of: "=") else {
+                throw Invalid(description: "--var '\(flag)': expected NAME=VALUE")
+            }
+            let name = String(flag[..<equals])
+            guard isName(name) else {
+                throw Invalid(description: "--var: '\(name)' is not a placeholder name (letters, digits and _, not starting with a digit)")
+            }
+            guard fromFlags.insert(name.lowercased()).inserted else {
+                throw Invalid(description: "--var \(name) is given twice")
+            }
+            try requireOneLine(String(flag[flag.index(after: equals)...]), "--var \(name)")
+            values[name.lowercased()] = String(flag[flag.index(after: equals)...])
+        }
+        return Placeholders(values)
+    }
+
+    /// A value on one line keeps every line of a file where it was, so statement lines and error lines
+    /// stay the file's own.
+    private static func requireOneLine(_ value: String, _ what: String) throws {
+        if value.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
+            throw Invalid(description: "\(what): the value spans several lines; a placeholder's value must be one line")
+        }
+    }
+
+    static func isName<S: StringProtocol>(_ name: S) -> Bool {
+        guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+    }
+
+    /// A name that says it holds a secret: its value is never printed.
+    public static func isSecret(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return ["secret", "password", "token"].contains { lower.contains($0) }
+    }
+
+    /// One line for the run's output: every name and value, secrets masked.
+    public var summary: String {
+        values.keys.sorted().map { name in "\(name)=\(Self.isSecret(name) ? "***" : values[name]!)" }.joined(separator: ", ")
+    }
+
+    /// `text` with every secret value replaced by `${name}`, for server messages that may quote the SQL.
+    public func redacting(_ text: String) -> String {
+        var out = text
+        for (name, value) in values.sorted(by: { $0.value.count > $1.value.count }) where Self.isSecret(name) && !value.isEmpty {
+            out = out.replacingAll(value, with: "${\(name)}")
+        }
+        return out
+    }
+
+    /// Every section with its placeholders replaced, or every reference without a value (file:line) when
+    /// any lacks one, so that nothing runs. With no values defined the sections come back as they are.
+    func substitute(_ sections: [SQLSection]) throws -> [SQLSection] {
+        guard !isEmpty else { return sections }
+        var problems: [MigrationFileError.Problem] = []
+        let out = sections.map { section -> SQLSection in
+            let (result, missing) = substitute(section)
+            problems += missing
+            return result
+        }
+        guard problems.isEmpty else { throw MigrationFileError(problems: problems, what: "placeholders") }
+        return out
+    }
+
+    private func substitute(_ section: SQLSection) -> (SQLSection, [MigrationFileError.Problem]) {
+        let s = Array(section.text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var replacements: [PlaceholderMap.Replacement] = []
+        var missing: [MigrationFileError.Problem] = []
+        var line = section.firstLine
+        var outCount = 0
+        var i = 0
+
+        func copy(to end: Int) {
+            while i < end {
+                if s[i] == "\n" { line += 1 }
+                out.append(s[i])
+                outCount += 1
+                i += 1
+            }
+        }
+        /// `${name}` or `$${name}` at `i`: writes its replacement and returns true.
+        func placeholder() -> Bool {
+            let escaped = s[i] == "$" && i + 1 < s.count && s[i + 1] == "$"
+            let open = escaped ? i + 1 : i
+            guard s[open] == "$", open + 1 < s.count, s[open + 1] == "{" else { return false }
+            var close = open + 2
+            while close < s.count && s[close] != "}" && close - open < 200 { close += 1 }
+            guard close < s.count, s[close] == "}" else { return false }
+            let name = String(String.UnicodeScalarView(s[(open + 2)..<close]))
+            guard Self.isName(name) else { return false }
+            let value: String
+            if escaped {
+                value = "${\(name)}"
+            } else if let v = values[name.lowercased()] {
+                value = v
+            } else {
+                missing.append(.init(file: "\(section.file):\(line)", reason: "${\(name)} has no value; set --var \(name)=VALUE or \(Self.environmentPrefix)\(name.uppercased())"))
+                value = ""
+            }
+            let length = value.unicodeScalars.count
+            replacements.append(.init(start: outCount, length: length, originalLength: close + 1 - i))
+            out.append(contentsOf: value.unicodeScalars)
+            outCount += length
+            i = close + 1
+            return true
+        }
+        /// Code up to `end` (a quoted string's or identifier's closing quote included), placeholders replaced.
+        func substitute(to end: Int) {
+            while i < end {
+                if s[i] == "$", placeholder() { continue }
+                copy(to: i + 1)
+            }
+        }
+
+        while i < s.count {
+            let c = s[i]
+            if let end = SQLSplitter.endOfComment(s, at: i) {
+                copy(to: end)
+                continue
+            }
+            switch c {
+            case "'":
+                let escapes = i > 0 && (s[i - 1] == "E" || s[i - 1] == "e") && !(i > 1 && SQLSplitter.isIdentifierPart(s[i - 2]))
+                substitute(to: SQLSplitter.endOfQuoted(s, from: i, quote: "'", backslashEscapes: escapes))
+            case "\"":
+                substitute(to: SQLSplitter.endOfQuoted(s, from: i, quote: "\"", backslashEscapes: false))
+            case "$":
+                if placeholder() { continue }
+                if !(i > 0 && SQLSplitter.isIdentifierPart(s[i - 1])), let tagEnd = SQLSplitter.dollarTagEnd(s, from: i) {
+                    copy(to: SQLSplitter.endOfDollarQuote(s, tagEnd: tagEnd, from: i))
+                } else {
+                    copy(to: i + 1)
+                }
+            default:
+                copy(to: i + 1)
+            }
+        }
+        guard !replacements.isEmpty else { return (section, missing) }
+        var result = section
+        result.text = String(out)
+        result.placeholders = PlaceholderMap(original: section.text, replacements: replacements)
+        return (result, missing)
+    }
+}
+
+/// Where the SQL sent to the server came from in the file, once placeholders changed lengths: server
+/// error positions count characters of the substituted SQL, the file's line:column those of the file.
+public struct PlaceholderMap: Sendable, Equatable {
+    struct Replacement: Sendable, Equatable {
+        /// Code points into the substituted text, and the length there.
+        var start: Int
+        var length: Int
+        /// Length of `${name}` (or `$${name}`) in the file.
+        var originalLength: Int
+    }
+
+    /// The section's text as in the file.
+    var original: String
+    var replacements: [Replacement]
+
+    /// The code-point offset in `original` of an offset into the substituted text; inside a value, the
+    /// offset of its `${`.
+    func originalOffset(_ offset: Int) -> Int {
+        var shift = 0
+        for r in replacements {
+            if offset < r.start { break }
+            if offset < r.start + r.length { return r.start - shift }
+            shift += r.length - r.originalLength
+        }
+        return offset - shift
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced, compared by code points (not Characters, which could join a
+    /// value with a combining mark that follows it).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        let s = Array(unicodeScalars)
+        let t = Array(target.unicodeScalars)
+        guard !t.isEmpty, s.count >= t.count else { return self }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < s.count {
+            if i + t.count <= s.count && s[i] == t[0] && Array(s[i..<(i + t.count)]) == t {
+                out.append(contentsOf: replacement.unicodeScalars)
+                i += t.count
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,92 @@
+import XCTest
+@testable import Migrations
+
+/// What `${name}` becomes, where it is left alone, and how positions map back to the file.
+final class PlaceholdersTests: XCTestCase {
+    struct Case {
+        let name: String
+        let sql: String
+        let expected: String
+    }
+
+    static let values = Placeholders(["app_role": "orders_app", "env": "prod", "suffix": "v2", "Long_Name": "a much longer value"])
+
+    static let cases: [Case] = [
+        Case(name: "in code", sql: "GRANT SELECT ON orders TO ${app_role};", expected: "GRANT SELECT ON orders TO orders_app;"),
+        Case(name: "in a string and an identifier", sql: "COMMENT ON TABLE \"orders_${suffix}\" IS 'built for ${env}';",
+             expected: "COMMENT ON TABLE \"orders_v2\" IS 'built for prod';"),
+        Case(name: "after identifier characters", sql: "CREATE TABLE audit_${suffix} (id int);", expected: "CREATE TABLE audit_v2 (id int);"),
+        Case(name: "names ignore case", sql: "SELECT '${ENV}', '${long_name}';", expected: "SELECT 'prod', 'a much longer value';"),
+        Case(name: "comments are left alone", sql: "-- grants ${app_role}\n/* ${env} /* nested ${x} */ */ SELECT 1;",
+             expected: "-- grants ${app_role}\n/* ${env} /* nested ${x} */ */ SELECT 1;"),
+        Case(name: "dollar-quoted bodies are left alone", sql: "DO $body$ BEGIN RAISE NOTICE '${env}'; END $body$; SELECT $$${env}$$;",
+             expected: "DO $body$ BEGIN RAISE NOTICE '${env}'; END $body$; SELECT $$${env}$$;"),
+        Case(name: "the escape, in code and in a string", sql: "SELECT '$${env}', $${env};", expected: "SELECT '${env}', ${env};"),
+        Case(name: "not placeholders", sql: "SELECT '${ spaced }', '${9x}', '${unclosed', $1;", expected: "SELECT '${ spaced }', '${9x}', '${unclosed', $1;"),
+        Case(name: "a comment marker inside a string is not a comment", sql: "SELECT '-- ${env}';", expected: "SELECT '-- prod';"),
+    ]
+
+    func testSubstitution() throws {
+        for c in Self.cases {
+            let section = SQLSection(text: c.sql, file: "m.sql", firstLine: 1, transactional: true)
+            XCTAssertEqual(try Self.values.substitute([section]).first?.text, c.expected, c.name)
+        }
+    }
+
+    func testNoValuesLeavesTheSQLAsOnDisk() throws {
+        let section = SQLSection(text: "SELECT '${env}', $${x};", file: "m.sql", firstLine: 1, transactional: true)
+        XCTAssertEqual(try Placeholders().substitute([section]), [section])
+    }
+
+    func testEveryMissingValueIsListedWithItsLine() {
+        let a = SQLSection(text: "SELECT 1;\n-- ${ignored}\nGRANT ALL ON t TO ${owner};\n", file: "dir/0002_a.sql", firstLine: 3, transactional: true)
+        let b = SQLSection(text: "SELECT '${env}', '${region}';", file: "dir/0003_b.up.sql", firstLine: 1, transactional: true)
+        XCTAssertThrowsError(try Self.values.substitute([a, b])) { error in
+            let problems = (error as? MigrationFileError)?.problems.map(\.description)
+            XCTAssertEqual(problems, [
+                "dir/0002_a.sql:5: ${owner} has no value; set --var owner=VALUE or MIGRATOR_VAR_OWNER",
+                "dir/0003_b.up.sql:1: ${region} has no value; set --var region=VALUE or MIGRATOR_VAR_REGION",
+            ])
+            XCTAssertTrue("\(error)".hasPrefix("2 problems with placeholders; nothing was applied"), "\(error)")
+        }
+    }
+
+    /// A server position in the substituted SQL names the file's own line and column.
+    func testPositionsMapBackToTheFile() throws {
+        let file = "SELECT '${long_name}', ${env};\nSELECT nope FROM t_${suffix} WHERE x = ${env};\n"
+        let section = try Self.values.substitute([SQLSection(text: file, file: "m.sql", firstLine: 10, transactional: true)])[0]
+        func position(of needle: String) -> Int {
+            let s = Array(section.text.unicodeScalars), n = Array(needle.unicodeScalars)
+            return (0...(s.count - n.count)).first { Array(s[$0..<($0 + n.count)]) == n }! + 1
+        }
+        XCTAssertEqual(section.location(ofCharacter: position(of: "nope")).line, 11)
+        XCTAssertEqual(section.location(ofCharacter: position(of: "nope")).column, 8)
+        XCTAssertEqual(section.location(ofCharacter: position(of: "WHERE")).column, 30, "after a placeholder on the same line")
+        XCTAssertEqual(section.location(ofCharacter: position(of: "prod;\n")).column, 24, "inside a value: its ${")
+        XCTAssertEqual(section.location(ofCharacter: position(of: "much")).column, 9)
+    }
+
+    func testParsingFlagsAndEnvironment() throws {
+        let p = try Placeholders.parse(flags: ["env=prod", "empty=", "url=a=b"], environment: ["MIGRATOR_VAR_ENV": "dev", "MIGRATOR_VAR_APP_ROLE": "app", "OTHER": "x"])
+        XCTAssertEqual(p.values, ["env": "prod", "empty": "", "url": "a=b", "app_role": "app"], "a flag wins over the environment")
+        let bad: [(String, [String], [String: String], String)] = [
+            ("no =", ["env"], [:], "--var 'env': expected NAME=VALUE"),
+            ("bad name", ["9x=1"], [:], "--var: '9x' is not a placeholder name"),
+            ("twice", ["env=a", "ENV=b"], [:], "--var ENV is given twice"),
+            ("two lines", ["db_password=hunter2\nx"], [:], "--var db_password: the value spans several lines"),
+            ("empty env name", [], ["MIGRATOR_VAR_": "x"], "MIGRATOR_VAR_: no placeholder name"),
+        ]
+        for (name, flags, env, message) in bad {
+            XCTAssertThrowsError(try Placeholders.parse(flags: flags, environment: env), name) { error in
+                XCTAssertTrue("\(error)".hasPrefix(message), "\(name): \(error)")
+                XCTAssertFalse("\(error)".contains("hunter2"), name)
+            }
+        }
+    }
+
+    func testSecretsAreMasked() {
+        let p = Placeholders(["db_password": "hunter2", "API_TOKEN": "tkn-123", "client_secret": "s3", "env": "prod"])
+        XCTAssertEqual(p.summary, "api_token=***, client_secret=***, db_password=***, env=prod")
+        XCTAssertEqual(p.redacting("role \"hunter2\" and tkn-123, env prod"), "role \"${db_password}\" and ${api_token}, env prod")
+    }
+}
