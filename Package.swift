@@ -6,6 +6,7 @@ import PackageDescription
 //   domain:       ECSTasks, Migrations
 //   AWS:          AWSClient, AWSSigV4
 //   wrappers:     HTTP, Hashing, Postgres   (the only targets that import C modules), Durations
+//   system:       System   (clocks, sleeping, UTC time, encodings, files, processes; the one home of Glibc above the wrappers)
 //   C modules:    CCurl, COpenSSL, CLibPQ
 let package = Package(
     name: "ecs-run",
@@ -32,23 +33,27 @@ let package = Package(
         // The version and commit `--version` prints; scripts/release fills them in.
         .target(name: "BuildVersion"),
 
+        // System, the layer below the wrappers: the small utilities every layer above shares (clock,
+        // sleeping, UTC time, encodings, files, child processes). It depends on nothing of ours.
+        .target(name: "System"),
+
         // AWS
         .target(name: "AWSSigV4", dependencies: ["Hashing"]),
-        .target(name: "AWSClient", dependencies: ["AWSSigV4", "HTTP", "Hashing"]),
+        .target(name: "AWSClient", dependencies: ["AWSSigV4", "HTTP", "Hashing", "System"]),
 
         // Domain
-        .target(name: "ECSTasks", dependencies: ["AWSClient", "Hashing", "Durations"]),
-        .target(name: "Migrations", dependencies: ["Postgres", "Hashing"]),
+        .target(name: "ECSTasks", dependencies: ["AWSClient", "Hashing", "Durations", "System"]),
+        .target(name: "Migrations", dependencies: ["Postgres", "Hashing", "System"]),
 
         // Executables, and ecs-run's edge: signals, stdout/stderr, ECS_RUN_* variables, exit codes and
         // the JSON result, apart from ArgumentParser so that tests can reach them.
-        .target(name: "ECSRunEdge", dependencies: ["ECSTasks"]),
+        .target(name: "ECSRunEdge", dependencies: ["ECSTasks", "System"]),
         .executableTarget(name: "ecs-run", dependencies: [
-            "ECSRunEdge", "ECSTasks", "AWSClient", "Durations", "BuildVersion",
+            "ECSRunEdge", "ECSTasks", "AWSClient", "Durations", "BuildVersion", "System",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "migrator", dependencies: [
-            "Migrations", "Postgres", "AWSClient", "HTTP", "Durations", "BuildVersion",
+            "Migrations", "Postgres", "AWSClient", "HTTP", "Durations", "BuildVersion", "System",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -60,8 +65,8 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP", "TestSupport"]),
-        .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "ECSRunEdge", "AWSClient", "TestSupport"]),
-        .testTarget(name: "ECSRunEdgeTests", dependencies: ["ECSRunEdge", "ECSTasks"]),
+        .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "ECSRunEdge", "AWSClient", "System", "TestSupport"]),
+        .testTarget(name: "ECSRunEdgeTests", dependencies: ["ECSRunEdge", "ECSTasks", "System"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "AWSClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],

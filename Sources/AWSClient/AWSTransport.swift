@@ -1,6 +1,7 @@
 import AWSSigV4
 import FoundationEssentials
 import HTTP
+import System
 
 /// One operation to send: the service, where, and the unsigned request parts.
 struct OperationRequest {
@@ -48,7 +49,7 @@ final class AWSTransport {
             let creds = try credentials()
             let signedAt = clock.now()
             let httpRequest = build(request, url: url, credentials: creds, at: signedAt)
-            let started = AWSClock.monotonic()
+            let started = SystemClock.shared.now()
             let outcome: Result<HTTPResponse, HTTPError>
             do {
                 outcome = .success(try httpMutex.locked { try http.send(httpRequest) })
@@ -56,7 +57,7 @@ final class AWSTransport {
                 outcome = .failure(error)
             }
             let receivedAt = clock.base()
-            let millis = Int(((AWSClock.monotonic() - started) * 1000).rounded())
+            let millis = SystemClock.shared.milliseconds(since: started)
 
             let error: AWSError
             switch outcome {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import System
 
 /// `credential_process`: runs the command through `/bin/sh -c` and reads its JSON
 /// (`Version` 1, `AccessKeyId`, `SecretAccessKey`, optional `SessionToken` and `Expiration`).
@@ -100,11 +101,11 @@ enum ChildProcess {
         var stdout: [UInt8] = []
         var stderr: [UInt8] = []
         var open = [outPipe[0], errPipe[0]]
-        let deadline = AWSClock.monotonic() + timeout
+        let deadline = SystemClock.shared.now() + timeout
         var timedOut = false
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while !open.isEmpty {
-            let remaining = deadline - AWSClock.monotonic()
+            let remaining = deadline - SystemClock.shared.now()
             if remaining <= 0 { timedOut = true; break }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining, 1) * 1000) + 1)
@@ -128,7 +129,7 @@ enum ChildProcess {
         while !timedOut {
             let done = waitpid(pid, &status, WNOHANG)
             if done == pid || (done == -1 && errno != EINTR) { break }
-            if AWSClock.monotonic() > deadline { timedOut = true; break }
+            if SystemClock.shared.now() > deadline { timedOut = true; break }
             usleep(10_000)
         }
         if timedOut {
