@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HTTP
+import System
 
 /// ECS (and EKS Pod Identity) container credentials: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` against
 /// 169.254.170.2, or `AWS_CONTAINER_CREDENTIALS_FULL_URI` with an optional authorization token.
@@ -85,7 +86,7 @@ final class ContainerCredentials: CredentialProvider {
             guard let text = try? SharedConfig.readFile(file) else {
                 throw AWSError.credentials("\(name): cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)", code: "ContainerCredentialsFailed")
             }
-            token = text.trimmingWhitespace()
+            token = text.trimmingSpacesTabsAndNewlines()
         } else {
             token = nonEmpty("AWS_CONTAINER_AUTHORIZATION_TOKEN")
         }

@@ -30,7 +30,7 @@ final class ProcessCredentials: CredentialProvider {
             throw AWSError.credentials("credential_process (\(name)) did not finish within \(Int(Self.timeout)) s and was stopped", code: "CredentialProcessFailed")
         }
         guard result.status == 0 else {
-            let detail = String(decoding: result.stderr.prefix(500), as: UTF8.self).trimmingWhitespace()
+            let detail = String(decoding: result.stderr.prefix(500), as: UTF8.self).trimmingSpacesTabsAndNewlines()
             throw AWSError.credentials("credential_process (\(name)) exited with status \(result.status)\(detail.isEmpty ? "" : ": \(detail)")",
                                        code: "CredentialProcessFailed")
         }

@@ -33,7 +33,7 @@ struct RetryPolicy {
             if mode == .legacy { policy.maxAttempts = 5 }
         }
         if let text = environment["AWS_MAX_ATTEMPTS"] ?? profile["max_attempts"] {
-            guard let n = Int(text.trimmingWhitespace()), n >= 1 else {
+            guard let n = Int(text.trimmingSpacesTabsAndNewlines()), n >= 1 else {
                 throw AWSError.configuration("max attempts \"\(text)\" must be a whole number of at least 1 (AWS_MAX_ATTEMPTS or max_attempts)")
             }
             policy.maxAttempts = n

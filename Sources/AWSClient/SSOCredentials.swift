@@ -1,6 +1,7 @@
 import AWSSigV4
 import FoundationEssentials
 import HTTP
+import System
 
 /// IAM Identity Center (SSO) role credentials, as botocore's SSOProvider gets them: the access token from
 /// the `aws sso login` cache, refreshed through SSO-OIDC CreateToken for the `sso_session` form when it
@@ -158,7 +159,7 @@ final class SSOCredentials: CredentialProvider {
 
     /// `2026-12-01T10:00:00Z`, with fractions or an offset, or the older CLI's `...UTC`.
     static func parseTime(_ text: String) -> Date? {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.trimmingSpacesTabsAndNewlines()
         return Timestamp.parseISO8601(trimmed.hasSuffix("UTC") ? String(trimmed.dropLast(3)) + "Z" : trimmed)
     }
 }

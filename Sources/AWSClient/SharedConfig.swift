@@ -1,4 +1,5 @@
 import Glibc
+import System
 
 /// The AWS CLI's shared files, `~/.aws/config` and `~/.aws/credentials`, read with the CLI's rules:
 /// in the config file a profile is `[profile name]` (or `[default]`); in the credentials file every
@@ -49,7 +50,7 @@ struct SharedConfig: Sendable {
 
     /// `profile foo` or `profile "my name"` → the name; nil when malformed.
     private static func sectionArgument(_ section: String, keyword: String) -> String? {
-        var rest = section.dropFirst(keyword.count).trimmingWhitespace()
+        var rest = section.dropFirst(keyword.count).trimmingSpacesTabsAndNewlines()
         if rest.count >= 2, rest.hasPrefix("\""), rest.hasSuffix("\"") { rest = String(rest.dropFirst().dropLast()) }
         if rest.isEmpty || rest.contains(" ") && !section.contains("\"") { return nil }
         return rest
@@ -71,7 +72,7 @@ struct SharedConfig: Sendable {
             lineNumber += 1
             var line = Substring(rawLine)
             if line.hasSuffix("\r") { line = line.dropLast() }
-            let stripped = line.trimmingWhitespace()
+            let stripped = line.trimmingSpacesTabsAndNewlines()
             if stripped.isEmpty || stripped.hasPrefix("#") || stripped.hasPrefix(";") { continue }
             // As Python's configparser (the AWS CLI's) reads it: a line indented deeper than the setting
             // above continues that setting's value; one indented the same is a setting of its own.
@@ -84,7 +85,7 @@ struct SharedConfig: Sendable {
                 guard stripped.hasSuffix("]"), stripped.count > 2 else {
                     throw AWSError.configuration("\(path):\(lineNumber): malformed section header \(stripped)")
                 }
-                let name = String(stripped.dropFirst().dropLast()).trimmingWhitespace()
+                let name = String(stripped.dropFirst().dropLast()).trimmingSpacesTabsAndNewlines()
                 if let existing = sections.firstIndex(where: { $0.name == name }) {
                     sections.append(sections.remove(at: existing))
                 } else {
@@ -99,8 +100,8 @@ struct SharedConfig: Sendable {
             guard let delimiter = stripped.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
                 throw AWSError.configuration("\(path):\(lineNumber): expected `name = value`")
             }
-            let key = stripped[..<delimiter].trimmingWhitespace().lowercased()
-            let value = stripped[stripped.index(after: delimiter)...].trimmingWhitespace()
+            let key = stripped[..<delimiter].trimmingSpacesTabsAndNewlines().lowercased()
+            let value = stripped[stripped.index(after: delimiter)...].trimmingSpacesTabsAndNewlines()
             guard !key.isEmpty else { throw AWSError.configuration("\(path):\(lineNumber): a setting without a name") }
             sections[sections.count - 1].values[key] = value
             lastKey = key
@@ -114,7 +115,7 @@ struct SharedConfig: Sendable {
         var out: [String: String] = [:]
         for line in value.split(separator: "\n") {
             guard let eq = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
-            out[line[..<eq].trimmingWhitespace().lowercased()] = line[line.index(after: eq)...].trimmingWhitespace()
+            out[line[..<eq].trimmingSpacesTabsAndNewlines().lowercased()] = line[line.index(after: eq)...].trimmingSpacesTabsAndNewlines()
         }
         return out
     }

@@ -1,10 +1,11 @@
 import FoundationEssentials
+import System
 
 /// Parses the timestamp forms AWS sends: ISO 8601 (credential expirations) and HTTP dates (`Date` header).
 enum Timestamp {
     /// `2024-05-01T12:34:56Z`, with optional fractional seconds and a `Z` or `±hh:mm` offset.
     static func parseISO8601(_ text: String) -> Date? {
-        let s = Array(text.trimmingWhitespace().utf8)
+        let s = Array(text.trimmingSpacesTabsAndNewlines().utf8)
         guard s.count >= 19, s[4] == UInt8(ascii: "-"), s[7] == UInt8(ascii: "-"),
               s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: "t") || s[10] == UInt8(ascii: " "),
               s[13] == UInt8(ascii: ":"), s[16] == UInt8(ascii: ":"),
@@ -44,7 +45,7 @@ enum Timestamp {
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 7231 IMF-fixdate).
     static func parseHTTPDate(_ text: String) -> Date? {
-        let parts = text.trimmingWhitespace().split(separator: " ")
+        let parts = text.trimmingSpacesTabsAndNewlines().split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT" || parts[5] == "UTC",
               let day = Int(parts[1]), let month = months.firstIndex(of: String(parts[2])), let year = Int(parts[3])
         else { return nil }
@@ -111,14 +112,5 @@ enum Timestamp {
             n = n * 10 + d
         }
         return n
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" || c == "\n" || c == "\r" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\n" || c == "\r" { s.removeLast() }
-        return String(s)
     }
 }
