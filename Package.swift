@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "System"),
 
         // AWS
-        .target(name: "AWSSigV4", dependencies: ["Hashing"]),
+        .target(name: "AWSSigV4", dependencies: ["Hashing", "System"]),
         .target(name: "AWSClient", dependencies: ["AWSSigV4", "HTTP", "Hashing", "System"]),
 
         // Domain
@@ -59,6 +59,7 @@ let package = Package(
 
         // Tests. TestSupport finds the local stack and runs the built executables.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SystemTests", dependencies: ["System"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "DurationsTests", dependencies: ["Durations"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),

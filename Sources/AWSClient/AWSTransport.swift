@@ -70,7 +70,7 @@ final class AWSTransport {
                 }
                 error = ErrorResponse.decode(response)
                 if !correctedSkew, Retryable.clockSkewCodes.contains(error.code),
-                   let dateHeader = response.header("Date"), let serverTime = Timestamp.parseHTTPDate(dateHeader),
+                   let dateHeader = response.header("Date"), let serverTime = UTCTime.parseHTTPDate(dateHeader),
                    abs(serverTime.timeIntervalSince(signedAt)) > 4 * 60 {
                     // The signature failed because our clock is off: adopt AWS's time and try once more.
                     correctedSkew = true

@@ -76,7 +76,7 @@ final class ContainerCredentials: CredentialProvider {
             throw AWSError.credentials("\(name): \(url) answered without AccessKeyId and SecretAccessKey", code: "ContainerCredentialsFailed")
         }
         return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: parsed.Token,
-                              expiration: parsed.Expiration.flatMap(Timestamp.parseISO8601), source: name)
+                              expiration: parsed.Expiration.flatMap(UTCTime.parseISO8601), source: name)
     }
 
     /// `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (read at every load, it rotates) wins over `AWS_CONTAINER_AUTHORIZATION_TOKEN`.

@@ -82,7 +82,7 @@ final class InstanceMetadataCredentials: CredentialProvider {
                 throw AWSError.credentials("\(name): the credentials of role \(roleName) could not be read", code: "InstanceMetadataFailed")
             }
             return .found(AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: body.Token,
-                                         expiration: body.Expiration.flatMap(Timestamp.parseISO8601),
+                                         expiration: body.Expiration.flatMap(UTCTime.parseISO8601),
                                          source: "\(name), role \(roleName)"))
         case .success(let response):
             throw AWSError.credentials("\(name): reading the credentials of role \(roleName) answered HTTP \(response.status)", code: "InstanceMetadataFailed")

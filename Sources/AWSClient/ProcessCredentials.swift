@@ -46,7 +46,7 @@ final class ProcessCredentials: CredentialProvider {
         }
         var expiration: Date?
         if let text = output.Expiration {
-            guard let date = Timestamp.parseISO8601(text) else {
+            guard let date = UTCTime.parseISO8601(text) else {
                 throw AWSError.credentials("credential_process (\(name)) printed an Expiration that is not an ISO 8601 time", code: "CredentialProcessFailed")
             }
             expiration = date

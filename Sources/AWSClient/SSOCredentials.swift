@@ -85,7 +85,7 @@ final class SSOCredentials: CredentialProvider {
             trace("SSO token refreshed through SSO-OIDC CreateToken and written back to \(file)")
         }
         if expiresAt.timeIntervalSince(now) <= 0 {
-            throw expired("the SSO token expired at \(Timestamp.format(expiresAt))")
+            throw expired("the SSO token expired at \(UTCTime(expiresAt).iso8601)")
         }
         return accessToken
     }
@@ -127,7 +127,7 @@ final class SSOCredentials: CredentialProvider {
         guard response.status == 200, let output = try? JSONDecoder().decode(Output.self, from: Data(response.body)),
               let newAccess = output.accessToken, let expiresIn = output.expiresIn else { return nil }
         return SSOTokenCache.Token(startUrl: profile.startURL, region: profile.region, accessToken: newAccess,
-                                   expiresAt: Timestamp.format(now.addingTimeInterval(expiresIn)), clientId: clientID,
+                                   expiresAt: UTCTime(now.addingTimeInterval(expiresIn)).iso8601, clientId: clientID,
                                    clientSecret: clientSecret, registrationExpiresAt: registrationText,
                                    refreshToken: output.refreshToken ?? refreshToken)
     }
@@ -160,6 +160,6 @@ final class SSOCredentials: CredentialProvider {
     /// `2026-12-01T10:00:00Z`, with fractions or an offset, or the older CLI's `...UTC`.
     static func parseTime(_ text: String) -> Date? {
         let trimmed = text.trimmingSpacesTabsAndNewlines()
-        return Timestamp.parseISO8601(trimmed.hasSuffix("UTC") ? String(trimmed.dropLast(3)) + "Z" : trimmed)
+        return UTCTime.parseISO8601(trimmed.hasSuffix("UTC") ? String(trimmed.dropLast(3)) + "Z" : trimmed)
     }
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HTTP
+import System
 
 /// The two STS calls the credential chain makes. AssumeRoleWithWebIdentity is unsigned, as in the SDKs.
 final class STSClient {
@@ -68,7 +69,7 @@ final class STSClient {
               let token = xml.value(result, "Credentials", "SessionToken") else {
             throw AWSError.credentials("STS answered without credentials (\(label))", code: "InvalidResponse")
         }
-        let expiration = xml.value(result, "Credentials", "Expiration").flatMap(Timestamp.parseISO8601)
+        let expiration = xml.value(result, "Credentials", "Expiration").flatMap(UTCTime.parseISO8601)
         return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token, expiration: expiration, source: label)
     }
 
