@@ -26,7 +26,7 @@ let package = Package(
 
         // Safe wrappers
         .target(name: "HTTP", dependencies: ["CCurl"]),
-        .target(name: "Hashing", dependencies: ["COpenSSL"]),
+        .target(name: "Hashing", dependencies: ["COpenSSL", "System"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // Durations as people type them (90s, 30m, 1h30m), shared by both programs' options.
         .target(name: "Durations"),
@@ -60,11 +60,11 @@ let package = Package(
         // Tests. TestSupport finds the local stack and runs the built executables.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SystemTests", dependencies: ["System"]),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "System"]),
         .testTarget(name: "DurationsTests", dependencies: ["Durations"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "System"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP", "TestSupport"]),
         .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "ECSRunEdge", "AWSClient", "System", "TestSupport"]),
         .testTarget(name: "ECSRunEdgeTests", dependencies: ["ECSRunEdge", "ECSTasks", "System"]),

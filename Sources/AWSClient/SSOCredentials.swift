@@ -30,8 +30,8 @@ final class SSOCredentials: CredentialProvider {
     func load() throws -> CredentialLookup {
         let accessToken = try currentAccessToken()
         let endpoint = configuration.resolvedEndpoint(for: .sso, region: profile.region).endpoint
-        let url = endpoint.url(path: "/federation/credentials") + "?role_name=" + URIEncoding.encode(profile.roleName)
-            + "&account_id=" + URIEncoding.encode(profile.accountID)
+        let url = endpoint.url(path: "/federation/credentials") + "?role_name=" + PercentEncoding.encode(profile.roleName)
+            + "&account_id=" + PercentEncoding.encode(profile.accountID)
         let response = try send(HTTPRequest(method: "GET", url: url, headers: [(name: "x-amz-sso_bearer_token", value: accessToken)]))
         // The answer holds the secret: trace the status only.
         trace("SSO GetRoleCredentials \(profile.roleName) in \(profile.accountID): GET \(endpoint.url)/federation/credentials -> \(response.status)")
