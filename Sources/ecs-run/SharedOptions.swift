@@ -2,6 +2,7 @@ import Durations
 import ArgumentParser
 import ECSRunEdge
 import ECSTasks
+import System
 
 /// Where AWS is and who we are.
 struct AWSOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import Migrations
+import System
 
 struct Up: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -224,6 +225,6 @@ struct New: ParsableCommand {
     }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+extension OutputFormat: ExpressibleByArgument {}
 
 extension MigrationTemplate.Layout: ExpressibleByArgument {}
