@@ -47,11 +47,7 @@ final class STSClient {
             cachedTransport = made
             return made
         }
-        guard case .query(let version) = AWSService.sts.wireProtocol else { preconditionFailure("STS speaks the query protocol") }
-        let request = OperationRequest(
-            service: .sts, operation: action, endpoint: endpoint, region: region,
-            headers: [(name: "Content-Type", value: QueryProtocol.contentType)],
-            body: QueryProtocol.body(action: action, version: version, parameters: parameters))
+        let request = try QueryProtocol.request(.sts, action, parameters, endpoint: endpoint, region: region)
         do {
             let response = try transport.send(request, credentials: { credentials?.signing })
             return XMLText(response.body)
