@@ -1,4 +1,5 @@
 import FoundationEssentials
+import System
 
 /// The time requests are signed with: a base clock plus the offset learned from AWS's `Date` header
 /// after a clock-skew error. Shared by everything one configuration creates.
