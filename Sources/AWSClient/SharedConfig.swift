@@ -1,4 +1,3 @@
-import Glibc
 import System
 
 /// The AWS CLI's shared files, `~/.aws/config` and `~/.aws/credentials`, read with the CLI's rules:
@@ -131,19 +130,10 @@ struct SharedConfig: Sendable {
 
     /// The file's text, nil when it does not exist.
     static func readFile(_ path: String) throws -> String? {
-        guard let file = fopen(path, "r") else {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw AWSError.configuration("cannot read \(path): \(String(cString: strerror(errno)))")
+        do {
+            return try Files.readText(path)
+        } catch let error as FileError {
+            throw AWSError.configuration(error.description)
         }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
-            if n < buffer.count { break }
-            if bytes.count > 16 << 20 { throw AWSError.configuration("\(path) is larger than 16 MB") }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
