@@ -2,6 +2,7 @@ import ArgumentParser
 import BuildVersion
 import ECSRunEdge
 import ECSTasks
+import System
 
 @main
 struct ECSRun: ParsableCommand {

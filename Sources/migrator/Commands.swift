@@ -217,7 +217,7 @@ struct New: ParsableCommand {
 
     func run() throws {
         try migrator.run {
-            let dir = directory ?? ProcessInfo.processInfo.environment["MIGRATIONS_DIR"] ?? "migrations"
+            let dir = directory ?? ProcessEnvironment.current["MIGRATIONS_DIR"] ?? "migrations"
             for path in try MigrationTemplate.create(name: name, directory: dir, layout: layout) {
                 Output.result(path)
             }
