@@ -1,4 +1,6 @@
+#if canImport(Glibc)
 import Glibc
+#endif
 
 /// SIGINT and SIGTERM (or the death of our parent) set a flag that the waiting loops check between short sleeps; nothing else
 /// happens inside the handler (only async-signal-safe work is allowed there).

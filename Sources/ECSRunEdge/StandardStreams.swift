@@ -1,7 +1,12 @@
 import ECSTasks
+import System
+#if canImport(Glibc)
 import Glibc
+#endif
 
 /// The process's stdout and stderr, written unbuffered so lines appear as they happen.
+/// The SIGPIPE disposition stays here, beside the interrupt handlers: signals are the program's edge,
+/// set once by ecs-run for its whole process, and no library below should change them.
 public final class StandardStreams: OutputSink {
     /// Set when a write to stdout failed with EPIPE; later writes to stdout are skipped.
     nonisolated(unsafe) private static var outClosed = false
@@ -9,9 +14,9 @@ public final class StandardStreams: OutputSink {
     public init() {}
     public func writeOut(_ text: String) {
         guard !Self.outClosed else { return }
-        if Self.write(1, text) == EPIPE { Self.outClosed = true }
+        if OutputDescriptor.write(1, text) == .brokenPipe { Self.outClosed = true }
     }
-    public func writeErr(_ text: String) { Self.write(2, text) }
+    public func writeErr(_ text: String) { OutputDescriptor.write(2, text) }
     public var isOutClosed: Bool { Self.outClosed }
 
     /// Makes a write to a closed pipe fail with EPIPE instead of killing the process with SIGPIPE,
@@ -20,22 +25,6 @@ public final class StandardStreams: OutputSink {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    /// Writes all of `text`; returns 0, or the errno of the write that failed.
-    @discardableResult
-    static func write(_ fd: Int32, _ text: String) -> Int32 {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        // Bounded: each pass writes at least one byte or gives up.
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0, errno == EINTR { continue }
-            if n < 0 { return errno }
-            if n == 0 { return EIO }
-            offset += n
-        }
-        return 0
-    }
-
     /// Whether `fd` is a terminal.
-    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+    public static func isTerminal(_ fd: Int32) -> Bool { OutputDescriptor.isTerminal(fd) }
 }
