@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#else
-#error("System is written for Linux (Glibc)")
 #endif
 
 /// Runs a child process with a bounded wait and collects its output.

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#else
-#error("System is written for Linux (Glibc)")
 #endif
 
 /// A file that could not be read or written. Callers wrap it in their own error type.

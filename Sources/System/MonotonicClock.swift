@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#else
-#error("System is written for Linux (Glibc)")
 #endif
 
 /// Seconds on a scale that never goes backwards, and a way to let them pass. Named so that it does not

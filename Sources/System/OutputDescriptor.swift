@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#else
-#error("System is written for Linux (Glibc)")
 #endif
 
 /// Unbuffered writes to an open file descriptor (stdout, stderr), so lines appear as they happen.

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#else
-#error("System is written for Linux (Glibc)")
 #endif
 
 /// The process environment. Only the executables read it, once; libraries get it as a value.
