@@ -6,7 +6,8 @@ import PackageDescription
 //   domain:       ECSTasks, Migrations
 //   AWS:          AWSClient, AWSSigV4
 //   wrappers:     HTTP, Hashing, Postgres   (the only targets that import C modules), Durations
-//   system:       System   (clocks, sleeping, UTC time, encodings, files, processes; the one home of Glibc above the wrappers)
+//   system:       System   (clock, sleeping, UTC time, encodings, files, processes; besides the wrappers, the
+//                 only target that imports Glibc, but for ECSRunEdge's signal handlers)
 //   C modules:    CCurl, COpenSSL, CLibPQ
 let package = Package(
     name: "ecs-run",
