@@ -6,8 +6,8 @@ import PackageDescription
 //   domain:       ECSTasks, Migrations
 //   AWS:          AWSClient, AWSSigV4
 //   wrappers:     HTTP, Hashing, Postgres   (the only targets that import C modules), Durations
-//   system:       System   (clock, sleeping, UTC time, encodings, files, processes; besides the wrappers, the
-//                 only target that imports Glibc, but for ECSRunEdge's signal handlers)
+//   system:       System   (clock, sleeping, UTC time, encodings, files, processes, signals; besides the
+//                 wrappers, the only target that imports Glibc)
 //   C modules:    CCurl, COpenSSL, CLibPQ
 let package = Package(
     name: "ecs-run",
@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "BuildVersion"),
 
         // System, the layer below the wrappers: the small utilities every layer above shares (clock,
-        // sleeping, UTC time, encodings, files, child processes). It depends on nothing of ours.
+        // sleeping, UTC time, encodings, files, child processes, signal flags). It depends on nothing of ours.
         .target(name: "System"),
 
         // AWS

@@ -30,4 +30,10 @@ public enum OutputDescriptor {
 
     /// Whether `fd` is a terminal.
     public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// Makes a write to a closed pipe fail with EPIPE (`.brokenPipe`) instead of killing the process with
+    /// SIGPIPE. Process-wide: only an executable calls it, once, early.
+    public static func ignoreBrokenPipe() {
+        signal(SIGPIPE, SIG_IGN)
+    }
 }
