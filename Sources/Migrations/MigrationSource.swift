@@ -33,7 +33,7 @@ public enum MigrationSource {
         // Sized once: growing these dictionaries of wide tuples a thousand entries at a time moves them
         // again at every doubling.
         ups.reserveCapacity(names.count)
-        downs.reserveCapacity(names.count / 2)
+        downs.reserveCapacity(names.count)
         seen.reserveCapacity(names.count)
 
         func claim(_ version: Int64, _ file: String) -> Bool {
