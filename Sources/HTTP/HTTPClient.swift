@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// An HTTP client over one libcurl easy handle.
 ///

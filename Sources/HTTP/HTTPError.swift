@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// A transfer that produced no HTTP response. Carries curl's own message.
 public struct HTTPError: Error, CustomStringConvertible, Sendable {
