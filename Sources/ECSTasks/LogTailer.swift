@@ -118,7 +118,7 @@ final class LogTailer {
                     logGroupName: ref.group, logStreamName: ref.stream, nextToken: state.token, startFromHead: true))
             } catch let error as AWSError {
                 if error.code == "ResourceNotFoundException" { return (lines, true) }
-                if error.isRetryable || error.kind == .transport { return (lines, false) }
+                if error.isRetryable || error.kind == .transport || error.kind == .cancelled { return (lines, false) }
                 state.disabled = true
                 warn("cannot read the logs of \(ref.container) (\(ref.group) \(ref.stream)): \(error)")
                 return (lines, true)
