@@ -28,9 +28,6 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
     /// The code when no setting names a region, so a caller without `--region` can word its own hint.
     public static let noRegionCode = "NoRegion"
 
-    /// True for a request its caller abandoned on purpose (its deadline passed, or the user interrupted).
-    public var wasAbandoned: Bool { kind == .cancelled }
-
     public init(kind: Kind, code: String, message: String, status: Int? = nil, requestID: String? = nil,
                 isRetryable: Bool = false) {
         self.kind = kind

@@ -97,7 +97,7 @@ final class AWSTransport {
                 throw error
             }
             lastRetryCost = cost
-            if cancellation.isCancelled || TransferAbort.isRequested {
+            if cancellation.isCancelled {
                 throw AWSError.cancelled("\(name) was abandoned before its retry")
             }
             let delay = retry.backoff(afterAttempt: attempt)

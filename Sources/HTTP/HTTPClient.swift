@@ -79,11 +79,11 @@ public final class HTTPClient {
                 return n
             }), request)
             try check(ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, me), request)
-            if cancellation.canBeCancelled || TransferAbort.condition != nil {
+            if cancellation.canBeCancelled {
                 try check(ccurl_setopt_long(h, CURLOPT_NOPROGRESS, 0), request)
                 try check(ccurl_setopt_xferinfo_callback(h, CURLOPT_XFERINFOFUNCTION, { userdata, _, _, _, _ in
                     let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
-                    return client.cancellation.isCancelled || TransferAbort.condition?() == true ? 1 : 0
+                    return client.cancellation.isCancelled ? 1 : 0
                 }), request)
                 try check(ccurl_setopt_pointer(h, CURLOPT_XFERINFODATA, me), request)
             }
