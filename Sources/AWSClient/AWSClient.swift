@@ -1,6 +1,10 @@
 import FoundationEssentials
 import HTTP
 
+/// How a caller gives up on a call in flight (its deadline, Ctrl-C); here so that callers of
+/// `AWSClient` need not import HTTP.
+public typealias Cancellation = HTTP.Cancellation
+
 /// Calls AWS services: JSON 1.1 (ECS, CloudWatch Logs) and the query protocol (STS), signed with
 /// SigV4, retried in the standard mode, corrected for clock skew. Blocking; safe to share between
 /// threads (transfers are serialized on one connection).
@@ -26,8 +30,11 @@ public final class AWSClient {
     }
 
     /// A JSON 1.1 call: `POST /` with `X-Amz-Target: <prefix>.<operation>`. Retries per the standard mode.
+    /// Once `cancellation` turns true, the call ends soon, in flight or before a retry, with a
+    /// `.cancelled` error; never cancel a call whose effect must be known (RunTask, StopTask).
     public func call<Input: Encodable, Output: Decodable>(_ service: AWSService, _ operation: String, _ input: Input,
-                                                          as output: Output.Type) throws -> Output {
+                                                          as output: Output.Type,
+                                                          cancellation: Cancellation = .never) throws -> Output {
         guard case .json11(let prefix) = service.wireProtocol else {
             throw AWSError.configuration("\(service.signingName) does not speak JSON 1.1; \(operation) cannot be called with call(_:_:_:as:)")
         }
@@ -40,7 +47,7 @@ public final class AWSClient {
         let response = try send(service, operation, headers: [
             (name: "Content-Type", value: "application/x-amz-json-1.1"),
             (name: "X-Amz-Target", value: "\(prefix).\(operation)"),
-        ], body: body)
+        ], body: body, cancellation: cancellation)
         let payload = response.body.isEmpty ? Array("{}".utf8) : response.body
         do {
             return try Self.decoder.decode(Output.self, from: Data(payload))
@@ -66,15 +73,16 @@ public final class AWSClient {
     }
 
     private func send(_ service: AWSService, _ operation: String, headers: [(name: String, value: String)],
-                      body: [UInt8]) throws -> HTTPResponse {
+                      body: [UInt8], cancellation: Cancellation = .never) throws -> HTTPResponse {
         try send(OperationRequest(service: service, operation: operation,
                                   endpoint: configuration.resolvedEndpoint(for: service).endpoint,
-                                  region: configuration.region, headers: headers, body: body))
+                                  region: configuration.region, headers: headers, body: body),
+                 cancellation: cancellation)
     }
 
-    private func send(_ request: OperationRequest) throws -> HTTPResponse {
+    private func send(_ request: OperationRequest, cancellation: Cancellation = .never) throws -> HTTPResponse {
         let chain = configuration.credentialChain
-        return try transport.send(request, credentials: { try chain.credentials().signing })
+        return try transport.send(request, cancellation: cancellation, credentials: { try chain.credentials().signing })
     }
 
     /// JSON 1.1 sends timestamps as seconds since the epoch.

@@ -10,6 +10,9 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
         case credentials
         /// Bad or missing settings: region, profile, endpoint, retry settings.
         case configuration
+        /// Its caller gave up on it through its `Cancellation` (its deadline passed, or the user
+        /// interrupted); never retried.
+        case cancelled
     }
 
     public var kind: Kind
@@ -22,14 +25,8 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
     /// Throttling, HTTP 500/502/503/504, connection errors and timeouts.
     public var isRetryable: Bool
 
-    /// The code of a request abandoned through `AWSRequests.abandon(when:_:)`.
-    public static let abandonedCode = "RequestAbandoned"
-
     /// The code when no setting names a region, so a caller without `--region` can word its own hint.
     public static let noRegionCode = "NoRegion"
-
-    /// True for a request its caller abandoned on purpose (its deadline passed, or the user interrupted).
-    public var wasAbandoned: Bool { kind == .transport && code == Self.abandonedCode }
 
     public init(kind: Kind, code: String, message: String, status: Int? = nil, requestID: String? = nil,
                 isRetryable: Bool = false) {
@@ -50,7 +47,7 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
             if let status { details.append("HTTP \(status)") }
             if let requestID, !requestID.isEmpty { details.append("request id \(requestID)") }
             if !details.isEmpty { text += " (\(details.joined(separator: ", ")))" }
-        case .transport:
+        case .transport, .cancelled:
             text = "\(code): \(message)"
         case .credentials, .configuration:
             text = message
@@ -82,5 +79,9 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
 
     static func credentials(_ message: String, code: String = "CredentialsNotLoaded") -> AWSError {
         AWSError(kind: .credentials, code: code, message: message)
+    }
+
+    static func cancelled(_ message: String) -> AWSError {
+        AWSError(kind: .cancelled, code: "RequestAbandoned", message: message)
     }
 }

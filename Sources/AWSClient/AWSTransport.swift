@@ -37,8 +37,10 @@ final class AWSTransport {
     }
 
     /// Sends `request`, signed with whatever `credentials` returns at each attempt (nil: unsigned),
-    /// and returns the first 2xx response. Throws the last `AWSError` otherwise.
-    func send(_ request: OperationRequest, credentials: () throws -> SigV4Credentials?) throws -> HTTPResponse {
+    /// and returns the first 2xx response. Throws the last `AWSError` otherwise, or a `.cancelled` one
+    /// once `cancellation` turns true, in flight or before a retry.
+    func send(_ request: OperationRequest, cancellation: Cancellation = .never,
+              credentials: () throws -> SigV4Credentials?) throws -> HTTPResponse {
         var attempt = 0
         var correctedSkew = false
         var lastRetryCost: Int?
@@ -52,7 +54,7 @@ final class AWSTransport {
             let started = SystemClock.shared.now()
             let outcome: Result<HTTPResponse, HTTPError>
             do {
-                outcome = .success(try httpMutex.locked { try http.send(httpRequest) })
+                outcome = .success(try httpMutex.locked { try http.send(httpRequest, cancellation: cancellation) })
             } catch let error as HTTPError {
                 outcome = .failure(error)
             }
@@ -96,8 +98,8 @@ final class AWSTransport {
                 throw error
             }
             lastRetryCost = cost
-            if TransferAbort.isRequested {
-                throw AWSError(kind: .transport, code: AWSError.abandonedCode, message: "\(name) was abandoned before its retry")
+            if cancellation.isCancelled {
+                throw AWSError.cancelled("\(name) was abandoned before its retry")
             }
             let delay = retry.backoff(afterAttempt: attempt)
             trace("\(name): retrying in \(Int((delay * 1000).rounded())) ms")
@@ -127,7 +129,7 @@ final class AWSTransport {
         case .tls:
             return AWSError(kind: .transport, code: "TLSError", message: "TLS with \(url) failed: \(error.message) (AWS_CA_BUNDLE names a CA bundle)")
         case .aborted:
-            return AWSError(kind: .transport, code: AWSError.abandonedCode, message: "the request to \(url) was abandoned")
+            return AWSError.cancelled("the request to \(url) was abandoned")
         case .usage, .other:
             return AWSError(kind: .transport, code: "NetworkError", message: "request to \(url) failed: \(error.message)")
         }

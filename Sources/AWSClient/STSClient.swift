@@ -54,7 +54,7 @@ final class STSClient {
         } catch var error as AWSError {
             // The caller needs to know it was the role assumption that failed, not its own call.
             error.message = "\(action) for \(roleARN) failed: \(error.kind == .service ? "\(error.code): " : "")\(error.message)"
-            error.kind = error.kind == .transport ? .transport : .credentials
+            error.kind = error.kind == .transport || error.kind == .cancelled ? error.kind : .credentials
             throw error
         }
     }

@@ -57,25 +57,26 @@ final class LogTailer {
     }
 
     /// Reads when `interval` has passed since the last read; for the watcher's tick.
-    func readIfDue() {
+    func readIfDue(cancellation: Cancellation = .never) {
         let now = clock.now()
         if let lastRead, now - lastRead < interval { return }
-        _ = read()
+        _ = read(cancellation: cancellation)
     }
 
     /// Whether the last `read()` reached the end of every stream: no stream was cut short by an error
     /// (throttling, the network) or by the page limit. A stream that does not exist yet counts as read.
     private(set) var lastReadReachedEnd = true
 
-    /// Reads every stream once (following pages) and emits what is new; returns how many lines.
+    /// Reads every stream once (following pages) and emits what is new; returns how many lines. A read
+    /// that `cancellation` ends counts as cut short.
     @discardableResult
-    func read() -> Int {
+    func read(cancellation: Cancellation = .never) -> Int {
         lastRead = clock.now()
         lastReadReachedEnd = true
         var lines: [(line: LogLine, stream: Int, seq: Int)] = []
         for (index, state) in streams.enumerated() where !state.disabled {
             var seq = 0
-            let (streamLines, reachedEnd) = readStream(state)
+            let (streamLines, reachedEnd) = readStream(state, cancellation: cancellation)
             if !reachedEnd { lastReadReachedEnd = false }
             for line in streamLines {
                 lines.append((line, index, seq))
@@ -99,27 +100,29 @@ final class LogTailer {
     /// container's exit (benchmarks/profiles.md: 0.5 s pauses cost 1.0 s per run); awslogs that
     /// flush later still show up within `limit`, as long as lines keep coming.
     @discardableResult
-    func drain(limit: Double = 5, pause: Double = 0.2, shouldStop: () -> Bool = { false }) -> Bool {
+    func drain(limit: Double = 5, pause: Double = 0.2, shouldStop: () -> Bool = { false },
+               cancellation: Cancellation = .never) -> Bool {
         let start = clock.now()
         var emptyReads = 0
         while emptyReads < 2, clock.now() - start < limit, !shouldStop() {
-            emptyReads = read() == 0 && lastReadReachedEnd ? emptyReads + 1 : 0
+            emptyReads = read(cancellation: cancellation) == 0 && lastReadReachedEnd ? emptyReads + 1 : 0
             if emptyReads < 2 { clock.sleep(min(pause, max(0, limit - (clock.now() - start)))) }
         }
         return emptyReads >= 2
     }
 
-    private func readStream(_ state: StreamState) -> (lines: [LogLine], reachedEnd: Bool) {
+    private func readStream(_ state: StreamState, cancellation: Cancellation) -> (lines: [LogLine], reachedEnd: Bool) {
         var lines: [LogLine] = []
         let ref = state.source.ref
         for _ in 0..<maxPages {
             let answer: GetLogEventsResponse
             do {
                 answer = try state.source.logs.getLogEvents(GetLogEventsRequest(
-                    logGroupName: ref.group, logStreamName: ref.stream, nextToken: state.token, startFromHead: true))
+                    logGroupName: ref.group, logStreamName: ref.stream, nextToken: state.token, startFromHead: true),
+                    cancellation: cancellation)
             } catch let error as AWSError {
                 if error.code == "ResourceNotFoundException" { return (lines, true) }
-                if error.isRetryable || error.kind == .transport { return (lines, false) }
+                if error.isRetryable || error.kind == .transport || error.kind == .cancelled { return (lines, false) }
                 state.disabled = true
                 warn("cannot read the logs of \(ref.container) (\(ref.group) \(ref.stream)): \(error)")
                 return (lines, true)

@@ -36,8 +36,8 @@ final class TaskFollower {
         }
         let watcher = TaskWatcher(ecs: ecs, clock: clock, options: watch, isInterrupted: isInterrupted)
         let outcome = watcher.watch(cluster: target.cluster, tasks: target.tasks, startedAt: target.startedAt,
-                                    isDone: progress.isDone, tick: {
-            tailer?.readIfDue()
+                                    isDone: progress.isDone, tick: { cancellation in
+            tailer?.readIfDue(cancellation: cancellation)
             // `ecs-run ... | head -1`: nobody reads the lines any more, but the exit code still matters.
             if tailer != nil, display.options.format == .text, display.isOutClosed {
                 tailer = nil
@@ -57,7 +57,7 @@ final class TaskFollower {
                                   isInterrupted: { self.isInterrupted() || display.isOutClosed })
         let isDone = { target.verdict(for: $0, waitFor: .stopped).isDone($0) }
         let end = { ending in TaskOutcome.followed(FollowResult(ending: ending, cluster: target.cluster, streams: target.streams)) }
-        switch watcher.watch(cluster: target.cluster, tasks: target.tasks, isDone: isDone, tick: { tailer.readIfDue() }) {
+        switch watcher.watch(cluster: target.cluster, tasks: target.tasks, isDone: isDone, tick: { tailer.readIfDue(cancellation: $0) }) {
         case .done:
             drainLogs(tailer, display: display, rerun: "running this again")
             return .printed
@@ -95,7 +95,7 @@ final class TaskFollower {
         var failedReads = 0
         for _ in 0..<10_000 {
             if isInterrupted() { return (printed, .followed(FollowResult(ending: .interrupted, cluster: cluster, streams: []))) }
-            let lines = AWSRequests.abandon(when: isInterrupted) { tailer.read() }
+            let lines = tailer.read(cancellation: Cancellation(when: isInterrupted))
             if display.isOutClosed { return (printed, .printed) }
             printed += lines
             if tailer.lastReadReachedEnd { break }
@@ -113,7 +113,7 @@ final class TaskFollower {
     /// After the tasks are done: the last log lines, until the drain is satisfied or Ctrl-C; says so when
     /// CloudWatch Logs cut it short, and what prints the rest (`rerun`).
     func drainLogs(_ tailer: LogTailer, display: ProgressDisplay, rerun: String) {
-        let complete = AWSRequests.abandon(when: isInterrupted) { tailer.drain(shouldStop: isInterrupted) }
+        let complete = tailer.drain(shouldStop: isInterrupted, cancellation: Cancellation(when: isInterrupted))
         if !complete, !isInterrupted() {
             display.warning("the last log lines may be missing: CloudWatch Logs did not answer to the end within 5 s; \(rerun) prints them all")
         }

@@ -33,7 +33,7 @@ struct TaskLauncher {
         if isInterrupted() { throw RunFailure.interrupted(Self.notStarted) }
         let launchedAt = clock.now()
         display.resetClock()
-        let answer = try aws("RunTask", beforeRunTask: false) { try ecs.runTask(request) }
+        let answer = try aws("RunTask") { try ecs.runTask(request) }
         if let failures = answer.failures, !failures.isEmpty {
             throw RunFailure.launch("RunTask could not start the task:\n" + failures.map { "  " + $0.text }.joined(separator: "\n"))
         }
@@ -47,7 +47,7 @@ struct TaskLauncher {
 
     private func taskDefinition(_ name: String) throws -> TaskDefinition {
         let answer = try aws("DescribeTaskDefinition \(name)") {
-            try ecs.describeTaskDefinition(DescribeTaskDefinitionRequest(taskDefinition: name))
+            try ecs.describeTaskDefinition(DescribeTaskDefinitionRequest(taskDefinition: name), cancellation: untilInterrupted)
         }
         guard let definition = answer.taskDefinition else {
             throw RunFailure.launch("DescribeTaskDefinition \(name) answered without a task definition")
@@ -57,7 +57,7 @@ struct TaskLauncher {
 
     private func service(_ name: String, cluster: String) throws -> Service {
         let answer = try aws("DescribeServices \(name)") {
-            try ecs.describeServices(DescribeServicesRequest(cluster: cluster, services: [name]))
+            try ecs.describeServices(DescribeServicesRequest(cluster: cluster, services: [name]), cancellation: untilInterrupted)
         }
         guard let found = answer.services?.first(where: { $0.status != "INACTIVE" }) ?? answer.services?.first else {
             let why = (answer.failures ?? []).map(\.text).joined(separator: "; ")
@@ -66,13 +66,16 @@ struct TaskLauncher {
         return found
     }
 
-    /// An AWS call of the launch. One made before RunTask (`beforeRunTask`) is abandoned at once on Ctrl-C,
-    /// since no task needs stopping yet; RunTask itself never is: its answer says which task to stop.
-    private func aws<T>(_ what: String, beforeRunTask: Bool = true, _ call: () throws -> T) throws -> T {
+    /// For the calls made before RunTask: they are abandoned at once on Ctrl-C, since no task needs
+    /// stopping yet. RunTask itself never is (it takes no cancellation): its answer says which task to stop.
+    private var untilInterrupted: Cancellation { Cancellation(when: isInterrupted) }
+
+    /// An AWS call of the launch; its failure, or its cancellation, ends the launch.
+    private func aws<T>(_ what: String, _ call: () throws -> T) throws -> T {
         do {
-            return beforeRunTask ? try AWSRequests.abandon(when: isInterrupted, call) : try call()
+            return try call()
         } catch let error as AWSError {
-            if error.wasAbandoned { throw RunFailure.interrupted(Self.notStarted) }
+            if error.kind == .cancelled { throw RunFailure.interrupted(Self.notStarted) }
             throw RunFailure.launch("\(what) failed: \(error)")
         }
     }

@@ -9,16 +9,16 @@ struct TaskLookup {
     /// Like `lookUp`, but Ctrl-C ends it at once even while AWS does not answer: nothing is followed yet.
     func lookUpAbandoningOnInterrupt(cluster: String, tasks: [String], waitFor: WaitCondition, startedAt: Double) throws -> FollowTarget {
         do {
-            return try AWSRequests.abandon(when: isInterrupted) {
-                try lookUp(cluster: cluster, tasks: tasks, waitFor: waitFor, startedAt: startedAt)
-            }
+            return try lookUp(cluster: cluster, tasks: tasks, waitFor: waitFor, startedAt: startedAt,
+                              cancellation: Cancellation(when: isInterrupted))
         } catch where isInterrupted() {
             throw RunFailure.interrupted("interrupted before following the task")
         }
     }
 
-    func lookUp(cluster: String, tasks: [String], waitFor: WaitCondition, startedAt: Double) throws -> FollowTarget {
-        let found = try describe(cluster: cluster, tasks: tasks)
+    func lookUp(cluster: String, tasks: [String], waitFor: WaitCondition, startedAt: Double,
+                cancellation: Cancellation) throws -> FollowTarget {
+        let found = try describe(cluster: cluster, tasks: tasks, cancellation: cancellation)
         var definitions: [String: TaskDefinition] = [:]
         var target = FollowTarget(cluster: cluster, tasks: tasks, initial: found, verdicts: [:], streams: [], startedAt: startedAt)
         for wanted in tasks {
@@ -28,7 +28,8 @@ struct TaskLookup {
             guard let arn = task.taskDefinitionArn else { continue }
             if definitions[arn] == nil {
                 do {
-                    definitions[arn] = try ecs.describeTaskDefinition(DescribeTaskDefinitionRequest(taskDefinition: arn)).taskDefinition
+                    definitions[arn] = try ecs.describeTaskDefinition(DescribeTaskDefinitionRequest(taskDefinition: arn),
+                                                                      cancellation: cancellation).taskDefinition
                 } catch let error as AWSError {
                     throw RunFailure.launch("DescribeTaskDefinition \(arn) failed: \(error)")
                 }
@@ -45,13 +46,13 @@ struct TaskLookup {
     }
 
     /// DescribeTasks in batches of what ECS accepts; a task it reports as failed ends the look-up.
-    private func describe(cluster: String, tasks: [String]) throws -> [ECSTask] {
+    private func describe(cluster: String, tasks: [String], cancellation: Cancellation) throws -> [ECSTask] {
         var found: [ECSTask] = []
         var failures: [Failure] = []
         for start in stride(from: 0, to: tasks.count, by: TaskWatcher.batchSize) {
             let batch = Array(tasks[start..<min(start + TaskWatcher.batchSize, tasks.count)])
             do {
-                let answer = try ecs.describeTasks(DescribeTasksRequest(cluster: cluster, tasks: batch))
+                let answer = try ecs.describeTasks(DescribeTasksRequest(cluster: cluster, tasks: batch), cancellation: cancellation)
                 found += answer.tasks ?? []
                 failures += answer.failures ?? []
             } catch let error as AWSError {

@@ -56,15 +56,17 @@ final class TaskWatcher {
     }
 
     /// Waits for `tasks` in `cluster`. `isDone` decides when one task is finished; `tick` runs between
-    /// polls (the log tailer reads there); `event` reports progress. `startedAt` is when the wait began
-    /// on this clock (the launch time, for `run`), used for the timeout and the poll schedule.
+    /// polls (the log tailer reads there), with the cancellation its requests must take; `event` reports
+    /// progress. `startedAt` is when the wait began on this clock (the launch time, for `run`), used for
+    /// the timeout and the poll schedule.
     func watch(cluster: String, tasks arns: [String], startedAt: Double? = nil,
-               isDone: (ECSTask) -> Bool, tick: () -> Void = {}, event: (Event) -> Void = { _ in }) -> Outcome {
+               isDone: (ECSTask) -> Bool, tick: (Cancellation) -> Void = { _ in }, event: (Event) -> Void = { _ in }) -> Outcome {
         let start = startedAt ?? clock.now()
         let deadline = options.timeout.map { start + $0 }
         var state = State(arns: arns, nextPoll: clock.now(), backoff: options.fastInterval)
         // A request that hangs must not hold the wait past its deadline or past Ctrl-C.
-        let giveUp = { [clock, isInterrupted] in isInterrupted() || deadline.map { clock.now() >= $0 } ?? false }
+        let interrupted = Cancellation(when: isInterrupted)
+        let giveUp = deadline.map { interrupted.or(.deadline($0, now: clock.now)) } ?? interrupted
 
         // Bounded by the timeout when there is one, and otherwise by the tasks themselves stopping.
         while true {
@@ -83,7 +85,7 @@ final class TaskWatcher {
                let end = poll(cluster: cluster, state: &state, start: start, now: now, isDone: isDone, giveUp: giveUp, event: event) {
                 return end
             }
-            AWSRequests.abandon(when: giveUp, tick)
+            tick(giveUp)
             var pause = max(0, state.nextPoll - clock.now())
             if let deadline { pause = min(pause, max(0, deadline - clock.now())) }
             pause = min(pause, options.sleepSlice)
@@ -94,14 +96,12 @@ final class TaskWatcher {
     /// One round of DescribeTasks for the tasks not yet done; the outcome when it ends the watch. Schedules
     /// the next round: soon while the tasks are young, later after `slowAfter`, backing off on errors.
     private func poll(cluster: String, state: inout State, start: Double, now: Double, isDone: (ECSTask) -> Bool,
-                      giveUp: @escaping () -> Bool, event: (Event) -> Void) -> Outcome? {
+                      giveUp: Cancellation, event: (Event) -> Void) -> Outcome? {
         do {
             for batch in stride(from: 0, to: state.arns.count, by: Self.batchSize).map({ Array(state.arns[$0..<min($0 + Self.batchSize, state.arns.count)]) }) {
                 let wanted = batch.filter { arn in !(state.latest[arn].map(isDone) ?? false) }
                 if wanted.isEmpty { continue }
-                let answer = try AWSRequests.abandon(when: giveUp) {
-                    try ecs.describeTasks(DescribeTasksRequest(cluster: cluster, tasks: wanted))
-                }
+                let answer = try ecs.describeTasks(DescribeTasksRequest(cluster: cluster, tasks: wanted), cancellation: giveUp)
                 record(answer, wanted: wanted, state: &state, event: event)
             }
             let gone = state.missing.filter { $0.value >= options.missingLimit }.map(\.key)
@@ -112,7 +112,7 @@ final class TaskWatcher {
             state.backoff = options.fastInterval
             let age = clock.now() - start
             state.nextPoll = now + (age >= options.slowAfter ? options.slowInterval : options.fastInterval)
-        } catch let error as AWSError where error.wasAbandoned {
+        } catch let error as AWSError where error.kind == .cancelled {
             return nil  // the interrupt or the deadline, handled by the loop
         } catch let error as AWSError {
             guard error.isRetryable || error.kind == .transport else { return .failed(error) }

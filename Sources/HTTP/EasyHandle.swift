@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// Owns one `CURL *` easy handle.
 final class EasyHandle {

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// An HTTP client over one libcurl easy handle.
 ///
@@ -26,6 +26,7 @@ public final class HTTPClient {
     // Filled by the callbacks during one transfer.
     private var responseBody: [UInt8] = []
     private var responseHeaders: [(name: String, value: String)] = []
+    private var cancellation = Cancellation.never
 
     public init(configuration: Configuration = Configuration()) throws {
         HTTPClient.globalInit
@@ -36,10 +37,13 @@ public final class HTTPClient {
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     /// Sends the request and returns whatever status the server answered with.
-    /// Throws `HTTPError` only when no response arrived. `timeout` overrides the configured total.
-    public func send(_ request: HTTPRequest, timeout: Double? = nil) throws -> HTTPResponse {
+    /// Throws `HTTPError` only when no response arrived. `timeout` overrides the configured total;
+    /// once `cancellation` turns true the transfer ends soon with an `.aborted` error.
+    public func send(_ request: HTTPRequest, timeout: Double? = nil, cancellation: Cancellation = .never) throws -> HTTPResponse {
         responseBody = []
         responseHeaders = []
+        self.cancellation = cancellation
+        defer { self.cancellation = .never }
         errorBuffer.withUnsafeMutableBufferPointer { $0[0] = 0 }
 
         let headerList = HeaderList(request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
@@ -75,11 +79,13 @@ public final class HTTPClient {
                 return n
             }), request)
             try check(ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, me), request)
-            if TransferAbort.condition != nil {
+            if cancellation.canBeCancelled {
                 try check(ccurl_setopt_long(h, CURLOPT_NOPROGRESS, 0), request)
-                try check(ccurl_setopt_xferinfo_callback(h, CURLOPT_XFERINFOFUNCTION, { _, _, _, _, _ in
-                    TransferAbort.condition?() == true ? 1 : 0
+                try check(ccurl_setopt_xferinfo_callback(h, CURLOPT_XFERINFOFUNCTION, { userdata, _, _, _, _ in
+                    let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
+                    return client.cancellation.isCancelled ? 1 : 0
                 }), request)
+                try check(ccurl_setopt_pointer(h, CURLOPT_XFERINFODATA, me), request)
             }
 
             switch request.method {

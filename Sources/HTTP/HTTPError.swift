@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// A transfer that produced no HTTP response. Carries curl's own message.
 public struct HTTPError: Error, CustomStringConvertible, Sendable {
@@ -9,7 +9,7 @@ public struct HTTPError: Error, CustomStringConvertible, Sendable {
         case timeout
         /// TLS handshake or certificate verification failed.
         case tls
-        /// Abandoned on purpose while in flight (see `TransferAbort`).
+        /// Ended on purpose while in flight: its `Cancellation` turned true.
         case aborted
         /// A bad URL or option; retrying will not help.
         case usage

@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 
 /// SHA-1, only for names AWS derives with it (the SSO token cache file); never for security.
 public enum SHA1 {

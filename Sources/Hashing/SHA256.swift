@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 
 /// SHA-256 over libcrypto's EVP interface, one-shot or streaming.
 public struct SHA256 {

@@ -31,6 +31,11 @@ public enum MigrationSource {
         var ups: [Int64: (name: String, versionText: String, section: SQLSection, file: String)] = [:]
         var downs: [Int64: (name: String, section: SQLSection?, file: String)] = [:]
         var seen: [Int64: String] = [:]
+        // Sized once: growing these dictionaries of wide tuples a thousand entries at a time moves them
+        // again at every doubling.
+        ups.reserveCapacity(names.count)
+        downs.reserveCapacity(names.count)
+        seen.reserveCapacity(names.count)
 
         func claim(_ version: Int64, _ file: String) -> Bool {
             if let other = seen[version] {
@@ -127,11 +132,15 @@ public enum MigrationSource {
     enum ReadResult { case success(String), failure(String) }
 
     static func read(_ path: String) -> ReadResult {
-        guard FileManager.default.isReadableFile(atPath: path),
-              let data = FileManager.default.contents(atPath: path) else {
+        let read: String?
+        do {
+            read = try FileBytes.readUTF8(path)
+        } catch FileBytes.Failure.unreadable(let reason) {
+            return .failure("cannot be read: \(reason)")
+        } catch {
             return .failure("cannot be read")
         }
-        guard var text = String(validating: data, as: UTF8.self) else {
+        guard var text = read else {
             return .failure("is not valid UTF-8")
         }
         // A byte order mark, as some Windows editors write, is not SQL: PostgreSQL would read it as part of

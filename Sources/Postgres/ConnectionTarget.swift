@@ -1,4 +1,4 @@
-import CLibPQ
+internal import CLibPQ
 
 /// The host, port, user and sslmode libpq will use for a connection string or URL, with the `PG*`
 /// variables and libpq's defaults filling what the string leaves out. libpq computes them itself

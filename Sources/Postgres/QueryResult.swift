@@ -1,4 +1,4 @@
-import CLibPQ
+internal import CLibPQ
 
 /// Rows of one statement, copied out of a `PGresult` as text (or nil for NULL).
 public struct QueryResult: Sendable {

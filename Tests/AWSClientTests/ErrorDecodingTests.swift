@@ -53,6 +53,8 @@ final class ErrorDecodingTests: XCTestCase {
             ("expired", AWSError(kind: .service, code: "ExpiredTokenException", message: "x", status: 400), ["expired"]),
             ("denied", AWSError(kind: .service, code: "AccessDeniedException", message: "x", status: 400), ["IAM permission"]),
             ("transport", AWSError(kind: .transport, code: "Timeout", message: "no answer", isRetryable: true), ["Timeout: no answer"]),
+            ("cancelled, worded as before", AWSError.cancelled("the request to http://x was abandoned"),
+             ["RequestAbandoned: the request to http://x was abandoned"]),
         ]
         for c in cases {
             for text in c.contains {

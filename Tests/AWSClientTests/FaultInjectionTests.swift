@@ -80,12 +80,33 @@ final class FaultInjectionTests: MotoTestCase {
         let server = try startProxy([.stall(seconds: 20), .stall(seconds: 20), .stall(seconds: 20)])
         let client = try client(through: server, timeout: 15)
         let started = Date()
-        XCTAssertThrowsError(try AWSRequests.abandon(when: { Date().timeIntervalSince(started) > 0.5 }) {
-            try client.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)
-        }) { error in
-            XCTAssertEqual((error as? AWSError)?.wasAbandoned, true, "\(error)")
+        let cancellation = Cancellation(when: { Date().timeIntervalSince(started) > 0.5 })
+        XCTAssertThrowsError(try client.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
+                                             cancellation: cancellation)) { error in
+            XCTAssertEqual((error as? AWSError)?.kind, .cancelled, "\(error)")
+            XCTAssertEqual((error as? AWSError)?.isRetryable, false, "\(error)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 3, "not the 15 s timeout, nor three attempts")
+        XCTAssertEqual(server.requests.count, 1)
+        XCTAssertEqual(sleeps, [], "no retry backoff")
+    }
+
+    /// Cancelled once the first 503 is on its way: depending on when libcurl asks, the transfer ends in
+    /// flight or the retry is not made; either way there is one request and no backoff.
+    func testARequestCancelledBeforeItsRetryIsNotRetried() throws {
+        let lock = NSLock()
+        var answered = false
+        let server = try LoopbackServer { _ in
+            lock.lock(); answered = true; lock.unlock()
+            return Self.unavailable
+        }
+        proxy = server
+        let cancellation = Cancellation(when: { lock.lock(); defer { lock.unlock() }; return answered })
+        XCTAssertThrowsError(try client(through: server).call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
+                                                              cancellation: cancellation)) { error in
+            XCTAssertEqual((error as? AWSError)?.kind, .cancelled, "\(error)")
+            XCTAssertTrue("\(error)".contains("was abandoned"), "\(error)")
+        }
         XCTAssertEqual(server.requests.count, 1)
         XCTAssertEqual(sleeps, [], "no retry backoff")
     }

@@ -34,13 +34,16 @@ final class FakeECS: ECSAPI {
     var definitionCalls: [DescribeTaskDefinitionRequest] = []
     var services: [Service] = []
     var clock: FakeClock?
+    /// The cancellation each read was given, by operation.
+    var cancellations: [(operation: String, cancellation: Cancellation)] = []
 
     func runTask(_ request: RunTaskRequest) throws -> RunTaskResponse {
         runCalls.append(request)
         return runAnswer
     }
 
-    func describeTasks(_ request: DescribeTasksRequest) throws -> DescribeTasksResponse {
+    func describeTasks(_ request: DescribeTasksRequest, cancellation: Cancellation) throws -> DescribeTasksResponse {
+        cancellations.append(("DescribeTasks", cancellation))
         describeCalls.append((clock?.time ?? 0, request))
         let answer = describeAnswers.count > 1 ? describeAnswers.removeFirst() : describeAnswers.first!
         switch answer {
@@ -60,7 +63,9 @@ final class FakeECS: ECSAPI {
         return StopTaskResponse(task: task)
     }
 
-    func describeTaskDefinition(_ request: DescribeTaskDefinitionRequest) throws -> DescribeTaskDefinitionResponse {
+    func describeTaskDefinition(_ request: DescribeTaskDefinitionRequest,
+                                cancellation: Cancellation) throws -> DescribeTaskDefinitionResponse {
+        cancellations.append(("DescribeTaskDefinition", cancellation))
         definitionCalls.append(request)
         guard let definition else {
             throw AWSError(kind: .service, code: "ClientException", message: "Unable to describe task definition.", status: 400)
@@ -68,7 +73,8 @@ final class FakeECS: ECSAPI {
         return DescribeTaskDefinitionResponse(taskDefinition: definition)
     }
 
-    func describeServices(_ request: DescribeServicesRequest) throws -> DescribeServicesResponse {
+    func describeServices(_ request: DescribeServicesRequest, cancellation: Cancellation) throws -> DescribeServicesResponse {
+        cancellations.append(("DescribeServices", cancellation))
         let found = services.filter { request.services.contains($0.serviceName ?? "") }
         return DescribeServicesResponse(services: found,
                                         failures: found.isEmpty ? request.services.map { Failure(arn: $0, reason: "MISSING") } : [])
@@ -83,10 +89,12 @@ final class FakeLogs: LogsAPI {
     var appearsAfterCalls: [String: Int] = [:]
     var pageSize = 2
     var calls: [GetLogEventsRequest] = []
+    var cancellations: [Cancellation] = []
     var failure: AWSError?
 
-    func getLogEvents(_ request: GetLogEventsRequest) throws -> GetLogEventsResponse {
+    func getLogEvents(_ request: GetLogEventsRequest, cancellation: Cancellation) throws -> GetLogEventsResponse {
         calls.append(request)
+        cancellations.append(cancellation)
         if let failure { throw failure }
         let stream = request.logStreamName
         let callsSoFar = calls.filter { $0.logStreamName == stream }.count

@@ -25,6 +25,24 @@ final class LogTailerTests: XCTestCase {
         XCTAssertEqual(warnings(), [])
     }
 
+    /// A read its cancellation cut short proves nothing: the stream stays followed, without a warning,
+    /// and the read does not count as reaching the end. Each page is given the read's cancellation.
+    func testACancelledReadIsCutShortNotAFailure() {
+        let logs = FakeLogs()
+        logs.append(app.stream, ["hello"])
+        logs.failure = AWSError(kind: .cancelled, code: "RequestAbandoned", message: "the request was abandoned")
+        let (t, lines, warnings) = tailer(logs, [app])
+        var interrupted = true
+        XCTAssertEqual(t.read(cancellation: Cancellation(when: { interrupted })), 0)
+        XCTAssertFalse(t.lastReadReachedEnd)
+        XCTAssertEqual(logs.cancellations.map(\.isCancelled), [true])
+        logs.failure = nil
+        interrupted = false
+        XCTAssertEqual(t.read(), 1)
+        XCTAssertEqual(lines().map(\.message), ["hello"])
+        XCTAssertEqual(warnings(), [])
+    }
+
     func testPaginationFollowsForwardTokensAndStopsOnTheSameToken() {
         let logs = FakeLogs()
         logs.pageSize = 2

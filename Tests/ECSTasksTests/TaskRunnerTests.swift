@@ -166,6 +166,34 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertTrue(ecs.stopCalls[0].reason?.contains("ecs-run") ?? false)
     }
 
+    /// Each read on the way is given up on at Ctrl-C, even while AWS does not answer: the launch's reads
+    /// before RunTask, DescribeTasks and the log reads while following, and the look-up and log reads of
+    /// `logs`. (RunTask and StopTask take no cancellation at all.)
+    func testEveryReadIsCancelledByAnInterrupt() {
+        logs.append("ecs/app/0123456789abcdef", ["hello"])
+        ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])]),
+                               .tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
+        var interrupted = false
+        XCTAssertEqual(runner(interrupted: { interrupted }).run(config()), 0)
+        XCTAssertEqual(Set(ecs.cancellations.map(\.operation)), ["DescribeTaskDefinition", "DescribeTasks"])
+        XCTAssertFalse(logs.cancellations.isEmpty)
+        var given = ecs.cancellations.map(\.cancellation) + logs.cancellations
+        XCTAssertFalse(given.contains { $0.isCancelled })
+        interrupted = true
+        XCTAssertTrue(given.allSatisfy { $0.isCancelled })
+
+        interrupted = false
+        ecs.cancellations = []
+        logs.cancellations = []
+        XCTAssertEqual(runner(interrupted: { interrupted }).logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 0)
+        XCTAssertEqual(Set(ecs.cancellations.map(\.operation)), ["DescribeTaskDefinition", "DescribeTasks"])
+        XCTAssertFalse(logs.cancellations.isEmpty)
+        given = ecs.cancellations.map(\.cancellation) + logs.cancellations
+        XCTAssertFalse(given.contains { $0.isCancelled })
+        interrupted = true
+        XCTAssertTrue(given.allSatisfy { $0.isCancelled })
+    }
+
     func testLogsOfAStreamWithNoEventsSaySoOnStderr() {
         ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]
         XCTAssertEqual(runner().logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 0)

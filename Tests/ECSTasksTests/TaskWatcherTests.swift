@@ -173,6 +173,58 @@ final class TaskWatcherTests: XCTestCase {
         XCTAssertLessThanOrEqual(clock.time - start, 3.25, "seen within one sleep slice")
     }
 
+    /// A DescribeTasks that hangs must not hold the wait: each one is given a cancellation that turns
+    /// true at the deadline and on Ctrl-C.
+    func testDescribeTasksIsCancelledAtTheDeadlineAndOnInterrupt() throws {
+        let ecs = FakeECS()
+        ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]
+        let clock = FakeClock()
+        var interrupted = false
+        let start = clock.time
+        _ = makeWatcher(ecs, clock, timeout: 10, interrupted: { interrupted }, configure: { $0.onTimeout = .leave })
+            .watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
+        XCTAssertFalse(ecs.cancellations.isEmpty)
+        XCTAssertEqual(Set(ecs.cancellations.map(\.operation)), ["DescribeTasks"])
+        for (_, cancellation) in ecs.cancellations {
+            clock.time = start + 9.9
+            XCTAssertFalse(cancellation.isCancelled, "before the deadline")
+            interrupted = true
+            XCTAssertTrue(cancellation.isCancelled, "interrupted")
+            interrupted = false
+            clock.time = start + 10
+            XCTAssertTrue(cancellation.isCancelled, "at the deadline")
+        }
+    }
+
+    /// Without a timeout only Ctrl-C cancels.
+    func testWithoutATimeoutDescribeTasksIsCancelledOnlyOnInterrupt() throws {
+        let ecs = FakeECS()
+        ecs.describeAnswers = [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
+        let clock = FakeClock()
+        var interrupted = false
+        _ = makeWatcher(ecs, clock, interrupted: { interrupted }).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
+        let cancellation = try XCTUnwrap(ecs.cancellations.first?.cancellation)
+        clock.time += 365 * 86400
+        XCTAssertFalse(cancellation.isCancelled)
+        interrupted = true
+        XCTAssertTrue(cancellation.isCancelled)
+    }
+
+    /// A DescribeTasks cut short by Ctrl-C is no AWS failure: no retry is announced and the watch ends
+    /// as interrupted.
+    func testACancelledDescribeTasksEndsAsTheInterruptWithoutARetry() {
+        let ecs = FakeECS()
+        ecs.describeAnswers = [.error(AWSError(kind: .cancelled, code: "RequestAbandoned", message: "the request was abandoned"))]
+        var events: [TaskWatcher.Event] = []
+        // Ctrl-C came while the first DescribeTasks was in flight.
+        let outcome = makeWatcher(ecs, FakeClock(), interrupted: { !ecs.describeCalls.isEmpty }, configure: { $0.onInterrupt = .leave })
+            .watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone, event: { events.append($0) })
+        guard case .interrupted(_, let stopped) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertFalse(stopped)
+        XCTAssertEqual(ecs.describeCalls.count, 1)
+        XCTAssertTrue(events.isEmpty, "\(events)")
+    }
+
     func testInterruptWithLeaveSendsNothing() {
         let ecs = FakeECS()
         ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]

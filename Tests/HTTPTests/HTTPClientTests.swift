@@ -75,13 +75,12 @@ final class HTTPClientTests: XCTestCase {
     func testATransferIsAbandonedSoonAfterTheConditionTurnsTrue() throws {
         let client = try HTTPClient(configuration: .init(connectTimeout: 2, timeout: 30))
         let start = Date()
-        XCTAssertThrowsError(try TransferAbort.whenever({ Date().timeIntervalSince(start) > 0.5 }) {
-            try client.send(HTTPRequest(url: "http://127.0.0.1:\(fixture.silentPort)/"))
-        }) { error in
+        let cancellation = Cancellation(when: { Date().timeIntervalSince(start) > 0.5 })
+        XCTAssertThrowsError(try client.send(HTTPRequest(url: "http://127.0.0.1:\(fixture.silentPort)/"), cancellation: cancellation)) { error in
             XCTAssertEqual((error as? HTTPError)?.kind, .aborted, "\(error)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(start), 3, "well before the 30 s timeout")
-        // Outside `whenever`, the same client works as before.
+        // The next transfer, without the cancellation, works as before on the same client.
         XCTAssertEqual(try client.send(HTTPRequest(url: fixture.baseURL + "/hello")).status, 200)
     }
 

@@ -208,14 +208,34 @@ final class MigrationSourceTests: XCTestCase {
             // root reads any file; check the unreadable path with a directory in the file's place instead.
             try FileManager.default.createDirectory(atPath: dir + "/1_dir.up.sql", withIntermediateDirectories: true)
             XCTAssertThrowsError(try MigrationSource.load(directory: dir)) { error in
-                XCTAssertTrue("\(error)".contains("1_dir.up.sql: cannot be read"), "\(error)")
+                XCTAssertTrue("\(error)".contains("1_dir.up.sql: cannot be read: Is a directory"), "\(error)")
             }
             return
         }
         try write("1_locked.up.sql", "SELECT 1;")
         chmod(dir + "/1_locked.up.sql", 0)
         XCTAssertThrowsError(try MigrationSource.load(directory: dir)) { error in
-            XCTAssertTrue("\(error)".contains("cannot be read"))
+            XCTAssertTrue("\(error)".contains("1_locked.up.sql: cannot be read: Permission denied"), "\(error)")
+        }
+    }
+
+    /// Files are read through a 64 KiB scratch buffer; larger ones grow past it. Both must come back whole,
+    /// at and around the buffer's edge, and multi-byte characters split across reads must survive.
+    func testFilesAroundTheReadBufferComeBackWhole() throws {
+        let line = "INSERT INTO t VALUES ('\u{00E9}t\u{00E9} \u{1F600}');\n"  // 2-, 2- and 4-byte characters
+        let sizes = [0, 1, 65_535, 65_536, 65_537, 200_000, 1_100_000]
+        for (i, size) in sizes.enumerated() {
+            var text = "CREATE TABLE t (x text);\n"
+            while text.utf8.count + line.utf8.count <= size { text += line }
+            while text.utf8.count < size { text += " " }
+            try write("\(i + 1)_size_\(size).up.sql", text)
+        }
+        let migrations = try MigrationSource.load(directory: dir)
+        XCTAssertEqual(migrations.count, sizes.count)
+        for (i, size) in sizes.enumerated() {
+            let onDisk = try String(contentsOfFile: dir + "/\(i + 1)_size_\(size).up.sql", encoding: .utf8)
+            XCTAssertEqual(migrations[i].up.text, onDisk, "size \(size)")
+            XCTAssertEqual(migrations[i].up.text.utf8.count, max(size, onDisk.utf8.count), "size \(size)")
         }
     }
 

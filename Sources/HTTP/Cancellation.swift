@@ -1,0 +1,41 @@
+/// Whether the caller of a transfer has given up on it: its deadline passed, or the user interrupted.
+/// A caller that waits on its own terms passes one down with each request, so a transfer in flight
+/// ends with an `.aborted` `HTTPError` soon after the condition turns true (libcurl asks at least about
+/// once a second, more often while data flows) instead of sitting out its own timeout.
+///
+/// The value is immutable, so it may be handed between threads (`@unchecked` because the condition is
+/// a plain closure). The condition is asked on the thread that runs the call it was given to; the
+/// conditions used here read an interrupt flag or a monotonic clock.
+public struct Cancellation: @unchecked Sendable {
+    /// Nil for `never`: a transfer then does not ask at all.
+    private let condition: (() -> Bool)?
+
+    private init(condition: (() -> Bool)?) {
+        self.condition = condition
+    }
+
+    /// Cancelled whenever `condition` returns true.
+    public init(when condition: @escaping () -> Bool) {
+        self.condition = condition
+    }
+
+    /// Never cancelled: the call runs to its own timeouts.
+    public static let never = Cancellation(condition: nil)
+
+    /// Cancelled once `now()` reaches `deadline`, both in seconds on the same clock.
+    public static func deadline(_ deadline: Double, now: @escaping () -> Double) -> Cancellation {
+        Cancellation { now() >= deadline }
+    }
+
+    /// Cancelled as soon as this one or `other` is.
+    public func or(_ other: Cancellation) -> Cancellation {
+        guard let mine = condition else { return other }
+        guard let theirs = other.condition else { return self }
+        return Cancellation { mine() || theirs() }
+    }
+
+    public var isCancelled: Bool { condition?() ?? false }
+
+    /// False only for `never`.
+    var canBeCancelled: Bool { condition != nil }
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Tests of scripts/check-layers on small packages written here: a clean one passes, and each kind of
+breach (a dependency pointing up, the C library outside System and the wrappers, an unguarded Glibc, a C
+module imported publicly or by a domain target, an import not declared in Package.swift, a domain target
+printing or exiting) fails with a line naming the file and line."""
+import pathlib
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+SCRIPT = pathlib.Path(__file__).resolve().parent / "check-layers"
+
+PACKAGE = """\
+// swift-tools-version:6.0
+import PackageDescription
+let package = Package(
+    name: "layers-fixture",
+    targets: [
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
+        .target(name: "System"),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "System"]),
+        .target(name: "Migrations", dependencies: [{migrations_deps}]),
+        .executableTarget(name: "migrator", dependencies: ["Migrations", "System"]),
+    ]
+)
+"""
+
+CLEAN = {
+    "Sources/CLibPQ/module.modulemap": 'module CLibPQ [system] { header "shim.h"\n link "pq"\n export * }\n',
+    "Sources/CLibPQ/shim.h": "#include <stdio.h>\n",
+    "Sources/System/Clock.swift": "#if canImport(Glibc)\nimport Glibc\n#endif\npublic enum SystemClock {}\n",
+    "Sources/Postgres/Connection.swift": "internal import CLibPQ\nimport System\npublic final class Connection {}\n",
+    "Sources/Migrations/Migrator.swift": textwrap.dedent("""\
+        import FoundationEssentials
+        import Postgres
+        // print("a comment may say print(")
+        public struct Migrator { let text = "print(\\"inside a string\\")"; func note() -> String { "exit(1)" } }
+        """),
+    "Sources/migrator/main.swift": 'import Migrations\nimport System\nprint("ok")\n',
+}
+
+
+class CheckLayersTests(unittest.TestCase):
+    def run_on(self, changes=None, migrations_deps='"Postgres"'):
+        files = dict(CLEAN)
+        files.update(changes or {})
+        with tempfile.TemporaryDirectory() as tmp:
+            root = pathlib.Path(tmp)
+            (root / "Package.swift").write_text(PACKAGE.replace("{migrations_deps}", migrations_deps))
+            for path, text in files.items():
+                (root / path).parent.mkdir(parents=True, exist_ok=True)
+                (root / path).write_text(text)
+            out = subprocess.run([sys.executable, str(SCRIPT), "--root", str(root)],
+                                 capture_output=True, text=True, timeout=300)
+        return out.returncode, out.stdout
+
+    def assertBreach(self, expected, **kwargs):
+        code, out = self.run_on(**kwargs)
+        self.assertEqual(code, 1, out)
+        self.assertIn(expected, out)
+
+    def test_clean_package_passes(self):
+        code, out = self.run_on()
+        self.assertEqual(code, 0, out)
+        self.assertIn("5 targets, 4 files", out)
+
+    def test_dependency_pointing_up(self):
+        self.assertBreach("Package.swift: Migrations (domain) depends on migrator (executables): dependencies point down only",
+                          migrations_deps='"Postgres", "migrator"')
+
+    def test_domain_depending_on_a_c_module(self):
+        self.assertBreach("Package.swift: Migrations depends on the C module CLibPQ; only the wrappers may",
+                          migrations_deps='"Postgres", "CLibPQ"')
+
+    def test_glibc_in_the_domain(self):
+        self.assertBreach("Sources/Migrations/Sleep.swift:2: Migrations imports Glibc; only HTTP, Hashing, Postgres, System may touch the C library (use System)",
+                          changes={"Sources/Migrations/Sleep.swift": "#if canImport(Glibc)\nimport Glibc\n#endif\n"})
+
+    def test_glibc_in_an_executable(self):
+        self.assertBreach("Sources/migrator/Exit.swift:1: migrator imports Glibc",
+                          changes={"Sources/migrator/Exit.swift": "import Glibc\n"})
+
+    def test_unguarded_glibc_in_system(self):
+        self.assertBreach("Sources/System/Sleep.swift:1: import Glibc outside #if canImport(Glibc)",
+                          changes={"Sources/System/Sleep.swift": "import Glibc\n"})
+
+    def test_public_import_of_a_c_module(self):
+        self.assertBreach("Sources/Postgres/Result.swift:1: the C module CLibPQ must be an `internal import`",
+                          changes={"Sources/Postgres/Result.swift": "import CLibPQ\n"})
+
+    def test_c_module_reached_through_another_target(self):
+        self.assertBreach("Sources/Migrations/Raw.swift:1: Migrations imports the C module CLibPQ; only its wrapper may",
+                          changes={"Sources/Migrations/Raw.swift": "import CLibPQ\n"})
+
+    def test_import_not_declared(self):
+        self.assertBreach("Sources/Postgres/Log.swift:1: Postgres imports Migrations, which is not among its dependencies in Package.swift",
+                          changes={"Sources/Postgres/Log.swift": "import Migrations\n"})
+
+    def test_domain_writing_to_stdout(self):
+        for line, what in [('print("applied")', "print("), ("FileHandle.standardError.write(data)", "FileHandle.standardOutput/standardError"),
+                           ("fputs(text, stderr)", "C stdio"), ("_ = write(STDOUT_FILENO, p, n)", "write(2) to stdout/stderr"),
+                           ("exit(3)", "exit(")]:
+            with self.subTest(line=line):
+                self.assertBreach(f"Sources/Migrations/Report.swift:2: Migrations is below the programs' edge and must not write to stdout/stderr or exit ({what})",
+                                  changes={"Sources/Migrations/Report.swift": f"func report() {{\n    {line}\n}}\n"})
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
