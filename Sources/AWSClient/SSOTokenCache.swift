@@ -47,9 +47,9 @@ struct SSOTokenCache {
         let file = path(for: profile)
         let bytes = Array(try JSONEncoder().encode(token))
         do {
-            try Files.replace(file, with: bytes, newMode: 0o600)
-        } catch let error as FileError {
-            throw AWSError.credentials("cannot write the refreshed SSO token to \(file): \(error.reason)", code: "SSOTokenCacheWriteFailed")
+            try FileBytes.replace(file, with: bytes, newMode: 0o600)
+        } catch FileBytes.Failure.unwritable(let reason) {
+            throw AWSError.credentials("cannot write the refreshed SSO token to \(file): \(reason)", code: "SSOTokenCacheWriteFailed")
         }
     }
 }

@@ -131,9 +131,11 @@ struct SharedConfig: Sendable {
     /// The file's text, nil when it does not exist.
     static func readFile(_ path: String) throws -> String? {
         do {
-            return try Files.readText(path)
-        } catch let error as FileError {
-            throw AWSError.configuration(error.description)
+            return try FileBytes.readText(path)
+        } catch FileBytes.Failure.tooLarge(let megabytes) {
+            throw AWSError.configuration("\(path) is larger than \(megabytes) MB")
+        } catch FileBytes.Failure.unreadable(let reason) {
+            throw AWSError.configuration("cannot read \(path): \(reason)")
         }
     }
 }
