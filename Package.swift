@@ -6,6 +6,8 @@ import PackageDescription
 //   domain:       ECSTasks, Migrations
 //   AWS:          AWSClient, AWSSigV4
 //   wrappers:     HTTP, Hashing, Postgres   (the only targets that import C modules), Durations
+//   system:       System   (clock, sleeping, UTC time, encodings, files, processes, signals; besides the
+//                 wrappers, the only target that imports Glibc)
 //   C modules:    CCurl, COpenSSL, CLibPQ
 let package = Package(
     name: "ecs-run",
@@ -25,43 +27,48 @@ let package = Package(
 
         // Safe wrappers
         .target(name: "HTTP", dependencies: ["CCurl"]),
-        .target(name: "Hashing", dependencies: ["COpenSSL"]),
+        .target(name: "Hashing", dependencies: ["COpenSSL", "System"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // Durations as people type them (90s, 30m, 1h30m), shared by both programs' options.
         .target(name: "Durations"),
         // The version and commit `--version` prints; scripts/release fills them in.
         .target(name: "BuildVersion"),
 
+        // System, the layer below the wrappers: the small utilities every layer above shares (clock,
+        // sleeping, UTC time, encodings, files, child processes, signal flags). It depends on nothing of ours.
+        .target(name: "System"),
+
         // AWS
-        .target(name: "AWSSigV4", dependencies: ["Hashing"]),
-        .target(name: "AWSClient", dependencies: ["AWSSigV4", "HTTP", "Hashing"]),
+        .target(name: "AWSSigV4", dependencies: ["Hashing", "System"]),
+        .target(name: "AWSClient", dependencies: ["AWSSigV4", "HTTP", "Hashing", "System"]),
 
         // Domain
-        .target(name: "ECSTasks", dependencies: ["AWSClient", "Hashing", "Durations"]),
-        .target(name: "Migrations", dependencies: ["Postgres", "Hashing"]),
+        .target(name: "ECSTasks", dependencies: ["AWSClient", "Hashing", "Durations", "System"]),
+        .target(name: "Migrations", dependencies: ["Postgres", "Hashing", "System"]),
 
         // Executables, and ecs-run's edge: signals, stdout/stderr, ECS_RUN_* variables, exit codes and
         // the JSON result, apart from ArgumentParser so that tests can reach them.
-        .target(name: "ECSRunEdge", dependencies: ["ECSTasks"]),
+        .target(name: "ECSRunEdge", dependencies: ["ECSTasks", "System"]),
         .executableTarget(name: "ecs-run", dependencies: [
-            "ECSRunEdge", "ECSTasks", "AWSClient", "Durations", "BuildVersion",
+            "ECSRunEdge", "ECSTasks", "AWSClient", "Durations", "BuildVersion", "System",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "migrator", dependencies: [
-            "Migrations", "Postgres", "AWSClient", "HTTP", "Durations", "BuildVersion",
+            "Migrations", "Postgres", "AWSClient", "HTTP", "Durations", "BuildVersion", "System",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Tests. TestSupport finds the local stack and runs the built executables.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "SystemTests", dependencies: ["System"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "System"]),
         .testTarget(name: "DurationsTests", dependencies: ["Durations"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "System"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP", "TestSupport"]),
-        .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "ECSRunEdge", "AWSClient", "TestSupport"]),
-        .testTarget(name: "ECSRunEdgeTests", dependencies: ["ECSRunEdge", "ECSTasks"]),
+        .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "ECSRunEdge", "AWSClient", "System", "TestSupport"]),
+        .testTarget(name: "ECSRunEdgeTests", dependencies: ["ECSRunEdge", "ECSTasks", "System"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "AWSClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],

@@ -60,12 +60,10 @@ public final class AWSClient {
 
     /// A query-protocol call (`Action=<action>&Version=...`); returns the XML answer.
     func query(_ service: AWSService, _ action: String, _ parameters: [(String, String)]) throws -> XMLText {
-        guard case .query(let version) = service.wireProtocol else {
-            throw AWSError.configuration("\(service.signingName) does not speak the query protocol")
-        }
-        let response = try send(service, action, headers: [(name: "Content-Type", value: QueryProtocol.contentType)],
-                                body: QueryProtocol.body(action: action, version: version, parameters: parameters))
-        return XMLText(response.body)
+        let request = try QueryProtocol.request(service, action, parameters,
+                                                endpoint: configuration.resolvedEndpoint(for: service).endpoint,
+                                                region: configuration.region)
+        return XMLText(try send(request).body)
     }
 
     /// STS GetCallerIdentity: who the resolved credentials belong to.
@@ -76,9 +74,13 @@ public final class AWSClient {
 
     private func send(_ service: AWSService, _ operation: String, headers: [(name: String, value: String)],
                       body: [UInt8], cancellation: Cancellation = .never) throws -> HTTPResponse {
-        let request = OperationRequest(service: service, operation: operation,
-                                       endpoint: configuration.resolvedEndpoint(for: service).endpoint,
-                                       region: configuration.region, headers: headers, body: body)
+        try send(OperationRequest(service: service, operation: operation,
+                                  endpoint: configuration.resolvedEndpoint(for: service).endpoint,
+                                  region: configuration.region, headers: headers, body: body),
+                 cancellation: cancellation)
+    }
+
+    private func send(_ request: OperationRequest, cancellation: Cancellation = .never) throws -> HTTPResponse {
         let chain = configuration.credentialChain
         return try transport.send(request, cancellation: cancellation, credentials: { try chain.credentials().signing })
     }

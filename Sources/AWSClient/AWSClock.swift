@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Glibc
+import System
 
 /// The time requests are signed with: a base clock plus the offset learned from AWS's `Date` header
 /// after a clock-skew error. Shared by everything one configuration creates.
@@ -29,12 +29,5 @@ final class AWSClock: @unchecked Sendable {
     /// Adopts the server's time, as seen in a response received at local (uncorrected) time `local`.
     func adopt(serverTime: Date, receivedAt local: Date) {
         mutex.locked { storedOffset = serverTime.timeIntervalSince(local) }
-    }
-
-    /// Seconds on a clock that never jumps, for latencies.
-    static func monotonic() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HTTP
+import System
 
 /// Region, endpoints, credentials and retry settings, resolved the way the AWS CLI and SDKs do.
 /// Reads only the `environment` it is given (and the shared files it names), never the process's.
@@ -53,7 +54,7 @@ public struct AWSConfiguration {
             throw AWSError(kind: .configuration, code: AWSError.noRegionCode,
                            message: "no AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), or add `region = ...` to profile \"\(profileName)\"")
         }
-        let chosenRegion = regionValue.trimmingWhitespace()
+        let chosenRegion = regionValue.trimmingSpacesTabsAndNewlines()
         guard !chosenRegion.isEmpty, chosenRegion.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
             throw AWSError.configuration("the region \"\(chosenRegion)\" (from \(regionSource)) is not a valid region name like us-east-1")
         }
@@ -145,6 +146,6 @@ public struct AWSConfiguration {
                                                      AWSService.ssoOIDC.environmentSuffix]
 
     static func isTrue(_ value: String?) -> Bool {
-        value?.trimmingWhitespace().lowercased() == "true"
+        value?.trimmingSpacesTabsAndNewlines().lowercased() == "true"
     }
 }

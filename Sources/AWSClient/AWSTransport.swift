@@ -1,6 +1,7 @@
 import AWSSigV4
 import FoundationEssentials
 import HTTP
+import System
 
 /// One operation to send: the service, where, and the unsigned request parts.
 struct OperationRequest {
@@ -50,7 +51,7 @@ final class AWSTransport {
             let creds = try credentials()
             let signedAt = clock.now()
             let httpRequest = build(request, url: url, credentials: creds, at: signedAt)
-            let started = AWSClock.monotonic()
+            let started = SystemClock.shared.now()
             let outcome: Result<HTTPResponse, HTTPError>
             do {
                 outcome = .success(try httpMutex.locked { try http.send(httpRequest, cancellation: cancellation) })
@@ -58,7 +59,7 @@ final class AWSTransport {
                 outcome = .failure(error)
             }
             let receivedAt = clock.base()
-            let millis = Int(((AWSClock.monotonic() - started) * 1000).rounded())
+            let millis = SystemClock.shared.milliseconds(since: started)
 
             let error: AWSError
             switch outcome {
@@ -71,7 +72,7 @@ final class AWSTransport {
                 }
                 error = ErrorResponse.decode(response)
                 if !correctedSkew, Retryable.clockSkewCodes.contains(error.code),
-                   let dateHeader = response.header("Date"), let serverTime = Timestamp.parseHTTPDate(dateHeader),
+                   let dateHeader = response.header("Date"), let serverTime = UTCTime.parseHTTPDate(dateHeader),
                    abs(serverTime.timeIntervalSince(signedAt)) > 4 * 60 {
                     // The signature failed because our clock is off: adopt AWS's time and try once more.
                     correctedSkew = true

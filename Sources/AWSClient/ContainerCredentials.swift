@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HTTP
+import System
 
 /// ECS (and EKS Pod Identity) container credentials: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` against
 /// 169.254.170.2, or `AWS_CONTAINER_CREDENTIALS_FULL_URI` with an optional authorization token.
@@ -75,7 +76,7 @@ final class ContainerCredentials: CredentialProvider {
             throw AWSError.credentials("\(name): \(url) answered without AccessKeyId and SecretAccessKey", code: "ContainerCredentialsFailed")
         }
         return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: parsed.Token,
-                              expiration: parsed.Expiration.flatMap(Timestamp.parseISO8601), source: name)
+                              expiration: parsed.Expiration.flatMap(UTCTime.parseISO8601), source: name)
     }
 
     /// `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (read at every load, it rotates) wins over `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
@@ -85,7 +86,7 @@ final class ContainerCredentials: CredentialProvider {
             guard let text = try? SharedConfig.readFile(file) else {
                 throw AWSError.credentials("\(name): cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)", code: "ContainerCredentialsFailed")
             }
-            token = text.trimmingWhitespace()
+            token = text.trimmingSpacesTabsAndNewlines()
         } else {
             token = nonEmpty("AWS_CONTAINER_AUTHORIZATION_TOKEN")
         }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import System
 
 /// Tries the providers in order, keeps the first that has credentials, and refreshes from that
 /// same provider before temporary credentials expire (a long wait can outlive a one-hour session).
@@ -49,7 +50,7 @@ final class CredentialChain: @unchecked Sendable {
                 trace("credentials: trying \(provider.name)")
                 switch try provider.load() {
                 case .found(let credentials):
-                    trace("credentials: using \(credentials.source)\(credentials.expiration.map { ", valid until \(Timestamp.format($0))" } ?? "")")
+                    trace("credentials: using \(credentials.source)\(credentials.expiration.map { ", valid until \(UTCTime($0).iso8601)" } ?? "")")
                     selected = provider
                     cached = credentials
                     return credentials

@@ -3,8 +3,6 @@
 struct DebugTrace {
     let sink: ((String) -> Void)?
 
-    var isOn: Bool { sink != nil }
-
     func callAsFunction(_ line: @autoclosure () -> String) {
         sink?("[aws] " + line())
     }

@@ -1,3 +1,5 @@
+import System
+
 /// A parsed `http(s)://host[:port][/path]` endpoint URL.
 struct Endpoint: Sendable, Equatable {
     var scheme: String
@@ -8,7 +10,7 @@ struct Endpoint: Sendable, Equatable {
     var basePath: String
 
     init(parsing text: String) throws {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.trimmingSpacesTabsAndNewlines()
         guard let schemeEnd = trimmed.firstRange(of: "://") else {
             throw AWSError.configuration("endpoint URL \"\(trimmed)\" has no scheme: use http://host:port or https://host")
         }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import System
 
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and optionally `AWS_SESSION_TOKEN` (and `AWS_CREDENTIAL_EXPIRATION`).
 final class EnvironmentCredentials: CredentialProvider {
@@ -21,7 +22,7 @@ final class EnvironmentCredentials: CredentialProvider {
             throw AWSError.credentials("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both or neither", code: "PartialCredentials")
         case (let key?, let secret?):
             let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-            let expiration = environment["AWS_CREDENTIAL_EXPIRATION"].flatMap(Timestamp.parseISO8601)
+            let expiration = environment["AWS_CREDENTIAL_EXPIRATION"].flatMap(UTCTime.parseISO8601)
             return .found(AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token,
                                          expiration: expiration, source: "environment variables"))
         }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HTTP
+import System
 
 /// Turns an error answer into an `AWSError`, whatever shape the body has: JSON 1.1 (`__type`,
 /// `code`, `message`/`Message`), the `x-amzn-ErrorType` header, query-protocol XML, or the HTML and
@@ -46,7 +47,7 @@ enum ErrorResponse {
 
     /// `aws.protocoltests#FooError:http://internal.amazon.com/` → `FooError`.
     static func sanitize(_ raw: String) -> String {
-        var s = Substring(raw.trimmingWhitespace())
+        var s = Substring(raw.trimmingSpacesTabsAndNewlines())
         if let colon = s.firstIndex(of: ":") { s = s[..<colon] }
         if let hash = s.lastIndex(of: "#") { s = s[s.index(after: hash)...] }
         return String(s)
@@ -85,7 +86,7 @@ enum ErrorResponse {
             }
             if out.count >= 300 { out += "…"; break }
         }
-        return out.trimmingWhitespace()
+        return out.trimmingSpacesTabsAndNewlines()
     }
 }
 

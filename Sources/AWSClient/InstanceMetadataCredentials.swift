@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HTTP
+import System
 
 /// EC2 instance role credentials over IMDSv2: PUT a session token, read the role name, read its credentials.
 /// Short timeouts (one second by default), so a laptop without IMDS moves on quickly.
@@ -54,7 +55,7 @@ final class InstanceMetadataCredentials: CredentialProvider {
         case .failure(let why):
             return .notFound("no answer from \(endpoint) (\(why))")
         case .success(let response) where response.status == 200:
-            token = response.bodyText.trimmingWhitespace()
+            token = response.bodyText.trimmingSpacesTabsAndNewlines()
         case .success(let response):
             return .notFound("\(endpoint) refused an IMDSv2 session token (HTTP \(response.status))")
         }
@@ -63,7 +64,7 @@ final class InstanceMetadataCredentials: CredentialProvider {
         let roleName: String
         switch get(http, "GET", "/latest/meta-data/iam/security-credentials/", headers: auth) {
         case .success(let response) where response.status == 200:
-            guard let first = response.bodyText.split(separator: "\n").first.map({ $0.trimmingWhitespace() }), !first.isEmpty else {
+            guard let first = response.bodyText.split(separator: "\n").first.map({ $0.trimmingSpacesTabsAndNewlines() }), !first.isEmpty else {
                 return .notFound("the instance has no IAM role attached")
             }
             roleName = first
@@ -81,7 +82,7 @@ final class InstanceMetadataCredentials: CredentialProvider {
                 throw AWSError.credentials("\(name): the credentials of role \(roleName) could not be read", code: "InstanceMetadataFailed")
             }
             return .found(AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: body.Token,
-                                         expiration: body.Expiration.flatMap(Timestamp.parseISO8601),
+                                         expiration: body.Expiration.flatMap(UTCTime.parseISO8601),
                                          source: "\(name), role \(roleName)"))
         case .success(let response):
             throw AWSError.credentials("\(name): reading the credentials of role \(roleName) answered HTTP \(response.status)", code: "InstanceMetadataFailed")

@@ -1,5 +1,6 @@
 import AWSSigV4
 import FoundationEssentials
+import System
 
 /// The RDS IAM authentication token, as the SDKs' `generate_db_auth_token` makes it: a presigned
 /// `GET https://HOST:PORT/?Action=connect&DBUser=USER` for `rds-db`, valid 15 minutes, without the scheme.
@@ -14,7 +15,7 @@ public enum RDSAuthToken {
         let operation = [("Action", "connect"), ("DBUser", user)]
         // As botocore: the Host header drops the scheme's default port, the token's address never does.
         let hostHeader = port == 443 ? host : "\(host):\(port)"
-        let request = SigV4Request(method: "GET", path: "/", query: encoded(operation),
+        let request = SigV4Request(method: "GET", path: "/", query: PercentEncoding.query(operation),
                                    headers: [(name: "Host", value: hostHeader)])
         let signature = signer.querySignature(for: request, expiresIn: lifetimeSeconds, at: date).signature
         // The canonical query is sorted, so the order here only has to match botocore's URL, not the signature.
@@ -27,11 +28,7 @@ public enum RDSAuthToken {
         ]
         if let token = credentials.sessionToken { parameters.append(("X-Amz-Security-Token", token)) }
         parameters.append(("X-Amz-Signature", signature))
-        return "\(host):\(port)/?" + encoded(parameters)
-    }
-
-    private static func encoded(_ parameters: [(String, String)]) -> String {
-        parameters.map { "\(URIEncoding.encode($0.0))=\(URIEncoding.encode($0.1))" }.joined(separator: "&")
+        return "\(host):\(port)/?" + PercentEncoding.query(parameters)
     }
 }
 

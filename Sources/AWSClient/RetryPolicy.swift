@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Glibc
+import System
 
 /// The SDKs' "standard" retry mode: a few attempts, exponential backoff with full jitter, and a
 /// token bucket (the retry quota) so an outage does not multiply the load.
@@ -11,18 +11,13 @@ struct RetryPolicy {
     var maxAttempts: Int = 3
     var maxBackoff: Double = 20
     /// Waits between attempts; tests replace it to run fast and to see the delays.
-    var sleep: (Double) -> Void = { seconds in
-        guard seconds > 0 else { return }
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
-    }
+    var sleep: (Double) -> Void = { SystemClock.shared.sleep($0) }
     /// A number in [0, 1) for the jitter.
     var random: () -> Double = { Double.random(in: 0..<1) }
 
     /// The delay before attempt `attempt + 1`, after `attempt` failed attempts.
     func backoff(afterAttempt attempt: Int) -> Double {
-        let ceiling = min(maxBackoff, pow(2, Double(attempt - 1)))
+        let ceiling = min(maxBackoff, Double(sign: .plus, exponent: attempt - 1, significand: 1))  // 2^(attempt-1)
         return random() * ceiling
     }
 
@@ -38,7 +33,7 @@ struct RetryPolicy {
             if mode == .legacy { policy.maxAttempts = 5 }
         }
         if let text = environment["AWS_MAX_ATTEMPTS"] ?? profile["max_attempts"] {
-            guard let n = Int(text.trimmingWhitespace()), n >= 1 else {
+            guard let n = Int(text.trimmingSpacesTabsAndNewlines()), n >= 1 else {
                 throw AWSError.configuration("max attempts \"\(text)\" must be a whole number of at least 1 (AWS_MAX_ATTEMPTS or max_attempts)")
             }
             policy.maxAttempts = n

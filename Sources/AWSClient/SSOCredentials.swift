@@ -1,6 +1,7 @@
 import AWSSigV4
 import FoundationEssentials
 import HTTP
+import System
 
 /// IAM Identity Center (SSO) role credentials, as botocore's SSOProvider gets them: the access token from
 /// the `aws sso login` cache, refreshed through SSO-OIDC CreateToken for the `sso_session` form when it
@@ -29,8 +30,8 @@ final class SSOCredentials: CredentialProvider {
     func load() throws -> CredentialLookup {
         let accessToken = try currentAccessToken()
         let endpoint = configuration.resolvedEndpoint(for: .sso, region: profile.region).endpoint
-        let url = endpoint.url(path: "/federation/credentials") + "?role_name=" + URIEncoding.encode(profile.roleName)
-            + "&account_id=" + URIEncoding.encode(profile.accountID)
+        let url = endpoint.url(path: "/federation/credentials") + "?role_name=" + PercentEncoding.encode(profile.roleName)
+            + "&account_id=" + PercentEncoding.encode(profile.accountID)
         let response = try send(HTTPRequest(method: "GET", url: url, headers: [(name: "x-amz-sso_bearer_token", value: accessToken)]))
         // The answer holds the secret: trace the status only.
         trace("SSO GetRoleCredentials \(profile.roleName) in \(profile.accountID): GET \(endpoint.url)/federation/credentials -> \(response.status)")
@@ -84,7 +85,7 @@ final class SSOCredentials: CredentialProvider {
             trace("SSO token refreshed through SSO-OIDC CreateToken and written back to \(file)")
         }
         if expiresAt.timeIntervalSince(now) <= 0 {
-            throw expired("the SSO token expired at \(Timestamp.format(expiresAt))")
+            throw expired("the SSO token expired at \(UTCTime(expiresAt).iso8601)")
         }
         return accessToken
     }
@@ -126,7 +127,7 @@ final class SSOCredentials: CredentialProvider {
         guard response.status == 200, let output = try? JSONDecoder().decode(Output.self, from: Data(response.body)),
               let newAccess = output.accessToken, let expiresIn = output.expiresIn else { return nil }
         return SSOTokenCache.Token(startUrl: profile.startURL, region: profile.region, accessToken: newAccess,
-                                   expiresAt: Timestamp.format(now.addingTimeInterval(expiresIn)), clientId: clientID,
+                                   expiresAt: UTCTime(now.addingTimeInterval(expiresIn)).iso8601, clientId: clientID,
                                    clientSecret: clientSecret, registrationExpiresAt: registrationText,
                                    refreshToken: output.refreshToken ?? refreshToken)
     }
@@ -158,7 +159,7 @@ final class SSOCredentials: CredentialProvider {
 
     /// `2026-12-01T10:00:00Z`, with fractions or an offset, or the older CLI's `...UTC`.
     static func parseTime(_ text: String) -> Date? {
-        let trimmed = text.trimmingWhitespace()
-        return Timestamp.parseISO8601(trimmed.hasSuffix("UTC") ? String(trimmed.dropLast(3)) + "Z" : trimmed)
+        let trimmed = text.trimmingSpacesTabsAndNewlines()
+        return UTCTime.parseISO8601(trimmed.hasSuffix("UTC") ? String(trimmed.dropLast(3)) + "Z" : trimmed)
     }
 }

@@ -1,6 +1,6 @@
 import FoundationEssentials
-import Glibc
 import Hashing
+import System
 
 /// The token files `aws sso login` leaves in `~/.aws/sso/cache`: `<sha1 hex>.json`, of the session name
 /// for the `sso_session` form and of the start URL for the legacy form (botocore's SSOTokenLoader).
@@ -45,33 +45,11 @@ struct SSOTokenCache {
     /// permissions the old one had, so a reader never sees half a token and the file stays private.
     func save(_ token: Token, for profile: SSOProfile) throws {
         let file = path(for: profile)
-        var mode: mode_t = 0o600
-        var info = stat()
-        if stat(file, &info) == 0 { mode = info.st_mode & 0o7777 }
         let bytes = Array(try JSONEncoder().encode(token))
-        var template = Array((file + ".XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw writeError(file) }
-        let temporary = String(cString: template)
-        var written = 0
-        let ok = fchmod(fd, mode) == 0 && bytes.withUnsafeBytes { buffer -> Bool in
-            while written < buffer.count {
-                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                written += n
-            }
-            return true
-        } && fsync(fd) == 0
-        let closed = close(fd) == 0
-        guard ok, closed, rename(temporary, file) == 0 else {
-            let error = writeError(file)
-            unlink(temporary)
-            throw error
+        do {
+            try FileBytes.replace(file, with: bytes, newMode: 0o600)
+        } catch FileBytes.Failure.unwritable(let reason) {
+            throw AWSError.credentials("cannot write the refreshed SSO token to \(file): \(reason)", code: "SSOTokenCacheWriteFailed")
         }
-    }
-
-    private func writeError(_ file: String) -> AWSError {
-        AWSError.credentials("cannot write the refreshed SSO token to \(file): \(String(cString: strerror(errno)))", code: "SSOTokenCacheWriteFailed")
     }
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HTTP
+import System
 
 /// The two STS calls the credential chain makes. AssumeRoleWithWebIdentity is unsigned, as in the SDKs.
 final class STSClient {
@@ -46,11 +47,7 @@ final class STSClient {
             cachedTransport = made
             return made
         }
-        guard case .query(let version) = AWSService.sts.wireProtocol else { preconditionFailure("STS speaks the query protocol") }
-        let request = OperationRequest(
-            service: .sts, operation: action, endpoint: endpoint, region: region,
-            headers: [(name: "Content-Type", value: QueryProtocol.contentType)],
-            body: QueryProtocol.body(action: action, version: version, parameters: parameters))
+        let request = try QueryProtocol.request(.sts, action, parameters, endpoint: endpoint, region: region)
         do {
             let response = try transport.send(request, credentials: { credentials?.signing })
             return XMLText(response.body)
@@ -68,7 +65,7 @@ final class STSClient {
               let token = xml.value(result, "Credentials", "SessionToken") else {
             throw AWSError.credentials("STS answered without credentials (\(label))", code: "InvalidResponse")
         }
-        let expiration = xml.value(result, "Credentials", "Expiration").flatMap(Timestamp.parseISO8601)
+        let expiration = xml.value(result, "Credentials", "Expiration").flatMap(UTCTime.parseISO8601)
         return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token, expiration: expiration, source: label)
     }
 

@@ -1,4 +1,4 @@
-import Glibc
+import System
 
 /// The AWS CLI's shared files, `~/.aws/config` and `~/.aws/credentials`, read with the CLI's rules:
 /// in the config file a profile is `[profile name]` (or `[default]`); in the credentials file every
@@ -49,7 +49,7 @@ struct SharedConfig: Sendable {
 
     /// `profile foo` or `profile "my name"` → the name; nil when malformed.
     private static func sectionArgument(_ section: String, keyword: String) -> String? {
-        var rest = section.dropFirst(keyword.count).trimmingWhitespace()
+        var rest = section.dropFirst(keyword.count).trimmingSpacesTabsAndNewlines()
         if rest.count >= 2, rest.hasPrefix("\""), rest.hasSuffix("\"") { rest = String(rest.dropFirst().dropLast()) }
         if rest.isEmpty || rest.contains(" ") && !section.contains("\"") { return nil }
         return rest
@@ -71,7 +71,7 @@ struct SharedConfig: Sendable {
             lineNumber += 1
             var line = Substring(rawLine)
             if line.hasSuffix("\r") { line = line.dropLast() }
-            let stripped = line.trimmingWhitespace()
+            let stripped = line.trimmingSpacesTabsAndNewlines()
             if stripped.isEmpty || stripped.hasPrefix("#") || stripped.hasPrefix(";") { continue }
             // As Python's configparser (the AWS CLI's) reads it: a line indented deeper than the setting
             // above continues that setting's value; one indented the same is a setting of its own.
@@ -84,7 +84,7 @@ struct SharedConfig: Sendable {
                 guard stripped.hasSuffix("]"), stripped.count > 2 else {
                     throw AWSError.configuration("\(path):\(lineNumber): malformed section header \(stripped)")
                 }
-                let name = String(stripped.dropFirst().dropLast()).trimmingWhitespace()
+                let name = String(stripped.dropFirst().dropLast()).trimmingSpacesTabsAndNewlines()
                 if let existing = sections.firstIndex(where: { $0.name == name }) {
                     sections.append(sections.remove(at: existing))
                 } else {
@@ -99,8 +99,8 @@ struct SharedConfig: Sendable {
             guard let delimiter = stripped.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
                 throw AWSError.configuration("\(path):\(lineNumber): expected `name = value`")
             }
-            let key = stripped[..<delimiter].trimmingWhitespace().lowercased()
-            let value = stripped[stripped.index(after: delimiter)...].trimmingWhitespace()
+            let key = stripped[..<delimiter].trimmingSpacesTabsAndNewlines().lowercased()
+            let value = stripped[stripped.index(after: delimiter)...].trimmingSpacesTabsAndNewlines()
             guard !key.isEmpty else { throw AWSError.configuration("\(path):\(lineNumber): a setting without a name") }
             sections[sections.count - 1].values[key] = value
             lastKey = key
@@ -114,7 +114,7 @@ struct SharedConfig: Sendable {
         var out: [String: String] = [:]
         for line in value.split(separator: "\n") {
             guard let eq = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
-            out[line[..<eq].trimmingWhitespace().lowercased()] = line[line.index(after: eq)...].trimmingWhitespace()
+            out[line[..<eq].trimmingSpacesTabsAndNewlines().lowercased()] = line[line.index(after: eq)...].trimmingSpacesTabsAndNewlines()
         }
         return out
     }
@@ -130,19 +130,12 @@ struct SharedConfig: Sendable {
 
     /// The file's text, nil when it does not exist.
     static func readFile(_ path: String) throws -> String? {
-        guard let file = fopen(path, "r") else {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw AWSError.configuration("cannot read \(path): \(String(cString: strerror(errno)))")
+        do {
+            return try FileBytes.readText(path)
+        } catch FileBytes.Failure.tooLarge(let megabytes) {
+            throw AWSError.configuration("\(path) is larger than \(megabytes) MB")
+        } catch FileBytes.Failure.unreadable(let reason) {
+            throw AWSError.configuration("cannot read \(path): \(reason)")
         }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
-            if n < buffer.count { break }
-            if bytes.count > 16 << 20 { throw AWSError.configuration("\(path) is larger than 16 MB") }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

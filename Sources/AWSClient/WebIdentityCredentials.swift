@@ -1,3 +1,5 @@
+import System
+
 /// STS AssumeRoleWithWebIdentity with an OIDC token read from a file (GitHub/GitLab OIDC, EKS IRSA).
 /// The file is read again at every refresh, because the platform rotates it.
 final class WebIdentityCredentials: CredentialProvider {
@@ -26,7 +28,7 @@ final class WebIdentityCredentials: CredentialProvider {
             guard let text = try SharedConfig.readFile(tokenFile) else {
                 throw AWSError.credentials("the web identity token file \(tokenFile) does not exist (\(name))", code: "InvalidWebIdentityToken")
             }
-            token = text.trimmingWhitespace()
+            token = text.trimmingSpacesTabsAndNewlines()
         } catch let error as AWSError where error.kind == .configuration {
             throw AWSError.credentials(error.message + " (\(name))", code: "InvalidWebIdentityToken")
         }

@@ -1,3 +1,5 @@
+import System
+
 /// Reads element text out of the small, flat XML documents the query protocol returns
 /// (STS credentials, IAM results, `<Error><Code>`). Not a general XML parser: no namespaces or CDATA.
 struct XMLText {
@@ -14,11 +16,11 @@ struct XMLText {
             guard let inner = Self.firstElement(named: name, in: scope) else { return nil }
             scope = inner
         }
-        return Self.decodeEntities(String(scope)).trimmingWhitespace()
+        return Self.decodeEntities(String(scope)).trimmingSpacesTabsAndNewlines()
     }
 
     /// Whether the document looks like XML at all.
-    var isXML: Bool { text.trimmingWhitespace().hasPrefix("<") }
+    var isXML: Bool { text.trimmingSpacesTabsAndNewlines().hasPrefix("<") }
 
     private static func firstElement(named name: String, in scope: Substring) -> Substring? {
         var search = scope.startIndex

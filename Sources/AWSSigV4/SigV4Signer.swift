@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Hashing
+import System
 
 /// Signs requests with AWS Signature Version 4, by header or by query (presigned URL).
 ///
@@ -127,7 +128,7 @@ public struct SigV4Signer: Sendable {
     private func canonicalRequest(_ request: SigV4Request, query: String, headerBlock: String,
                                   signedHeaders: String, payloadHash: String) -> String {
         let path = normalizePath ? URIEncoding.normalizePath(request.path) : (request.path.isEmpty ? "/" : request.path)
-        return [request.method.uppercased(), URIEncoding.encode(path, keepSlash: true), query,
+        return [request.method.uppercased(), PercentEncoding.encode(path, keepSlash: true), query,
                 headerBlock, signedHeaders, payloadHash].joined(separator: "\n")
     }
 
@@ -162,8 +163,8 @@ public struct SigV4Signer: Sendable {
                 name = piece
                 value = ""
             }
-            pairs.append((URIEncoding.encode(URIEncoding.decode(String(name))),
-                          URIEncoding.encode(URIEncoding.decode(String(value)))))
+            pairs.append((PercentEncoding.encode(PercentEncoding.decode(String(name))),
+                          PercentEncoding.encode(PercentEncoding.decode(String(value)))))
         }
         pairs.sort { $0.0 != $1.0 ? Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8))
                                   : Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8)) }
@@ -188,7 +189,7 @@ public struct SigV4Signer: Sendable {
     }
 
     private static func appending(_ parameters: [(String, String)], to query: String) -> String {
-        let encoded = parameters.map { "\(URIEncoding.encode($0.0))=\(URIEncoding.encode($0.1))" }.joined(separator: "&")
+        let encoded = PercentEncoding.query(parameters)
         return query.isEmpty ? encoded : query + "&" + encoded
     }
 }

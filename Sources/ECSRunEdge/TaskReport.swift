@@ -1,6 +1,6 @@
 import ECSTasks
 import FoundationEssentials
-import Glibc
+import System
 
 /// The `--output json` result: one object on stdout. Every key is always present (null when unknown).
 struct TaskReport: Encodable {
@@ -41,8 +41,8 @@ struct TaskReport: Encodable {
         lastStatus = task?.lastStatus
         stopCode = task?.stopCode
         stoppedReason = task?.stoppedReason
-        startedAt = task?.startedAt.map(Self.iso8601)
-        stoppedAt = task?.stoppedAt.map(Self.iso8601)
+        startedAt = task?.startedAt.map { UTCTime($0).iso8601Milliseconds }
+        stoppedAt = task?.stoppedAt.map { UTCTime($0).iso8601Milliseconds }
         self.exitCode = exitCode
         containers = (task?.containers ?? []).map { ContainerReport(name: $0.name, exitCode: $0.exitCode, reason: $0.reason, lastStatus: $0.lastStatus) }
         logGroup = streams.first?.group
@@ -80,17 +80,5 @@ struct TaskReport: Encodable {
         // Sorted, because this JSONEncoder does not keep the declaration order.
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
-
-    /// `2024-05-01T12:00:00.250Z`
-    static func iso8601(_ date: Date) -> String {
-        let seconds = date.timeIntervalSince1970
-        var whole = time_t(seconds.rounded(.down))
-        let millis = Int(((seconds - seconds.rounded(.down)) * 1000).rounded(.down))
-        var parts = tm()
-        gmtime_r(&whole, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let ms = millis < 10 ? "00\(millis)" : (millis < 100 ? "0\(millis)" : "\(millis)")
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(ms)Z"
     }
 }

@@ -1,16 +1,17 @@
 import Durations
+import System
 
 /// What following has shown so far: each task's last status on screen, and when each was first seen done
 /// (for its own duration in the summary). Turns the watcher's events into progress lines.
 final class FollowProgress {
     let target: FollowTarget
     let waitFor: WaitCondition
-    let clock: Clock
+    let clock: MonotonicClock
     let display: ProgressDisplay
     private var shown: [String: ECSTask] = [:]
     private var doneAt: [String: Double] = [:]
 
-    init(target: FollowTarget, waitFor: WaitCondition, clock: Clock, display: ProgressDisplay) {
+    init(target: FollowTarget, waitFor: WaitCondition, clock: MonotonicClock, display: ProgressDisplay) {
         self.target = target
         self.waitFor = waitFor
         self.clock = clock

@@ -1,4 +1,5 @@
 import AWSClient
+import System
 
 /// Where one container's awslogs output goes.
 public struct LogStreamRef: Equatable, Sendable {
@@ -39,7 +40,7 @@ final class LogTailer {
     }
 
     let streams: [StreamState]
-    let clock: Clock
+    let clock: MonotonicClock
     let emit: (LogLine) -> Void
     let warn: (String) -> Void
     /// Seconds between reads while the task runs.
@@ -48,7 +49,7 @@ final class LogTailer {
     var maxPages = 20
     private var lastRead: Double?
 
-    init(sources: [Source], clock: Clock, emit: @escaping (LogLine) -> Void, warn: @escaping (String) -> Void = { _ in }) {
+    init(sources: [Source], clock: MonotonicClock, emit: @escaping (LogLine) -> Void, warn: @escaping (String) -> Void = { _ in }) {
         streams = sources.map(StreamState.init)
         self.clock = clock
         self.emit = emit

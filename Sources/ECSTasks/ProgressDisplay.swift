@@ -1,17 +1,19 @@
 import Durations
+import System
+
 /// Shows a task's progress on stderr: plain lines for CI logs, or one status line updated in place on
 /// a terminal; log lines on stdout (stderr with --output json, whose stdout holds only the result).
 public final class ProgressDisplay {
     let sink: OutputSink
     public let options: DisplayOptions
-    let clock: Clock
+    let clock: MonotonicClock
     var start: Double
     /// Prefix log lines with the container name (several containers log).
     var prefixLogs = false
     private var statusLineShown = false
     private var statusText = ""
 
-    public init(sink: OutputSink, options: DisplayOptions, clock: Clock) {
+    public init(sink: OutputSink, options: DisplayOptions, clock: MonotonicClock) {
         self.sink = sink
         self.options = options
         self.clock = clock

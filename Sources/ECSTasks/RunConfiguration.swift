@@ -1,3 +1,5 @@
+import System
+
 /// What to do when the timeout passes or the user interrupts.
 public enum LeavePolicy: String, Sendable, CaseIterable {
     /// StopTask once, with a reason naming ecs-run.
@@ -12,10 +14,6 @@ public enum WaitCondition: String, Sendable, CaseIterable {
     case exit
     /// The task reached STOPPED.
     case stopped
-}
-
-public enum OutputFormat: String, Sendable, CaseIterable {
-    case text, json
 }
 
 /// How progress and results are shown.

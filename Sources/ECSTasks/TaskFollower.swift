@@ -1,5 +1,6 @@
 import AWSClient
 import Durations
+import System
 
 /// Follows tasks to their end for `run`, `wait` and `logs --follow`: watches them, tails and drains
 /// their logs, and, for `run` and `wait`, prints the summary.
@@ -7,14 +8,14 @@ final class TaskFollower {
     let ecs: ECSAPI
     /// CloudWatch Logs for a region (nil: the configured one).
     let logs: (String?) -> LogsAPI
-    let clock: Clock
+    let clock: MonotonicClock
     let region: String
     /// False when CloudWatch Logs is not AWS's (an emulator): the summary then names the log streams
     /// instead of linking to a console that does not hold them.
     let linksToConsole: Bool
     let isInterrupted: () -> Bool
 
-    init(ecs: ECSAPI, logs: @escaping (String?) -> LogsAPI, clock: Clock, region: String, linksToConsole: Bool,
+    init(ecs: ECSAPI, logs: @escaping (String?) -> LogsAPI, clock: MonotonicClock, region: String, linksToConsole: Bool,
          isInterrupted: @escaping () -> Bool) {
         self.ecs = ecs
         self.logs = logs

@@ -1,4 +1,5 @@
 import AWSClient
+import System
 
 /// Launches one task: validates the configuration once, reads the task definition (and, with
 /// --network-from-service, the service), builds the request and calls RunTask.
@@ -13,7 +14,7 @@ struct TaskLauncher {
     }
 
     let ecs: ECSAPI
-    let clock: Clock
+    let clock: MonotonicClock
     let isInterrupted: () -> Bool
 
     /// `--dry-run`: the request, built without any AWS call (so without the task definition).

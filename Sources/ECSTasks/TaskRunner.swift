@@ -1,23 +1,24 @@
 import AWSClient
+import System
 
 /// The library entry points behind ecs-run's commands: each takes configuration values and a display,
 /// and returns the command's outcome. Launching is `TaskLauncher`'s, following `TaskFollower`'s.
 public final class TaskRunner {
     let ecs: ECSAPI
-    let clock: Clock
+    let clock: MonotonicClock
     let isInterrupted: () -> Bool
     let follower: TaskFollower
 
     /// Over the signing AWS client; `logsClient` gives the client for CloudWatch Logs in a region (nil: the
     /// configured one, `region`). Without `linksToConsole` (an emulator) the summary names the log
     /// streams instead of linking to the console.
-    public convenience init(client: AWSClient, logsClient: @escaping (String?) -> AWSClient, clock: Clock, region: String,
+    public convenience init(client: AWSClient, logsClient: @escaping (String?) -> AWSClient, clock: MonotonicClock, region: String,
                             linksToConsole: Bool, isInterrupted: @escaping () -> Bool) {
         self.init(ecs: AWSECS(client: client), logs: { AWSLogs(client: logsClient($0)) }, clock: clock, region: region,
                   linksToConsole: linksToConsole, isInterrupted: isInterrupted)
     }
 
-    init(ecs: ECSAPI, logs: @escaping (String?) -> LogsAPI, clock: Clock, region: String,
+    init(ecs: ECSAPI, logs: @escaping (String?) -> LogsAPI, clock: MonotonicClock, region: String,
          linksToConsole: Bool = true, isInterrupted: @escaping () -> Bool) {
         self.ecs = ecs
         self.clock = clock

@@ -1,5 +1,6 @@
 import Durations
 import AWSClient
+import System
 
 /// Follows tasks with DescribeTasks until they are done, the timeout passes or the user interrupts.
 /// Polls about once a second while a task is young and every few seconds later; AWS errors worth
@@ -30,11 +31,11 @@ final class TaskWatcher {
     static let maxBackoff = 30.0
 
     let ecs: ECSAPI
-    let clock: Clock
+    let clock: MonotonicClock
     let options: WatchOptions
     let isInterrupted: () -> Bool
 
-    init(ecs: ECSAPI, clock: Clock, options: WatchOptions, isInterrupted: @escaping () -> Bool) {
+    init(ecs: ECSAPI, clock: MonotonicClock, options: WatchOptions, isInterrupted: @escaping () -> Bool) {
         self.ecs = ecs
         self.clock = clock
         self.options = options

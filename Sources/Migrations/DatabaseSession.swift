@@ -1,10 +1,11 @@
 import Postgres
+import System
 
 /// Opens the migrator's session: retries with backoff for up to `wait` seconds (a first deploy's RDS
 /// instance may not resolve or accept connections yet), then applies the session settings.
 enum DatabaseSession {
     static func open(_ config: MigratorConfig, log: (String) -> Void) throws -> Connection {
-        let start = Clock.now()
+        let start = SystemClock.shared.now()
         var delay = 0.25
         var attempts = 0
         var lastReport = start
@@ -19,16 +20,16 @@ enum DatabaseSession {
             } catch let error as PostgresError where error.kind == .connection && isBadSetting(error) {
                 throw MigratorError.usage("bad connection setting: \(error.message)")
             } catch let error as PostgresError where error.kind == .connection {
-                let elapsed = Clock.now() - start
+                let elapsed = SystemClock.shared.now() - start
                 // A server that answered "no" (wrong password, unknown database or role, pg_hba) will say it again.
                 if elapsed + delay > config.wait || isRefusal(error) {
                     throw MigratorError.connect(error, attempts: attempts, seconds: elapsed)
                 }
-                if Clock.now() - lastReport >= 5 || attempts == 1 {
+                if SystemClock.shared.now() - lastReport >= 5 || attempts == 1 {
                     log("waiting for the database (\(Int(elapsed)) s of \(Int(config.wait)) s): \(error.message)")
-                    lastReport = Clock.now()
+                    lastReport = SystemClock.shared.now()
                 }
-                Clock.sleep(delay)
+                SystemClock.shared.sleep(delay)
                 delay = min(delay * 2, 5)
             } catch let error as PostgresError where error.kind == .badConnectionString {
                 throw MigratorError.usage("bad --database-url: \(error.message)")

@@ -1,3 +1,5 @@
+import System
+
 /// When `up` tries a migration again after it gave up waiting for a lock (SQLSTATE 55P03,
 /// lock_not_available, which `lock_timeout` raises). Under live traffic a short lock timeout keeps DDL
 /// from stalling every query queued behind it; retrying after a pause rides out a momentary lock instead
@@ -12,7 +14,7 @@ struct LockRetryPolicy {
     var maxDelay: Double = 10
     /// A number in 0..<1 for the jitter, and the pause itself: injected so tests need no real time.
     var random: () -> Double = { Double.random(in: 0..<1) }
-    var sleep: (Double) -> Void = Clock.sleep
+    var sleep: (Double) -> Void = { SystemClock.shared.sleep($0) }
 
     /// The pause before retry `n` (from 1): the doubled and capped delay, then a random point in its upper
     /// half, so migrators blocked by the same lock spread out yet none retries at once.

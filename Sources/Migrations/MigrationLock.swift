@@ -1,5 +1,6 @@
 import Hashing
 import Postgres
+import System
 
 /// A session-level advisory lock that serialises migrators working on the same history table.
 ///
@@ -23,15 +24,15 @@ struct MigrationLock {
 
     /// Takes the lock, polling; every `reportInterval` seconds logs who holds it. Throws `.lockTimeout`.
     func acquire(wait: Double, reportInterval: Double, log: (String) -> Void) throws {
-        let start = Clock.now()
+        let start = SystemClock.shared.now()
         var lastReport = start
         var reported = false
         while true {
             if try connection.query("SELECT pg_try_advisory_lock($1) AS ok", [String(key)]).value("ok") == "t" {
-                if reported { log("lock acquired after \(Clock.milliseconds(since: start)) ms") }
+                if reported { log("lock acquired after \(SystemClock.shared.milliseconds(since: start)) ms") }
                 return
             }
-            let now = Clock.now()
+            let now = SystemClock.shared.now()
             if now - start >= wait {
                 throw MigratorError.lockTimeout("gave up waiting for the migration lock after \(Int(wait)) s; held by \(try holder())")
             }
@@ -40,7 +41,7 @@ struct MigrationLock {
                 lastReport = now
                 reported = true
             }
-            Clock.sleep(min(0.2, max(0.01, wait - (now - start))))
+            SystemClock.shared.sleep(min(0.2, max(0.01, wait - (now - start))))
         }
     }
 

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import System
 
 /// Reads a migrations directory. Two layouts, mixed freely:
 ///
@@ -152,7 +153,7 @@ public enum MigrationSource {
         // Split on the byte: with CRLF line endings "\r\n" is one Character, never equal to "\n".
         let bytes = text.utf8
         let firstLine = Substring(bytes[..<(bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex)])
-        return firstLine.trimmingWhitespace() == noTransactionDirective
+        return firstLine.trimmingUnicodeWhitespace() == noTransactionDirective
     }
 
     /// True when the SQL holds nothing but white space and comments.
@@ -239,7 +240,7 @@ struct DbmateFile {
                 while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
                 let next = min(end + 1, buffer.count)
                 if mayBeComment(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
-                    let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self).trimmingWhitespace()
+                    let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self).trimmingUnicodeWhitespace()
                     if directive.utf8.starts(with: "-- migrate:".utf8) {
                         let words = directive.utf8.dropFirst(3).split(separator: UInt8(ascii: " ")).map { String(Substring($0)) }
                         let marker = Marker(line: line, start: start, next: next, transactional: !words.dropFirst().contains("transaction:false"))
@@ -292,22 +293,5 @@ struct DbmateFile {
         let rest = line.drop(while: { $0 == 0x20 || (0x09...0x0D).contains($0) })
         guard let first = rest.first else { return false }
         return first >= 0x80 || rest.starts(with: "--".utf8)
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        let whole = String(self)
-        let bytes = whole.utf8
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            // ASCII: white space is " " and \t…\r, found without Character breaking.
-            let isSpace = { (b: UInt8) in b == 0x20 || (0x09...0x0D).contains(b) }
-            guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
-            return String(decoding: bytes[first...last], as: UTF8.self)
-        }
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

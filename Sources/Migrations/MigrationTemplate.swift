@@ -1,7 +1,5 @@
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
+import System
 
 /// Creates the files of a new migration, versioned by the current UTC time (YYYYMMDDHHMMSS).
 public enum MigrationTemplate {
@@ -14,7 +12,7 @@ public enum MigrationTemplate {
 
     /// Writes the new files and returns their paths. The version is later than every existing one,
     /// so a new migration never lands out of order.
-    public static func create(name: String, directory: String, layout: Layout, now: Int = Int(time(nil))) throws -> [String] {
+    public static func create(name: String, directory: String, layout: Layout, now: Int = Int(Date().timeIntervalSince1970)) throws -> [String] {
         let slug = name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
             .split(separator: "_").joined(separator: "_")
         guard !slug.isEmpty, slug.allSatisfy({ $0.isASCII }) else {
@@ -31,7 +29,7 @@ public enum MigrationTemplate {
             }
         }
         // Later than every file that is named like a migration, valid or not (the last `new` may still be empty).
-        var version = timestamp(now)
+        var version = UTCTime(Date(timeIntervalSince1970: Double(now))).digits
         if let newest = MigrationSource.newestVersion(directory: directory), newest >= version {
             guard newest < Int64.max else { throw MigratorError.usage("no version can follow \(newest)") }
             version = newest + 1
@@ -51,14 +49,5 @@ public enum MigrationTemplate {
             }
         }
         return files.map(\.0)
-    }
-
-    static func timestamp(_ seconds: Int) -> Int64 {
-        var t = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        let y = Int64(parts.tm_year) + 1900, mo = Int64(parts.tm_mon) + 1, d = Int64(parts.tm_mday)
-        let h = Int64(parts.tm_hour), mi = Int64(parts.tm_min), s = Int64(parts.tm_sec)
-        return ((((y * 100 + mo) * 100 + d) * 100 + h) * 100 + mi) * 100 + s
     }
 }

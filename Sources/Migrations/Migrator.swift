@@ -1,4 +1,5 @@
 import Postgres
+import System
 
 /// The migrator's commands over one database. Each public method is one command of the executable.
 ///
@@ -100,7 +101,7 @@ public final class Migrator {
                 return plan
             }
             try history.create()
-            let start = Clock.now()
+            let start = SystemClock.shared.now()
             for (m, up) in zip(plan, ups) {
                 try lockRetry.run(m.label, log: log, nothingTookEffect: { try !history.records().contains { $0.version == m.version } },
                                   holder: { LockHolder.blocking(up.text, on: db) }) { try apply(m, up, db: db, history: history) }
@@ -113,7 +114,7 @@ public final class Migrator {
                 }
             }
             let count = plan.count + due.count
-            log("applied \(count) migration\(count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
+            log("applied \(count) migration\(count == 1 ? "" : "s") in \(SystemClock.shared.milliseconds(since: start)) ms")
             return plan
         }
     }
@@ -149,7 +150,7 @@ public final class Migrator {
 
     /// `up` is the migration's up section as it runs (placeholders substituted).
     private func apply(_ m: Migration, _ up: SQLSection, db: Connection, history: HistoryTable) throws {
-        let start = Clock.now()
+        let start = SystemClock.shared.now()
         let plan = ExecutionPlan(up)
         if let note = plan.note { log("\(m.label) \(note)") }
         switch plan.mode {
@@ -166,7 +167,7 @@ public final class Migrator {
             do {
                 // The history row is written as the migrator's own role and settings, not the migration's.
                 try DatabaseSession.reset(db, config, after: up.text)
-                try history.insert(m, state: .applied, executionMs: Clock.milliseconds(since: start), appliedBy: appliedBy(db))
+                try history.insert(m, state: .applied, executionMs: SystemClock.shared.milliseconds(since: start), appliedBy: appliedBy(db))
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
                 _ = try? db.exec("ROLLBACK")
@@ -195,15 +196,15 @@ public final class Migrator {
             try requireNoOpenTransaction(m, up, db: db, what: "the migration", advice:
                 "It stays recorded as running. Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`.")
             try DatabaseSession.reset(db, config, after: up.text)
-            try history.markApplied(m.version, executionMs: Clock.milliseconds(since: start))
+            try history.markApplied(m.version, executionMs: SystemClock.shared.milliseconds(since: start))
         }
-        log("applied \(m.label) (\(Clock.milliseconds(since: start)) ms)")
+        log("applied \(m.label) (\(SystemClock.shared.milliseconds(since: start)) ms)")
     }
 
     /// Runs a repeatable migration and records its checksum in one transaction.
     private func applyRepeatable(_ r: RepeatableMigration, _ section: SQLSection, begin: String, sql: String,
                                  db: Connection, history: RepeatableHistory) throws {
-        let start = Clock.now()
+        let start = SystemClock.shared.now()
         try db.exec(begin)
         do {
             try db.exec(sql)
@@ -213,13 +214,13 @@ public final class Migrator {
         }
         do {
             try DatabaseSession.reset(db, config, after: section.text)
-            try history.record(r, executionMs: Clock.milliseconds(since: start), appliedBy: appliedBy(db))
+            try history.record(r, executionMs: SystemClock.shared.milliseconds(since: start), appliedBy: appliedBy(db))
             try db.exec("COMMIT")
         } catch let error as PostgresError {
             _ = try? db.exec("ROLLBACK")
             throw MigratorError.database("recording \(r.label) in \(history.table) failed; the migration was rolled back", error)
         }
-        log("applied repeatable \(r.label) (\(Clock.milliseconds(since: start)) ms)")
+        log("applied repeatable \(r.label) (\(SystemClock.shared.milliseconds(since: start)) ms)")
     }
 
     /// After a section run outside a transaction: a BEGIN without its COMMIT would be rolled back when the
@@ -308,15 +309,15 @@ public final class Migrator {
                 for r in chosen { log("would roll back \(byVersion[r.version]!.label)") }
                 return chosen.map(\.version)
             }
-            let start = Clock.now()
+            let start = SystemClock.shared.now()
             for (r, down) in zip(chosen, downs) { try rollBack(byVersion[r.version]!, down, db: db, history: history) }
-            log("rolled back \(chosen.count) migration\(chosen.count == 1 ? "" : "s") in \(Clock.milliseconds(since: start)) ms")
+            log("rolled back \(chosen.count) migration\(chosen.count == 1 ? "" : "s") in \(SystemClock.shared.milliseconds(since: start)) ms")
             return chosen.map(\.version)
         }
     }
 
     private func rollBack(_ m: Migration, _ down: SQLSection, db: Connection, history: HistoryTable) throws {
-        let start = Clock.now()
+        let start = SystemClock.shared.now()
         let plan = ExecutionPlan(down)
         if let note = plan.note { log("\(m.label) (down) \(note)") }
         switch plan.mode {
@@ -341,7 +342,7 @@ public final class Migrator {
             try DatabaseSession.reset(db, config, after: down.text)
             try history.delete(m.version)
         }
-        log("rolled back \(m.label) (\(Clock.milliseconds(since: start)) ms)")
+        log("rolled back \(m.label) (\(SystemClock.shared.milliseconds(since: start)) ms)")
     }
 
     // MARK: - status, validate

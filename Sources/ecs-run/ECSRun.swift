@@ -2,6 +2,7 @@ import ArgumentParser
 import BuildVersion
 import ECSRunEdge
 import ECSTasks
+import System
 
 @main
 struct ECSRun: ParsableCommand {
@@ -16,7 +17,9 @@ struct ECSRun: ParsableCommand {
     /// Adds the `ECS_RUN_*` variables to the arguments before parsing, so both go through one parser.
     static func main() {
         InterruptSignal.install()
-        StandardStreams.ignoreBrokenPipe()
+        // A closed stdout then fails with EPIPE instead of killing us, so ecs-run can still follow (and,
+        // if need be, stop) its task.
+        OutputDescriptor.ignoreBrokenPipe()
         let environment = ProcessEnvironment.current
         var arguments = Array(CommandLine.arguments.dropFirst())
         let subcommands = OptionTable.bySubcommand

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ECSTasks
+import System
 
 struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

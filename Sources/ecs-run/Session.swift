@@ -1,12 +1,13 @@
 import AWSClient
 import ECSRunEdge
 import ECSTasks
+import System
 
 /// The AWS client, the runner and the display of one invocation.
 enum Session {
     /// Progress on stderr and results on stdout of this process.
     static func display(_ options: DisplayOptions) -> ProgressDisplay {
-        ProgressDisplay(sink: StandardStreams(), options: options, clock: SystemClock())
+        ProgressDisplay(sink: StandardStreams(), options: options, clock: SystemClock.shared)
     }
 
     /// `command`'s outcome with a runner for this invocation; failing to set up AWS is the outcome too.
@@ -35,7 +36,9 @@ enum Session {
         }
         let logsHost = configuration.endpoint(for: .logs).split(separator: "/").dropFirst(1).first ?? ""
         let awsLogs = logsHost.hasSuffix(".amazonaws.com") || logsHost.hasSuffix(".amazonaws.com.cn")
-        return TaskRunner(client: client, logsClient: logsClient, clock: SystemClock(), region: region,
+        // Ctrl-C or SIGTERM ends a sleep at once, so the waiting loops see the interrupt without delay.
+        let clock = SystemClock(wakingWhen: { InterruptSignal.isSet })
+        return TaskRunner(client: client, logsClient: logsClient, clock: clock, region: region,
                           linksToConsole: awsLogs, isInterrupted: { InterruptSignal.isSet })
     }
 }

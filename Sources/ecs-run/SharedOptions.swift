@@ -2,6 +2,7 @@ import Durations
 import ArgumentParser
 import ECSRunEdge
 import ECSTasks
+import System
 
 /// Where AWS is and who we are.
 struct AWSOptions: ParsableArguments {
@@ -28,7 +29,7 @@ struct QuietFlag: ParsableArguments {
         options.format = format
         options.quiet = quiet
         options.showLogs = showLogs
-        let terminal = StandardStreams.isTerminal(2) && environment["TERM"] != "dumb"
+        let terminal = OutputDescriptor.isTerminal(2) && environment["TERM"] != "dumb"
         options.interactive = terminal
         options.color = terminal && (environment["NO_COLOR"] ?? "").isEmpty
         return options

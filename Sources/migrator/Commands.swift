@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import Migrations
+import System
 
 struct Up: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -216,7 +217,7 @@ struct New: ParsableCommand {
 
     func run() throws {
         try migrator.run {
-            let dir = directory ?? ProcessInfo.processInfo.environment["MIGRATIONS_DIR"] ?? "migrations"
+            let dir = directory ?? ProcessEnvironment.current["MIGRATIONS_DIR"] ?? "migrations"
             for path in try MigrationTemplate.create(name: name, directory: dir, layout: layout) {
                 Output.result(path)
             }
@@ -224,6 +225,6 @@ struct New: ParsableCommand {
     }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+extension OutputFormat: ExpressibleByArgument {}
 
 extension MigrationTemplate.Layout: ExpressibleByArgument {}

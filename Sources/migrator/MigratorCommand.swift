@@ -3,9 +3,7 @@ import ArgumentParser
 import BuildVersion
 import FoundationEssentials
 import Migrations
-#if canImport(Glibc)
-import Glibc
-#endif
+import System
 
 @main
 struct MigratorCommand: ParsableCommand {
@@ -112,7 +110,7 @@ struct DatabaseOptions: ParsableArguments {
 
     func validate() throws {
         do {
-            _ = try RDSIAMPassword.enabled(byEnvironment: ProcessInfo.processInfo.environment["MIGRATOR_RDS_IAM"])
+            _ = try RDSIAMPassword.enabled(byEnvironment: ProcessEnvironment.current["MIGRATOR_RDS_IAM"])
         } catch {
             throw ValidationError("\(error)")
         }
@@ -134,7 +132,7 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     func config() -> MigratorConfig {
-        let env = ProcessInfo.processInfo.environment
+        let env = ProcessEnvironment.current
         return MigratorConfig(
             databaseURL: databaseURL ?? env["DATABASE_URL"] ?? "",
             directory: directory ?? env["MIGRATIONS_DIR"] ?? "migrations",

@@ -1,15 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import System
 
 /// Progress and errors go to stderr, one line per event; results go to stdout.
 enum Output {
     static func progress(_ line: String) {
-        fputs(line + "\n", stderr)
+        OutputDescriptor.write(2, line + "\n")
     }
 
     static func error(_ message: String) {
-        fputs("migrator: error: " + message + "\n", stderr)
+        OutputDescriptor.write(2, "migrator: error: " + message + "\n")
     }
 
     static func result(_ text: String) {

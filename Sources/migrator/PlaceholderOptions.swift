@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import Migrations
+import System
 
 /// `--var NAME=VALUE` and `MIGRATOR_VAR_<NAME>`, for the commands that run migration SQL.
 struct PlaceholderOptions: ParsableArguments {
@@ -23,7 +24,7 @@ struct PlaceholderOptions: ParsableArguments {
 
     func placeholders() throws -> Placeholders {
         do {
-            return try Placeholders.parse(flags: vars, environment: ProcessInfo.processInfo.environment)
+            return try Placeholders.parse(flags: vars, environment: ProcessEnvironment.current)
         } catch let error as Placeholders.Invalid {
             Output.error(error.description)
             throw ExitCode(64)

@@ -195,24 +195,4 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("f:2"))
         }
     }
-
-    func testTimestampParsing() {
-        let cases: [(String, Double?)] = [
-            ("2015-08-30T12:36:00Z", 1_440_938_160),
-            ("2015-08-30T12:36:00.250Z", 1_440_938_160.25),
-            ("2015-08-30T14:36:00+02:00", 1_440_938_160),
-            ("2024-02-29T00:00:00Z", 1_709_164_800),
-            ("2015-08-30 12:36:00Z", 1_440_938_160),
-            ("soon", nil),
-            ("2015-13-30T12:36:00Z", nil),
-        ]
-        for (text, expected) in cases {
-            XCTAssertEqual(Timestamp.parseISO8601(text)?.timeIntervalSince1970, expected, text)
-        }
-        XCTAssertEqual(Timestamp.parseHTTPDate("Sun, 30 Aug 2015 12:36:00 GMT")?.timeIntervalSince1970, 1_440_938_160)
-        XCTAssertNil(Timestamp.parseHTTPDate("yesterday"))
-        let now = Date(timeIntervalSince1970: 1_764_000_000)
-        XCTAssertEqual(Timestamp.parseHTTPDate(Timestamp.formatHTTPDate(now)), now)
-        XCTAssertEqual(Timestamp.format(Date(timeIntervalSince1970: 1_440_938_160)), "2015-08-30T12:36:00Z")
-    }
 }

@@ -21,15 +21,6 @@ final class SigV4SignerTests: XCTestCase {
         for (input, expected) in cases { XCTAssertEqual(URIEncoding.normalizePath(input), expected, input) }
     }
 
-    func testURIEncoding() {
-        let cases: [(String, Bool, String)] = [
-            ("a b", false, "a%20b"), ("a/b", false, "a%2Fb"), ("a/b", true, "a/b"), ("-._~", false, "-._~"),
-            ("+=&", false, "%2B%3D%26"), ("ሴ", false, "%E1%88%B4"), ("%41", false, "%2541"),
-        ]
-        for (input, keepSlash, expected) in cases { XCTAssertEqual(URIEncoding.encode(input, keepSlash: keepSlash), expected, input) }
-        XCTAssertEqual(URIEncoding.decode("a%20b%2Fc%zz"), "a b/c%zz")
-    }
-
     func testHeaderValueTrimming() {
         let cases: [(String, String)] = [("  a  ", "a"), ("a   b\tc", "a b c"), ("", ""), ("\"a   b\"", "\"a b\"")]
         for (input, expected) in cases { XCTAssertEqual(SigV4Signer.trimmed(input), expected, input) }

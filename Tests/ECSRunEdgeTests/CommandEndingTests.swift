@@ -1,5 +1,6 @@
 @testable import ECSRunEdge
 @testable import ECSTasks
+import System
 import XCTest
 
 /// The one place where outcomes become exit statuses and the JSON result.
@@ -12,7 +13,7 @@ final class CommandEndingTests: XCTestCase {
         func writeErr(_ text: String) { err += text }
     }
 
-    final class StillClock: Clock {
+    final class StillClock: MonotonicClock {
         func now() -> Double { 0 }
         func sleep(_ seconds: Double) {}
     }

@@ -1,8 +1,9 @@
 import AWSClient
 @testable import ECSTasks
+import System
 
 /// A clock whose time passes only when someone sleeps; every sleep is recorded.
-final class FakeClock: Clock {
+final class FakeClock: MonotonicClock {
     var time: Double = 1000
     var sleeps: [Double] = []
     /// Called on each sleep with the new time, to script events (e.g. an interrupt) at a moment.

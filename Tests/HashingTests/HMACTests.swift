@@ -1,4 +1,5 @@
 import Hashing
+import System
 import XCTest
 
 final class HMACTests: XCTestCase {

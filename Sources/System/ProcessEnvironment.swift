@@ -1,8 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#endif
 
-/// The process environment, read once at the edge; libraries get it as a value.
-enum ProcessEnvironment {
-    static var current: [String: String] {
+/// The process environment. Only the executables read it, once; libraries get it as a value.
+public enum ProcessEnvironment {
+    public static var current: [String: String] {
         var result: [String: String] = [:]
         var pointer = environ
         // Bounded by the NULL that ends `environ`.

@@ -1,7 +1,10 @@
+#if canImport(Glibc)
 import Glibc
+#endif
 
 /// SIGINT and SIGTERM (or the death of our parent) set a flag that the waiting loops check between short sleeps; nothing else
-/// happens inside the handler (only async-signal-safe work is allowed there).
+/// happens inside the handler (only async-signal-safe work is allowed there). Signal dispositions belong to the whole
+/// process, so only an executable installs this (ecs-run, at its edge); libraries are handed `isSet` as a check.
 public enum InterruptSignal {
     nonisolated(unsafe) private static var received: sig_atomic_t = 0
     nonisolated(unsafe) private static var parent: pid_t = 0

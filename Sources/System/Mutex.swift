@@ -1,10 +1,12 @@
+#if canImport(Glibc)
 import Glibc
+#endif
 
 /// A pthread mutex owned by one object (FoundationEssentials has no lock type).
-final class Mutex {
+public final class Mutex {
     private let pointer: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() {
+    public init() {
         pointer = .allocate(capacity: 1)
         pointer.initialize(to: pthread_mutex_t())
         pthread_mutex_init(pointer, nil)
@@ -16,7 +18,7 @@ final class Mutex {
         pointer.deallocate()
     }
 
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
+    public func locked<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(pointer)
         defer { pthread_mutex_unlock(pointer) }
         return try body()
