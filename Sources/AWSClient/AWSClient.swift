@@ -82,7 +82,7 @@ public final class AWSClient {
 
     private func send(_ request: OperationRequest, cancellation: Cancellation = .never) throws -> HTTPResponse {
         let chain = configuration.credentialChain
-        return try transport.send(request, cancellation: cancellation, credentials: { try chain.credentials().signing })
+        return try transport.send(request, cancellation: cancellation, credentials: { try chain.credentials(cancellation: cancellation).signing })
     }
 
     /// JSON 1.1 sends timestamps as seconds since the epoch.

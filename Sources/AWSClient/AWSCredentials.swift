@@ -36,7 +36,13 @@ protocol CredentialProvider: AnyObject {
     var name: String { get }
     /// `.found`, or `.notFound(why)` when this source is not set up; throws when it is set up but fails,
     /// because falling through to another source would then use credentials the user did not mean.
-    func load() throws -> CredentialLookup
+    /// A source that asks a server (IMDS, the container endpoint, STS, the SSO portal) gives up its
+    /// request once `cancellation` says so, as the call that needed the credentials would.
+    func load(cancellation: Cancellation) throws -> CredentialLookup
+}
+
+extension CredentialProvider {
+    func load() throws -> CredentialLookup { try load(cancellation: .never) }
 }
 
 enum CredentialLookup {

@@ -21,13 +21,14 @@ final class AssumeRoleCredentials: CredentialProvider {
         self.clock = clock
     }
 
-    func load() throws -> CredentialLookup {
-        guard case .found(let sourceCredentials) = try source.load() else {
+    func load(cancellation: Cancellation) throws -> CredentialLookup {
+        guard case .found(let sourceCredentials) = try source.load(cancellation: cancellation) else {
             throw AWSError.credentials("\(name): the source of the role's credentials (\(source.name)) has none")
         }
         return .found(try sts.assumeRole(
             roleARN: roleARN, sessionName: sessionName ?? STSClient.defaultSessionName(clock: clock), externalID: externalID,
-            durationSeconds: durationSeconds, source: sourceCredentials, label: "\(name) (\(roleARN))"))
+            durationSeconds: durationSeconds, source: sourceCredentials, label: "\(name) (\(roleARN))",
+            cancellation: cancellation))
     }
 }
 
@@ -41,5 +42,5 @@ final class StaticCredentials: CredentialProvider {
         self.credentials = credentials
     }
 
-    func load() throws -> CredentialLookup { .found(credentials) }
+    func load(cancellation: Cancellation) throws -> CredentialLookup { .found(credentials) }
 }

@@ -33,7 +33,7 @@ final class ContainerCredentials: CredentialProvider {
         var Message: String?
     }
 
-    func load() throws -> CredentialLookup {
+    func load(cancellation: Cancellation) throws -> CredentialLookup {
         let url: String
         if let relative = nonEmpty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
             url = relativeHost + (relative.hasPrefix("/") ? relative : "/" + relative)
@@ -53,7 +53,7 @@ final class ContainerCredentials: CredentialProvider {
         var lastProblem = ""
         for attempt in 1...Self.attempts {
             do {
-                let response = try http.send(HTTPRequest(method: "GET", url: url, headers: headers))
+                let response = try http.send(HTTPRequest(method: "GET", url: url, headers: headers), cancellation: cancellation)
                 // The body holds the secret: trace the status only.
                 trace("\(name): GET \(url) -> \(response.status)")
                 if response.status == 200 {
@@ -62,10 +62,14 @@ final class ContainerCredentials: CredentialProvider {
                 lastProblem = "HTTP \(response.status)"
                 if response.status < 500 && response.status != 429 { break }
             } catch let error as HTTPError {
+                if error.kind == .aborted { throw AWSError.cancelled("\(name): the request to \(url) was abandoned") }
                 lastProblem = error.message
                 trace("\(name): GET \(url) failed: \(error.message)")
             }
-            if attempt < Self.attempts { sleep(0.2 * Double(attempt)) }
+            if attempt < Self.attempts {
+                if cancellation.isCancelled { throw AWSError.cancelled("\(name): \(url) was abandoned before its retry") }
+                sleep(0.2 * Double(attempt))
+            }
         }
         throw AWSError.credentials("\(name): \(url) gave no credentials (\(lastProblem))", code: "ContainerCredentialsFailed")
     }

@@ -21,7 +21,9 @@ final class CredentialChain: @unchecked Sendable {
     }
 
     /// Valid credentials, loading or refreshing them when needed.
-    func credentials() throws -> AWSCredentials {
+    /// A request that `cancellation` abandons fails with a `.cancelled` error, as the call that needed the
+    /// credentials would; still-valid cached credentials are kept then.
+    func credentials(cancellation: Cancellation = .never) throws -> AWSCredentials {
         try mutex.locked {
             let now = clock.now()
             if let cached {
@@ -31,7 +33,7 @@ final class CredentialChain: @unchecked Sendable {
                 if let provider = selected {
                     trace("credentials from \(cached.source) expire in \(Int(expiration.timeIntervalSince(now))) s; refreshing")
                     do {
-                        if case .found(let fresh) = try provider.load() {
+                        if case .found(let fresh) = try provider.load(cancellation: cancellation) {
                             self.cached = fresh
                             return fresh
                         }
@@ -48,7 +50,7 @@ final class CredentialChain: @unchecked Sendable {
             var tried: [String] = []
             for provider in providers {
                 trace("credentials: trying \(provider.name)")
-                switch try provider.load() {
+                switch try provider.load(cancellation: cancellation) {
                 case .found(let credentials):
                     trace("credentials: using \(credentials.source)\(credentials.expiration.map { ", valid until \(UTCTime($0).iso8601)" } ?? "")")
                     selected = provider

@@ -30,7 +30,7 @@ final class EnvironmentWebIdentity: CredentialProvider {
         self.clock = clock
     }
 
-    func load() throws -> CredentialLookup {
+    func load(cancellation: Cancellation) throws -> CredentialLookup {
         guard let file = environment["AWS_WEB_IDENTITY_TOKEN_FILE"], !file.isEmpty else {
             return .notFound("AWS_WEB_IDENTITY_TOKEN_FILE is not set")
         }
@@ -39,7 +39,7 @@ final class EnvironmentWebIdentity: CredentialProvider {
         }
         let session = environment["AWS_ROLE_SESSION_NAME"].flatMap { $0.isEmpty ? nil : $0 }
         return try WebIdentityCredentials(name: "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)", tokenFile: file, roleARN: role,
-                                          sessionName: session, durationSeconds: nil, sts: sts, clock: clock).load()
+                                          sessionName: session, durationSeconds: nil, sts: sts, clock: clock).load(cancellation: cancellation)
     }
 }
 
@@ -53,11 +53,11 @@ final class DeferredInstanceMetadata: CredentialProvider {
         self.configuration = configuration
     }
 
-    func load() throws -> CredentialLookup {
+    func load(cancellation: Cancellation) throws -> CredentialLookup {
         if provider == nil {
             provider = try InstanceMetadataCredentials(environment: configuration.environment, profile: configuration.profile,
                                                        trace: configuration.trace)
         }
-        return try provider!.load()
+        return try provider!.load(cancellation: cancellation)
     }
 }

@@ -10,7 +10,7 @@ final class EnvironmentCredentials: CredentialProvider {
         self.environment = environment
     }
 
-    func load() throws -> CredentialLookup {
+    func load(cancellation: Cancellation) throws -> CredentialLookup {
         let key = environment["AWS_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
         let secret = environment["AWS_SECRET_ACCESS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         switch (key, secret) {

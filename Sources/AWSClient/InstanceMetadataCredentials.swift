@@ -43,7 +43,7 @@ final class InstanceMetadataCredentials: CredentialProvider {
         var Expiration: String?
     }
 
-    func load() throws -> CredentialLookup {
+    func load(cancellation: Cancellation) throws -> CredentialLookup {
         if disabled { return .notFound("disabled by AWS_EC2_METADATA_DISABLED") }
         if http == nil {
             http = try? HTTPClient(configuration: HTTPClient.Configuration(connectTimeout: timeout, timeout: timeout))
@@ -51,7 +51,7 @@ final class InstanceMetadataCredentials: CredentialProvider {
         guard let http else { return .notFound("cannot start libcurl") }
 
         var token: String?
-        switch get(http, "PUT", "/latest/api/token", headers: [(name: "X-aws-ec2-metadata-token-ttl-seconds", value: String(Self.tokenTTL))]) {
+        switch try get(http, "PUT", "/latest/api/token", headers: [(name: "X-aws-ec2-metadata-token-ttl-seconds", value: String(Self.tokenTTL))], cancellation: cancellation) {
         case .failure(let why):
             return .notFound("no answer from \(endpoint) (\(why))")
         case .success(let response) where response.status == 200:
@@ -62,7 +62,7 @@ final class InstanceMetadataCredentials: CredentialProvider {
         let auth: [(name: String, value: String)] = token.map { [(name: "X-aws-ec2-metadata-token", value: $0)] } ?? []
 
         let roleName: String
-        switch get(http, "GET", "/latest/meta-data/iam/security-credentials/", headers: auth) {
+        switch try get(http, "GET", "/latest/meta-data/iam/security-credentials/", headers: auth, cancellation: cancellation) {
         case .success(let response) where response.status == 200:
             guard let first = response.bodyText.split(separator: "\n").first.map({ $0.trimmingSpacesTabsAndNewlines() }), !first.isEmpty else {
                 return .notFound("the instance has no IAM role attached")
@@ -74,7 +74,7 @@ final class InstanceMetadataCredentials: CredentialProvider {
             return .notFound("role lookup failed (\(why))")
         }
 
-        switch get(http, "GET", "/latest/meta-data/iam/security-credentials/" + roleName, headers: auth) {
+        switch try get(http, "GET", "/latest/meta-data/iam/security-credentials/" + roleName, headers: auth, cancellation: cancellation) {
         case .success(let response) where response.status == 200:
             guard let body = try? JSONDecoder().decode(Body.self, from: Data(response.body)),
                   body.Code == nil || body.Code == "Success",
@@ -96,16 +96,18 @@ final class InstanceMetadataCredentials: CredentialProvider {
         case failure(String)
     }
 
-    private func get(_ http: HTTPClient, _ method: String, _ path: String, headers: [(name: String, value: String)]) -> Outcome {
+    private func get(_ http: HTTPClient, _ method: String, _ path: String, headers: [(name: String, value: String)],
+                     cancellation: Cancellation) throws -> Outcome {
         var problem = ""
         for _ in 1...attempts {
             do {
-                let response = try http.send(HTTPRequest(method: method, url: endpoint + path, headers: headers))
+                let response = try http.send(HTTPRequest(method: method, url: endpoint + path, headers: headers), cancellation: cancellation)
                 // Bodies hold the token and the keys: trace the status only.
                 trace("\(name): \(method) \(endpoint + path) -> \(response.status)")
                 if response.status < 500 { return .success(response) }
                 problem = "HTTP \(response.status)"
             } catch let error as HTTPError {
+                if error.kind == .aborted { throw AWSError.cancelled("\(name): the request to \(endpoint + path) was abandoned") }
                 trace("\(name): \(method) \(endpoint + path) failed: \(error.message)")
                 problem = error.kind == .timeout ? "timed out after \(timeout) s" : error.message
             } catch {

@@ -23,7 +23,7 @@ final class ProcessCredentials: CredentialProvider {
         var Expiration: String?
     }
 
-    func load() throws -> CredentialLookup {
+    func load(cancellation: Cancellation) throws -> CredentialLookup {
         let result: ChildProcess.Result
         do {
             result = try ChildProcess.run(["/bin/sh", "-c", command], environment: environment, timeout: Self.timeout)

@@ -15,7 +15,7 @@ final class ProfileCredentials: CredentialProvider {
         self.sts = sts
     }
 
-    func load() throws -> CredentialLookup {
+    func load(cancellation: Cancellation) throws -> CredentialLookup {
         if plan == nil {
             guard configuration.shared.profiles[profileName] != nil else {
                 let files = [configuration.shared.configPath, configuration.shared.credentialsPath].compactMap { $0 }
@@ -27,7 +27,7 @@ final class ProfileCredentials: CredentialProvider {
             }
             plan = resolved
         }
-        return try plan!.load()
+        return try plan!.load(cancellation: cancellation)
     }
 
     /// The provider for `name`, or nil when the profile has no credential settings at all.

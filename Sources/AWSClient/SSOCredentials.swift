@@ -27,12 +27,12 @@ final class SSOCredentials: CredentialProvider {
 
     private var trace: DebugTrace { configuration.trace }
 
-    func load() throws -> CredentialLookup {
-        let accessToken = try currentAccessToken()
+    func load(cancellation: Cancellation) throws -> CredentialLookup {
+        let accessToken = try currentAccessToken(cancellation: cancellation)
         let endpoint = configuration.resolvedEndpoint(for: .sso, region: profile.region).endpoint
         let url = endpoint.url(path: "/federation/credentials") + "?role_name=" + PercentEncoding.encode(profile.roleName)
             + "&account_id=" + PercentEncoding.encode(profile.accountID)
-        let response = try send(HTTPRequest(method: "GET", url: url, headers: [(name: "x-amz-sso_bearer_token", value: accessToken)]))
+        let response = try send(HTTPRequest(method: "GET", url: url, headers: [(name: "x-amz-sso_bearer_token", value: accessToken)]), cancellation: cancellation)
         // The answer holds the secret: trace the status only.
         trace("SSO GetRoleCredentials \(profile.roleName) in \(profile.accountID): GET \(endpoint.url)/federation/credentials -> \(response.status)")
         if response.status == 401 {
@@ -62,7 +62,7 @@ final class SSOCredentials: CredentialProvider {
     }
 
     /// The cached token, refreshed first when botocore would; throws the login hint when there is none.
-    private func currentAccessToken() throws -> String {
+    private func currentAccessToken(cancellation: Cancellation) throws -> String {
         let file = cache.path(for: profile)
         guard var token = try cache.load(for: profile) else {
             throw missing("there is no SSO token (\(file) does not exist)")
@@ -77,7 +77,7 @@ final class SSOCredentials: CredentialProvider {
         let now = configuration.clock.now()
         let remaining = expiresAt.timeIntervalSince(now)
         trace("SSO token \(profile.sessionName.map { "of session \"\($0)\"" } ?? "of \(profile.startURL)") from \(file), expires in \(Int(remaining)) s")
-        if profile.sessionName != nil, remaining < Self.tokenRefreshWindow, let refreshed = try refresh(token, now: now) {
+        if profile.sessionName != nil, remaining < Self.tokenRefreshWindow, let refreshed = try refresh(token, now: now, cancellation: cancellation) {
             token = refreshed
             accessToken = refreshed.accessToken ?? access
             expiresAt = refreshed.expiresAt.flatMap(Self.parseTime) ?? expiresAt
@@ -92,7 +92,7 @@ final class SSOCredentials: CredentialProvider {
 
     /// CreateToken with the refresh token, when the cache holds a registration that is still valid.
     /// nil when it cannot or did not work, as in botocore: the old token is then used while it lasts.
-    private func refresh(_ token: SSOTokenCache.Token, now: Date) throws -> SSOTokenCache.Token? {
+    private func refresh(_ token: SSOTokenCache.Token, now: Date, cancellation: Cancellation) throws -> SSOTokenCache.Token? {
         guard let refreshToken = token.refreshToken, let clientID = token.clientId, let clientSecret = token.clientSecret,
               let registrationText = token.registrationExpiresAt else {
             trace("SSO token cannot be refreshed: the cache holds no refreshToken, clientId, clientSecret or registrationExpiresAt")
@@ -118,8 +118,9 @@ final class SSOCredentials: CredentialProvider {
         let response: HTTPResponse
         do {
             response = try send(HTTPRequest(method: "POST", url: endpoint.url(path: "/token"),
-                                            headers: [(name: "Content-Type", value: "application/json")], body: body))
-        } catch let error as AWSError {
+                                            headers: [(name: "Content-Type", value: "application/json")], body: body),
+                            cancellation: cancellation)
+        } catch let error as AWSError where error.kind != .cancelled {
             trace("SSO-OIDC CreateToken failed: \(error.code)")
             return nil
         }
@@ -132,15 +133,16 @@ final class SSOCredentials: CredentialProvider {
                                    refreshToken: output.refreshToken ?? refreshToken)
     }
 
-    private func send(_ request: HTTPRequest) throws -> HTTPResponse {
+    private func send(_ request: HTTPRequest, cancellation: Cancellation) throws -> HTTPResponse {
         if http == nil {
             do { http = try HTTPClient(configuration: configuration.httpConfiguration) } catch {
                 throw AWSError.credentials("cannot start libcurl for \(name)")
             }
         }
         do {
-            return try http!.send(request)
+            return try http!.send(request, cancellation: cancellation)
         } catch let error as HTTPError {
+            if error.kind == .aborted { throw AWSError.cancelled("\(name): the request to \(request.url) was abandoned") }
             throw AWSError(kind: .transport, code: "NetworkError", message: "\(name): \(error.message)")
         }
     }

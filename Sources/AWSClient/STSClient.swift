@@ -22,25 +22,25 @@ final class STSClient {
 
     /// `AssumeRole`, signed with `source`.
     func assumeRole(roleARN: String, sessionName: String, externalID: String?, durationSeconds: Int?,
-                    source: AWSCredentials, label: String) throws -> AWSCredentials {
+                    source: AWSCredentials, label: String, cancellation: Cancellation = .never) throws -> AWSCredentials {
         var parameters = [("RoleArn", roleARN), ("RoleSessionName", sessionName)]
         if let externalID { parameters.append(("ExternalId", externalID)) }
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
-        let xml = try call("AssumeRole", parameters, credentials: source, roleARN: roleARN)
+        let xml = try call("AssumeRole", parameters, credentials: source, roleARN: roleARN, cancellation: cancellation)
         return try Self.credentials(from: xml, result: "AssumeRoleResult", label: label)
     }
 
     /// `AssumeRoleWithWebIdentity`, unsigned: the OIDC token is the proof.
     func assumeRoleWithWebIdentity(roleARN: String, sessionName: String, token: String, durationSeconds: Int?,
-                                   label: String) throws -> AWSCredentials {
+                                   label: String, cancellation: Cancellation = .never) throws -> AWSCredentials {
         var parameters = [("RoleArn", roleARN), ("RoleSessionName", sessionName), ("WebIdentityToken", token)]
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
-        let xml = try call("AssumeRoleWithWebIdentity", parameters, credentials: nil, roleARN: roleARN)
+        let xml = try call("AssumeRoleWithWebIdentity", parameters, credentials: nil, roleARN: roleARN, cancellation: cancellation)
         return try Self.credentials(from: xml, result: "AssumeRoleWithWebIdentityResult", label: label)
     }
 
     private func call(_ action: String, _ parameters: [(String, String)], credentials: AWSCredentials?,
-                      roleARN: String) throws -> XMLText {
+                      roleARN: String, cancellation: Cancellation) throws -> XMLText {
         let transport = try mutex.locked { () throws -> AWSTransport in
             if let cachedTransport { return cachedTransport }
             let made = try makeTransport()
@@ -49,7 +49,7 @@ final class STSClient {
         }
         let request = try QueryProtocol.request(.sts, action, parameters, endpoint: endpoint, region: region)
         do {
-            let response = try transport.send(request, credentials: { credentials?.signing })
+            let response = try transport.send(request, cancellation: cancellation, credentials: { credentials?.signing })
             return XMLText(response.body)
         } catch var error as AWSError {
             // The caller needs to know it was the role assumption that failed, not its own call.

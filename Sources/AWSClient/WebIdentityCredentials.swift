@@ -22,7 +22,7 @@ final class WebIdentityCredentials: CredentialProvider {
         self.clock = clock
     }
 
-    func load() throws -> CredentialLookup {
+    func load(cancellation: Cancellation) throws -> CredentialLookup {
         let token: String
         do {
             guard let text = try SharedConfig.readFile(tokenFile) else {
@@ -37,6 +37,6 @@ final class WebIdentityCredentials: CredentialProvider {
         }
         return .found(try sts.assumeRoleWithWebIdentity(
             roleARN: roleARN, sessionName: sessionName ?? STSClient.defaultSessionName(clock: clock), token: token,
-            durationSeconds: durationSeconds, label: "\(name) (\(roleARN))"))
+            durationSeconds: durationSeconds, label: "\(name) (\(roleARN))", cancellation: cancellation))
     }
 }

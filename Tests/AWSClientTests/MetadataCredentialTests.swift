@@ -100,6 +100,38 @@ final class MetadataCredentialTests: MotoTestCase {
         XCTAssertEqual(ContainerCredentials.defaultHost, "http://169.254.170.2")
     }
 
+    /// A call that is cancelled (a deadline, Ctrl-C) while its credentials are still being fetched ends then,
+    /// with a `.cancelled` error, instead of sitting out the endpoint's 2 s timeout three times.
+    func testCancellingACallAbandonsItsCredentialFetch() throws {
+        let server = try serve { _ in .stall(seconds: 10) }
+        let client = try AWSClient(configuration: .resolve(environment: env([
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(server.url)/creds",
+        ])))
+        let started = Date()
+        let cancellation = Cancellation(when: { Date().timeIntervalSince(started) > 0.5 })
+        XCTAssertThrowsError(try client.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
+                                             cancellation: cancellation)) { error in
+            XCTAssertEqual((error as? AWSError)?.kind, .cancelled, "\(error)")
+            XCTAssertTrue("\(error)".contains("ECS container credentials: the request to \(server.url)/creds was abandoned"), "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1.9, "not the endpoint's 2 s timeout")
+        XCTAssertEqual(server.requests.count, 1, "no second attempt once cancelled")
+    }
+
+    func testCancellingACallAbandonsItsIMDSFetch() throws {
+        let server = try serve { _ in .stall(seconds: 10) }
+        var e = env(["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url, "AWS_METADATA_SERVICE_TIMEOUT": "5"])
+        e["AWS_EC2_METADATA_DISABLED"] = nil
+        let client = try AWSClient(configuration: .resolve(environment: e))
+        let started = Date()
+        let cancellation = Cancellation(when: { Date().timeIntervalSince(started) > 0.5 })
+        XCTAssertThrowsError(try client.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
+                                             cancellation: cancellation)) { error in
+            XCTAssertEqual((error as? AWSError)?.kind, .cancelled, "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3, "not the 5 s IMDS timeout")
+    }
+
     func testContainerServerErrorsAreRetriedThenReported() throws {
         let server = try serve { _ in .text(500, "agent busy") }
         XCTAssertThrowsError(try AWSConfiguration.resolve(environment: env([
