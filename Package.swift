@@ -26,7 +26,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Safe wrappers
-        .target(name: "HTTP", dependencies: ["CCurl"]),
+        .target(name: "HTTP", dependencies: ["CCurl", "System"]),
         .target(name: "Hashing", dependencies: ["COpenSSL", "System"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // Durations as people type them (90s, 30m, 1h30m), shared by both programs' options.

@@ -1,4 +1,5 @@
 internal import CCurl
+import System
 
 /// An HTTP client over one libcurl easy handle.
 ///
@@ -115,7 +116,7 @@ public final class HTTPClient {
     }
 
     private func receiveHeaderLine(_ raw: UnsafeRawBufferPointer) {
-        let line = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: " \r\n\t")
+        let line = String(decoding: raw, as: UTF8.self).trimmingSpacesTabsAndNewlines()
         if line.hasPrefix("HTTP/") {
             // A new status line: an interim (100, redirect) response's headers are discarded.
             responseHeaders = []
@@ -123,7 +124,7 @@ public final class HTTPClient {
         }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = String(line[..<colon])
-        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: " \t")
+        let value = String(line[line.index(after: colon)...]).trimmingSpacesTabsAndNewlines()
         responseHeaders.append((name: name, value: value))
     }
 
@@ -145,13 +146,3 @@ public final class HTTPClient {
 }
 
 private let emptyBody: UnsafeMutablePointer<UInt8> = .allocate(capacity: 1)
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        let skip = Set(set)
-        var s = Substring(self)
-        while let c = s.first, skip.contains(c) { s.removeFirst() }
-        while let c = s.last, skip.contains(c) { s.removeLast() }
-        return String(s)
-    }
-}

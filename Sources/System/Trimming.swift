@@ -2,11 +2,13 @@
 /// exactly the four ASCII blanks the SDKs strip there, migration files of any white space a person may type.
 extension StringProtocol {
     /// Without leading and trailing spaces, tabs, CRs and LFs (and nothing else: not \v, \f or Unicode
-    /// spaces), as AWS config files, token files and answers are read.
+    /// spaces), as AWS config files, token files, answers and HTTP header lines are read. "\r\n" is one
+    /// Character in Swift, equal to neither "\r" nor "\n", so it is named too.
     public func trimmingSpacesTabsAndNewlines() -> String {
+        func isBlank(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\r\n" }
         var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" || c == "\n" || c == "\r" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\n" || c == "\r" { s.removeLast() }
+        while let c = s.first, isBlank(c) { s.removeFirst() }
+        while let c = s.last, isBlank(c) { s.removeLast() }
         return String(s)
     }
 
