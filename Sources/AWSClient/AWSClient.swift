@@ -14,8 +14,9 @@ public final class AWSClient {
 
     public init(configuration: AWSConfiguration) throws {
         self.configuration = configuration
-        transport = try AWSTransport(httpConfiguration: configuration.httpConfiguration, retry: configuration.retry,
-                                     clock: configuration.clock, trace: configuration.trace)
+        transport = try AWSTransport(
+            httpConfiguration: configuration.httpConfiguration, retry: configuration.retry,
+            clock: configuration.clock, trace: configuration.trace)
     }
 
     /// The endpoint URL used for `service`, e.g. `https://ecs.us-east-1.amazonaws.com` or the override.
@@ -32,11 +33,14 @@ public final class AWSClient {
     /// A JSON 1.1 call: `POST /` with `X-Amz-Target: <prefix>.<operation>`. Retries per the standard mode.
     /// Once `cancellation` turns true, the call ends soon, in flight or before a retry, with a
     /// `.cancelled` error; never cancel a call whose effect must be known (RunTask, StopTask).
-    public func call<Input: Encodable, Output: Decodable>(_ service: AWSService, _ operation: String, _ input: Input,
-                                                          as output: Output.Type,
-                                                          cancellation: Cancellation = .never) throws -> Output {
+    public func call<Input: Encodable, Output: Decodable>(
+        _ service: AWSService, _ operation: String, _ input: Input,
+        as output: Output.Type,
+        cancellation: Cancellation = .never
+    ) throws -> Output {
         guard case .json11(let prefix) = service.wireProtocol else {
-            throw AWSError.configuration("\(service.signingName) does not speak JSON 1.1; \(operation) cannot be called with call(_:_:_:as:)")
+            throw AWSError.configuration(
+                "\(service.signingName) does not speak JSON 1.1; \(operation) cannot be called with call(_:_:_:as:)")
         }
         let body: [UInt8]
         do {
@@ -44,25 +48,29 @@ public final class AWSClient {
         } catch {
             throw AWSError(kind: .configuration, code: "InvalidInput", message: "cannot encode the input of \(operation): \(error)")
         }
-        let response = try send(service, operation, headers: [
-            (name: "Content-Type", value: "application/x-amz-json-1.1"),
-            (name: "X-Amz-Target", value: "\(prefix).\(operation)"),
-        ], body: body, cancellation: cancellation)
+        let response = try send(
+            service, operation,
+            headers: [
+                (name: "Content-Type", value: "application/x-amz-json-1.1"),
+                (name: "X-Amz-Target", value: "\(prefix).\(operation)"),
+            ], body: body, cancellation: cancellation)
         let payload = response.body.isEmpty ? Array("{}".utf8) : response.body
         do {
             return try Self.decoder.decode(Output.self, from: Data(payload))
         } catch {
-            throw AWSError(kind: .service, code: "InvalidResponse",
-                           message: "the answer to \(operation) could not be read: \(error)", status: response.status,
-                           requestID: response.header("x-amzn-RequestId"))
+            throw AWSError(
+                kind: .service, code: "InvalidResponse",
+                message: "the answer to \(operation) could not be read: \(error)", status: response.status,
+                requestID: response.header("x-amzn-RequestId"))
         }
     }
 
     /// A query-protocol call (`Action=<action>&Version=...`); returns the XML answer.
     func query(_ service: AWSService, _ action: String, _ parameters: [(String, String)]) throws -> XMLText {
-        let request = try QueryProtocol.request(service, action, parameters,
-                                                endpoint: configuration.resolvedEndpoint(for: service).endpoint,
-                                                region: configuration.region)
+        let request = try QueryProtocol.request(
+            service, action, parameters,
+            endpoint: configuration.resolvedEndpoint(for: service).endpoint,
+            region: configuration.region)
         return XMLText(try send(request).body)
     }
 
@@ -72,17 +80,22 @@ public final class AWSClient {
         return (xml.value("Account") ?? "", xml.value("Arn") ?? "", xml.value("UserId") ?? "")
     }
 
-    private func send(_ service: AWSService, _ operation: String, headers: [(name: String, value: String)],
-                      body: [UInt8], cancellation: Cancellation = .never) throws -> HTTPResponse {
-        try send(OperationRequest(service: service, operation: operation,
-                                  endpoint: configuration.resolvedEndpoint(for: service).endpoint,
-                                  region: configuration.region, headers: headers, body: body),
-                 cancellation: cancellation)
+    private func send(
+        _ service: AWSService, _ operation: String, headers: [(name: String, value: String)],
+        body: [UInt8], cancellation: Cancellation = .never
+    ) throws -> HTTPResponse {
+        try send(
+            OperationRequest(
+                service: service, operation: operation,
+                endpoint: configuration.resolvedEndpoint(for: service).endpoint,
+                region: configuration.region, headers: headers, body: body),
+            cancellation: cancellation)
     }
 
     private func send(_ request: OperationRequest, cancellation: Cancellation = .never) throws -> HTTPResponse {
         let chain = configuration.credentialChain
-        return try transport.send(request, cancellation: cancellation, credentials: { try chain.credentials(cancellation: cancellation).signing })
+        return try transport.send(
+            request, cancellation: cancellation, credentials: { try chain.credentials(cancellation: cancellation).signing })
     }
 
     /// JSON 1.1 sends timestamps as seconds since the epoch.

@@ -28,8 +28,10 @@ public struct AWSConfiguration {
     let trace: DebugTrace
     var credentialChain: CredentialChain
 
-    public static func resolve(environment: [String: String], profile: String? = nil, region: String? = nil,
-                               endpointURL: String? = nil, debug: ((String) -> Void)? = nil) throws -> AWSConfiguration {
+    public static func resolve(
+        environment: [String: String], profile: String? = nil, region: String? = nil,
+        endpointURL: String? = nil, debug: ((String) -> Void)? = nil
+    ) throws -> AWSConfiguration {
         let trace = DebugTrace(sink: debug)
         let clock = AWSClock()
         let shared = try SharedConfig.load(environment: environment)
@@ -41,7 +43,9 @@ public struct AWSConfiguration {
         if profileSettings == nil, explicitProfile != nil || envProfile != nil {
             let files = [shared.configPath, shared.credentialsPath].compactMap { $0 }.joined(separator: " or ")
             let from = explicitProfile != nil ? "--profile" : (environment["AWS_PROFILE"] != nil ? "AWS_PROFILE" : "AWS_DEFAULT_PROFILE")
-            throw AWSError.configuration("the profile \"\(profileName)\" (from \(from)) was not found in \(files.isEmpty ? "the shared AWS files (HOME is not set)" : files)")
+            throw AWSError.configuration(
+                "the profile \"\(profileName)\" (from \(from)) was not found in \(files.isEmpty ? "the shared AWS files (HOME is not set)" : files)"
+            )
         }
         let settings = profileSettings ?? [:]
         trace("profile \"\(profileName)\"\(profileSettings == nil ? " (not in the shared files)" : "")")
@@ -50,9 +54,13 @@ public struct AWSConfiguration {
             ("--region", region), ("AWS_REGION", environment["AWS_REGION"]),
             ("AWS_DEFAULT_REGION", environment["AWS_DEFAULT_REGION"]), ("profile \"\(profileName)\"", settings["region"]),
         ]
-        guard let (regionSource, regionValue) = regionSources.first(where: { $0.1.map { !$0.isEmpty } ?? false }).map({ ($0.0, $0.1!) }) else {
-            throw AWSError(kind: .configuration, code: AWSError.noRegionCode,
-                           message: "no AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), or add `region = ...` to profile \"\(profileName)\"")
+        guard let (regionSource, regionValue) = regionSources.first(where: { $0.1.map { !$0.isEmpty } ?? false }).map({ ($0.0, $0.1!) })
+        else {
+            throw AWSError(
+                kind: .configuration, code: AWSError.noRegionCode,
+                message:
+                    "no AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION), or add `region = ...` to profile \"\(profileName)\""
+            )
         }
         let chosenRegion = regionValue.trimmingSpacesTabsAndNewlines()
         guard !chosenRegion.isEmpty, chosenRegion.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
@@ -100,7 +108,8 @@ public struct AWSConfiguration {
             region: chosenRegion, profileName: profileName, environment: environment, shared: shared, profile: settings,
             explicitEndpoint: explicitEndpoint, environmentEndpoints: environmentEndpoints, profileEndpoint: profileEndpoint,
             profileServiceEndpoints: serviceEndpoints,
-            ignoresConfiguredEndpoints: isTrue(environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? settings["ignore_configured_endpoint_urls"]),
+            ignoresConfiguredEndpoints: isTrue(
+                environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? settings["ignore_configured_endpoint_urls"]),
             usesFIPSEndpoints: isTrue(environment["AWS_USE_FIPS_ENDPOINT"] ?? settings["use_fips_endpoint"]),
             retry: retry, httpConfiguration: http, clock: clock, trace: trace, credentialChain: chain)
         configuration.credentialChain = CredentialChain(
@@ -141,9 +150,11 @@ public struct AWSConfiguration {
     }
 
     /// "" is `AWS_ENDPOINT_URL` itself.
-    static let calledServiceSuffixes: Set<String> = ["", AWSService.ecs.environmentSuffix, AWSService.logs.environmentSuffix,
-                                                     AWSService.sts.environmentSuffix, AWSService.sso.environmentSuffix,
-                                                     AWSService.ssoOIDC.environmentSuffix]
+    static let calledServiceSuffixes: Set<String> = [
+        "", AWSService.ecs.environmentSuffix, AWSService.logs.environmentSuffix,
+        AWSService.sts.environmentSuffix, AWSService.sso.environmentSuffix,
+        AWSService.ssoOIDC.environmentSuffix,
+    ]
 
     static func isTrue(_ value: String?) -> Bool {
         value?.trimmingSpacesTabsAndNewlines().lowercased() == "true"

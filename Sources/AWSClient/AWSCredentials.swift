@@ -12,8 +12,10 @@ public struct AWSCredentials: Sendable, CustomStringConvertible {
     /// Where they came from, e.g. `environment variables` or `profile "dev" (credential_process)`.
     public var source: String
 
-    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil,
-                source: String) {
+    public init(
+        accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil,
+        source: String
+    ) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken

@@ -28,8 +28,10 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
     /// The code when no setting names a region, so a caller without `--region` can word its own hint.
     public static let noRegionCode = "NoRegion"
 
-    public init(kind: Kind, code: String, message: String, status: Int? = nil, requestID: String? = nil,
-                isRetryable: Bool = false) {
+    public init(
+        kind: Kind, code: String, message: String, status: Int? = nil, requestID: String? = nil,
+        isRetryable: Bool = false
+    ) {
         self.kind = kind
         self.code = code
         self.message = message
@@ -60,12 +62,15 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
     var hint: String? {
         switch code {
         case "SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature", "IncompleteSignatureException":
-            return "Check your AWS credentials: the secret access key does not match the access key id (check AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and ~/.aws/credentials)"
+            return
+                "Check your AWS credentials: the secret access key does not match the access key id (check AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and ~/.aws/credentials)"
         case "InvalidClientTokenId", "UnrecognizedClientException", "InvalidAccessKeyId", "AuthFailure", "InvalidToken",
-             "MissingAuthenticationToken", "MissingAuthenticationTokenException":
-            return "Check your AWS credentials: AWS does not know this access key or session token (check AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_SESSION_TOKEN and ~/.aws/credentials)"
+            "MissingAuthenticationToken", "MissingAuthenticationTokenException":
+            return
+                "Check your AWS credentials: AWS does not know this access key or session token (check AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_SESSION_TOKEN and ~/.aws/credentials)"
         case "ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired":
-            return "Check your AWS credentials: the session token has expired; refresh them (for example `aws sso login` or a new role session)"
+            return
+                "Check your AWS credentials: the session token has expired; refresh them (for example `aws sso login` or a new role session)"
         case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation":
             return "The credentials are valid but lack an IAM permission for this action"
         default:

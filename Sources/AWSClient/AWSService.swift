@@ -24,17 +24,21 @@ public struct AWSService: Sendable {
         self.environmentSuffix = environmentSuffix
     }
 
-    public static let ecs = AWSService(signingName: "ecs", wireProtocol: .json11(targetPrefix: "AmazonEC2ContainerServiceV20141113"),
-                                       environmentSuffix: "ECS")
-    public static let logs = AWSService(signingName: "logs", wireProtocol: .json11(targetPrefix: "Logs_20140328"),
-                                        environmentSuffix: "CLOUDWATCH_LOGS")
+    public static let ecs = AWSService(
+        signingName: "ecs", wireProtocol: .json11(targetPrefix: "AmazonEC2ContainerServiceV20141113"),
+        environmentSuffix: "ECS")
+    public static let logs = AWSService(
+        signingName: "logs", wireProtocol: .json11(targetPrefix: "Logs_20140328"),
+        environmentSuffix: "CLOUDWATCH_LOGS")
     public static let sts = AWSService(signingName: "sts", wireProtocol: .query(version: "2011-06-15"), environmentSuffix: "STS")
     /// IAM Identity Center's portal (GetRoleCredentials) and SSO-OIDC (CreateToken), called by the SSO
     /// credential source itself.
-    static let sso = AWSService(signingName: "awsssoportal", endpointPrefix: "portal.sso", wireProtocol: .restJSONUnsigned,
-                                environmentSuffix: "SSO")
-    static let ssoOIDC = AWSService(signingName: "sso-oauth", endpointPrefix: "oidc", wireProtocol: .restJSONUnsigned,
-                                    environmentSuffix: "SSO_OIDC")
+    static let sso = AWSService(
+        signingName: "awsssoportal", endpointPrefix: "portal.sso", wireProtocol: .restJSONUnsigned,
+        environmentSuffix: "SSO")
+    static let ssoOIDC = AWSService(
+        signingName: "sso-oauth", endpointPrefix: "oidc", wireProtocol: .restJSONUnsigned,
+        environmentSuffix: "SSO_OIDC")
     /// Used by the tests to create users and roles in the emulator.
     static let iam = AWSService(signingName: "iam", wireProtocol: .query(version: "2010-05-08"), environmentSuffix: "IAM")
 }

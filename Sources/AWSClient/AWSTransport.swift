@@ -39,8 +39,10 @@ final class AWSTransport {
     /// Sends `request`, signed with whatever `credentials` returns at each attempt (nil: unsigned),
     /// and returns the first 2xx response. Throws the last `AWSError` otherwise, or a `.cancelled` one
     /// once `cancellation` turns true, in flight or before a retry.
-    func send(_ request: OperationRequest, cancellation: Cancellation = .never,
-              credentials: () throws -> SigV4Credentials?) throws -> HTTPResponse {
+    func send(
+        _ request: OperationRequest, cancellation: Cancellation = .never,
+        credentials: () throws -> SigV4Credentials?
+    ) throws -> HTTPResponse {
         var attempt = 0
         var correctedSkew = false
         var lastRetryCost: Int?
@@ -65,19 +67,24 @@ final class AWSTransport {
             switch outcome {
             case .success(let response):
                 let requestID = response.header("x-amzn-RequestId") ?? response.header("x-amz-request-id")
-                trace("\(name) attempt \(attempt)/\(retry.maxAttempts) POST \(url) -> \(response.status) in \(millis) ms\(requestID.map { ", request id \($0)" } ?? "")")
+                trace(
+                    "\(name) attempt \(attempt)/\(retry.maxAttempts) POST \(url) -> \(response.status) in \(millis) ms\(requestID.map { ", request id \($0)" } ?? "")"
+                )
                 if (200..<300).contains(response.status) {
                     quota.release(lastRetryCost)
                     return response
                 }
                 error = ErrorResponse.decode(response)
                 if !correctedSkew, Retryable.clockSkewCodes.contains(error.code),
-                   let dateHeader = response.header("Date"), let serverTime = UTCTime.parseHTTPDate(dateHeader),
-                   abs(serverTime.timeIntervalSince(signedAt)) > 4 * 60 {
+                    let dateHeader = response.header("Date"), let serverTime = UTCTime.parseHTTPDate(dateHeader),
+                    abs(serverTime.timeIntervalSince(signedAt)) > 4 * 60
+                {
                     // The signature failed because our clock is off: adopt AWS's time and try once more.
                     correctedSkew = true
                     clock.adopt(serverTime: serverTime, receivedAt: receivedAt)
-                    trace("\(name): \(error.code) and the clock is off by \(Int(serverTime.timeIntervalSince(signedAt).rounded())) s from the server's Date; retrying once with the corrected time")
+                    trace(
+                        "\(name): \(error.code) and the clock is off by \(Int(serverTime.timeIntervalSince(signedAt).rounded())) s from the server's Date; retrying once with the corrected time"
+                    )
                     attempt -= 1
                     continue
                 }
@@ -123,11 +130,14 @@ final class AWSTransport {
     static func transportError(_ error: HTTPError, url: String) -> AWSError {
         switch error.kind {
         case .timeout:
-            return AWSError(kind: .transport, code: "Timeout", message: "no answer from \(url) in time: \(error.message)", isRetryable: true)
+            return AWSError(
+                kind: .transport, code: "Timeout", message: "no answer from \(url) in time: \(error.message)", isRetryable: true)
         case .connection:
-            return AWSError(kind: .transport, code: "NetworkError", message: "could not talk to \(url): \(error.message)", isRetryable: true)
+            return AWSError(
+                kind: .transport, code: "NetworkError", message: "could not talk to \(url): \(error.message)", isRetryable: true)
         case .tls:
-            return AWSError(kind: .transport, code: "TLSError", message: "TLS with \(url) failed: \(error.message) (AWS_CA_BUNDLE names a CA bundle)")
+            return AWSError(
+                kind: .transport, code: "TLSError", message: "TLS with \(url) failed: \(error.message) (AWS_CA_BUNDLE names a CA bundle)")
         case .aborted:
             return AWSError.cancelled("the request to \(url) was abandoned")
         case .usage, .other:

@@ -9,8 +9,10 @@ final class AssumeRoleCredentials: CredentialProvider {
     private let sts: STSClient
     private let clock: AWSClock
 
-    init(name: String, source: CredentialProvider, roleARN: String, sessionName: String?, externalID: String?,
-         durationSeconds: Int?, sts: STSClient, clock: AWSClock) {
+    init(
+        name: String, source: CredentialProvider, roleARN: String, sessionName: String?, externalID: String?,
+        durationSeconds: Int?, sts: STSClient, clock: AWSClock
+    ) {
         self.name = name
         self.source = source
         self.roleARN = roleARN
@@ -25,10 +27,11 @@ final class AssumeRoleCredentials: CredentialProvider {
         guard case .found(let sourceCredentials) = try source.load(cancellation: cancellation) else {
             throw AWSError.credentials("\(name): the source of the role's credentials (\(source.name)) has none")
         }
-        return .found(try sts.assumeRole(
-            roleARN: roleARN, sessionName: sessionName ?? STSClient.defaultSessionName(clock: clock), externalID: externalID,
-            durationSeconds: durationSeconds, source: sourceCredentials, label: "\(name) (\(roleARN))",
-            cancellation: cancellation))
+        return .found(
+            try sts.assumeRole(
+                roleARN: roleARN, sessionName: sessionName ?? STSClient.defaultSessionName(clock: clock), externalID: externalID,
+                durationSeconds: durationSeconds, source: sourceCredentials, label: "\(name) (\(roleARN))",
+                cancellation: cancellation))
     }
 }
 

@@ -16,8 +16,10 @@ final class ContainerCredentials: CredentialProvider {
     private let sleep: (Double) -> Void
     private var http: HTTPClient?
 
-    init(environment: [String: String], relativeHost: String = ContainerCredentials.defaultHost, trace: DebugTrace,
-         sleep: @escaping (Double) -> Void) {
+    init(
+        environment: [String: String], relativeHost: String = ContainerCredentials.defaultHost, trace: DebugTrace,
+        sleep: @escaping (Double) -> Void
+    ) {
         self.environment = environment
         self.relativeHost = relativeHost
         self.trace = trace
@@ -76,11 +78,14 @@ final class ContainerCredentials: CredentialProvider {
 
     private func parse(_ body: [UInt8], url: String) throws -> AWSCredentials {
         guard let parsed = try? JSONDecoder().decode(Body.self, from: Data(body)),
-              let key = parsed.AccessKeyId, let secret = parsed.SecretAccessKey else {
-            throw AWSError.credentials("\(name): \(url) answered without AccessKeyId and SecretAccessKey", code: "ContainerCredentialsFailed")
+            let key = parsed.AccessKeyId, let secret = parsed.SecretAccessKey
+        else {
+            throw AWSError.credentials(
+                "\(name): \(url) answered without AccessKeyId and SecretAccessKey", code: "ContainerCredentialsFailed")
         }
-        return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: parsed.Token,
-                              expiration: parsed.Expiration.flatMap(UTCTime.parseISO8601), source: name)
+        return AWSCredentials(
+            accessKeyID: key, secretAccessKey: secret, sessionToken: parsed.Token,
+            expiration: parsed.Expiration.flatMap(UTCTime.parseISO8601), source: name)
     }
 
     /// `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (read at every load, it rotates) wins over `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
@@ -88,7 +93,8 @@ final class ContainerCredentials: CredentialProvider {
         var token: String?
         if let file = nonEmpty("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
             guard let text = try? SharedConfig.readFile(file) else {
-                throw AWSError.credentials("\(name): cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)", code: "ContainerCredentialsFailed")
+                throw AWSError.credentials(
+                    "\(name): cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)", code: "ContainerCredentialsFailed")
             }
             token = text.trimmingSpacesTabsAndNewlines()
         } else {
@@ -104,14 +110,18 @@ final class ContainerCredentials: CredentialProvider {
     static func checkFullURI(_ text: String) throws {
         let endpoint: Endpoint
         do { endpoint = try Endpoint(parsing: text) } catch {
-            throw AWSError.credentials("AWS_CONTAINER_CREDENTIALS_FULL_URI \"\(text)\" is not an http(s) URL", code: "ContainerCredentialsFailed")
+            throw AWSError.credentials(
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI \"\(text)\" is not an http(s) URL", code: "ContainerCredentialsFailed")
         }
         if endpoint.scheme == "https" { return }
         let host = endpoint.host.lowercased()
-        let allowed = host == "localhost" || host == "[::1]" || host.hasPrefix("127.") || host == "169.254.170.2"
+        let allowed =
+            host == "localhost" || host == "[::1]" || host.hasPrefix("127.") || host == "169.254.170.2"
             || host == "169.254.170.23" || host == "[fd00:ec2::23]"
         if !allowed {
-            throw AWSError.credentials("AWS_CONTAINER_CREDENTIALS_FULL_URI must use https, or http to a loopback address or the ECS/EKS agent (169.254.170.2, 169.254.170.23), not \(endpoint.host)", code: "ContainerCredentialsFailed")
+            throw AWSError.credentials(
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https, or http to a loopback address or the ECS/EKS agent (169.254.170.2, 169.254.170.23), not \(endpoint.host)",
+                code: "ContainerCredentialsFailed")
         }
     }
 

@@ -52,7 +52,9 @@ final class CredentialChain: @unchecked Sendable {
                 trace("credentials: trying \(provider.name)")
                 switch try provider.load(cancellation: cancellation) {
                 case .found(let credentials):
-                    trace("credentials: using \(credentials.source)\(credentials.expiration.map { ", valid until \(UTCTime($0).iso8601)" } ?? "")")
+                    trace(
+                        "credentials: using \(credentials.source)\(credentials.expiration.map { ", valid until \(UTCTime($0).iso8601)" } ?? "")"
+                    )
                     selected = provider
                     cached = credentials
                     return credentials
@@ -62,7 +64,8 @@ final class CredentialChain: @unchecked Sendable {
             }
             throw AWSError.credentials(
                 "No AWS credentials found. Tried, in order: " + tried.joined(separator: "; ")
-                    + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a profile with AWS_PROFILE or --profile (see `aws configure`)")
+                    + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a profile with AWS_PROFILE or --profile (see `aws configure`)"
+            )
         }
     }
 

@@ -10,8 +10,10 @@ enum CredentialSources {
         }
         providers.append(EnvironmentWebIdentity(environment: environment, sts: sts, clock: configuration.clock))
         providers.append(ProfileCredentials(configuration: configuration, sts: sts))
-        providers.append(ContainerCredentials(environment: environment,
-                                              trace: configuration.trace, sleep: configuration.retry.sleep))
+        providers.append(
+            ContainerCredentials(
+                environment: environment,
+                trace: configuration.trace, sleep: configuration.retry.sleep))
         providers.append(DeferredInstanceMetadata(configuration: configuration))
         return providers
     }
@@ -35,11 +37,14 @@ final class EnvironmentWebIdentity: CredentialProvider {
             return .notFound("AWS_WEB_IDENTITY_TOKEN_FILE is not set")
         }
         guard let role = environment["AWS_ROLE_ARN"], !role.isEmpty else {
-            throw AWSError.credentials("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set the role to assume", code: "InvalidWebIdentityToken")
+            throw AWSError.credentials(
+                "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set the role to assume", code: "InvalidWebIdentityToken")
         }
         let session = environment["AWS_ROLE_SESSION_NAME"].flatMap { $0.isEmpty ? nil : $0 }
-        return try WebIdentityCredentials(name: "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)", tokenFile: file, roleARN: role,
-                                          sessionName: session, durationSeconds: nil, sts: sts, clock: clock).load(cancellation: cancellation)
+        return try WebIdentityCredentials(
+            name: "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)", tokenFile: file, roleARN: role,
+            sessionName: session, durationSeconds: nil, sts: sts, clock: clock
+        ).load(cancellation: cancellation)
     }
 }
 
@@ -55,8 +60,9 @@ final class DeferredInstanceMetadata: CredentialProvider {
 
     func load(cancellation: Cancellation) throws -> CredentialLookup {
         if provider == nil {
-            provider = try InstanceMetadataCredentials(environment: configuration.environment, profile: configuration.profile,
-                                                       trace: configuration.trace)
+            provider = try InstanceMetadataCredentials(
+                environment: configuration.environment, profile: configuration.profile,
+                trace: configuration.trace)
         }
         return try provider!.load(cancellation: cancellation)
     }

@@ -28,9 +28,10 @@ enum ErrorResponse {
             }
         }
         let finalCode = (code?.isEmpty == false ? code! : nil) ?? statusCode(response.status)
-        return AWSError(kind: .service, code: finalCode, message: message ?? "HTTP \(response.status) with no error details",
-                        status: response.status, requestID: requestID,
-                        isRetryable: Retryable.isRetryable(code: finalCode, status: response.status))
+        return AWSError(
+            kind: .service, code: finalCode, message: message ?? "HTTP \(response.status) with no error details",
+            status: response.status, requestID: requestID,
+            isRetryable: Retryable.isRetryable(code: finalCode, status: response.status))
     }
 
     private struct JSONBody: Decodable {

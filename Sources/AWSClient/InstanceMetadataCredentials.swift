@@ -19,11 +19,15 @@ final class InstanceMetadataCredentials: CredentialProvider {
 
     init(environment: [String: String], profile: [String: String], trace: DebugTrace) throws {
         disabled = AWSConfiguration.isTrue(environment["AWS_EC2_METADATA_DISABLED"])
-        if let configured = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? profile["ec2_metadata_service_endpoint"], !configured.isEmpty {
+        if let configured = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? profile["ec2_metadata_service_endpoint"],
+            !configured.isEmpty
+        {
             do { endpoint = try Endpoint(parsing: configured).url } catch {
                 throw AWSError.configuration("AWS_EC2_METADATA_SERVICE_ENDPOINT \"\(configured)\" is not an http(s) URL")
             }
-        } else if (environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"] ?? profile["ec2_metadata_service_endpoint_mode"])?.lowercased() == "ipv6" {
+        } else if (environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"] ?? profile["ec2_metadata_service_endpoint_mode"])?.lowercased()
+            == "ipv6"
+        {
             endpoint = Self.ipv6Endpoint
         } else {
             endpoint = Self.defaultEndpoint
@@ -51,7 +55,10 @@ final class InstanceMetadataCredentials: CredentialProvider {
         guard let http else { return .notFound("cannot start libcurl") }
 
         var token: String?
-        switch try get(http, "PUT", "/latest/api/token", headers: [(name: "X-aws-ec2-metadata-token-ttl-seconds", value: String(Self.tokenTTL))], cancellation: cancellation) {
+        switch try get(
+            http, "PUT", "/latest/api/token", headers: [(name: "X-aws-ec2-metadata-token-ttl-seconds", value: String(Self.tokenTTL))],
+            cancellation: cancellation)
+        {
         case .failure(let why):
             return .notFound("no answer from \(endpoint) (\(why))")
         case .success(let response) where response.status == 200:
@@ -64,12 +71,14 @@ final class InstanceMetadataCredentials: CredentialProvider {
         let roleName: String
         switch try get(http, "GET", "/latest/meta-data/iam/security-credentials/", headers: auth, cancellation: cancellation) {
         case .success(let response) where response.status == 200:
-            guard let first = response.bodyText.split(separator: "\n").first.map({ $0.trimmingSpacesTabsAndNewlines() }), !first.isEmpty else {
+            guard let first = response.bodyText.split(separator: "\n").first.map({ $0.trimmingSpacesTabsAndNewlines() }), !first.isEmpty
+            else {
                 return .notFound("the instance has no IAM role attached")
             }
             roleName = first
         case .success(let response):
-            return .notFound(response.status == 404 ? "the instance has no IAM role attached" : "role lookup answered HTTP \(response.status)")
+            return .notFound(
+                response.status == 404 ? "the instance has no IAM role attached" : "role lookup answered HTTP \(response.status)")
         case .failure(let why):
             return .notFound("role lookup failed (\(why))")
         }
@@ -77,17 +86,22 @@ final class InstanceMetadataCredentials: CredentialProvider {
         switch try get(http, "GET", "/latest/meta-data/iam/security-credentials/" + roleName, headers: auth, cancellation: cancellation) {
         case .success(let response) where response.status == 200:
             guard let body = try? JSONDecoder().decode(Body.self, from: Data(response.body)),
-                  body.Code == nil || body.Code == "Success",
-                  let key = body.AccessKeyId, let secret = body.SecretAccessKey else {
+                body.Code == nil || body.Code == "Success",
+                let key = body.AccessKeyId, let secret = body.SecretAccessKey
+            else {
                 throw AWSError.credentials("\(name): the credentials of role \(roleName) could not be read", code: "InstanceMetadataFailed")
             }
-            return .found(AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: body.Token,
-                                         expiration: body.Expiration.flatMap(UTCTime.parseISO8601),
-                                         source: "\(name), role \(roleName)"))
+            return .found(
+                AWSCredentials(
+                    accessKeyID: key, secretAccessKey: secret, sessionToken: body.Token,
+                    expiration: body.Expiration.flatMap(UTCTime.parseISO8601),
+                    source: "\(name), role \(roleName)"))
         case .success(let response):
-            throw AWSError.credentials("\(name): reading the credentials of role \(roleName) answered HTTP \(response.status)", code: "InstanceMetadataFailed")
+            throw AWSError.credentials(
+                "\(name): reading the credentials of role \(roleName) answered HTTP \(response.status)", code: "InstanceMetadataFailed")
         case .failure(let why):
-            throw AWSError.credentials("\(name): reading the credentials of role \(roleName) failed (\(why))", code: "InstanceMetadataFailed")
+            throw AWSError.credentials(
+                "\(name): reading the credentials of role \(roleName) failed (\(why))", code: "InstanceMetadataFailed")
         }
     }
 
@@ -96,12 +110,15 @@ final class InstanceMetadataCredentials: CredentialProvider {
         case failure(String)
     }
 
-    private func get(_ http: HTTPClient, _ method: String, _ path: String, headers: [(name: String, value: String)],
-                     cancellation: Cancellation) throws -> Outcome {
+    private func get(
+        _ http: HTTPClient, _ method: String, _ path: String, headers: [(name: String, value: String)],
+        cancellation: Cancellation
+    ) throws -> Outcome {
         var problem = ""
         for _ in 1...attempts {
             do {
-                let response = try http.send(HTTPRequest(method: method, url: endpoint + path, headers: headers), cancellation: cancellation)
+                let response = try http.send(
+                    HTTPRequest(method: method, url: endpoint + path, headers: headers), cancellation: cancellation)
                 // Bodies hold the token and the keys: trace the status only.
                 trace("\(name): \(method) \(endpoint + path) -> \(response.status)")
                 if response.status < 500 { return .success(response) }

@@ -17,7 +17,7 @@ struct RetryPolicy {
 
     /// The delay before attempt `attempt + 1`, after `attempt` failed attempts.
     func backoff(afterAttempt attempt: Int) -> Double {
-        let ceiling = min(maxBackoff, Double(sign: .plus, exponent: attempt - 1, significand: 1))  // 2^(attempt-1)
+        let ceiling = min(maxBackoff, Double(sign: .plus, exponent: attempt - 1, significand: 1)) // 2^(attempt-1)
         return random() * ceiling
     }
 
@@ -26,7 +26,8 @@ struct RetryPolicy {
         var policy = RetryPolicy()
         if let text = environment["AWS_RETRY_MODE"] ?? profile["retry_mode"] {
             guard let mode = Mode(rawValue: text.lowercased()) else {
-                throw AWSError.configuration("retry mode \"\(text)\" is not one of standard, legacy, adaptive (AWS_RETRY_MODE or retry_mode)")
+                throw AWSError.configuration(
+                    "retry mode \"\(text)\" is not one of standard, legacy, adaptive (AWS_RETRY_MODE or retry_mode)")
             }
             policy.mode = mode
             // Legacy mode's default is 5 attempts; adaptive behaves like standard here (no client-side rate limiter).
@@ -34,7 +35,8 @@ struct RetryPolicy {
         }
         if let text = environment["AWS_MAX_ATTEMPTS"] ?? profile["max_attempts"] {
             guard let n = Int(text.trimmingSpacesTabsAndNewlines()), n >= 1 else {
-                throw AWSError.configuration("max attempts \"\(text)\" must be a whole number of at least 1 (AWS_MAX_ATTEMPTS or max_attempts)")
+                throw AWSError.configuration(
+                    "max attempts \"\(text)\" must be a whole number of at least 1 (AWS_MAX_ATTEMPTS or max_attempts)")
             }
             policy.maxAttempts = n
         }

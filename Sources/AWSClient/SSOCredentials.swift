@@ -30,17 +30,23 @@ final class SSOCredentials: CredentialProvider {
     func load(cancellation: Cancellation) throws -> CredentialLookup {
         let accessToken = try currentAccessToken(cancellation: cancellation)
         let endpoint = configuration.resolvedEndpoint(for: .sso, region: profile.region).endpoint
-        let url = endpoint.url(path: "/federation/credentials") + "?role_name=" + PercentEncoding.encode(profile.roleName)
+        let url =
+            endpoint.url(path: "/federation/credentials") + "?role_name=" + PercentEncoding.encode(profile.roleName)
             + "&account_id=" + PercentEncoding.encode(profile.accountID)
-        let response = try send(HTTPRequest(method: "GET", url: url, headers: [(name: "x-amz-sso_bearer_token", value: accessToken)]), cancellation: cancellation)
+        let response = try send(
+            HTTPRequest(method: "GET", url: url, headers: [(name: "x-amz-sso_bearer_token", value: accessToken)]),
+            cancellation: cancellation)
         // The answer holds the secret: trace the status only.
-        trace("SSO GetRoleCredentials \(profile.roleName) in \(profile.accountID): GET \(endpoint.url)/federation/credentials -> \(response.status)")
+        trace(
+            "SSO GetRoleCredentials \(profile.roleName) in \(profile.accountID): GET \(endpoint.url)/federation/credentials -> \(response.status)"
+        )
         if response.status == 401 {
             throw expired("the portal refused the SSO token")
         }
         guard response.status == 200 else {
-            throw AWSError.credentials("\(name): GetRoleCredentials for role \(profile.roleName) in account \(profile.accountID) failed with HTTP \(response.status)\(errorType(response))",
-                                       code: "SSOGetRoleCredentialsFailed")
+            throw AWSError.credentials(
+                "\(name): GetRoleCredentials for role \(profile.roleName) in account \(profile.accountID) failed with HTTP \(response.status)\(errorType(response))",
+                code: "SSOGetRoleCredentialsFailed")
         }
         struct Body: Decodable {
             struct Role: Decodable {
@@ -52,13 +58,16 @@ final class SSOCredentials: CredentialProvider {
             var roleCredentials: Role?
         }
         guard let role = (try? JSONDecoder().decode(Body.self, from: Data(response.body)))?.roleCredentials,
-              let key = role.accessKeyId, let secret = role.secretAccessKey else {
+            let key = role.accessKeyId, let secret = role.secretAccessKey
+        else {
             throw AWSError.credentials("\(name): GetRoleCredentials answered without role credentials", code: "SSOGetRoleCredentialsFailed")
         }
         // The portal gives the expiration in epoch milliseconds.
-        return .found(AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: role.sessionToken,
-                                     expiration: role.expiration.map { Date(timeIntervalSince1970: $0 / 1000) },
-                                     source: "\(name), role \(profile.roleName) in \(profile.accountID)"))
+        return .found(
+            AWSCredentials(
+                accessKeyID: key, secretAccessKey: secret, sessionToken: role.sessionToken,
+                expiration: role.expiration.map { Date(timeIntervalSince1970: $0 / 1000) },
+                source: "\(name), role \(profile.roleName) in \(profile.accountID)"))
     }
 
     /// The cached token, refreshed first when botocore would; throws the login hint when there is none.
@@ -76,8 +85,12 @@ final class SSOCredentials: CredentialProvider {
         var accessToken = access
         let now = configuration.clock.now()
         let remaining = expiresAt.timeIntervalSince(now)
-        trace("SSO token \(profile.sessionName.map { "of session \"\($0)\"" } ?? "of \(profile.startURL)") from \(file), expires in \(Int(remaining)) s")
-        if profile.sessionName != nil, remaining < Self.tokenRefreshWindow, let refreshed = try refresh(token, now: now, cancellation: cancellation) {
+        trace(
+            "SSO token \(profile.sessionName.map { "of session \"\($0)\"" } ?? "of \(profile.startURL)") from \(file), expires in \(Int(remaining)) s"
+        )
+        if profile.sessionName != nil, remaining < Self.tokenRefreshWindow,
+            let refreshed = try refresh(token, now: now, cancellation: cancellation)
+        {
             token = refreshed
             accessToken = refreshed.accessToken ?? access
             expiresAt = refreshed.expiresAt.flatMap(Self.parseTime) ?? expiresAt
@@ -94,7 +107,8 @@ final class SSOCredentials: CredentialProvider {
     /// nil when it cannot or did not work, as in botocore: the old token is then used while it lasts.
     private func refresh(_ token: SSOTokenCache.Token, now: Date, cancellation: Cancellation) throws -> SSOTokenCache.Token? {
         guard let refreshToken = token.refreshToken, let clientID = token.clientId, let clientSecret = token.clientSecret,
-              let registrationText = token.registrationExpiresAt else {
+            let registrationText = token.registrationExpiresAt
+        else {
             trace("SSO token cannot be refreshed: the cache holds no refreshToken, clientId, clientSecret or registrationExpiresAt")
             return nil
         }
@@ -117,20 +131,24 @@ final class SSOCredentials: CredentialProvider {
         let body = Array(try JSONEncoder().encode(Input(clientId: clientID, clientSecret: clientSecret, refreshToken: refreshToken)))
         let response: HTTPResponse
         do {
-            response = try send(HTTPRequest(method: "POST", url: endpoint.url(path: "/token"),
-                                            headers: [(name: "Content-Type", value: "application/json")], body: body),
-                            cancellation: cancellation)
+            response = try send(
+                HTTPRequest(
+                    method: "POST", url: endpoint.url(path: "/token"),
+                    headers: [(name: "Content-Type", value: "application/json")], body: body),
+                cancellation: cancellation)
         } catch let error as AWSError where error.kind != .cancelled {
             trace("SSO-OIDC CreateToken failed: \(error.code)")
             return nil
         }
         trace("SSO-OIDC CreateToken: POST \(endpoint.url)/token -> \(response.status)")
         guard response.status == 200, let output = try? JSONDecoder().decode(Output.self, from: Data(response.body)),
-              let newAccess = output.accessToken, let expiresIn = output.expiresIn else { return nil }
-        return SSOTokenCache.Token(startUrl: profile.startURL, region: profile.region, accessToken: newAccess,
-                                   expiresAt: UTCTime(now.addingTimeInterval(expiresIn)).iso8601, clientId: clientID,
-                                   clientSecret: clientSecret, registrationExpiresAt: registrationText,
-                                   refreshToken: output.refreshToken ?? refreshToken)
+            let newAccess = output.accessToken, let expiresIn = output.expiresIn
+        else { return nil }
+        return SSOTokenCache.Token(
+            startUrl: profile.startURL, region: profile.region, accessToken: newAccess,
+            expiresAt: UTCTime(now.addingTimeInterval(expiresIn)).iso8601, clientId: clientID,
+            clientSecret: clientSecret, registrationExpiresAt: registrationText,
+            refreshToken: output.refreshToken ?? refreshToken)
     }
 
     private func send(_ request: HTTPRequest, cancellation: Cancellation) throws -> HTTPResponse {

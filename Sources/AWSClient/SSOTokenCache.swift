@@ -36,7 +36,8 @@ struct SSOTokenCache {
         guard let text = try SharedConfig.readFile(file) else { return nil }
         // Never quote the file in errors: it holds tokens.
         guard let token = try? JSONDecoder().decode(Token.self, from: Data(text.utf8)) else {
-            throw AWSError.credentials("the SSO token cache file \(file) is not a JSON object; run `\(profile.loginCommand)`", code: "InvalidSSOToken")
+            throw AWSError.credentials(
+                "the SSO token cache file \(file) is not a JSON object; run `\(profile.loginCommand)`", code: "InvalidSSOToken")
         }
         return token
     }

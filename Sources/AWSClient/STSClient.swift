@@ -21,8 +21,10 @@ final class STSClient {
     }
 
     /// `AssumeRole`, signed with `source`.
-    func assumeRole(roleARN: String, sessionName: String, externalID: String?, durationSeconds: Int?,
-                    source: AWSCredentials, label: String, cancellation: Cancellation = .never) throws -> AWSCredentials {
+    func assumeRole(
+        roleARN: String, sessionName: String, externalID: String?, durationSeconds: Int?,
+        source: AWSCredentials, label: String, cancellation: Cancellation = .never
+    ) throws -> AWSCredentials {
         var parameters = [("RoleArn", roleARN), ("RoleSessionName", sessionName)]
         if let externalID { parameters.append(("ExternalId", externalID)) }
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
@@ -31,16 +33,20 @@ final class STSClient {
     }
 
     /// `AssumeRoleWithWebIdentity`, unsigned: the OIDC token is the proof.
-    func assumeRoleWithWebIdentity(roleARN: String, sessionName: String, token: String, durationSeconds: Int?,
-                                   label: String, cancellation: Cancellation = .never) throws -> AWSCredentials {
+    func assumeRoleWithWebIdentity(
+        roleARN: String, sessionName: String, token: String, durationSeconds: Int?,
+        label: String, cancellation: Cancellation = .never
+    ) throws -> AWSCredentials {
         var parameters = [("RoleArn", roleARN), ("RoleSessionName", sessionName), ("WebIdentityToken", token)]
         if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
         let xml = try call("AssumeRoleWithWebIdentity", parameters, credentials: nil, roleARN: roleARN, cancellation: cancellation)
         return try Self.credentials(from: xml, result: "AssumeRoleWithWebIdentityResult", label: label)
     }
 
-    private func call(_ action: String, _ parameters: [(String, String)], credentials: AWSCredentials?,
-                      roleARN: String, cancellation: Cancellation) throws -> XMLText {
+    private func call(
+        _ action: String, _ parameters: [(String, String)], credentials: AWSCredentials?,
+        roleARN: String, cancellation: Cancellation
+    ) throws -> XMLText {
         let transport = try mutex.locked { () throws -> AWSTransport in
             if let cachedTransport { return cachedTransport }
             let made = try makeTransport()
@@ -61,8 +67,9 @@ final class STSClient {
 
     static func credentials(from xml: XMLText, result: String, label: String) throws -> AWSCredentials {
         guard let key = xml.value(result, "Credentials", "AccessKeyId"),
-              let secret = xml.value(result, "Credentials", "SecretAccessKey"),
-              let token = xml.value(result, "Credentials", "SessionToken") else {
+            let secret = xml.value(result, "Credentials", "SecretAccessKey"),
+            let token = xml.value(result, "Credentials", "SessionToken")
+        else {
             throw AWSError.credentials("STS answered without credentials (\(label))", code: "InvalidResponse")
         }
         let expiration = xml.value(result, "Credentials", "Expiration").flatMap(UTCTime.parseISO8601)

@@ -11,8 +11,10 @@ final class WebIdentityCredentials: CredentialProvider {
     private let sts: STSClient
     private let clock: AWSClock
 
-    init(name: String, tokenFile: String, roleARN: String, sessionName: String?, durationSeconds: Int?,
-         sts: STSClient, clock: AWSClock) {
+    init(
+        name: String, tokenFile: String, roleARN: String, sessionName: String?, durationSeconds: Int?,
+        sts: STSClient, clock: AWSClock
+    ) {
         self.name = name
         self.tokenFile = tokenFile
         self.roleARN = roleARN
@@ -26,7 +28,8 @@ final class WebIdentityCredentials: CredentialProvider {
         let token: String
         do {
             guard let text = try SharedConfig.readFile(tokenFile) else {
-                throw AWSError.credentials("the web identity token file \(tokenFile) does not exist (\(name))", code: "InvalidWebIdentityToken")
+                throw AWSError.credentials(
+                    "the web identity token file \(tokenFile) does not exist (\(name))", code: "InvalidWebIdentityToken")
             }
             token = text.trimmingSpacesTabsAndNewlines()
         } catch let error as AWSError where error.kind == .configuration {
@@ -35,8 +38,9 @@ final class WebIdentityCredentials: CredentialProvider {
         guard !token.isEmpty else {
             throw AWSError.credentials("the web identity token file \(tokenFile) is empty (\(name))", code: "InvalidWebIdentityToken")
         }
-        return .found(try sts.assumeRoleWithWebIdentity(
-            roleARN: roleARN, sessionName: sessionName ?? STSClient.defaultSessionName(clock: clock), token: token,
-            durationSeconds: durationSeconds, label: "\(name) (\(roleARN))", cancellation: cancellation))
+        return .found(
+            try sts.assumeRoleWithWebIdentity(
+                roleARN: roleARN, sessionName: sessionName ?? STSClient.defaultSessionName(clock: clock), token: token,
+                durationSeconds: durationSeconds, label: "\(name) (\(roleARN))", cancellation: cancellation))
     }
 }

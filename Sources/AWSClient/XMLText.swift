@@ -30,7 +30,7 @@ struct XMLText {
             let next = scope[afterName]
             if next == ">" || next == " " || next == "\n" || next == "\t" || next == "/" {
                 guard let close = scope[afterName...].firstIndex(of: ">") else { return nil }
-                if scope[scope.index(before: close)] == "/" { return scope[close..<close] }  // <name/>
+                if scope[scope.index(before: close)] == "/" { return scope[close..<close] } // <name/>
                 let contentStart = scope.index(after: close)
                 guard let end = scope[contentStart...].firstRange(of: "</" + name + ">") else { return nil }
                 return scope[contentStart..<end.lowerBound]
@@ -55,7 +55,9 @@ struct XMLText {
                 case "quot": replacement = "\""
                 case "apos": replacement = "'"
                 default:
-                    if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let n = UInt32(entity.dropFirst(2), radix: 16), let u = Unicode.Scalar(n) {
+                    if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let n = UInt32(entity.dropFirst(2), radix: 16),
+                        let u = Unicode.Scalar(n)
+                    {
                         replacement = String(Character(u))
                     } else if entity.hasPrefix("#"), let n = UInt32(entity.dropFirst()), let u = Unicode.Scalar(n) {
                         replacement = String(Character(u))

@@ -11,8 +11,10 @@ public struct SigV4Request: Sendable {
     /// Overrides the SHA-256 of `body` in the canonical request, e.g. `UNSIGNED-PAYLOAD`.
     public var payloadHash: String?
 
-    public init(method: String, path: String = "/", query: String = "",
-                headers: [(name: String, value: String)] = [], body: [UInt8] = [], payloadHash: String? = nil) {
+    public init(
+        method: String, path: String = "/", query: String = "",
+        headers: [(name: String, value: String)] = [], body: [UInt8] = [], payloadHash: String? = nil
+    ) {
         self.method = method
         self.path = path
         self.query = query

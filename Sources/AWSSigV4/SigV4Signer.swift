@@ -21,9 +21,11 @@ public struct SigV4Signer: Sendable {
     public var signsSessionToken: Bool
     public var clock: @Sendable () -> Date
 
-    public init(credentials: SigV4Credentials, region: String, service: String,
-                normalizePath: Bool = true, addsContentSHA256Header: Bool = false, signsSessionToken: Bool = true,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        credentials: SigV4Credentials, region: String, service: String,
+        normalizePath: Bool = true, addsContentSHA256Header: Bool = false, signsSessionToken: Bool = true,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.credentials = credentials
         self.region = region
         self.service = service
@@ -62,14 +64,20 @@ public struct SigV4Signer: Sendable {
 
         // A token attached after signing still travels in the same place, it is only left out of the signature.
         let (headerBlock, signedHeaders) = canonicalHeaders(
-            signsSessionToken ? prepared.headers
-                              : prepared.headers.filter { $0.name.lowercased() != "x-amz-security-token" })
-        let canonical = canonicalRequest(prepared, query: canonicalQuery(prepared.query),
-                                         headerBlock: headerBlock, signedHeaders: signedHeaders, payloadHash: bodyHash)
+            signsSessionToken
+                ? prepared.headers
+                : prepared.headers.filter { $0.name.lowercased() != "x-amz-security-token" })
+        let canonical = canonicalRequest(
+            prepared, query: canonicalQuery(prepared.query),
+            headerBlock: headerBlock, signedHeaders: signedHeaders, payloadHash: bodyHash)
         let toSign = stringToSign(canonicalRequest: canonical, at: date)
         let signature = self.signature(stringToSign: toSign, at: date)
-        prepared.headers.append((name: "Authorization",
-                                 value: "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(credentialScope(at: date)), SignedHeaders=\(signedHeaders), Signature=\(signature)"))
+        prepared.headers.append(
+            (
+                name: "Authorization",
+                value:
+                    "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(credentialScope(at: date)), SignedHeaders=\(signedHeaders), Signature=\(signature)"
+            ))
         return SigV4Signature(canonicalRequest: canonical, stringToSign: toSign, signature: signature, signedRequest: prepared)
     }
 
@@ -88,8 +96,9 @@ public struct SigV4Signer: Sendable {
         }
         var prepared = request
         prepared.query = Self.appending(parameters, to: request.query)
-        let canonical = canonicalRequest(prepared, query: canonicalQuery(prepared.query),
-                                         headerBlock: headerBlock, signedHeaders: signedHeaders, payloadHash: bodyHash)
+        let canonical = canonicalRequest(
+            prepared, query: canonicalQuery(prepared.query),
+            headerBlock: headerBlock, signedHeaders: signedHeaders, payloadHash: bodyHash)
         let toSign = stringToSign(canonicalRequest: canonical, at: date)
         let signature = self.signature(stringToSign: toSign, at: date)
         // As the SDKs presign for such services: the unsigned token goes just before the signature.
@@ -125,11 +134,15 @@ public struct SigV4Signer: Sendable {
 
     // MARK: Canonical request
 
-    private func canonicalRequest(_ request: SigV4Request, query: String, headerBlock: String,
-                                  signedHeaders: String, payloadHash: String) -> String {
+    private func canonicalRequest(
+        _ request: SigV4Request, query: String, headerBlock: String,
+        signedHeaders: String, payloadHash: String
+    ) -> String {
         let path = normalizePath ? URIEncoding.normalizePath(request.path) : (request.path.isEmpty ? "/" : request.path)
-        return [request.method.uppercased(), PercentEncoding.encode(path, keepSlash: true), query,
-                headerBlock, signedHeaders, payloadHash].joined(separator: "\n")
+        return [
+            request.method.uppercased(), PercentEncoding.encode(path, keepSlash: true), query,
+            headerBlock, signedHeaders, payloadHash,
+        ].joined(separator: "\n")
     }
 
     /// Headers that proxies and clients change in flight, so signing them would break the signature.
@@ -163,11 +176,17 @@ public struct SigV4Signer: Sendable {
                 name = piece
                 value = ""
             }
-            pairs.append((PercentEncoding.encode(PercentEncoding.decode(String(name))),
-                          PercentEncoding.encode(PercentEncoding.decode(String(value)))))
+            pairs.append(
+                (
+                    PercentEncoding.encode(PercentEncoding.decode(String(name))),
+                    PercentEncoding.encode(PercentEncoding.decode(String(value)))
+                ))
         }
-        pairs.sort { $0.0 != $1.0 ? Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8))
-                                  : Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8)) }
+        pairs.sort {
+            $0.0 != $1.0
+                ? Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8))
+                : Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8))
+        }
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 

@@ -18,7 +18,9 @@ public enum CommandEnding {
         case .printed:
             break
         case .followed(let result):
-            if json { display.result(TaskReport(task: result.task, cluster: result.cluster, exitCode: status, streams: result.streams).json()) }
+            if json {
+                display.result(TaskReport(task: result.task, cluster: result.cluster, exitCode: status, streams: result.streams).json())
+            }
         case .failed(let failure):
             display.error(failure.description)
             if json, failure.kind != .usage, let failureCluster {

@@ -44,14 +44,16 @@ struct TaskReport: Encodable {
         startedAt = task?.startedAt.map { UTCTime($0).iso8601Milliseconds }
         stoppedAt = task?.stoppedAt.map { UTCTime($0).iso8601Milliseconds }
         self.exitCode = exitCode
-        containers = (task?.containers ?? []).map { ContainerReport(name: $0.name, exitCode: $0.exitCode, reason: $0.reason, lastStatus: $0.lastStatus) }
+        containers = (task?.containers ?? []).map {
+            ContainerReport(name: $0.name, exitCode: $0.exitCode, reason: $0.reason, lastStatus: $0.lastStatus)
+        }
         logGroup = streams.first?.group
         logStreams = streams.map(\.stream)
     }
 
     enum CodingKeys: String, CodingKey {
         case taskArn, cluster, taskDefinitionArn, lastStatus, stopCode, stoppedReason, startedAt, stoppedAt, exitCode,
-             containers, logGroup, logStreams
+            containers, logGroup, logStreams
     }
 
     func encode(to encoder: Encoder) throws {

@@ -7,8 +7,10 @@ protocol ECSAPI {
     func runTask(_ request: RunTaskRequest) throws -> RunTaskResponse
     func describeTasks(_ request: DescribeTasksRequest, cancellation: Cancellation) throws -> DescribeTasksResponse
     func stopTask(_ request: StopTaskRequest) throws -> StopTaskResponse
-    func describeTaskDefinition(_ request: DescribeTaskDefinitionRequest,
-                                cancellation: Cancellation) throws -> DescribeTaskDefinitionResponse
+    func describeTaskDefinition(
+        _ request: DescribeTaskDefinitionRequest,
+        cancellation: Cancellation
+    ) throws -> DescribeTaskDefinitionResponse
     func describeServices(_ request: DescribeServicesRequest, cancellation: Cancellation) throws -> DescribeServicesResponse
 }
 
@@ -34,8 +36,10 @@ struct AWSECS: ECSAPI {
         try client.call(.ecs, "StopTask", request, as: StopTaskResponse.self)
     }
 
-    func describeTaskDefinition(_ request: DescribeTaskDefinitionRequest,
-                                cancellation: Cancellation) throws -> DescribeTaskDefinitionResponse {
+    func describeTaskDefinition(
+        _ request: DescribeTaskDefinitionRequest,
+        cancellation: Cancellation
+    ) throws -> DescribeTaskDefinitionResponse {
         try client.call(.ecs, "DescribeTaskDefinition", request, as: DescribeTaskDefinitionResponse.self, cancellation: cancellation)
     }
 

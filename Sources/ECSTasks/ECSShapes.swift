@@ -60,8 +60,10 @@ struct TaskOverride: Codable, Equatable, Sendable {
     var memory: String?
     var taskRoleArn: String?
     var executionRoleArn: String?
-    init(containerOverrides: [ContainerOverride]? = nil, cpu: String? = nil, memory: String? = nil,
-                taskRoleArn: String? = nil, executionRoleArn: String? = nil) {
+    init(
+        containerOverrides: [ContainerOverride]? = nil, cpu: String? = nil, memory: String? = nil,
+        taskRoleArn: String? = nil, executionRoleArn: String? = nil
+    ) {
         self.containerOverrides = containerOverrides
         self.cpu = cpu
         self.memory = memory

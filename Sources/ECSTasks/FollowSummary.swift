@@ -2,8 +2,10 @@ import Durations
 
 /// The end of `run` and `wait`: the last log lines, the summary or the error, and the result.
 extension TaskFollower {
-    func conclude(_ outcome: TaskWatcher.Outcome, progress: FollowProgress, tailer: LogTailer?, watch: WatchOptions,
-                  display: ProgressDisplay) -> FollowResult {
+    func conclude(
+        _ outcome: TaskWatcher.Outcome, progress: FollowProgress, tailer: LogTailer?, watch: WatchOptions,
+        display: ProgressDisplay
+    ) -> FollowResult {
         let target = progress.target
         let result = { (ending: FollowResult.Ending, task: ECSTask?) in
             FollowResult(ending: ending, task: task, cluster: target.cluster, streams: target.streams)
@@ -16,13 +18,15 @@ extension TaskFollower {
         case .timedOut(let finalTasks, let stopped):
             tailer?.read()
             let left = watch.onTimeout == .leave ? "the task is left running (--on-timeout leave)" : "the task could not be stopped"
-            let open = endedEarly("timeout of \(DurationText.format(watch.timeout ?? 0)) reached after \(duration)",
-                                  stopped ? "StopTask was sent" : left, finalTasks, progress: progress, display: display)
+            let open = endedEarly(
+                "timeout of \(DurationText.format(watch.timeout ?? 0)) reached after \(duration)",
+                stopped ? "StopTask was sent" : left, finalTasks, progress: progress, display: display)
             return result(.timedOut, open)
         case .interrupted(let finalTasks, let stopped):
             let left = watch.onInterrupt == .leave ? "the task is left running (--on-interrupt leave)" : "the task could not be stopped"
-            let open = endedEarly("interrupted after \(duration)", stopped ? "StopTask was sent" : left, finalTasks,
-                                  progress: progress, display: display)
+            let open = endedEarly(
+                "interrupted after \(duration)", stopped ? "StopTask was sent" : left, finalTasks,
+                progress: progress, display: display)
             return result(.interrupted, open)
         case .vanished(let failures):
             display.finish(nil)
@@ -37,8 +41,10 @@ extension TaskFollower {
 
     /// After a timeout or an interrupt: says what became of the unfinished tasks; returns the first of
     /// them as ECS last described it, for the result.
-    private func endedEarly(_ what: String, _ fate: String, _ finalTasks: [ECSTask], progress: FollowProgress,
-                            display: ProgressDisplay) -> ECSTask? {
+    private func endedEarly(
+        _ what: String, _ fate: String, _ finalTasks: [ECSTask], progress: FollowProgress,
+        display: ProgressDisplay
+    ) -> ECSTask? {
         let open = progress.target.unfinished(finalTasks, waitFor: progress.waitFor)
         display.finish(nil)
         display.error("\(what); \(fate): " + open.joined(separator: " "))
@@ -73,7 +79,8 @@ extension TaskFollower {
 
     private func logsNote(_ streams: [LogStreamRef]) -> String {
         let places = streams.map {
-            linksToConsole ? LaunchPlan.consoleURL(region: $0.region ?? region, group: $0.group, stream: $0.stream) : $0.group + " " + $0.stream
+            linksToConsole
+                ? LaunchPlan.consoleURL(region: $0.region ?? region, group: $0.group, stream: $0.stream) : $0.group + " " + $0.stream
         }
         return places.isEmpty ? "" : "; logs: " + places.joined(separator: ", ")
     }
@@ -83,9 +90,10 @@ extension TaskFollower {
         lines.append("  stopCode: \(task.stopCode ?? "(none)")")
         lines.append("  stoppedReason: \(task.stoppedReason ?? "(none)")")
         for container in task.containers ?? [] {
-            lines.append("  container \(container.name ?? "?"): \(container.lastStatus ?? "?")"
-                         + (container.exitCode.map { ", exit code \($0)" } ?? "")
-                         + (container.reason.map { ", reason: \($0)" } ?? ""))
+            lines.append(
+                "  container \(container.name ?? "?"): \(container.lastStatus ?? "?")"
+                    + (container.exitCode.map { ", exit code \($0)" } ?? "")
+                    + (container.reason.map { ", reason: \($0)" } ?? ""))
         }
         if let hint = TaskVerdict.hint(for: task) { lines.append(hint) }
         display.error(lines.joined(separator: "\n"))

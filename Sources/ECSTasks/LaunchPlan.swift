@@ -8,7 +8,8 @@ public enum LaunchPlan {
     /// Checks that need no AWS call; usage errors.
     public static func validate(_ config: RunConfiguration) throws {
         if config.taskDefinition.isEmpty {
-            throw RunFailure.usage("a task definition is required: pass --task-definition FAMILY[:REVISION] or ARN (or set ECS_RUN_TASK_DEFINITION)")
+            throw RunFailure.usage(
+                "a task definition is required: pass --task-definition FAMILY[:REVISION] or ARN (or set ECS_RUN_TASK_DEFINITION)")
         }
         if let launchType = config.launchType, !launchTypes.contains(launchType) {
             let choices = launchTypes.dropLast().joined(separator: ", ") + " or " + (launchTypes.last ?? "")
@@ -25,7 +26,9 @@ public enum LaunchPlan {
             throw RunFailure.usage("an environment variable needs a name: use -e KEY=VALUE")
         }
         if config.dryRun, config.networkFromService != nil {
-            throw RunFailure.usage("--dry-run calls nothing, so it cannot read the service of --network-from-service; pass --subnets and --security-groups instead")
+            throw RunFailure.usage(
+                "--dry-run calls nothing, so it cannot read the service of --network-from-service; pass --subnets and --security-groups instead"
+            )
         }
     }
 
@@ -35,7 +38,9 @@ public enum LaunchPlan {
         let needsOverride = !config.command.isEmpty || !config.environment.isEmpty
         guard let taskDefinition else {
             if needsOverride, config.container == nil {
-                throw RunFailure.usage("--dry-run does not read the task definition, so name the container that receives the command and environment with --container")
+                throw RunFailure.usage(
+                    "--dry-run does not read the task definition, so name the container that receives the command and environment with --container"
+                )
             }
             return config.container
         }
@@ -43,14 +48,18 @@ public enum LaunchPlan {
         let names = definitions.compactMap(\.name)
         if let container = config.container {
             guard names.contains(container) else {
-                throw RunFailure.usage("the task definition \(describe(taskDefinition)) has no container \"\(container)\"; its containers are: \(names.joined(separator: ", "))")
+                throw RunFailure.usage(
+                    "the task definition \(describe(taskDefinition)) has no container \"\(container)\"; its containers are: \(names.joined(separator: ", "))"
+                )
             }
             return container
         }
         guard needsOverride else { return nil }
         let essentials = definitions.filter(\.isEssential).compactMap(\.name)
         guard essentials.count == 1 else {
-            throw RunFailure.usage("the task definition \(describe(taskDefinition)) has several essential containers (\(essentials.joined(separator: ", "))); name the one that receives the command and environment with --container")
+            throw RunFailure.usage(
+                "the task definition \(describe(taskDefinition)) has several essential containers (\(essentials.joined(separator: ", "))); name the one that receives the command and environment with --container"
+            )
         }
         return essentials[0]
     }
@@ -61,8 +70,10 @@ public enum LaunchPlan {
     }
 
     /// The request for a configuration that passed `validate`.
-    static func request(_ config: RunConfiguration, taskDefinition: TaskDefinition? = nil,
-                        service: Service? = nil) throws -> RunTaskRequest {
+    static func request(
+        _ config: RunConfiguration, taskDefinition: TaskDefinition? = nil,
+        service: Service? = nil
+    ) throws -> RunTaskRequest {
         var request = RunTaskRequest(taskDefinition: config.taskDefinition)
         request.cluster = config.cluster
 
@@ -93,12 +104,15 @@ public enum LaunchPlan {
         }
 
         let target = try overrideTarget(config, taskDefinition: taskDefinition)
-        var overrides = TaskOverride(cpu: config.cpu, memory: config.memory, taskRoleArn: config.taskRoleArn,
-                                     executionRoleArn: config.executionRoleArn)
+        var overrides = TaskOverride(
+            cpu: config.cpu, memory: config.memory, taskRoleArn: config.taskRoleArn,
+            executionRoleArn: config.executionRoleArn)
         if !config.command.isEmpty || !config.environment.isEmpty {
-            overrides.containerOverrides = [ContainerOverride(
-                name: target, command: config.command.isEmpty ? nil : config.command,
-                environment: config.environment.isEmpty ? nil : config.environment)]
+            overrides.containerOverrides = [
+                ContainerOverride(
+                    name: target, command: config.command.isEmpty ? nil : config.command,
+                    environment: config.environment.isEmpty ? nil : config.environment)
+            ]
         }
         if overrides != TaskOverride() { request.overrides = overrides }
 
@@ -116,8 +130,9 @@ public enum LaunchPlan {
     static func logStreams(_ definition: TaskDefinition, taskID: String) -> [LogStreamRef] {
         (definition.containerDefinitions ?? []).compactMap { container in
             guard let name = container.name, let log = container.logConfiguration, log.logDriver == "awslogs",
-                  let options = log.options, let group = options["awslogs-group"],
-                  let prefix = options["awslogs-stream-prefix"] else { return nil }
+                let options = log.options, let group = options["awslogs-group"],
+                let prefix = options["awslogs-stream-prefix"]
+            else { return nil }
             return LogStreamRef(container: name, group: group, stream: "\(prefix)/\(name)/\(taskID)", region: options["awslogs-region"])
         }
     }
@@ -137,7 +152,8 @@ public enum LaunchPlan {
             }
             return out
         }
-        return "https://\(region).console.aws.amazon.com/cloudwatch/home?region=\(region)#logsV2:log-groups/log-group/\(part(group))/log-events/\(part(stream))"
+        return
+            "https://\(region).console.aws.amazon.com/cloudwatch/home?region=\(region)#logsV2:log-groups/log-group/\(part(group))/log-events/\(part(stream))"
     }
 }
 

@@ -100,8 +100,10 @@ final class LogTailer {
     /// container's exit (benchmarks/profiles.md: 0.5 s pauses cost 1.0 s per run); awslogs that
     /// flush later still show up within `limit`, as long as lines keep coming.
     @discardableResult
-    func drain(limit: Double = 5, pause: Double = 0.2, shouldStop: () -> Bool = { false },
-               cancellation: Cancellation = .never) -> Bool {
+    func drain(
+        limit: Double = 5, pause: Double = 0.2, shouldStop: () -> Bool = { false },
+        cancellation: Cancellation = .never
+    ) -> Bool {
         let start = clock.now()
         var emptyReads = 0
         while emptyReads < 2, clock.now() - start < limit, !shouldStop() {
@@ -117,8 +119,9 @@ final class LogTailer {
         for _ in 0..<maxPages {
             let answer: GetLogEventsResponse
             do {
-                answer = try state.source.logs.getLogEvents(GetLogEventsRequest(
-                    logGroupName: ref.group, logStreamName: ref.stream, nextToken: state.token, startFromHead: true),
+                answer = try state.source.logs.getLogEvents(
+                    GetLogEventsRequest(
+                        logGroupName: ref.group, logStreamName: ref.stream, nextToken: state.token, startFromHead: true),
                     cancellation: cancellation)
             } catch let error as AWSError {
                 if error.code == "ResourceNotFoundException" { return (lines, true) }

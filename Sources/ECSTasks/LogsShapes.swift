@@ -6,8 +6,10 @@ struct GetLogEventsRequest: Codable, Equatable, Sendable {
     var nextToken: String?
     var startFromHead: Bool?
     var limit: Int?
-    init(logGroupName: String, logStreamName: String, nextToken: String? = nil, startFromHead: Bool? = true,
-                limit: Int? = nil) {
+    init(
+        logGroupName: String, logStreamName: String, nextToken: String? = nil, startFromHead: Bool? = true,
+        limit: Int? = nil
+    ) {
         self.logGroupName = logGroupName
         self.logStreamName = logStreamName
         self.nextToken = nextToken

@@ -15,8 +15,10 @@ final class TaskFollower {
     let linksToConsole: Bool
     let isInterrupted: () -> Bool
 
-    init(ecs: ECSAPI, logs: @escaping (String?) -> LogsAPI, clock: MonotonicClock, region: String, linksToConsole: Bool,
-         isInterrupted: @escaping () -> Bool) {
+    init(
+        ecs: ECSAPI, logs: @escaping (String?) -> LogsAPI, clock: MonotonicClock, region: String, linksToConsole: Bool,
+        isInterrupted: @escaping () -> Bool
+    ) {
         self.ecs = ecs
         self.logs = logs
         self.clock = clock
@@ -35,15 +37,17 @@ final class TaskFollower {
             display.note("no awslogs log stream to follow (the task definition has no awslogs driver with awslogs-stream-prefix)")
         }
         let watcher = TaskWatcher(ecs: ecs, clock: clock, options: watch, isInterrupted: isInterrupted)
-        let outcome = watcher.watch(cluster: target.cluster, tasks: target.tasks, startedAt: target.startedAt,
-                                    isDone: progress.isDone, tick: { cancellation in
-            tailer?.readIfDue(cancellation: cancellation)
-            // `ecs-run ... | head -1`: nobody reads the lines any more, but the exit code still matters.
-            if tailer != nil, display.options.format == .text, display.isOutClosed {
-                tailer = nil
-                display.note("stdout is closed; the log lines are no longer read, but the task is followed to its end")
-            }
-        }, event: progress.record)
+        let outcome = watcher.watch(
+            cluster: target.cluster, tasks: target.tasks, startedAt: target.startedAt,
+            isDone: progress.isDone,
+            tick: { cancellation in
+                tailer?.readIfDue(cancellation: cancellation)
+                // `ecs-run ... | head -1`: nobody reads the lines any more, but the exit code still matters.
+                if tailer != nil, display.options.format == .text, display.isOutClosed {
+                    tailer = nil
+                    display.note("stdout is closed; the log lines are no longer read, but the task is followed to its end")
+                }
+            }, event: progress.record)
         return conclude(outcome, progress: progress, tailer: tailer, watch: watch, display: display)
     }
 
@@ -53,8 +57,9 @@ final class TaskFollower {
         var watch = WatchOptions()
         watch.onInterrupt = .leave
         watch.waitFor = .stopped
-        let watcher = TaskWatcher(ecs: ecs, clock: clock, options: watch,
-                                  isInterrupted: { self.isInterrupted() || display.isOutClosed })
+        let watcher = TaskWatcher(
+            ecs: ecs, clock: clock, options: watch,
+            isInterrupted: { self.isInterrupted() || display.isOutClosed })
         let isDone = { target.verdict(for: $0, waitFor: .stopped).isDone($0) }
         let end = { ending in TaskOutcome.followed(FollowResult(ending: ending, cluster: target.cluster, streams: target.streams)) }
         switch watcher.watch(cluster: target.cluster, tasks: target.tasks, isDone: isDone, tick: { tailer.readIfDue(cancellation: $0) }) {
@@ -115,7 +120,8 @@ final class TaskFollower {
     func drainLogs(_ tailer: LogTailer, display: ProgressDisplay, rerun: String) {
         let complete = tailer.drain(shouldStop: isInterrupted, cancellation: Cancellation(when: isInterrupted))
         if !complete, !isInterrupted() {
-            display.warning("the last log lines may be missing: CloudWatch Logs did not answer to the end within 5 s; \(rerun) prints them all")
+            display.warning(
+                "the last log lines may be missing: CloudWatch Logs did not answer to the end within 5 s; \(rerun) prints them all")
         }
     }
 }

@@ -9,15 +9,18 @@ struct TaskLookup {
     /// Like `lookUp`, but Ctrl-C ends it at once even while AWS does not answer: nothing is followed yet.
     func lookUpAbandoningOnInterrupt(cluster: String, tasks: [String], waitFor: WaitCondition, startedAt: Double) throws -> FollowTarget {
         do {
-            return try lookUp(cluster: cluster, tasks: tasks, waitFor: waitFor, startedAt: startedAt,
-                              cancellation: Cancellation(when: isInterrupted))
-        } catch where isInterrupted() {
+            return try lookUp(
+                cluster: cluster, tasks: tasks, waitFor: waitFor, startedAt: startedAt,
+                cancellation: Cancellation(when: isInterrupted))
+        } catch  where isInterrupted() {
             throw RunFailure.interrupted("interrupted before following the task")
         }
     }
 
-    func lookUp(cluster: String, tasks: [String], waitFor: WaitCondition, startedAt: Double,
-                cancellation: Cancellation) throws -> FollowTarget {
+    func lookUp(
+        cluster: String, tasks: [String], waitFor: WaitCondition, startedAt: Double,
+        cancellation: Cancellation
+    ) throws -> FollowTarget {
         let found = try describe(cluster: cluster, tasks: tasks, cancellation: cancellation)
         var definitions: [String: TaskDefinition] = [:]
         var target = FollowTarget(cluster: cluster, tasks: tasks, initial: found, verdicts: [:], streams: [], startedAt: startedAt)
@@ -28,8 +31,10 @@ struct TaskLookup {
             guard let arn = task.taskDefinitionArn else { continue }
             if definitions[arn] == nil {
                 do {
-                    definitions[arn] = try ecs.describeTaskDefinition(DescribeTaskDefinitionRequest(taskDefinition: arn),
-                                                                      cancellation: cancellation).taskDefinition
+                    definitions[arn] = try ecs.describeTaskDefinition(
+                        DescribeTaskDefinitionRequest(taskDefinition: arn),
+                        cancellation: cancellation
+                    ).taskDefinition
                 } catch let error as AWSError {
                     throw RunFailure.launch("DescribeTaskDefinition \(arn) failed: \(error)")
                 }
@@ -60,7 +65,8 @@ struct TaskLookup {
             }
         }
         if !failures.isEmpty {
-            throw RunFailure.launch("DescribeTasks in cluster \(cluster) failed for:\n" + failures.map { "  " + $0.text }.joined(separator: "\n"))
+            throw RunFailure.launch(
+                "DescribeTasks in cluster \(cluster) failed for:\n" + failures.map { "  " + $0.text }.joined(separator: "\n"))
         }
         return found
     }

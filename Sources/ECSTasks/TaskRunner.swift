@@ -12,19 +12,25 @@ public final class TaskRunner {
     /// Over the signing AWS client; `logsClient` gives the client for CloudWatch Logs in a region (nil: the
     /// configured one, `region`). Without `linksToConsole` (an emulator) the summary names the log
     /// streams instead of linking to the console.
-    public convenience init(client: AWSClient, logsClient: @escaping (String?) -> AWSClient, clock: MonotonicClock, region: String,
-                            linksToConsole: Bool, isInterrupted: @escaping () -> Bool) {
-        self.init(ecs: AWSECS(client: client), logs: { AWSLogs(client: logsClient($0)) }, clock: clock, region: region,
-                  linksToConsole: linksToConsole, isInterrupted: isInterrupted)
+    public convenience init(
+        client: AWSClient, logsClient: @escaping (String?) -> AWSClient, clock: MonotonicClock, region: String,
+        linksToConsole: Bool, isInterrupted: @escaping () -> Bool
+    ) {
+        self.init(
+            ecs: AWSECS(client: client), logs: { AWSLogs(client: logsClient($0)) }, clock: clock, region: region,
+            linksToConsole: linksToConsole, isInterrupted: isInterrupted)
     }
 
-    init(ecs: ECSAPI, logs: @escaping (String?) -> LogsAPI, clock: MonotonicClock, region: String,
-         linksToConsole: Bool = true, isInterrupted: @escaping () -> Bool) {
+    init(
+        ecs: ECSAPI, logs: @escaping (String?) -> LogsAPI, clock: MonotonicClock, region: String,
+        linksToConsole: Bool = true, isInterrupted: @escaping () -> Bool
+    ) {
         self.ecs = ecs
         self.clock = clock
         self.isInterrupted = isInterrupted
-        follower = TaskFollower(ecs: ecs, logs: logs, clock: clock, region: region, linksToConsole: linksToConsole,
-                                isInterrupted: isInterrupted)
+        follower = TaskFollower(
+            ecs: ecs, logs: logs, clock: clock, region: region, linksToConsole: linksToConsole,
+            isInterrupted: isInterrupted)
     }
 
     /// `run --dry-run`: needs no AWS session, so the executable can call it without one.
@@ -42,10 +48,11 @@ public final class TaskRunner {
             let definition = started.definition
             display.note("started task \(started.task.taskID) (\(LaunchPlan.describe(definition))) in cluster \(config.cluster)")
             let verdict = TaskVerdict(taskDefinition: definition, container: config.container, waitFor: config.watch.waitFor)
-            let target = FollowTarget(cluster: config.cluster, tasks: [started.arn], initial: [started.task],
-                                      verdicts: [started.arn: verdict],
-                                      streams: LaunchPlan.logStreams(definition, taskID: started.task.taskID),
-                                      startedAt: started.launchedAt)
+            let target = FollowTarget(
+                cluster: config.cluster, tasks: [started.arn], initial: [started.task],
+                verdicts: [started.arn: verdict],
+                streams: LaunchPlan.logStreams(definition, taskID: started.task.taskID),
+                startedAt: started.launchedAt)
             return .followed(follower.follow(target, watch: config.watch, display: display))
         }
     }
@@ -56,8 +63,9 @@ public final class TaskRunner {
         var seen = Set<String>()
         let tasks = tasks.filter { seen.insert(ECSTask.id(fromArn: $0)).inserted }
         return Self.outcome {
-            let target = try lookup.lookUpAbandoningOnInterrupt(cluster: cluster, tasks: tasks, waitFor: watch.waitFor,
-                                                                startedAt: clock.now())
+            let target = try lookup.lookUpAbandoningOnInterrupt(
+                cluster: cluster, tasks: tasks, waitFor: watch.waitFor,
+                startedAt: clock.now())
             return .followed(follower.follow(target, watch: watch, display: display))
         }
     }
@@ -65,10 +73,13 @@ public final class TaskRunner {
     /// `ecs-run logs TASK [--follow]`: prints the task's log lines; with `follow`, until the task is done.
     public func logs(cluster: String, task: String, follow: Bool, display: ProgressDisplay) -> TaskOutcome {
         Self.outcome {
-            let target = try lookup.lookUpAbandoningOnInterrupt(cluster: cluster, tasks: [task], waitFor: .stopped,
-                                                                startedAt: clock.now())
+            let target = try lookup.lookUpAbandoningOnInterrupt(
+                cluster: cluster, tasks: [task], waitFor: .stopped,
+                startedAt: clock.now())
             guard let tailer = follower.tailer(for: target.streams, display: display) else {
-                throw RunFailure.launch("the task definition of \(task) has no awslogs log configuration with awslogs-stream-prefix, so there is no log stream to read")
+                throw RunFailure.launch(
+                    "the task definition of \(task) has no awslogs log configuration with awslogs-stream-prefix, so there is no log stream to read"
+                )
             }
             display.prefixLogs = target.streams.count > 1
             let read = follower.readAll(tailer, display: display, cluster: cluster)
@@ -87,7 +98,8 @@ public final class TaskRunner {
             var stopped = answer.task ?? ECSTask(taskArn: task)
             if stopped.taskArn == nil { stopped.taskArn = task }
             if display.options.format == .text {
-                display.note("StopTask sent; the task is \(stopped.lastStatus ?? "stopping") (desired \(stopped.desiredStatus ?? "STOPPED"))")
+                display.note(
+                    "StopTask sent; the task is \(stopped.lastStatus ?? "stopping") (desired \(stopped.desiredStatus ?? "STOPPED"))")
             }
             return .stopRequested(stopped, cluster: cluster)
         } catch let error as AWSError {

@@ -71,10 +71,12 @@ struct TaskVerdict: Sendable {
         let texts = [task.stopCode, task.stoppedReason].compactMap { $0 } + (task.containers ?? []).compactMap(\.reason)
         let all = texts.joined(separator: "\n")
         if all.contains("CannotPullContainerError") {
-            return "hint: the image could not be pulled; check the image name and tag, the execution role's ECR permissions, and that the subnet reaches the registry (NAT gateway, IP or VPC endpoints)"
+            return
+                "hint: the image could not be pulled; check the image name and tag, the execution role's ECR permissions, and that the subnet reaches the registry (NAT gateway, IP or VPC endpoints)"
         }
         if all.contains("ResourceInitializationError") {
-            return "hint: the task could not fetch its secrets, image or log setup; check the execution role's permissions and that the subnet reaches Secrets Manager/SSM, ECR and CloudWatch Logs"
+            return
+                "hint: the task could not fetch its secrets, image or log setup; check the execution role's permissions and that the subnet reaches Secrets Manager/SSM, ECR and CloudWatch Logs"
         }
         if all.contains("OutOfMemoryError") || all.contains("OutOfMemory") {
             return "hint: a container ran out of memory; raise --memory or the memory in the task definition"

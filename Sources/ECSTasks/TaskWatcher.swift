@@ -59,8 +59,10 @@ final class TaskWatcher {
     /// polls (the log tailer reads there), with the cancellation its requests must take; `event` reports
     /// progress. `startedAt` is when the wait began on this clock (the launch time, for `run`), used for
     /// the timeout and the poll schedule.
-    func watch(cluster: String, tasks arns: [String], startedAt: Double? = nil,
-               isDone: (ECSTask) -> Bool, tick: (Cancellation) -> Void = { _ in }, event: (Event) -> Void = { _ in }) -> Outcome {
+    func watch(
+        cluster: String, tasks arns: [String], startedAt: Double? = nil,
+        isDone: (ECSTask) -> Bool, tick: (Cancellation) -> Void = { _ in }, event: (Event) -> Void = { _ in }
+    ) -> Outcome {
         let start = startedAt ?? clock.now()
         let deadline = options.timeout.map { start + $0 }
         var state = State(arns: arns, nextPoll: clock.now(), backoff: options.fastInterval)
@@ -71,18 +73,21 @@ final class TaskWatcher {
         // Bounded by the timeout when there is one, and otherwise by the tasks themselves stopping.
         while true {
             if isInterrupted() {
-                let stopped = options.onInterrupt == .stop
+                let stopped =
+                    options.onInterrupt == .stop
                     ? stopPending("interrupted", cluster: cluster, state: &state, isDone: isDone, event: event) : false
                 return .interrupted(state.ordered(), stopped: stopped)
             }
             let now = clock.now()
             if let deadline, now >= deadline {
                 let why = "timeout of \(DurationText.format(options.timeout ?? 0)) reached"
-                let stopped = options.onTimeout == .stop ? stopPending(why, cluster: cluster, state: &state, isDone: isDone, event: event) : false
+                let stopped =
+                    options.onTimeout == .stop ? stopPending(why, cluster: cluster, state: &state, isDone: isDone, event: event) : false
                 return .timedOut(state.ordered(), stopped: stopped)
             }
             if now >= state.nextPoll,
-               let end = poll(cluster: cluster, state: &state, start: start, now: now, isDone: isDone, giveUp: giveUp, event: event) {
+                let end = poll(cluster: cluster, state: &state, start: start, now: now, isDone: isDone, giveUp: giveUp, event: event)
+            {
                 return end
             }
             tick(giveUp)
@@ -95,10 +100,14 @@ final class TaskWatcher {
 
     /// One round of DescribeTasks for the tasks not yet done; the outcome when it ends the watch. Schedules
     /// the next round: soon while the tasks are young, later after `slowAfter`, backing off on errors.
-    private func poll(cluster: String, state: inout State, start: Double, now: Double, isDone: (ECSTask) -> Bool,
-                      giveUp: Cancellation, event: (Event) -> Void) -> Outcome? {
+    private func poll(
+        cluster: String, state: inout State, start: Double, now: Double, isDone: (ECSTask) -> Bool,
+        giveUp: Cancellation, event: (Event) -> Void
+    ) -> Outcome? {
         do {
-            for batch in stride(from: 0, to: state.arns.count, by: Self.batchSize).map({ Array(state.arns[$0..<min($0 + Self.batchSize, state.arns.count)]) }) {
+            for batch in stride(from: 0, to: state.arns.count, by: Self.batchSize).map({
+                Array(state.arns[$0..<min($0 + Self.batchSize, state.arns.count)])
+            }) {
                 let wanted = batch.filter { arn in !(state.latest[arn].map(isDone) ?? false) }
                 if wanted.isEmpty { continue }
                 let answer = try ecs.describeTasks(DescribeTasksRequest(cluster: cluster, tasks: wanted), cancellation: giveUp)
@@ -106,14 +115,15 @@ final class TaskWatcher {
             }
             let gone = state.missing.filter { $0.value >= options.missingLimit }.map(\.key)
             if !gone.isEmpty {
-                return .vanished(gone.sorted().map { Failure(arn: $0, reason: "MISSING", detail: "DescribeTasks no longer knows this task") })
+                return .vanished(
+                    gone.sorted().map { Failure(arn: $0, reason: "MISSING", detail: "DescribeTasks no longer knows this task") })
             }
             if state.pending(isDone).isEmpty { return .done(state.ordered()) }
             state.backoff = options.fastInterval
             let age = clock.now() - start
             state.nextPoll = now + (age >= options.slowAfter ? options.slowInterval : options.fastInterval)
         } catch let error as AWSError where error.kind == .cancelled {
-            return nil  // the interrupt or the deadline, handled by the loop
+            return nil // the interrupt or the deadline, handled by the loop
         } catch let error as AWSError {
             guard error.isRetryable || error.kind == .transport else { return .failed(error) }
             state.backoff = min(Self.maxBackoff, state.backoff * 2)
@@ -141,8 +151,10 @@ final class TaskWatcher {
     }
 
     /// StopTask once for each task not yet done; whether any was sent.
-    private func stopPending(_ why: String, cluster: String, state: inout State, isDone: (ECSTask) -> Bool,
-                             event: (Event) -> Void) -> Bool {
+    private func stopPending(
+        _ why: String, cluster: String, state: inout State, isDone: (ECSTask) -> Bool,
+        event: (Event) -> Void
+    ) -> Bool {
         event(.stopping(why))
         var sent = false
         for arn in state.pending(isDone) {

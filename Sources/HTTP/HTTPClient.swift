@@ -66,26 +66,39 @@ public final class HTTPClient {
             try check(ccurl_setopt_slist(h, CURLOPT_HTTPHEADER, headerList.pointer), request)
 
             let me = Unmanaged.passUnretained(self).toOpaque()
-            try check(ccurl_setopt_data_callback(h, CURLOPT_WRITEFUNCTION, { data, size, count, userdata in
-                let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
-                let n = size * count
-                if n > 0, let data { data.withMemoryRebound(to: UInt8.self, capacity: n) { client.responseBody.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) } }
-                return n
-            }), request)
+            try check(
+                ccurl_setopt_data_callback(
+                    h, CURLOPT_WRITEFUNCTION,
+                    { data, size, count, userdata in
+                        let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
+                        let n = size * count
+                        if n > 0, let data {
+                            data.withMemoryRebound(to: UInt8.self, capacity: n) {
+                                client.responseBody.append(contentsOf: UnsafeBufferPointer(start: $0, count: n))
+                            }
+                        }
+                        return n
+                    }), request)
             try check(ccurl_setopt_pointer(h, CURLOPT_WRITEDATA, me), request)
-            try check(ccurl_setopt_data_callback(h, CURLOPT_HEADERFUNCTION, { data, size, count, userdata in
-                let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
-                let n = size * count
-                if let data { client.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: n)) }
-                return n
-            }), request)
+            try check(
+                ccurl_setopt_data_callback(
+                    h, CURLOPT_HEADERFUNCTION,
+                    { data, size, count, userdata in
+                        let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
+                        let n = size * count
+                        if let data { client.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: n)) }
+                        return n
+                    }), request)
             try check(ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, me), request)
             if cancellation.canBeCancelled {
                 try check(ccurl_setopt_long(h, CURLOPT_NOPROGRESS, 0), request)
-                try check(ccurl_setopt_xferinfo_callback(h, CURLOPT_XFERINFOFUNCTION, { userdata, _, _, _, _ in
-                    let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
-                    return client.cancellation.isCancelled ? 1 : 0
-                }), request)
+                try check(
+                    ccurl_setopt_xferinfo_callback(
+                        h, CURLOPT_XFERINFOFUNCTION,
+                        { userdata, _, _, _, _ in
+                            let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
+                            return client.cancellation.isCancelled ? 1 : 0
+                        }), request)
                 try check(ccurl_setopt_pointer(h, CURLOPT_XFERINFODATA, me), request)
             }
 

@@ -34,12 +34,12 @@ public struct HTTPError: Error, CustomStringConvertible, Sendable {
         self.url = HTTPError.withoutCredentials(url)
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT,
-             CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
+            CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
             kind = .connection
         case CURLE_OPERATION_TIMEDOUT:
             kind = .timeout
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER:
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER:
             kind = .tls
         case CURLE_ABORTED_BY_CALLBACK:
             kind = .aborted

@@ -10,8 +10,9 @@ public enum HMACSHA256 {
         var length: UInt32 = 0
         let result = key.withUnsafeBytes { k in
             message.withUnsafeBytes { m in
-                HMAC(EVP_sha256(), k.baseAddress, Int32(k.count),
-                     m.bindMemory(to: UInt8.self).baseAddress, m.count, &out, &length)
+                HMAC(
+                    EVP_sha256(), k.baseAddress, Int32(k.count),
+                    m.bindMemory(to: UInt8.self).baseAddress, m.count, &out, &length)
             }
         }
         precondition(result != nil, "HMAC(sha256) failed")

@@ -19,33 +19,38 @@ struct AdoptionPlan {
                 let file = files.first { $0.version == latest }.map { $0.up.file } ?? "its up file"
                 throw MigratorError.validation([
                     "\(legacy.name) is dirty at version \(latest): that migration failed partway, and golang-migrate "
-                    + "itself refuses to go on until it is forced. Check which statements of \(file) took effect, then "
-                    + "finish or undo them by hand and record the result with golang-migrate: `migrate force \(latest)` "
-                    + "if it is now fully applied, `migrate force \(earlier)` if it is undone. "
-                    + "Then run `migrator adopt golang-migrate` again. Nothing was recorded."])
+                        + "itself refuses to go on until it is forced. Check which statements of \(file) took effect, then "
+                        + "finish or undo them by hand and record the result with golang-migrate: `migrate force \(latest)` "
+                        + "if it is now fully applied, `migrate force \(earlier)` if it is undone. "
+                        + "Then run `migrator adopt golang-migrate` again. Nothing was recorded."
+                ])
             }
             // golang-migrate records -1 (no version) only together with dirty.
             guard latest >= 0 else { applied = []; return }
             guard known.contains(latest) else {
                 throw MigratorError.validation([
                     "\(legacy.name) says version \(latest) is applied, but no migration file has that version "
-                    + "(golang-migrate needs it too). Restore the file, or check --dir. Nothing was recorded."])
+                        + "(golang-migrate needs it too). Restore the file, or check --dir. Nothing was recorded."
+                ])
             }
             applied = files.filter { $0.version <= latest }
         case .dbmate:
             var problems: [String] = []
             var versions = Set<Int64>()
             for text in legacy.versions {
-                if let version = Int64(text), version > 0 { versions.insert(version) } else {
+                if let version = Int64(text), version > 0 {
+                    versions.insert(version)
+                } else {
                     problems.append("\(legacy.name) lists version '\(text)', which is not a positive integer")
                 }
             }
             let missing = versions.subtracting(known).sorted()
             if !missing.isEmpty {
-                problems.append("\(legacy.name) lists \(missing.count == 1 ? "version" : "versions") "
-                    + missing.map(String.init).joined(separator: ", ") + " as applied, but no migration file has "
-                    + (missing.count == 1 ? "it" : "them") + ". Restore the files (their checksums go into the history), "
-                    + "or check --dir")
+                problems.append(
+                    "\(legacy.name) lists \(missing.count == 1 ? "version" : "versions") "
+                        + missing.map(String.init).joined(separator: ", ") + " as applied, but no migration file has "
+                        + (missing.count == 1 ? "it" : "them") + ". Restore the files (their checksums go into the history), "
+                        + "or check --dir")
             }
             guard problems.isEmpty else { throw MigratorError.validation(problems + ["nothing was recorded"]) }
             applied = files.filter { versions.contains($0.version) }

@@ -26,10 +26,14 @@ public struct ConnectionPassword: Sendable {
         }
         guard requiresTLS else { return target }
         if target.isUnixSocket {
-            throw MigratorError.usage("\(name) needs a TCP connection with TLS, but the connection goes to the socket directory \(target.host); set the database host")
+            throw MigratorError.usage(
+                "\(name) needs a TCP connection with TLS, but the connection goes to the socket directory \(target.host); set the database host"
+            )
         }
         if !target.usesTLS {
-            throw MigratorError.usage("\(name) refuses sslmode=\(target.sslmode): the token would be sent without TLS; add sslmode=require (or verify-ca, verify-full) to the URL or set PGSSLMODE")
+            throw MigratorError.usage(
+                "\(name) refuses sslmode=\(target.sslmode): the token would be sent without TLS; add sslmode=require (or verify-ca, verify-full) to the URL or set PGSSLMODE"
+            )
         }
         return target
     }

@@ -13,8 +13,9 @@ enum DatabaseSession {
         while true {
             attempts += 1
             do {
-                let connection = try Connection(config.databaseURL, connectTimeout: 10, applicationName: "migrator",
-                                                password: try makePassword(config.password, target))
+                let connection = try Connection(
+                    config.databaseURL, connectTimeout: 10, applicationName: "migrator",
+                    password: try makePassword(config.password, target))
                 try configure(connection, config)
                 return connection
             } catch let error as PostgresError where error.kind == .connection && isBadSetting(error) {
@@ -83,7 +84,8 @@ enum DatabaseSession {
             !tooLong && (word == Array("set".utf8) || word == Array("reset".utf8) || word == Array("set_config".utf8))
         }
         for byte in sql.utf8 {
-            let isWordByte = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+            let isWordByte =
+                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
                 || byte == 0x5F || byte >= 0x80
             if isWordByte {
                 if word.count < 10 { word.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) } else { tooLong = true }

@@ -32,8 +32,10 @@ public struct ExecutionPlan: Sendable, Equatable {
         func place(_ s: SQLStatement) -> String { "\(section.file):\(section.firstLine + s.line - 1)" }
         for s in statements {
             if let what = TransactionBlockRules.refusedStatement(s) {
-                self.init(mode: .statements(statements), note:
-                    "runs outside a transaction, statement by statement: \(what) (\(place(s))) cannot run inside one")
+                self.init(
+                    mode: .statements(statements),
+                    note:
+                        "runs outside a transaction, statement by statement: \(what) (\(place(s))) cannot run inside one")
                 return
             }
         }
@@ -48,8 +50,10 @@ public struct ExecutionPlan: Sendable, Equatable {
             self.init(mode: .transaction(begin: statements[0].text, sql: sql), note: nil)
             return
         }
-        self.init(mode: .statements(statements), note:
-            "runs outside a transaction, statement by statement: it controls its own transactions (\(place(statements[first.0])))")
+        self.init(
+            mode: .statements(statements),
+            note:
+                "runs outside a transaction, statement by statement: it controls its own transactions (\(place(statements[first.0])))")
     }
 
     init(mode: Mode, note: String?) {

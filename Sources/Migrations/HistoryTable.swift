@@ -41,7 +41,8 @@ struct HistoryTable {
         if schemaExists.rows.isEmpty {
             try connection.exec("CREATE SCHEMA IF NOT EXISTS \(try connection.quoteIdentifier(schema))")
         }
-        try connection.exec("""
+        try connection.exec(
+            """
             CREATE TABLE IF NOT EXISTS \(qualified) (
                 version bigint PRIMARY KEY,
                 name text NOT NULL,
@@ -57,29 +58,33 @@ struct HistoryTable {
     /// Every record, oldest version first; empty when the table does not exist yet.
     func records() throws -> [HistoryRecord] {
         guard try exists() else { return [] }
-        let result = try connection.exec("""
+        let result = try connection.exec(
+            """
             SELECT version, name, checksum, state,
                    to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS applied_at,
                    execution_ms, applied_by
             FROM \(qualified) ORDER BY version
             """)
         return result.rows.map { row in
-            HistoryRecord(version: Int64(row[0] ?? "") ?? 0, name: row[1] ?? "", checksum: row[2] ?? "",
-                          state: HistoryRecord.State(rawValue: row[3] ?? "") ?? .running,
-                          appliedAt: row[4] ?? "", executionMs: Int(row[5] ?? "") ?? 0, appliedBy: row[6] ?? "")
+            HistoryRecord(
+                version: Int64(row[0] ?? "") ?? 0, name: row[1] ?? "", checksum: row[2] ?? "",
+                state: HistoryRecord.State(rawValue: row[3] ?? "") ?? .running,
+                appliedAt: row[4] ?? "", executionMs: Int(row[5] ?? "") ?? 0, appliedBy: row[6] ?? "")
         }
     }
 
     func insert(_ migration: Migration, state: HistoryRecord.State, executionMs: Int, appliedBy: String) throws {
-        try connection.query("""
+        try connection.query(
+            """
             INSERT INTO \(qualified) (version, name, checksum, state, execution_ms, applied_by)
             VALUES ($1, $2, $3, $4, $5, $6)
             """, [String(migration.version), migration.name, migration.checksum, state.rawValue, String(executionMs), appliedBy])
     }
 
     func markApplied(_ version: Int64, executionMs: Int) throws {
-        try connection.query("UPDATE \(qualified) SET state = 'applied', execution_ms = $2, applied_at = now() WHERE version = $1",
-                             [String(version), String(executionMs)])
+        try connection.query(
+            "UPDATE \(qualified) SET state = 'applied', execution_ms = $2, applied_at = now() WHERE version = $1",
+            [String(version), String(executionMs)])
     }
 
     func updateChecksum(_ version: Int64, to checksum: String) throws {

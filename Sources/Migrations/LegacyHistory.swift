@@ -44,7 +44,10 @@ public struct LegacyHistory: Sendable, Equatable {
     static func tool(columns: [String: String]) -> Tool? {
         if columns == ["version": "bigint", "dirty": "boolean"] { return .golangMigrate }
         if columns.count == 1, let type = columns["version"],
-           type == "text" || type.hasPrefix("character varying") { return .dbmate }
+            type == "text" || type.hasPrefix("character varying")
+        {
+            return .dbmate
+        }
         return nil
     }
 
@@ -57,7 +60,8 @@ public struct LegacyHistory: Sendable, Equatable {
             schema = String(table[..<dot])
             table = String(table[table.index(after: dot)...])
         }
-        let result = try db.query("""
+        let result = try db.query(
+            """
             SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
             FROM pg_catalog.pg_attribute a
             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
@@ -69,19 +73,22 @@ public struct LegacyHistory: Sendable, Equatable {
         for row in result.rows { columns[row[0] ?? ""] = row[1] ?? "" }
         guard let tool = tool(columns: columns) else {
             let shape = columns.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            throw MigratorError.usage("\(schema).\(table) (\(shape)) is not a history table of golang-migrate "
-                + "(version bigint, dirty boolean) or dbmate (version varchar); nothing was changed")
+            throw MigratorError.usage(
+                "\(schema).\(table) (\(shape)) is not a history table of golang-migrate "
+                    + "(version bigint, dirty boolean) or dbmate (version varchar); nothing was changed")
         }
         let qualified = try db.quoteIdentifier(schema) + "." + db.quoteIdentifier(table)
         switch tool {
         case .golangMigrate:
             let rows = try db.exec("SELECT version, dirty FROM \(qualified)").rows
             guard rows.count <= 1 else {
-                throw MigratorError.usage("\(schema).\(table) has \(rows.count) rows, but golang-migrate keeps exactly one "
-                    + "(the latest version); fix it with golang-migrate's `migrate force VERSION` first; nothing was changed")
+                throw MigratorError.usage(
+                    "\(schema).\(table) has \(rows.count) rows, but golang-migrate keeps exactly one "
+                        + "(the latest version); fix it with golang-migrate's `migrate force VERSION` first; nothing was changed")
             }
-            return LegacyHistory(tool: tool, schema: schema, table: table, versions: rows.map { $0[0] ?? "" },
-                                 dirty: rows.first?[1] == "t")
+            return LegacyHistory(
+                tool: tool, schema: schema, table: table, versions: rows.map { $0[0] ?? "" },
+                dirty: rows.first?[1] == "t")
         case .dbmate:
             let rows = try db.exec("SELECT version FROM \(qualified) ORDER BY version").rows
             return LegacyHistory(tool: tool, schema: schema, table: table, versions: rows.map { $0[0] ?? "" }, dirty: false)

@@ -31,7 +31,8 @@ struct LockHolder: CustomStringConvertible {
     /// The session holding the advisory lock `key` (as taken by `pg_try_advisory_lock(bigint)`), if any.
     static func ofAdvisoryLock(_ key: Int64, on connection: Connection) throws -> LockHolder? {
         let unsigned = UInt64(bitPattern: key)
-        let result = try connection.query("""
+        let result = try connection.query(
+            """
             SELECT \(sessionColumns)
             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1
@@ -47,20 +48,24 @@ struct LockHolder: CustomStringConvertible {
     static func blocking(_ sql: String, on connection: Connection) -> String? {
         let names = Set(identifierWords(sql))
         guard !names.isEmpty else { return nil }
-        guard let result = try? connection.query("""
-            SELECT \(sessionColumns), l.mode, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS rel
-            FROM pg_locks l
-            JOIN pg_class c ON c.oid = l.relation
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()
-              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND c.relname = ANY($1::text[])
-            ORDER BY a.xact_start NULLS LAST, l.pid
-            """, ["{" + names.sorted().joined(separator: ",") + "}"]), !result.rows.isEmpty else { return nil }
+        guard
+            let result = try? connection.query(
+                """
+                SELECT \(sessionColumns), l.mode, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS rel
+                FROM pg_locks l
+                JOIN pg_class c ON c.oid = l.relation
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                  AND c.relname = ANY($1::text[])
+                ORDER BY a.xact_start NULLS LAST, l.pid
+                """, ["{" + names.sorted().joined(separator: ",") + "}"]), !result.rows.isEmpty
+        else { return nil }
         var first = LockHolder(result, row: 0)
-        first.lock = "\(result.value("mode") ?? "a lock") on \(result.value("rel") ?? "?")"
+        first.lock =
+            "\(result.value("mode") ?? "a lock") on \(result.value("rel") ?? "?")"
             + (result.value("xact").map { ", its transaction open since \($0)" } ?? "")
         let others = Set(result.rows.indices.compactMap { result.value("pid", row: $0) }).subtracting([first.pid]).count
         return "\(first)" + (others == 0 ? "" : " and \(others) other session\(others == 1 ? "" : "s")")

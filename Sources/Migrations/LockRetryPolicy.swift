@@ -26,23 +26,27 @@ struct LockRetryPolicy {
     /// Runs `attempt` until it succeeds, fails other than on a lock, or the retries are used up; then
     /// rethrows its last failure. `nothingTookEffect` is asked after a lock failure whether trying again
     /// is safe; `holder` names who holds the lock, logged with each retry.
-    func run(_ label: String, log: (String) -> Void, nothingTookEffect: () throws -> Bool,
-             holder: () -> String?, attempt: () throws -> Void) throws {
+    func run(
+        _ label: String, log: (String) -> Void, nothingTookEffect: () throws -> Bool,
+        holder: () -> String?, attempt: () throws -> Void
+    ) throws {
         var retry = 0
         while true {
             do {
                 return try attempt()
             } catch MigratorError.migrationFailed(var failure) where failure.error.sqlState == Self.lockNotAvailable && retries > 0 {
                 guard retry < retries, try nothingTookEffect() else {
-                    failure.advice = (failure.advice.map { $0 + "\n" } ?? "")
+                    failure.advice =
+                        (failure.advice.map { $0 + "\n" } ?? "")
                         + "  Tried \(retry + 1) time\(retry == 0 ? "" : "s") (--lock-retries \(retries))"
                         + (retry < retries ? "; not retried, because part of it took effect." : ".")
                     throw MigratorError.migrationFailed(failure)
                 }
                 retry += 1
                 let pause = delay(beforeRetry: retry)
-                log("\(label) timed out waiting for a lock held by \(holder() ?? "a session that has released it since")"
-                    + "; nothing applied, retry \(retry) of \(retries) in \(Int((pause * 1000).rounded())) ms")
+                log(
+                    "\(label) timed out waiting for a lock held by \(holder() ?? "a session that has released it since")"
+                        + "; nothing applied, retry \(retry) of \(retries) in \(Int((pause * 1000).rounded())) ms")
                 sleep(pause)
             }
         }

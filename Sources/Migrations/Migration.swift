@@ -27,9 +27,11 @@ public struct Migration: Sendable, Equatable {
         self.up = up
         self.down = down
         exactChecksum = SHA256.hash(up.text).hex
-        let hasCR = up.text.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "\r")) }
+        let hasCR =
+            up.text.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "\r")) }
             ?? up.text.utf8.contains(UInt8(ascii: "\r"))
-        checksum = hasCR
+        checksum =
+            hasCR
             ? SHA256.hash(up.text.replacingCRLF()).hex
             : exactChecksum
     }

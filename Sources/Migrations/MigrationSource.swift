@@ -63,13 +63,15 @@ public enum MigrationSource {
             switch parsed.kind {
             case .up:
                 guard claim(parsed.version, path) else { continue }
-                let section = SQLSection(text: text, file: path, firstLine: 1,
-                                         transactional: !hasNoTransactionDirective(text))
+                let section = SQLSection(
+                    text: text, file: path, firstLine: 1,
+                    transactional: !hasNoTransactionDirective(text))
                 if isEmpty(text) { problems.append(.init(file: path, reason: "the up migration is empty")) }
                 ups[parsed.version] = (parsed.name, parsed.versionText, section, path)
             case .down:
-                let section = SQLSection(text: text, file: path, firstLine: 1,
-                                         transactional: !hasNoTransactionDirective(text))
+                let section = SQLSection(
+                    text: text, file: path, firstLine: 1,
+                    transactional: !hasNoTransactionDirective(text))
                 if let other = downs[parsed.version] {
                     problems.append(.init(file: path, reason: "version \(parsed.version) has another down migration, \(other.file)"))
                     continue
@@ -85,7 +87,8 @@ public enum MigrationSource {
                     ups[parsed.version] = (parsed.name, parsed.versionText, file.up, path)
                     if let down = file.down, !isEmpty(down.text) {
                         if let other = downs[parsed.version] {
-                            problems.append(.init(file: other.file, reason: "version \(parsed.version) has another down migration, in \(path)"))
+                            problems.append(
+                                .init(file: other.file, reason: "version \(parsed.version) has another down migration, in \(path)"))
                         }
                         downs[parsed.version] = (parsed.name, down, path)
                     }
@@ -101,7 +104,9 @@ public enum MigrationSource {
         for (version, down) in downs {
             guard let up = ups[version], up.file != down.file else { continue }
             if !up.file.hasSuffix(".up.sql") {
-                problems.append(.init(file: down.file, reason: "\(up.file) is a single-file migration: put this down SQL in its -- migrate:down section"))
+                problems.append(
+                    .init(
+                        file: down.file, reason: "\(up.file) is a single-file migration: put this down SQL in its -- migrate:down section"))
             } else if up.name != down.name {
                 // golang-migrate pairs by version alone; the up file names the migration.
                 notes[version] = "its down file \(Self.baseName(down.file)) has another name; paired by version"
@@ -173,7 +178,7 @@ struct FileName {
 
     init?(_ file: String) {
         // On the bytes: a thousand names must not cost a Character walk each.
-        var end = file.utf8.count - 4  // ".sql"
+        var end = file.utf8.count - 4 // ".sql"
         let bytes = Array(file.utf8)
         guard end > 0 else { return nil }
         func hasSuffix(_ suffix: StaticString) -> Bool {
@@ -191,7 +196,8 @@ struct FileName {
             kind = .combined
         }
         guard let underscore = bytes[..<end].firstIndex(of: UInt8(ascii: "_")), underscore > 0, underscore + 1 < end,
-              bytes[..<underscore].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            bytes[..<underscore].allSatisfy({ (0x30...0x39).contains($0) })
+        else { return nil }
         versionText = String(decoding: bytes[..<underscore], as: UTF8.self)
         guard let version = Int64(versionText), version > 0 else { return nil }
         self.version = version
@@ -240,10 +246,12 @@ struct DbmateFile {
                 while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
                 let next = min(end + 1, buffer.count)
                 if mayBeComment(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
-                    let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self).trimmingUnicodeWhitespace()
+                    let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+                        .trimmingUnicodeWhitespace()
                     if directive.utf8.starts(with: "-- migrate:".utf8) {
                         let words = directive.utf8.dropFirst(3).split(separator: UInt8(ascii: " ")).map { String(Substring($0)) }
-                        let marker = Marker(line: line, start: start, next: next, transactional: !words.dropFirst().contains("transaction:false"))
+                        let marker = Marker(
+                            line: line, start: start, next: next, transactional: !words.dropFirst().contains("transaction:false"))
                         switch words.first {
                         case "migrate:up":
                             if upMarker != nil { failure = "more than one -- migrate:up line" }
@@ -273,10 +281,12 @@ struct DbmateFile {
             return .failure("-- migrate:down comes before -- migrate:up")
         }
         func slice(_ from: Int, _ to: Int) -> String {
-            from < to ? String(Substring(bytes[bytes.index(bytes.startIndex, offsetBy: from)..<bytes.index(bytes.startIndex, offsetBy: to)])) : ""
+            from < to
+                ? String(Substring(bytes[bytes.index(bytes.startIndex, offsetBy: from)..<bytes.index(bytes.startIndex, offsetBy: to)])) : ""
         }
         if up.start > 0, SQLSplitter.hasCode(slice(0, up.start - 1)) {
-            return .failure("SQL before the -- migrate:up line (line \(up.line + 1)) belongs to no section and would never run; move it below")
+            return .failure(
+                "SQL before the -- migrate:up line (line \(up.line + 1)) belongs to no section and would never run; move it below")
         }
         // A section is the lines between its marker and the next one (or the end), joined by "\n".
         func section(_ marker: Marker, endingAt end: Int) -> SQLSection {

@@ -36,18 +36,24 @@ public struct MigrationStatus: Sendable, Equatable {
         for m in migrations {
             if let r = byVersion[m.version] {
                 let state: State = r.state == .running ? .running : (m.matches(checksum: r.checksum) ? .applied : .checksumChanged)
-                out.append(MigrationStatus(version: m.version, versionText: m.versionText, name: m.name, state: state,
-                                           appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false, up: m.up, note: m.note))
+                out.append(
+                    MigrationStatus(
+                        version: m.version, versionText: m.versionText, name: m.name, state: state,
+                        appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false, up: m.up, note: m.note))
             } else {
-                out.append(MigrationStatus(version: m.version, versionText: m.versionText, name: m.name, state: .pending,
-                                           appliedAt: nil, executionMs: nil, outOfOrder: m.version < newestRecorded, up: m.up, note: m.note))
+                out.append(
+                    MigrationStatus(
+                        version: m.version, versionText: m.versionText, name: m.name, state: .pending,
+                        appliedAt: nil, executionMs: nil, outOfOrder: m.version < newestRecorded, up: m.up, note: m.note))
             }
         }
         let files = Set(migrations.map(\.version))
         for r in records where !files.contains(r.version) {
-            out.append(MigrationStatus(version: r.version, versionText: String(r.version), name: r.name,
-                                       state: r.state == .running ? .running : .fileMissing,
-                                       appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false))
+            out.append(
+                MigrationStatus(
+                    version: r.version, versionText: String(r.version), name: r.name,
+                    state: r.state == .running ? .running : .fileMissing,
+                    appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false))
         }
         return out.sorted { $0.version < $1.version }
     }

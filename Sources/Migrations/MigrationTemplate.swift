@@ -12,11 +12,15 @@ public enum MigrationTemplate {
 
     /// Writes the new files and returns their paths. The version is later than every existing one,
     /// so a new migration never lands out of order.
-    public static func create(name: String, directory: String, layout: Layout, now: Int = Int(Date().timeIntervalSince1970)) throws -> [String] {
+    public static func create(name: String, directory: String, layout: Layout, now: Int = Int(Date().timeIntervalSince1970)) throws
+        -> [String]
+    {
         let slug = name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
             .split(separator: "_").joined(separator: "_")
         guard !slug.isEmpty, slug.allSatisfy({ $0.isASCII }) else {
-            throw MigratorError.usage("the migration name may only use ASCII letters and digits (anything else between them becomes _), e.g. `migrator new add_users_table`")
+            throw MigratorError.usage(
+                "the migration name may only use ASCII letters and digits (anything else between them becomes _), e.g. `migrator new add_users_table`"
+            )
         }
         var isDirectory: Bool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {

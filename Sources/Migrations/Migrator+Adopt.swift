@@ -9,18 +9,21 @@ extension Migrator {
         let all = try migrations()
         return try withSession(locked: !dryRun) { db, history in
             guard let legacy = try LegacyHistory.read(db, schema: history.schema, table: table) else {
-                throw MigratorError.usage("there is no table \(table.contains(".") ? table : "\(history.schema).\(table)") to adopt"
-                    + " (name another with --migrations-table); nothing was changed")
+                throw MigratorError.usage(
+                    "there is no table \(table.contains(".") ? table : "\(history.schema).\(table)") to adopt"
+                        + " (name another with --migrations-table); nothing was changed")
             }
             guard legacy.tool == tool else {
-                throw MigratorError.usage("\(legacy.name) was written by \(legacy.tool.rawValue), not \(tool.rawValue): "
-                    + "run `migrator adopt \(legacy.tool.rawValue)`; nothing was changed")
+                throw MigratorError.usage(
+                    "\(legacy.name) was written by \(legacy.tool.rawValue), not \(tool.rawValue): "
+                        + "run `migrator adopt \(legacy.tool.rawValue)`; nothing was changed")
             }
             if try history.exists() {
                 let count = try db.exec("SELECT count(*) AS n FROM \(history.qualified)").value("n") ?? "?"
-                throw MigratorError.usage("\(history.schema).\(history.table) already exists (\(count) records): this database "
-                    + "already has migrator history, so adopting \(legacy.name) would overwrite what it knows. "
-                    + "If that table is empty and unused, drop it and adopt again; nothing was changed")
+                throw MigratorError.usage(
+                    "\(history.schema).\(history.table) already exists (\(count) records): this database "
+                        + "already has migrator history, so adopting \(legacy.name) would overwrite what it knows. "
+                        + "If that table is empty and unused, drop it and adopt again; nothing was changed")
             }
             let plan = try AdoptionPlan(legacy, migrations: all).applied
             log("found \(legacy.summary)")
@@ -43,8 +46,9 @@ extension Migrator {
                 throw MigratorError.database("adopting \(legacy.name) failed; nothing was recorded", error)
             }
             for m in plan { log("\(verb) \(m.label) as applied (not run)") }
-            log("adopted \(legacy.name): \(verb) \(plan.count) migration\(plan.count == 1 ? "" : "s"); "
-                + "\(all.count - plan.count) left for `migrator up`; \(legacy.table) was left as it is")
+            log(
+                "adopted \(legacy.name): \(verb) \(plan.count) migration\(plan.count == 1 ? "" : "s"); "
+                    + "\(all.count - plan.count) left for `migrator up`; \(legacy.table) was left as it is")
             return plan
         }
     }
@@ -53,10 +57,12 @@ extension Migrator {
     /// running every migration again (or guessing which ran) could destroy data.
     func refuseUnadoptedHistory(_ db: Connection, _ history: HistoryTable) throws {
         guard try !history.exists(), let legacy = try LegacyHistory.find(db, historySchema: history.schema),
-              !legacy.versions.isEmpty else { return }
+            !legacy.versions.isEmpty
+        else { return }
         throw MigratorError.validation([
             "found \(legacy.summary), and no migrator history (\(history.schema).\(history.table)); "
-            + "the migrator will not guess which migrations already ran. Adopt that history first: "
-            + "`migrator adopt \(legacy.tool.rawValue)` (`--dry-run` shows what it would record; see `migrator adopt --help`)"])
+                + "the migrator will not guess which migrations already ran. Adopt that history first: "
+                + "`migrator adopt \(legacy.tool.rawValue)` (`--dry-run` shows what it would record; see `migrator adopt --help`)"
+        ])
     }
 }

@@ -73,9 +73,12 @@ public final class Migrator {
             let plan = pending.map { byVersion[$0.version]! }
             // Repeatables follow the newest schema, so a run that stops early with --to leaves them alone.
             let repeatHistory = try RepeatableHistory(history)
-            let due = target != nil || repeatables.isEmpty ? [] : RepeatableStatus.compute(repeatables, records: try repeatHistory.records())
-                .filter { $0.state == .pending || $0.state == .changed }
-                .compactMap { s in repeatables.first { $0.name == s.name } }
+            let due =
+                target != nil || repeatables.isEmpty
+                ? []
+                : RepeatableStatus.compute(repeatables, records: try repeatHistory.records())
+                    .filter { $0.state == .pending || $0.state == .changed }
+                    .compactMap { s in repeatables.first { $0.name == s.name } }
             if let target, !repeatables.isEmpty { log("repeatable migrations are not run with --to \(target)") }
             if plan.isEmpty && due.isEmpty {
                 let current = records.filter { $0.state == .applied }.map(\.version).max()
@@ -87,15 +90,19 @@ public final class Migrator {
             let repeatablePlans = try zip(due, sections.dropFirst(plan.count)).map { r, section in
                 let execution = ExecutionPlan(section)
                 guard case .transaction(let begin, let sql) = execution.mode else {
-                    throw MigratorError.usage("repeatable migration \(r.label) \(execution.note ?? "cannot run in a transaction")"
-                        + "; a repeatable migration always runs in its own transaction: move that statement to a versioned migration; nothing was applied")
+                    throw MigratorError.usage(
+                        "repeatable migration \(r.label) \(execution.note ?? "cannot run in a transaction")"
+                            + "; a repeatable migration always runs in its own transaction: move that statement to a versioned migration; nothing was applied"
+                    )
                 }
                 return (r, section, begin, sql)
             }
             if dryRun {
                 for (m, up) in zip(plan, ups) {
                     let execution = ExecutionPlan(up)
-                    log("would apply \(m.label)" + (execution.isTransactional ? "" : execution.note.map { " (\($0))" } ?? " (outside a transaction)"))
+                    log(
+                        "would apply \(m.label)"
+                            + (execution.isTransactional ? "" : execution.note.map { " (\($0))" } ?? " (outside a transaction)"))
                 }
                 for r in due { log("would apply repeatable \(r.label)") }
                 return plan
@@ -103,8 +110,10 @@ public final class Migrator {
             try history.create()
             let start = SystemClock.shared.now()
             for (m, up) in zip(plan, ups) {
-                try lockRetry.run(m.label, log: log, nothingTookEffect: { try !history.records().contains { $0.version == m.version } },
-                                  holder: { LockHolder.blocking(up.text, on: db) }) { try apply(m, up, db: db, history: history) }
+                try lockRetry.run(
+                    m.label, log: log, nothingTookEffect: { try !history.records().contains { $0.version == m.version } },
+                    holder: { LockHolder.blocking(up.text, on: db) }
+                ) { try apply(m, up, db: db, history: history) }
             }
             if !due.isEmpty { try repeatHistory.create() }
             for (r, section, begin, sql) in repeatablePlans {
@@ -182,19 +191,27 @@ public final class Migrator {
                     try history.delete(m.version)
                     advice = "  Nothing of it took effect and the history is unchanged."
                 } else {
-                    advice = stop.firstUncommittedLine.map { "  It ran outside a transaction: statements before line \(up.firstLine + $0 - 1) took effect."
-                        + (stop.rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "") + " It stays recorded as running." }
+                    advice =
+                        stop.firstUncommittedLine.map {
+                            "  It ran outside a transaction: statements before line \(up.firstLine + $0 - 1) took effect."
+                                + (stop.rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "")
+                                + " It stays recorded as running."
+                        }
                         ?? "  It ran outside a transaction and stays recorded as running."
                     if stop.mayLeaveInvalidIndex {
-                        advice += " A failed \(stop.statementKind ?? "CONCURRENTLY statement") leaves an INVALID index behind"
+                        advice +=
+                            " A failed \(stop.statementKind ?? "CONCURRENTLY statement") leaves an INVALID index behind"
                             + " (SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid); drop it with DROP INDEX CONCURRENTLY."
                     }
                     advice += " Fix the database, then run `migrator repair --version \(m.version) --mark applied` or `--mark pending`."
                 }
                 throw failure(m.label, up, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, advice: advice)
             }
-            try requireNoOpenTransaction(m, up, db: db, what: "the migration", advice:
-                "It stays recorded as running. Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`.")
+            try requireNoOpenTransaction(
+                m, up, db: db, what: "the migration",
+                advice:
+                    "It stays recorded as running. Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`."
+            )
             try DatabaseSession.reset(db, config, after: up.text)
             try history.markApplied(m.version, executionMs: SystemClock.shared.milliseconds(since: start))
         }
@@ -202,8 +219,10 @@ public final class Migrator {
     }
 
     /// Runs a repeatable migration and records its checksum in one transaction.
-    private func applyRepeatable(_ r: RepeatableMigration, _ section: SQLSection, begin: String, sql: String,
-                                 db: Connection, history: RepeatableHistory) throws {
+    private func applyRepeatable(
+        _ r: RepeatableMigration, _ section: SQLSection, begin: String, sql: String,
+        db: Connection, history: RepeatableHistory
+    ) throws {
         let start = SystemClock.shared.now()
         try db.exec(begin)
         do {
@@ -229,12 +248,16 @@ public final class Migrator {
         guard db.transactionStatus != .idle else { return }
         _ = try? db.exec("ROLLBACK")
         let error = PostgresError(kind: .query, message: "\(what) leaves a transaction open (a BEGIN without its COMMIT)")
-        throw failure(m.label, section, error, offset: 0, statementLine: nil, advice:
-            "  The open transaction was rolled back; statements before its BEGIN took effect. " + advice)
+        throw failure(
+            m.label, section, error, offset: 0, statementLine: nil,
+            advice:
+                "  The open transaction was rolled back; statements before its BEGIN took effect. " + advice)
     }
 
-    private func failure(_ label: String, _ section: SQLSection, _ error: PostgresError, offset: Int,
-                         statementLine: Int?, advice: String?) -> MigratorError {
+    private func failure(
+        _ label: String, _ section: SQLSection, _ error: PostgresError, offset: Int,
+        statementLine: Int?, advice: String?
+    ) -> MigratorError {
         var line: Int?
         var column: Int?
         if let position = error.position {
@@ -250,8 +273,10 @@ public final class Migrator {
         error.message = placeholders.redacting(error.message)
         error.detail = error.detail.map(placeholders.redacting)
         error.hint = error.hint.map(placeholders.redacting)
-        return .migrationFailed(MigrationFailure(migration: label, file: section.file, line: line, column: column,
-                                                 error: error, advice: advice))
+        return .migrationFailed(
+            MigrationFailure(
+                migration: label, file: section.file, line: line, column: column,
+                error: error, advice: advice))
     }
 
     /// Refuses a version that names no migration, listing the nearest ones.
@@ -261,9 +286,10 @@ public final class Migrator {
         let below = known.filter { $0 < version }.suffix(2)
         let above = known.filter { $0 > version }.prefix(2)
         let nearest = (below + above).map(String.init)
-        throw MigratorError.usage("\(option) \(version): no migration has this version"
-            + (nearest.isEmpty ? " (there are no migrations)" : "; the nearest are \(nearest.joined(separator: ", "))")
-            + "; nothing was changed")
+        throw MigratorError.usage(
+            "\(option) \(version): no migration has this version"
+                + (nearest.isEmpty ? " (there are no migrations)" : "; the nearest are \(nearest.joined(separator: ", "))")
+                + "; nothing was changed")
     }
 
     func appliedBy(_ db: Connection) -> String {
@@ -281,7 +307,11 @@ public final class Migrator {
             let records = try history.records()
             if records.isEmpty { try refuseUnadoptedHistory(db, history) }
             if let running = records.first(where: { $0.state == .running }) {
-                throw MigratorError.validation([refusal(for: MigrationStatus.compute(migrations: all, records: [running]).first { $0.version == running.version }!, all: all)!])
+                throw MigratorError.validation([
+                    refusal(
+                        for: MigrationStatus.compute(migrations: all, records: [running]).first { $0.version == running.version }!, all: all
+                    )!
+                ])
             }
             let applied = records.filter { $0.state == .applied }.sorted { $0.version > $1.version }
             let chosen: [HistoryRecord]
@@ -300,9 +330,11 @@ public final class Migrator {
             let byVersion = Dictionary(uniqueKeysWithValues: all.map { ($0.version, $0) })
             let missing = chosen.filter { byVersion[$0.version]?.down == nil }
             guard missing.isEmpty else {
-                throw MigratorError.usage("cannot roll back: no down migration for " + missing.map { r in
-                    byVersion[r.version].map(\.label) ?? "\(r.version)_\(r.name) (its file is missing)"
-                }.joined(separator: ", ") + "; nothing was rolled back")
+                throw MigratorError.usage(
+                    "cannot roll back: no down migration for "
+                        + missing.map { r in
+                            byVersion[r.version].map(\.label) ?? "\(r.version)_\(r.name) (its file is missing)"
+                        }.joined(separator: ", ") + "; nothing was rolled back")
             }
             let downs = try substituted(chosen.map { byVersion[$0.version]!.down! })
             if dryRun {
@@ -311,7 +343,9 @@ public final class Migrator {
             }
             let start = SystemClock.shared.now()
             for (r, down) in zip(chosen, downs) { try rollBack(byVersion[r.version]!, down, db: db, history: history) }
-            log("rolled back \(chosen.count) migration\(chosen.count == 1 ? "" : "s") in \(SystemClock.shared.milliseconds(since: start)) ms")
+            log(
+                "rolled back \(chosen.count) migration\(chosen.count == 1 ? "" : "s") in \(SystemClock.shared.milliseconds(since: start)) ms"
+            )
             return chosen.map(\.version)
         }
     }
@@ -334,11 +368,14 @@ public final class Migrator {
             }
         case .statements(let statements):
             if let stop = try StatementRun.run(statements, db: db) {
-                throw failure(m.label, down, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line,
-                              advice: "  The down migration ran outside a transaction; the history still lists \(m.label) as applied.")
+                throw failure(
+                    m.label, down, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line,
+                    advice: "  The down migration ran outside a transaction; the history still lists \(m.label) as applied.")
             }
-            try requireNoOpenTransaction(m, down, db: db, what: "the down migration", advice:
-                "The history still lists \(m.label) as applied.")
+            try requireNoOpenTransaction(
+                m, down, db: db, what: "the down migration",
+                advice:
+                    "The history still lists \(m.label) as applied.")
             try DatabaseSession.reset(db, config, after: down.text)
             try history.delete(m.version)
         }
@@ -361,7 +398,9 @@ public final class Migrator {
             let repeatable = try RepeatableHistory(history)
             // A database that never ran one has no table to read; skip the catalog query then.
             let repeatRecords = records.isEmpty && repeatables.isEmpty ? [] : try repeatable.records()
-            return (MigrationStatus.compute(migrations: all, records: records), RepeatableStatus.compute(repeatables, records: repeatRecords))
+            return (
+                MigrationStatus.compute(migrations: all, records: records), RepeatableStatus.compute(repeatables, records: repeatRecords)
+            )
         }
     }
 
@@ -383,8 +422,9 @@ public final class Migrator {
         guard problems.isEmpty else { throw MigratorError.validation(problems) }
         // An edited repeatable is not drift: it is meant to change, and `up` runs it again.
         let due = repeatable.filter { $0.state == .pending || $0.state == .changed }.count
-        log("valid: \(statuses.filter { $0.state == .applied }.count) applied, \(statuses.filter { $0.state == .pending }.count) pending"
-            + (repeatable.isEmpty ? "" : "; repeatable: \(repeatable.count - due) current, \(due) to apply"))
+        log(
+            "valid: \(statuses.filter { $0.state == .applied }.count) applied, \(statuses.filter { $0.state == .pending }.count) pending"
+                + (repeatable.isEmpty ? "" : "; repeatable: \(repeatable.count - due) current, \(due) to apply"))
     }
 
     // MARK: - baseline, repair
@@ -422,7 +462,9 @@ public final class Migrator {
             switch action {
             case .markApplied, .markPending:
                 guard let record, record.state == .running else {
-                    throw MigratorError.usage("migration \(version) is not left running; `repair --mark` only resolves a migration left running (see `migrator status`)")
+                    throw MigratorError.usage(
+                        "migration \(version) is not left running; `repair --mark` only resolves a migration left running (see `migrator status`)"
+                    )
                 }
                 if action == .markApplied {
                     try history.markApplied(version, executionMs: record.executionMs)

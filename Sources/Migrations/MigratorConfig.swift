@@ -25,10 +25,12 @@ public struct MigratorConfig: Sendable {
     /// Values for `${name}` in migration SQL; empty leaves the SQL as on disk.
     public var placeholders = Placeholders()
 
-    public init(databaseURL: String, directory: String = "migrations", table: String = "migrator_history",
-                schema: String? = nil, wait: Double = 0, lockWait: Double = 600,
-                statementTimeoutMs: Int? = nil, lockTimeoutMs: Int? = nil, appliedByExtra: String? = nil,
-                lockReportInterval: Double = 10, lockRetries: Int = 0, password: ConnectionPassword? = nil) {
+    public init(
+        databaseURL: String, directory: String = "migrations", table: String = "migrator_history",
+        schema: String? = nil, wait: Double = 0, lockWait: Double = 600,
+        statementTimeoutMs: Int? = nil, lockTimeoutMs: Int? = nil, appliedByExtra: String? = nil,
+        lockReportInterval: Double = 10, lockRetries: Int = 0, password: ConnectionPassword? = nil
+    ) {
         self.databaseURL = databaseURL
         self.directory = directory
         self.table = table

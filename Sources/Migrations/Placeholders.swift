@@ -31,7 +31,10 @@ public struct Placeholders: Sendable, Equatable {
         for (key, value) in environment where key.hasPrefix(environmentPrefix) {
             let name = String(key.dropFirst(environmentPrefix.count))
             guard isName(name) else {
-                throw Invalid(description: "\(key): \(name.isEmpty ? "no placeholder name follows \(environmentPrefix)" : "'\(name)' is not a placeholder name (letters, digits and _, not starting with a digit)")")
+                throw Invalid(
+                    description:
+                        "\(key): \(name.isEmpty ? "no placeholder name follows \(environmentPrefix)" : "'\(name)' is not a placeholder name (letters, digits and _, not starting with a digit)")"
+                )
             }
             try requireOneLine(value, "\(key)")
             values[name.lowercased()] = value
@@ -134,7 +137,10 @@ public struct Placeholders: Sendable, Equatable {
             } else if let v = values[name.lowercased()] {
                 value = v
             } else {
-                missing.append(.init(file: "\(section.file):\(line)", reason: "${\(name)} has no value; set --var \(name)=VALUE or \(Self.environmentPrefix)\(name.uppercased())"))
+                missing.append(
+                    .init(
+                        file: "\(section.file):\(line)",
+                        reason: "${\(name)} has no value; set --var \(name)=VALUE or \(Self.environmentPrefix)\(name.uppercased())"))
                 value = ""
             }
             let length = value.unicodeScalars.count

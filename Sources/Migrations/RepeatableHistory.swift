@@ -25,7 +25,8 @@ struct RepeatableHistory {
 
     /// Call under the migration lock, after the history table's `create()` made the schema.
     func create() throws {
-        try connection.exec("""
+        try connection.exec(
+            """
             CREATE TABLE IF NOT EXISTS \(qualified) (
                 name text PRIMARY KEY,
                 checksum text NOT NULL,
@@ -41,7 +42,8 @@ struct RepeatableHistory {
         let exists = try connection.query(
             "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = $2", [schema, table])
         guard !exists.rows.isEmpty else { return [] }
-        let result = try connection.exec("""
+        let result = try connection.exec(
+            """
             SELECT name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), execution_ms
             FROM \(qualified) ORDER BY name
             """)
@@ -51,7 +53,8 @@ struct RepeatableHistory {
     }
 
     func record(_ r: RepeatableMigration, executionMs: Int, appliedBy: String) throws {
-        try connection.query("""
+        try connection.query(
+            """
             INSERT INTO \(qualified) (name, checksum, execution_ms, applied_by) VALUES ($1, $2, $3, $4)
             ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now(),
                 execution_ms = EXCLUDED.execution_ms, applied_by = EXCLUDED.applied_by

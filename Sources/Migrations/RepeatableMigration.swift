@@ -46,7 +46,11 @@ public struct RepeatableMigration: Sendable, Equatable {
             if !SQLSplitter.hasCode(text) {
                 problems.append(.init(file: path, reason: "the repeatable migration is empty"))
             } else if MigrationSource.hasNoTransactionDirective(text) {
-                problems.append(.init(file: path, reason: "a repeatable migration always runs in its own transaction; remove \(MigrationSource.noTransactionDirective)"))
+                problems.append(
+                    .init(
+                        file: path,
+                        reason:
+                            "a repeatable migration always runs in its own transaction; remove \(MigrationSource.noTransactionDirective)"))
             }
             out.append(RepeatableMigration(name: name, section: SQLSection(text: text, file: path, firstLine: 1, transactional: true)))
         }
@@ -82,8 +86,9 @@ public struct RepeatableStatus: Sendable, Equatable {
             guard let record = byName[r.name] else {
                 return RepeatableStatus(name: r.name, state: .pending, file: r.section.file)
             }
-            return RepeatableStatus(name: r.name, state: record.checksum == r.checksum ? .applied : .changed,
-                                    appliedAt: record.appliedAt, executionMs: record.executionMs, file: r.section.file)
+            return RepeatableStatus(
+                name: r.name, state: record.checksum == r.checksum ? .applied : .changed,
+                appliedAt: record.appliedAt, executionMs: record.executionMs, file: r.section.file)
         }
         let files = Set(repeatables.map(\.name))
         out += records.filter { !files.contains($0.name) }.map {

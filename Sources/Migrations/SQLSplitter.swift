@@ -29,10 +29,10 @@ public enum SQLSplitter {
         var statements: [SQLStatement] = []
         var i = 0
         var line = 1
-        var start: Int? = nil          // first non-white-space scalar of the current statement
-        var codeLine = 1               // line of the first scalar that is neither comment nor white space
-        var hasCode = false            // anything besides comments and white space
-        var nesting = Nesting()        // parentheses and BEGIN ATOMIC … END of the current statement
+        var start: Int? = nil // first non-white-space scalar of the current statement
+        var codeLine = 1 // line of the first scalar that is neither comment nor white space
+        var hasCode = false // anything besides comments and white space
+        var nesting = Nesting() // parentheses and BEGIN ATOMIC … END of the current statement
 
         func begin(_ at: Int) {
             if start == nil { start = at }

@@ -29,10 +29,11 @@ struct StatementRun {
                 if open { _ = try? db.exec("ROLLBACK") }
                 let kind = wasIdle ? TransactionBlockRules.refusedStatement(statement) : nil
                 let invalidIndex = kind?.contains("CONCURRENTLY") ?? false
-                return StatementRun(statement: statement, error: error,
-                                    tookEffect: committedThrough != nil || invalidIndex,
-                                    firstUncommittedLine: committedThrough.map { statements[$0 + 1].line },
-                                    rolledBackOpenTransaction: open, mayLeaveInvalidIndex: invalidIndex, statementKind: kind)
+                return StatementRun(
+                    statement: statement, error: error,
+                    tookEffect: committedThrough != nil || invalidIndex,
+                    firstUncommittedLine: committedThrough.map { statements[$0 + 1].line },
+                    rolledBackOpenTransaction: open, mayLeaveInvalidIndex: invalidIndex, statementKind: kind)
             }
             if db.transactionStatus == .idle { committedThrough = index }
         }

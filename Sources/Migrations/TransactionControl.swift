@@ -19,7 +19,7 @@ enum TransactionControl: Equatable {
         case "start" where words.dropFirst().first == "transaction":
             self = .begin
         case "commit", "end":
-            if rest.first == "prepared" { return nil }  // another transaction's; see TransactionBlockRules
+            if rest.first == "prepared" { return nil } // another transaction's; see TransactionBlockRules
             self = rest.isEmpty || rest.starts(with: ["and", "no", "chain"]) ? .commit : .other
         case "abort":
             self = .other

@@ -20,8 +20,10 @@ public final class Connection {
     ///   - connectTimeout: seconds, unless the string sets `connect_timeout` itself.
     ///   - applicationName: used unless the string or `PGAPPNAME` sets one.
     ///   - password: overrides any password of the string or `PGPASSWORD` (e.g. an RDS IAM token).
-    public init(_ conninfo: String, connectTimeout: Int? = nil, applicationName: String? = nil,
-                password: String? = nil) throws {
+    public init(
+        _ conninfo: String, connectTimeout: Int? = nil, applicationName: String? = nil,
+        password: String? = nil
+    ) throws {
         secrets = (try Connection.secrets(in: conninfo) + [password].compactMap { $0 }).sorted { $0.count > $1.count }
         var keywords: [String] = []
         var values: [String] = []
@@ -43,11 +45,13 @@ public final class Connection {
             throw PostgresError(kind: .connection, message: message.isEmpty ? "could not connect" : message)
         }
         pointer = connection
-        PQsetNoticeReceiver(pointer, { userdata, result in
-            guard let userdata, let result else { return }
-            let me = Unmanaged<Connection>.fromOpaque(userdata).takeUnretainedValue()
-            me.receiveNotice(result)
-        }, Unmanaged.passUnretained(self).toOpaque())
+        PQsetNoticeReceiver(
+            pointer,
+            { userdata, result in
+                guard let userdata, let result else { return }
+                let me = Unmanaged<Connection>.fromOpaque(userdata).takeUnretainedValue()
+                me.receiveNotice(result)
+            }, Unmanaged.passUnretained(self).toOpaque())
     }
 
     deinit { PQfinish(pointer) }
@@ -105,13 +109,15 @@ public final class Connection {
             // The server waits for rows this client has none of: refuse them, which fails the COPY.
             _ = PQputCopyEnd(pointer, "COPY FROM STDIN is not supported here")
             discardPendingResults()
-            throw PostgresError(kind: .query, message: "COPY … FROM STDIN needs its rows sent by the client, which this cannot do",
-                                hint: "Insert the rows with INSERT, or COPY from a file on the database server.")
+            throw PostgresError(
+                kind: .query, message: "COPY … FROM STDIN needs its rows sent by the client, which this cannot do",
+                hint: "Insert the rows with INSERT, or COPY from a file on the database server.")
         case PGRES_COPY_OUT:
             discardCopyData()
             discardPendingResults()
-            throw PostgresError(kind: .query, message: "COPY … TO STDOUT sends rows to the client, which nothing here reads",
-                                hint: "Remove the COPY, or COPY to a file on the database server.")
+            throw PostgresError(
+                kind: .query, message: "COPY … TO STDOUT sends rows to the client, which nothing here reads",
+                hint: "Remove the COPY, or COPY to a file on the database server.")
         default:
             throw PostgresError(kind: .client, message: "unexpected result status \(String(cString: PQresStatus(result.status)))")
         }
@@ -169,11 +175,13 @@ public final class Connection {
         guard let onNotice else { return }
         // libpq owns notice results: read them, never PQclear them.
         func field(_ code: Int32) -> String? { PQresultErrorField(raw, code).map { String(cString: $0) } }
-        onNotice(Notice(severity: field(DiagnosticField.severityNonLocalized) ?? field(DiagnosticField.severity) ?? "NOTICE",
-                        sqlState: field(DiagnosticField.sqlState),
-                        message: redact(field(DiagnosticField.messagePrimary) ?? "", secrets: secrets),
-                        detail: field(DiagnosticField.messageDetail),
-                        hint: field(DiagnosticField.messageHint)))
+        onNotice(
+            Notice(
+                severity: field(DiagnosticField.severityNonLocalized) ?? field(DiagnosticField.severity) ?? "NOTICE",
+                sqlState: field(DiagnosticField.sqlState),
+                message: redact(field(DiagnosticField.messagePrimary) ?? "", secrets: secrets),
+                detail: field(DiagnosticField.messageDetail),
+                hint: field(DiagnosticField.messageHint)))
     }
 
     /// The password in a connection string, as written and as libpq decodes it, so errors can be scrubbed.
@@ -217,7 +225,8 @@ public final class Connection {
         let userinfo = rest[..<at]
         guard let colon = userinfo.firstIndex(of: ":") else { return [] }
         let password = userinfo[userinfo.index(after: colon)...]
-        let pieces = password.split(whereSeparator: { $0 == "@" || $0 == "/" || $0 == ":" || $0 == "?" || $0 == "=" || $0 == "&" }).map(String.init)
+        let pieces = password.split(whereSeparator: { $0 == "@" || $0 == "/" || $0 == ":" || $0 == "?" || $0 == "=" || $0 == "&" }).map(
+            String.init)
         return [String(password)] + (pieces.count > 1 ? pieces : [])
     }
 

@@ -53,8 +53,9 @@ public struct ConnectionTarget: Sendable, Equatable {
         guard let port = Int(portText), (1...65535).contains(port) else {
             throw PostgresError(kind: .badConnectionString, message: "invalid port number: \"\(portText)\"")
         }
-        return ConnectionTarget(host: host.isEmpty ? "/var/run/postgresql" : host, port: port, user: setting("user"),
-                                sslmode: setting("sslmode").isEmpty ? "prefer" : setting("sslmode"))
+        return ConnectionTarget(
+            host: host.isEmpty ? "/var/run/postgresql" : host, port: port, user: setting("user"),
+            sslmode: setting("sslmode").isEmpty ? "prefer" : setting("sslmode"))
     }
 
     /// Keyword to value for the options that have one.

@@ -23,8 +23,10 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     /// Severity as sent by the server (ERROR, FATAL, ...), when there is one.
     public var severity: String?
 
-    public init(kind: Kind, sqlState: String? = nil, message: String, detail: String? = nil, hint: String? = nil,
-                position: Int? = nil, severity: String? = nil) {
+    public init(
+        kind: Kind, sqlState: String? = nil, message: String, detail: String? = nil, hint: String? = nil,
+        position: Int? = nil, severity: String? = nil
+    ) {
         self.kind = kind
         self.sqlState = sqlState
         self.message = message

@@ -102,15 +102,17 @@ public enum FileBytes {
         guard fd >= 0 else { throw Failure.unwritable(errnoText()) }
         let temporary = String(cString: template)
         var written = 0
-        let ok = fchmod(fd, mode) == 0 && bytes.withUnsafeBytes { buffer -> Bool in
-            while written < buffer.count {
-                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                written += n
-            }
-            return true
-        } && fsync(fd) == 0
+        let ok =
+            fchmod(fd, mode) == 0
+            && bytes.withUnsafeBytes { buffer -> Bool in
+                while written < buffer.count {
+                    let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { return false }
+                    written += n
+                }
+                return true
+            } && fsync(fd) == 0
         let closed = close(fd) == 0
         guard ok, closed, rename(temporary, path) == 0 else {
             let failure = Failure.unwritable(errnoText())

@@ -19,7 +19,7 @@ public enum InterruptSignal {
                 Glibc.signal(signal, SIG_DFL)
             }
             sigemptyset(&action.sa_mask)
-            action.sa_flags = 0  // no SA_RESTART: a sleeping nanosleep returns early
+            action.sa_flags = 0 // no SA_RESTART: a sleeping nanosleep returns early
             sigaction(sig, &action, nil)
         }
         parent = getppid()

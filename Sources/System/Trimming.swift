@@ -20,7 +20,9 @@ extension StringProtocol {
         if bytes.allSatisfy({ $0 < 0x80 }) {
             // ASCII: white space is " " and \t…\r, found without Character breaking.
             let isSpace = { (b: UInt8) in b == 0x20 || (0x09...0x0D).contains(b) }
-            guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+            guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+                return ""
+            }
             return String(decoding: bytes[first...last], as: UTF8.self)
         }
         var s = Substring(self)

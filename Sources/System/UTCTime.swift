@@ -86,10 +86,10 @@ extension UTCTime {
     public static func parseISO8601(_ text: String) -> Date? {
         let s = Array(text.trimmingSpacesTabsAndNewlines().utf8)
         guard s.count >= 19, s[4] == UInt8(ascii: "-"), s[7] == UInt8(ascii: "-"),
-              s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: "t") || s[10] == UInt8(ascii: " "),
-              s[13] == UInt8(ascii: ":"), s[16] == UInt8(ascii: ":"),
-              let year = number(s, 0, 4), let month = number(s, 5, 2), let day = number(s, 8, 2),
-              let hour = number(s, 11, 2), let minute = number(s, 14, 2), let second = number(s, 17, 2)
+            s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: "t") || s[10] == UInt8(ascii: " "),
+            s[13] == UInt8(ascii: ":"), s[16] == UInt8(ascii: ":"),
+            let year = number(s, 0, 4), let month = number(s, 5, 2), let day = number(s, 8, 2),
+            let hour = number(s, 11, 2), let minute = number(s, 14, 2), let second = number(s, 17, 2)
         else { return nil }
         var i = 19
         var fraction = 0.0
@@ -110,7 +110,8 @@ extension UTCTime {
             case UInt8(ascii: "+"), UInt8(ascii: "-"):
                 let sign = s[i] == UInt8(ascii: "-") ? -1 : 1
                 guard i + 6 <= s.count, let h = number(s, i + 1, 2), s[i + 3] == UInt8(ascii: ":"),
-                      let m = number(s, i + 4, 2) else { return nil }
+                    let m = number(s, i + 4, 2)
+                else { return nil }
                 offset = sign * (h * 3600 + m * 60)
                 i += 6
             default:
@@ -126,11 +127,12 @@ extension UTCTime {
     public static func parseHTTPDate(_ text: String) -> Date? {
         let parts = text.trimmingSpacesTabsAndNewlines().split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT" || parts[5] == "UTC",
-              let day = Int(parts[1]), let month = months.firstIndex(of: String(parts[2])), let year = Int(parts[3])
+            let day = Int(parts[1]), let month = months.firstIndex(of: String(parts[2])), let year = Int(parts[3])
         else { return nil }
         let time = parts[4].split(separator: ":")
         guard time.count == 3, let h = Int(time[0]), let m = Int(time[1]), let s = Int(time[2]),
-              valid(month: month + 1, day: day, hour: h, minute: m, second: s) else { return nil }
+            valid(month: month + 1, day: day, hour: h, minute: m, second: s)
+        else { return nil }
         return Date(timeIntervalSince1970: Double(days(fromCivil: year, month + 1, day) * 86_400 + h * 3600 + m * 60 + s))
     }
 

@@ -32,8 +32,9 @@ struct ECSRun: ParsableCommand {
         }
         // `run` takes nothing before `--` but options, so a leading word is a mistyped command.
         if head.isEmpty, let first = arguments.first, !first.hasPrefix("-"), first != "help" {
-            StandardStreams().writeErr("ecs-run: error: unknown command '\(first)'; the commands are run, wait, logs and stop"
-                                       + " (the task's own command goes after --). See 'ecs-run --help'.\n")
+            StandardStreams().writeErr(
+                "ecs-run: error: unknown command '\(first)'; the commands are run, wait, logs and stop"
+                    + " (the task's own command goes after --). See 'ecs-run --help'.\n")
             Self.exit(withError: ExitCode.validationFailure)
         }
         if head.isEmpty, RootHelp.isAsked(arguments) {

@@ -28,7 +28,8 @@ struct LogsCommand: ParsableCommand {
 
     func validate() throws {
         guard output == OutputFormat.text.rawValue else {
-            throw ValidationError("logs prints the log lines themselves, so --output \(output) is not supported (run and wait have --output json)")
+            throw ValidationError(
+                "logs prints the log lines themselves, so --output \(output) is not supported (run and wait have --output json)")
         }
     }
 

@@ -9,15 +9,16 @@ enum OptionTable {
         .init("timeout"), .init("on-timeout"), .init("on-interrupt"), .init("wait-for"), .init("no-logs", .flag),
     ]
 
-    static let run: [OptionSpec] = [
-        .init("cluster"), .init("task-definition"), .init("container"),
-        .init("launch-type"), .init("capacity-provider", .repeated), .init("platform-version"),
-        .init("subnets"), .init("security-groups"), .init("assign-public-ip", .invertible), .init("network-from-service"),
-        .init("env", .repeated, short: "e"), .init("cpu"), .init("memory"), .init("task-role-arn"), .init("execution-role-arn"),
-        .init("tag", .repeated), .init("propagate-tags"), .init("started-by"), .init("group"),
-        .init("enable-execute-command", .flag), .init("idempotency-key"),
-        .init("no-wait", .flag), .init("dry-run", .flag),
-    ] + watch + output + aws
+    static let run: [OptionSpec] =
+        [
+            .init("cluster"), .init("task-definition"), .init("container"),
+            .init("launch-type"), .init("capacity-provider", .repeated), .init("platform-version"),
+            .init("subnets"), .init("security-groups"), .init("assign-public-ip", .invertible), .init("network-from-service"),
+            .init("env", .repeated, short: "e"), .init("cpu"), .init("memory"), .init("task-role-arn"), .init("execution-role-arn"),
+            .init("tag", .repeated), .init("propagate-tags"), .init("started-by"), .init("group"),
+            .init("enable-execute-command", .flag), .init("idempotency-key"),
+            .init("no-wait", .flag), .init("dry-run", .flag),
+        ] + watch + output + aws
 
     static let wait: [OptionSpec] = [.init("cluster")] + watch + output + aws
     static let logs: [OptionSpec] = [.init("cluster"), .init("follow", .flag, short: "f")] + output + aws

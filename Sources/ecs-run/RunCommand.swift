@@ -16,16 +16,24 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("task-definition"), help: ArgumentHelp("Family, family:revision or ARN (required).", valueName: "TASKDEF"))
     var taskDefinition: String?
 
-    @Option(help: ArgumentHelp("The container whose exit code decides and which receives the overrides. Default: the only essential container; with several, every essential one decides and overrides need --container.", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "The container whose exit code decides and which receives the overrides. Default: the only essential container; with several, every essential one decides and overrides need --container.",
+            valueName: "NAME"))
     var container: String?
 
-    @Option(name: .customLong("launch-type"), help: ArgumentHelp("FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES (any case).", valueName: "TYPE"))
+    @Option(
+        name: .customLong("launch-type"), help: ArgumentHelp("FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES (any case).", valueName: "TYPE"))
     var launchType: String?
 
-    @Option(name: .customLong("capacity-provider"), help: ArgumentHelp("A capacity provider strategy item; repeatable, or comma-separated.", valueName: "NAME[:WEIGHT[:BASE]]"))
+    @Option(
+        name: .customLong("capacity-provider"),
+        help: ArgumentHelp("A capacity provider strategy item; repeatable, or comma-separated.", valueName: "NAME[:WEIGHT[:BASE]]"))
     var capacityProvider: [String] = []
 
-    @Option(name: .customLong("platform-version"), help: ArgumentHelp("The Fargate platform version, e.g. LATEST or 1.4.0.", valueName: "VERSION"))
+    @Option(
+        name: .customLong("platform-version"),
+        help: ArgumentHelp("The Fargate platform version, e.g. LATEST or 1.4.0.", valueName: "VERSION"))
     var platformVersion: String?
 
     @Option(help: ArgumentHelp("Subnet ids for awsvpc networking, comma-separated.", valueName: "IDS"))
@@ -34,13 +42,21 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("security-groups"), help: ArgumentHelp("Security group ids, comma-separated.", valueName: "IDS"))
     var securityGroups: String?
 
-    @Flag(name: .customLong("assign-public-ip"), inversion: .prefixedNo, help: "Give the task a public IP (needed on Fargate in a public subnet without NAT to pull images).")
+    @Flag(
+        name: .customLong("assign-public-ip"), inversion: .prefixedNo,
+        help: "Give the task a public IP (needed on Fargate in a public subnet without NAT to pull images).")
     var assignPublicIp: Bool?
 
-    @Option(name: .customLong("network-from-service"), help: ArgumentHelp("Copy the network configuration, launch type or capacity provider strategy, and platform version of this service in the cluster.", valueName: "SERVICE"))
+    @Option(
+        name: .customLong("network-from-service"),
+        help: ArgumentHelp(
+            "Copy the network configuration, launch type or capacity provider strategy, and platform version of this service in the cluster.",
+            valueName: "SERVICE"))
     var networkFromService: String?
 
-    @Option(name: [.customShort("e"), .customLong("env")], help: ArgumentHelp("Set an environment variable in the container; repeatable.", valueName: "KEY=VALUE"))
+    @Option(
+        name: [.customShort("e"), .customLong("env")],
+        help: ArgumentHelp("Set an environment variable in the container; repeatable.", valueName: "KEY=VALUE"))
     var env: [String] = []
 
     @Option(help: ArgumentHelp("Task-level CPU override, e.g. 256 or 1 vCPU.", valueName: "UNITS"))
@@ -58,7 +74,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Tag the task; repeatable.", valueName: "KEY=VALUE"))
     var tag: [String] = []
 
-    @Option(name: .customLong("propagate-tags"), help: ArgumentHelp("Copy tags from TASK_DEFINITION (or SERVICE, NONE).", valueName: "FROM"))
+    @Option(
+        name: .customLong("propagate-tags"), help: ArgumentHelp("Copy tags from TASK_DEFINITION (or SERVICE, NONE).", valueName: "FROM"))
     var propagateTags: String?
 
     @Option(name: .customLong("started-by"), help: ArgumentHelp("The task's startedBy field.", valueName: "TEXT"))
@@ -70,7 +87,11 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("enable-execute-command"), help: "Allow ECS Exec into the task.")
     var enableExecuteCommand = false
 
-    @Option(name: .customLong("idempotency-key"), help: ArgumentHelp("Running ecs-run again with the same key starts no second task (becomes RunTask's clientToken; hashed when longer than 64 characters). Default: a random token per run, which covers only the retries within one run.", valueName: "KEY"))
+    @Option(
+        name: .customLong("idempotency-key"),
+        help: ArgumentHelp(
+            "Running ecs-run again with the same key starts no second task (becomes RunTask's clientToken; hashed when longer than 64 characters). Default: a random token per run, which covers only the retries within one run.",
+            valueName: "KEY"))
     var idempotencyKey: String?
 
     @Flag(name: .customLong("no-wait"), help: "Print the task ARN once the task is accepted and exit 0.")
@@ -153,12 +174,14 @@ struct RunCommand: ParsableCommand {
     static func capacityProvider(_ text: String) throws -> CapacityProviderStrategyItem {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard (1...3).contains(parts.count), !parts[0].isEmpty,
-              let weight = parts.count > 1 ? Int(parts[1]) : 0, let base = parts.count > 2 ? Int(parts[2]) : 0,
-              (0...1000).contains(weight), (0...100_000).contains(base) else {
+            let weight = parts.count > 1 ? Int(parts[1]) : 0, let base = parts.count > 2 ? Int(parts[2]) : 0,
+            (0...1000).contains(weight), (0...100_000).contains(base)
+        else {
             throw ValidationError("--capacity-provider \"\(text)\" must be NAME[:WEIGHT[:BASE]] with WEIGHT 0–1000 and BASE 0–100000")
         }
-        return CapacityProviderStrategyItem(capacityProvider: parts[0], weight: parts.count > 1 ? weight : nil,
-                                            base: parts.count > 2 ? base : nil)
+        return CapacityProviderStrategyItem(
+            capacityProvider: parts[0], weight: parts.count > 1 ? weight : nil,
+            base: parts.count > 2 ? base : nil)
     }
 
     func run() throws {
@@ -166,9 +189,12 @@ struct RunCommand: ParsableCommand {
         let config = try configuration(environment: environment)
         let display = Session.display(config.display)
         // A dry run calls nothing, so it needs no region or credentials either.
-        let outcome = config.dryRun ? TaskRunner.dryRun(config) : Session.outcome(aws, environment: environment) { runner in
-            runner.run(config, display: display)
-        }
+        let outcome =
+            config.dryRun
+            ? TaskRunner.dryRun(config)
+            : Session.outcome(aws, environment: environment) { runner in
+                runner.run(config, display: display)
+            }
         try end(outcome, display: display, failureCluster: config.cluster)
     }
 }

@@ -22,23 +22,27 @@ enum Session {
     private static func runner(_ aws: AWSOptions, environment: [String: String]) throws -> TaskRunner {
         let sink = StandardStreams()
         let debug: ((String) -> Void)? = aws.debug ? { line in sink.writeErr(line + "\n") } : nil
-        let configuration = try AWSConfiguration.resolve(environment: environment, profile: aws.profile, region: aws.region,
-                                                         endpointURL: aws.endpointURL, debug: debug)
+        let configuration = try AWSConfiguration.resolve(
+            environment: environment, profile: aws.profile, region: aws.region,
+            endpointURL: aws.endpointURL, debug: debug)
         let client = try AWSClient(configuration: configuration)
         let region = configuration.region
         // A log stream in another region (awslogs-region) is read there; failing that, here.
         let logsClient: (String?) -> AWSClient = { other in
             guard let other, other != region,
-                  let config = try? AWSConfiguration.resolve(environment: environment, profile: aws.profile, region: other,
-                                                             endpointURL: aws.endpointURL, debug: debug),
-                  let otherClient = try? AWSClient(configuration: config) else { return client }
+                let config = try? AWSConfiguration.resolve(
+                    environment: environment, profile: aws.profile, region: other,
+                    endpointURL: aws.endpointURL, debug: debug),
+                let otherClient = try? AWSClient(configuration: config)
+            else { return client }
             return otherClient
         }
         let logsHost = configuration.endpoint(for: .logs).split(separator: "/").dropFirst(1).first ?? ""
         let awsLogs = logsHost.hasSuffix(".amazonaws.com") || logsHost.hasSuffix(".amazonaws.com.cn")
         // Ctrl-C or SIGTERM ends a sleep at once, so the waiting loops see the interrupt without delay.
         let clock = SystemClock(wakingWhen: { InterruptSignal.isSet })
-        return TaskRunner(client: client, logsClient: logsClient, clock: clock, region: region,
-                          linksToConsole: awsLogs, isInterrupted: { InterruptSignal.isSet })
+        return TaskRunner(
+            client: client, logsClient: logsClient, clock: clock, region: region,
+            linksToConsole: awsLogs, isInterrupted: { InterruptSignal.isSet })
     }
 }

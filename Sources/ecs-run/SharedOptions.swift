@@ -12,7 +12,9 @@ struct AWSOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The profile in ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE).", valueName: "NAME"))
     var profile: String?
 
-    @Option(name: .customLong("endpoint-url"), help: ArgumentHelp("Send every AWS request to this URL (for emulators; AWS_ENDPOINT_URL works too).", valueName: "URL"))
+    @Option(
+        name: .customLong("endpoint-url"),
+        help: ArgumentHelp("Send every AWS request to this URL (for emulators; AWS_ENDPOINT_URL works too).", valueName: "URL"))
     var endpointURL: String?
 
     @Flag(help: "Trace AWS requests on stderr: operation, URL, status, time (never keys or bodies).")
@@ -50,19 +52,27 @@ struct OutputOptions: ParsableArguments {
 
 /// How long and for what to wait.
 struct WatchFlags: ParsableArguments {
-    @Option(help: ArgumentHelp("Give up after this long, e.g. 90s, 30m, 2h, 1h30m (exit 124). Default: no limit.", valueName: "DURATION"),
-            transform: { text in
-                do { return try DurationText.seconds(text) } catch { throw ValidationError("--timeout: \(error)") }
-            })
+    @Option(
+        help: ArgumentHelp("Give up after this long, e.g. 90s, 30m, 2h, 1h30m (exit 124). Default: no limit.", valueName: "DURATION"),
+        transform: { text in
+            do { return try DurationText.seconds(text) } catch { throw ValidationError("--timeout: \(error)") }
+        })
     var timeout: Double?
 
-    @Option(name: .customLong("on-timeout"), help: ArgumentHelp("stop: StopTask once when the timeout passes; leave: let it run.", valueName: "stop|leave"))
+    @Option(
+        name: .customLong("on-timeout"),
+        help: ArgumentHelp("stop: StopTask once when the timeout passes; leave: let it run.", valueName: "stop|leave"))
     var onTimeout: LeavePolicy = .stop
 
-    @Option(name: .customLong("on-interrupt"), help: ArgumentHelp("stop: StopTask once on SIGINT/SIGTERM; leave: let it run.", valueName: "stop|leave"))
+    @Option(
+        name: .customLong("on-interrupt"),
+        help: ArgumentHelp("stop: StopTask once on SIGINT/SIGTERM; leave: let it run.", valueName: "stop|leave"))
     var onInterrupt: LeavePolicy = .stop
 
-    @Option(name: .customLong("wait-for"), help: ArgumentHelp("exit: done when every essential container has an exit code; stopped: wait for STOPPED.", valueName: "exit|stopped"))
+    @Option(
+        name: .customLong("wait-for"),
+        help: ArgumentHelp(
+            "exit: done when every essential container has an exit code; stopped: wait for STOPPED.", valueName: "exit|stopped"))
     var waitFor: WaitCondition = .exit
 
     @Flag(name: .customLong("no-logs"), help: "Do not stream CloudWatch logs.")

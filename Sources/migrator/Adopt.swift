@@ -42,8 +42,9 @@ struct Adopt: ParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     // Not --table: that names the migrator's own history table.
-    @Option(name: .customLong("migrations-table"),
-            help: ArgumentHelp("The old tool's table, NAME (in the history's schema) or SCHEMA.NAME.", valueName: "name"))
+    @Option(
+        name: .customLong("migrations-table"),
+        help: ArgumentHelp("The old tool's table, NAME (in the history's schema) or SCHEMA.NAME.", valueName: "name"))
     var migrationsTable: String = LegacyHistory.defaultTable
 
     @Flag(name: .customLong("dry-run"), help: "Print what would be recorded and change nothing.")

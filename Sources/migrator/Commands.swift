@@ -35,7 +35,9 @@ struct Up: ParsableCommand {
     @Flag(name: .customLong("allow-out-of-order"), help: "Apply pending migrations older than the newest applied one.")
     var allowOutOfOrder = false
 
-    @Option(name: .customLong("lock-retries"), help: ArgumentHelp("With --lock-timeout: retry a migration that timed out on a lock up to N times.", valueName: "n"))
+    @Option(
+        name: .customLong("lock-retries"),
+        help: ArgumentHelp("With --lock-timeout: retry a migration that timed out on a lock up to N times.", valueName: "n"))
     var lockRetries = 0
 
     @Flag(name: .customLong("dry-run"), help: "Print the plan and change nothing.")
@@ -45,7 +47,9 @@ struct Up: ParsableCommand {
         guard lockRetries != 0 else { return }
         if !(0...1000).contains(lockRetries) { throw ValidationError("--lock-retries must be between 0 and 1000") }
         if (db.lockTimeout.flatMap(DatabaseOptions.milliseconds) ?? 0) == 0 {
-            throw ValidationError("--lock-retries needs --lock-timeout: without one a migration waits for a lock instead of timing out, so there is nothing to retry")
+            throw ValidationError(
+                "--lock-retries needs --lock-timeout: without one a migration waits for a lock instead of timing out, so there is nothing to retry"
+            )
         }
     }
 
@@ -138,7 +142,9 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check files against the history; exit 3 on any drift.",
         usage: "migrator validate [database options]",
-        discussion: "Drift is an applied migration whose file changed or is missing, a migration left running, or a pending migration older than the newest applied one.")
+        discussion:
+            "Drift is an applied migration whose file changed or is missing, a migration left running, or a pending migration older than the newest applied one."
+    )
 
     @OptionGroup var db: DatabaseOptions
 
@@ -209,7 +215,9 @@ struct New: ParsableCommand {
     @Argument(help: "What the migration does, e.g. add_orders_table.")
     var name: String
 
-    @Option(name: .customLong("dir"), help: ArgumentHelp("Migrations directory (default: MIGRATIONS_DIR, then ./migrations).", valueName: "path"))
+    @Option(
+        name: .customLong("dir"),
+        help: ArgumentHelp("Migrations directory (default: MIGRATIONS_DIR, then ./migrations).", valueName: "path"))
     var directory: String?
 
     @Option(help: "single (one file with -- migrate:up/down sections) or split (.up.sql and .down.sql).")

@@ -81,10 +81,14 @@ struct MigratorCommand: ParsableCommand {
 
 /// Options every database command shares.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: ArgumentHelp("libpq connection string or URL (default: DATABASE_URL, then the PG* variables).", valueName: "url"))
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp("libpq connection string or URL (default: DATABASE_URL, then the PG* variables).", valueName: "url"))
     var databaseURL: String?
 
-    @Option(name: .customLong("dir"), help: ArgumentHelp("Migrations directory (default: MIGRATIONS_DIR, then ./migrations).", valueName: "path"))
+    @Option(
+        name: .customLong("dir"),
+        help: ArgumentHelp("Migrations directory (default: MIGRATIONS_DIR, then ./migrations).", valueName: "path"))
     var directory: String?
 
     @Option(help: "History table name.")
@@ -93,19 +97,29 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "Schema of the history table (default: the connection's current schema).")
     var schema: String?
 
-    @Option(help: ArgumentHelp("Keep retrying the connection this long, e.g. 2m (for a database that is still starting).", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp(
+            "Keep retrying the connection this long, e.g. 2m (for a database that is still starting).", valueName: "duration"))
     var wait: String = "0s"
 
-    @Option(name: .customLong("lock-wait"), help: ArgumentHelp("Give up waiting for another migrator's lock after this long (exit 4).", valueName: "duration"))
+    @Option(
+        name: .customLong("lock-wait"),
+        help: ArgumentHelp("Give up waiting for another migrator's lock after this long (exit 4).", valueName: "duration"))
     var lockWait: String = "10m"
 
-    @Option(name: .customLong("statement-timeout"), help: ArgumentHelp("Session statement_timeout, e.g. 5m (0: none).", valueName: "duration"))
+    @Option(
+        name: .customLong("statement-timeout"), help: ArgumentHelp("Session statement_timeout, e.g. 5m (0: none).", valueName: "duration"))
     var statementTimeout: String?
 
-    @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("Session lock_timeout, so DDL gives up instead of queueing behind production traffic, e.g. 10s.", valueName: "duration"))
+    @Option(
+        name: .customLong("lock-timeout"),
+        help: ArgumentHelp(
+            "Session lock_timeout, so DDL gives up instead of queueing behind production traffic, e.g. 10s.", valueName: "duration"))
     var lockTimeout: String?
 
-    @Flag(name: .customLong("rds-iam"), help: "Connect with an RDS IAM token instead of a password (default: MIGRATOR_RDS_IAM). Needs sslmode=require or stricter.")
+    @Flag(
+        name: .customLong("rds-iam"),
+        help: "Connect with an RDS IAM token instead of a password (default: MIGRATOR_RDS_IAM). Needs sslmode=require or stricter.")
     var rdsIAM = false
 
     func validate() throws {
@@ -114,7 +128,10 @@ struct DatabaseOptions: ParsableArguments {
         } catch {
             throw ValidationError("\(error)")
         }
-        for (flag, value) in [("--wait", wait), ("--lock-wait", lockWait), ("--statement-timeout", statementTimeout ?? "1s"), ("--lock-timeout", lockTimeout ?? "1s")] {
+        for (flag, value) in [
+            ("--wait", wait), ("--lock-wait", lockWait), ("--statement-timeout", statementTimeout ?? "1s"),
+            ("--lock-timeout", lockTimeout ?? "1s"),
+        ] {
             let seconds: Double
             do {
                 seconds = try DurationText.seconds(value, allowingZero: true)

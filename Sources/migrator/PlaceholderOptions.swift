@@ -5,7 +5,9 @@ import System
 
 /// `--var NAME=VALUE` and `MIGRATOR_VAR_<NAME>`, for the commands that run migration SQL.
 struct PlaceholderOptions: ParsableArguments {
-    @Option(name: .customLong("var"), help: ArgumentHelp("Substitute VALUE for ${NAME} in the SQL (repeatable; also MIGRATOR_VAR_<NAME>).", valueName: "name=value"))
+    @Option(
+        name: .customLong("var"),
+        help: ArgumentHelp("Substitute VALUE for ${NAME} in the SQL (repeatable; also MIGRATOR_VAR_<NAME>).", valueName: "name=value"))
     var vars: [String] = []
 
     static let discussion = """

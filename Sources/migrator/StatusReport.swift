@@ -14,7 +14,8 @@ enum StatusReport {
         if statuses.isEmpty && repeatable.isEmpty { return "no migrations found" }
         var table = statuses.isEmpty ? [] : aligned(rows)
         if !repeatable.isEmpty {
-            let rows = [["REPEATABLE", "STATE", "APPLIED AT", "DURATION"]]
+            let rows =
+                [["REPEATABLE", "STATE", "APPLIED AT", "DURATION"]]
                 + repeatable.map { [$0.label, $0.state.rawValue, $0.appliedAt ?? "-", $0.executionMs.map { "\($0) ms" } ?? "-"] }
             table += (table.isEmpty ? [] : [""]) + aligned(rows)
         }
@@ -62,14 +63,22 @@ enum StatusReport {
             /// Left out when there are none, so the output of projects without them stays as it was.
             let repeatable: [Repeatable]?
         }
-        let report = Report(migrations: statuses.map {
-            Entry(version: $0.version, name: $0.name, state: $0.state.rawValue, appliedAt: $0.appliedAt,
-                  executionMs: $0.executionMs, outOfOrder: $0.outOfOrder,
-                  up: $0.up.map { Section(file: $0.file, firstLine: $0.firstLine, lastLine: $0.lastLine, transactional: $0.transactional) },
-                  note: $0.note)
-        }, repeatable: repeatable.isEmpty ? nil : repeatable.map {
-            Repeatable(name: $0.label, state: $0.state.rawValue, appliedAt: $0.appliedAt, executionMs: $0.executionMs, file: $0.file)
-        })
+        let report = Report(
+            migrations: statuses.map {
+                Entry(
+                    version: $0.version, name: $0.name, state: $0.state.rawValue, appliedAt: $0.appliedAt,
+                    executionMs: $0.executionMs, outOfOrder: $0.outOfOrder,
+                    up: $0.up.map {
+                        Section(file: $0.file, firstLine: $0.firstLine, lastLine: $0.lastLine, transactional: $0.transactional)
+                    },
+                    note: $0.note)
+            },
+            repeatable: repeatable.isEmpty
+                ? nil
+                : repeatable.map {
+                    Repeatable(
+                        name: $0.label, state: $0.state.rawValue, appliedAt: $0.appliedAt, executionMs: $0.executionMs, file: $0.file)
+                })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: (try? encoder.encode(report)) ?? Data("{}".utf8), as: UTF8.self)

@@ -39,7 +39,9 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testEndpointPrecedence() throws {
-        try home.write(".aws/config", """
+        try home.write(
+            ".aws/config",
+            """
             [default]
             region = us-east-1
             endpoint_url = http://profile-global:1
@@ -58,10 +60,15 @@ final class ConfigurationTests: XCTestCase {
             ("global variable for STS", nil, all, .sts, "http://env-global:4"),
             ("profile services section", nil, [:], .logs, "http://profile-logs:2"),
             ("profile endpoint_url", nil, [:], .ecs, "http://profile-global:1"),
-            ("CLOUDWATCH_LOGS suffix", nil, ["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": "https://logs.example:8443/"], .logs, "https://logs.example:8443"),
+            (
+                "CLOUDWATCH_LOGS suffix", nil, ["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": "https://logs.example:8443/"], .logs,
+                "https://logs.example:8443"
+            ),
             ("STS suffix", nil, ["AWS_ENDPOINT_URL_STS": "http://sts-local"], .sts, "http://sts-local"),
-            ("ignore configured endpoints", nil, all.merging(["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"]) { _, n in n }, .ecs,
-             "https://ecs.us-east-1.amazonaws.com"),
+            (
+                "ignore configured endpoints", nil, all.merging(["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"]) { _, n in n }, .ecs,
+                "https://ecs.us-east-1.amazonaws.com"
+            ),
             ("explicit flag even when ignoring", "http://flag:5", ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"], .ecs, "http://flag:5"),
             ("default port dropped", nil, ["AWS_ENDPOINT_URL": "https://host:443"], .ecs, "https://host"),
         ]
@@ -134,8 +141,10 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertEqual(retry.maxAttempts, c.attempts, c.name)
         }
         for bad in [["AWS_MAX_ATTEMPTS": "0"], ["AWS_MAX_ATTEMPTS": "many"], ["AWS_RETRY_MODE": "yolo"]] {
-            XCTAssertThrowsError(try AWSConfiguration.resolve(environment: bad.merging(["HOME": home.path, "AWS_REGION": "x"]) { a, _ in a }),
-                                 "\(bad)") { error in
+            XCTAssertThrowsError(
+                try AWSConfiguration.resolve(environment: bad.merging(["HOME": home.path, "AWS_REGION": "x"]) { a, _ in a }),
+                "\(bad)"
+            ) { error in
                 XCTAssertEqual((error as? AWSError)?.kind, .configuration)
             }
         }
@@ -184,7 +193,9 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(SharedConfig.parseNested(sections[0].values["s3"]!), ["max_concurrent_requests": "20", "addressing_style": "path"])
         XCTAssertEqual(sections[1].values["key"], "Value With Spaces", "names are lower-cased, values kept")
         // Settings indented alike are settings of their own, as the AWS CLI reads them; deeper lines continue.
-        let indented = try SharedConfig.parseINI("[rv]\n  aws_access_key_id = AKIA1\n  aws_secret_access_key = s3cret\n  s3 =\n    addressing_style = path\n", path: "credentials")
+        let indented = try SharedConfig.parseINI(
+            "[rv]\n  aws_access_key_id = AKIA1\n  aws_secret_access_key = s3cret\n  s3 =\n    addressing_style = path\n",
+            path: "credentials")
         XCTAssertEqual(indented[0].values["aws_access_key_id"], "AKIA1")
         XCTAssertEqual(indented[0].values["aws_secret_access_key"], "s3cret")
         XCTAssertEqual(SharedConfig.parseNested(indented[0].values["s3"]!), ["addressing_style": "path"])

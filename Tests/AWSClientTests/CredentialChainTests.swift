@@ -21,7 +21,8 @@ final class CredentialChainTests: XCTestCase {
 
     func testEnvironmentVariablesComeFirst() throws {
         try home.write(".aws/credentials", "[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = file-secret\n")
-        let c = try credentials(base(["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "env-secret", "AWS_SESSION_TOKEN": "env-token"]))
+        let c = try credentials(
+            base(["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "env-secret", "AWS_SESSION_TOKEN": "env-token"]))
         XCTAssertEqual(c.accessKeyID, "AKIAENV")
         XCTAssertEqual(c.sessionToken, "env-token")
         XCTAssertEqual(c.source, "environment variables")
@@ -45,7 +46,9 @@ final class CredentialChainTests: XCTestCase {
     }
 
     func testProfileSectionRulesMatchTheCLI() throws {
-        try home.write(".aws/config", """
+        try home.write(
+            ".aws/config",
+            """
             # comment
             [default]
             region = eu-west-1
@@ -59,7 +62,9 @@ final class CredentialChainTests: XCTestCase {
             aws_access_key_id = AKIASPACED
             aws_secret_access_key = spaced-secret
             """)
-        try home.write(".aws/credentials", """
+        try home.write(
+            ".aws/credentials",
+            """
             ; the credentials file has no "profile " prefix
             [dev]
             aws_secret_access_key = creds-file-wins
@@ -111,8 +116,10 @@ final class CredentialChainTests: XCTestCase {
             guard let error = error as? AWSError else { return XCTFail("\(error)") }
             XCTAssertEqual(error.kind, .credentials)
             let text = error.description
-            for expected in ["environment variables", "AWS_WEB_IDENTITY_TOKEN_FILE", "profile \"default\"",
-                             "ECS container credentials", "EC2 instance metadata", "127.0.0.1:\(closed)"] {
+            for expected in [
+                "environment variables", "AWS_WEB_IDENTITY_TOKEN_FILE", "profile \"default\"",
+                "ECS container credentials", "EC2 instance metadata", "127.0.0.1:\(closed)",
+            ] {
                 XCTAssertTrue(text.contains(expected), "missing \(expected) in: \(text)")
             }
         }
@@ -122,12 +129,15 @@ final class CredentialChainTests: XCTestCase {
     func testProfileWithoutCredentialsIsReportedAsSuch() throws {
         try home.write(".aws/config", "[default]\nregion = us-east-1\n")
         XCTAssertThrowsError(try credentials(base())) { error in
-            XCTAssertTrue("\(error)".contains("has no aws_access_key_id, role_arn, web_identity_token_file or credential_process"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("has no aws_access_key_id, role_arn, web_identity_token_file or credential_process"), "\(error)")
         }
     }
 
     func testRoleProfileErrors() throws {
-        try home.write(".aws/config", """
+        try home.write(
+            ".aws/config",
+            """
             [profile a]
             role_arn = arn:aws:iam::123456789012:role/a
             source_profile = b
@@ -175,7 +185,9 @@ final class CredentialChainTests: XCTestCase {
         try home.write(".aws/credentials", "[self]\naws_access_key_id = AKIASELF\naws_secret_access_key = s\n")
         try home.write(".aws/config", "[profile self]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = self\n")
         let closed = try FreePort.next()
-        XCTAssertThrowsError(try credentials(base(["AWS_ENDPOINT_URL": "http://127.0.0.1:\(closed)", "AWS_MAX_ATTEMPTS": "1"]), profile: "self")) { error in
+        XCTAssertThrowsError(
+            try credentials(base(["AWS_ENDPOINT_URL": "http://127.0.0.1:\(closed)", "AWS_MAX_ATTEMPTS": "1"]), profile: "self")
+        ) { error in
             // It got as far as calling STS with its own keys.
             XCTAssertTrue("\(error)".contains("AssumeRole for arn:aws:iam::123456789012:role/r failed"), "\(error)")
             XCTAssertFalse("\(error)".contains("loop"))
@@ -186,7 +198,9 @@ final class CredentialChainTests: XCTestCase {
 
     func testCredentialProcessOutputIsUsed() throws {
         let expiration = ISO8601DateFormatter.string(Date().addingTimeInterval(3600))
-        try home.write("bin/creds", """
+        try home.write(
+            "bin/creds",
+            """
             #!/bin/sh
             printf '{"Version": 1, "AccessKeyId": "AKIAPROCESS", "SecretAccessKey": "%s", "SessionToken": "tok", "Expiration": "\(expiration)"}' "$SECRET_FROM_ENV"
             """, executable: true)
@@ -222,35 +236,41 @@ final class CredentialChainTests: XCTestCase {
         // Each run prints a new key; the expiry is 15 minutes after the (injected) current time.
         let now = Date()
         let counter = home.file("count")
-        try home.write("bin/rotating", """
+        try home.write(
+            "bin/rotating",
+            """
             #!/bin/sh
             n=$(($(cat \(counter) 2>/dev/null || echo 0) + 1)); echo $n > \(counter)
             printf '{"Version":1,"AccessKeyId":"AKIAROTATE%s","SecretAccessKey":"s","SessionToken":"t","Expiration":"%s"}' $n "$EXPIRY"
             """, executable: true)
         try home.write(".aws/config", "[default]\ncredential_process = \(home.file("bin/rotating"))\n")
-        let configuration = try AWSConfiguration.resolve(environment: base(["EXPIRY": ISO8601DateFormatter.string(now.addingTimeInterval(15 * 60))]))
+        let configuration = try AWSConfiguration.resolve(
+            environment: base(["EXPIRY": ISO8601DateFormatter.string(now.addingTimeInterval(15 * 60))]))
         configuration.clock.base = { now }
         XCTAssertEqual(try configuration.credentialChain.credentials().accessKeyID, "AKIAROTATE1")
         XCTAssertEqual(try configuration.credentialChain.credentials().accessKeyID, "AKIAROTATE1", "still fresh: cached")
-        configuration.clock.base = { now.addingTimeInterval(6 * 60) }  // 9 minutes left: inside the refresh window
+        configuration.clock.base = { now.addingTimeInterval(6 * 60) } // 9 minutes left: inside the refresh window
         XCTAssertEqual(try configuration.credentialChain.credentials().accessKeyID, "AKIAROTATE2")
     }
 
     func testAFailedRefreshKeepsCredentialsThatAreStillValid() throws {
         let now = Date()
         let flag = home.file("fail")
-        try home.write("bin/flaky", """
+        try home.write(
+            "bin/flaky",
+            """
             #!/bin/sh
             [ -f \(flag) ] && exit 1
             printf '{"Version":1,"AccessKeyId":"AKIAFLAKY","SecretAccessKey":"s","Expiration":"%s"}' "$EXPIRY"
             """, executable: true)
         try home.write(".aws/config", "[default]\ncredential_process = \(home.file("bin/flaky"))\n")
-        let configuration = try AWSConfiguration.resolve(environment: base(["EXPIRY": ISO8601DateFormatter.string(now.addingTimeInterval(5 * 60))]))
+        let configuration = try AWSConfiguration.resolve(
+            environment: base(["EXPIRY": ISO8601DateFormatter.string(now.addingTimeInterval(5 * 60))]))
         configuration.clock.base = { now }
         XCTAssertEqual(try configuration.credentialChain.credentials().accessKeyID, "AKIAFLAKY")
         try home.write("fail", "")
         XCTAssertEqual(try configuration.credentialChain.credentials().accessKeyID, "AKIAFLAKY", "5 minutes left: keep them")
-        configuration.clock.base = { now.addingTimeInterval(6 * 60) }  // expired now
+        configuration.clock.base = { now.addingTimeInterval(6 * 60) } // expired now
         XCTAssertThrowsError(try configuration.credentialChain.credentials())
     }
 

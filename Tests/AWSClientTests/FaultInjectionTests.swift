@@ -48,9 +48,11 @@ final class FaultInjectionTests: MotoTestCase {
     struct ListClustersOutput: Decodable { var clusterArns: [String] }
     struct DescribeServicesInput: Encodable { var cluster: String; var services: [String] }
 
-    static let throttle = LoopbackServer.Reply.json(400, #"{"__type":"com.amazonaws.ecs#ThrottlingException","message":"Rate exceeded"}"#,
-                                                   headers: [(name: "x-amzn-RequestId", value: "throttled-1")])
-    static let unavailable = LoopbackServer.Reply.text(503, "<html><body><h1>503 Service Unavailable</h1></body></html>", contentType: "text/html")
+    static let throttle = LoopbackServer.Reply.json(
+        400, #"{"__type":"com.amazonaws.ecs#ThrottlingException","message":"Rate exceeded"}"#,
+        headers: [(name: "x-amzn-RequestId", value: "throttled-1")])
+    static let unavailable = LoopbackServer.Reply.text(
+        503, "<html><body><h1>503 Service Unavailable</h1></body></html>", contentType: "text/html")
 
     func testThrottlingAnd503AreRetriedAndTheCallSucceedsWithinTheBudget() throws {
         let server = try startProxy([Self.throttle, Self.unavailable])
@@ -81,8 +83,11 @@ final class FaultInjectionTests: MotoTestCase {
         let client = try client(through: server, timeout: 15)
         let started = Date()
         let cancellation = Cancellation(when: { Date().timeIntervalSince(started) > 0.5 })
-        XCTAssertThrowsError(try client.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
-                                             cancellation: cancellation)) { error in
+        XCTAssertThrowsError(
+            try client.call(
+                .ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
+                cancellation: cancellation)
+        ) { error in
             XCTAssertEqual((error as? AWSError)?.kind, .cancelled, "\(error)")
             XCTAssertEqual((error as? AWSError)?.isRetryable, false, "\(error)")
         }
@@ -101,9 +106,14 @@ final class FaultInjectionTests: MotoTestCase {
             return Self.unavailable
         }
         proxy = server
-        let cancellation = Cancellation(when: { lock.lock(); defer { lock.unlock() }; return answered })
-        XCTAssertThrowsError(try client(through: server).call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
-                                                              cancellation: cancellation)) { error in
+        let cancellation = Cancellation(when: {
+            lock.lock(); defer { lock.unlock() }; return answered
+        })
+        XCTAssertThrowsError(
+            try client(through: server).call(
+                .ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
+                cancellation: cancellation)
+        ) { error in
             XCTAssertEqual((error as? AWSError)?.kind, .cancelled, "\(error)")
             XCTAssertTrue("\(error)".contains("was abandoned"), "\(error)")
         }
@@ -113,7 +123,8 @@ final class FaultInjectionTests: MotoTestCase {
 
     func testGivesUpAfterMaxAttemptsWithTheLastError() throws {
         let server = try startProxy([Self.unavailable, Self.unavailable, Self.unavailable, Self.unavailable])
-        XCTAssertThrowsError(try client(through: server).call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)) { error in
+        XCTAssertThrowsError(try client(through: server).call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)) {
+            error in
             let error = error as? AWSError
             XCTAssertEqual(error?.code, "ServiceUnavailable")
             XCTAssertEqual(error?.status, 503)
@@ -124,16 +135,20 @@ final class FaultInjectionTests: MotoTestCase {
 
     func testMaxAttemptsComesFromTheEnvironment() throws {
         let server = try startProxy(Array(repeating: Self.throttle, count: 4))
-        _ = try client(through: server, extra: ["AWS_MAX_ATTEMPTS": "5"]).call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)
+        _ = try client(through: server, extra: ["AWS_MAX_ATTEMPTS": "5"]).call(
+            .ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)
         XCTAssertEqual(server.requests.count, 5)
         XCTAssertEqual(sleeps, [0.5, 1, 2, 4])
     }
 
     func testNonRetryableServiceErrorFromMotoIsNotRetried() throws {
         let server = try startProxy([])
-        XCTAssertThrowsError(try client(through: server).call(.ecs, "DescribeServices",
-                                                             DescribeServicesInput(cluster: "no-such-cluster", services: ["x"]),
-                                                             as: AWSEmptyOutput.self)) { error in
+        XCTAssertThrowsError(
+            try client(through: server).call(
+                .ecs, "DescribeServices",
+                DescribeServicesInput(cluster: "no-such-cluster", services: ["x"]),
+                as: AWSEmptyOutput.self)
+        ) { error in
             let error = error as? AWSError
             XCTAssertEqual(error?.code, "ClusterNotFoundException")
             XCTAssertEqual(error?.status, 400)
@@ -145,7 +160,8 @@ final class FaultInjectionTests: MotoTestCase {
 
     func testInjectedAccessDeniedIsNotRetried() throws {
         let server = try startProxy([.json(400, #"{"__type":"AccessDeniedException","Message":"not allowed"}"#)])
-        XCTAssertThrowsError(try client(through: server).call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)) { error in
+        XCTAssertThrowsError(try client(through: server).call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)) {
+            error in
             XCTAssertEqual((error as? AWSError)?.code, "AccessDeniedException")
             XCTAssertEqual((error as? AWSError)?.message, "not allowed")
         }
@@ -170,7 +186,8 @@ final class FaultInjectionTests: MotoTestCase {
         let server = try LoopbackServer { request in
             let signedAt = request.header("X-Amz-Date").flatMap { Self.amzDate.date(from: $0) } ?? .distantPast
             if abs(signedAt.timeIntervalSinceNow) > 300 {
-                let body = code == "InvalidSignatureException"
+                let body =
+                    code == "InvalidSignatureException"
                     ? #"{"__type":"InvalidSignatureException","message":"Signature expired: \#(request.header("X-Amz-Date") ?? "") is now earlier than the allowed window"}"#
                     : #"{"__type":"RequestTimeTooSkewed","message":"The difference between the request time and the current time is too large."}"#
                 return .json(status, body)
@@ -220,7 +237,8 @@ final class FaultInjectionTests: MotoTestCase {
     func testSignatureErrorWithoutSkewIsNotRetried() throws {
         // The server's Date agrees with our clock, so the error is about the keys, not the time.
         let server = try startProxy([.json(400, #"{"__type":"InvalidSignatureException","message":"bad signature"}"#)])
-        XCTAssertThrowsError(try client(through: server).call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)) { error in
+        XCTAssertThrowsError(try client(through: server).call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)) {
+            error in
             XCTAssertEqual((error as? AWSError)?.code, "InvalidSignatureException")
             XCTAssertTrue((error as? AWSError)?.description.lowercased().contains("check your aws credentials") ?? false)
         }
@@ -230,8 +248,9 @@ final class FaultInjectionTests: MotoTestCase {
     func testSkewIsCorrectedOnlyOnce() throws {
         // A server that refuses everything as skewed, with a Date 20 minutes ahead, cannot make us loop.
         let server = try LoopbackServer { _ in
-            .json(403, #"{"__type":"RequestTimeTooSkewed","message":"skewed"}"#,
-                  headers: [(name: "Date", value: LoopbackServer.httpDate(Date().addingTimeInterval(1200)))])
+            .json(
+                403, #"{"__type":"RequestTimeTooSkewed","message":"skewed"}"#,
+                headers: [(name: "Date", value: LoopbackServer.httpDate(Date().addingTimeInterval(1200)))])
         }
         proxy = server
         let client = try client(through: server)

@@ -24,7 +24,8 @@ final class LoopbackServer {
         case stall(seconds: Double)
 
         static func json(_ status: Int, _ text: String, headers: [(name: String, value: String)] = []) -> Reply {
-            .respond(status: status, headers: [(name: "Content-Type", value: "application/x-amz-json-1.1")] + headers, body: Array(text.utf8))
+            .respond(
+                status: status, headers: [(name: "Content-Type", value: "application/x-amz-json-1.1")] + headers, body: Array(text.utf8))
         }
 
         static func text(_ status: Int, _ text: String, contentType: String = "text/plain") -> Reply {
@@ -172,9 +173,11 @@ final class LoopbackServer {
     }
 
     static func reason(_ status: Int) -> String {
-        [200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-         429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-         504: "Gateway Timeout"][status] ?? "Status"
+        [
+            200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+            429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+            504: "Gateway Timeout",
+        ][status] ?? "Status"
     }
 
     static func httpDate(_ date: Date) -> String {
@@ -191,7 +194,8 @@ final class LoopbackServer {
         let headers = request.headers.filter { !skip.contains($0.name.lowercased()) }
         do {
             let client = try HTTPClient(configuration: .init(connectTimeout: 5, timeout: 30))
-            let response = try client.send(HTTPRequest(method: request.method, url: upstream + request.path, headers: headers, body: request.body))
+            let response = try client.send(
+                HTTPRequest(method: request.method, url: upstream + request.path, headers: headers, body: request.body))
             let passed = response.headers.filter { !["content-length", "connection", "transfer-encoding"].contains($0.name.lowercased()) }
             return .respond(status: response.status, headers: passed, body: response.body)
         } catch {

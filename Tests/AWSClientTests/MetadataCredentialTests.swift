@@ -28,14 +28,16 @@ final class MetadataCredentialTests: MotoTestCase {
     private func session(_ name: String) throws -> Session {
         let role = try moto.createRole("metadata-\(name)")
         let admin = try moto.makeClient(key: moto.adminKey, secret: moto.adminSecret)
-        let c = try STSClient.credentials(from: try admin.query(.sts, "AssumeRole", [("RoleArn", role), ("RoleSessionName", name)]),
-                                          result: "AssumeRoleResult", label: name)
+        let c = try STSClient.credentials(
+            from: try admin.query(.sts, "AssumeRole", [("RoleArn", role), ("RoleSessionName", name)]),
+            result: "AssumeRoleResult", label: name)
         return Session(key: c.accessKeyID, secret: c.secretAccessKey, token: c.sessionToken!)
     }
 
     private func credentialJSON(_ s: Session, expiresIn: Double = 3600, imds: Bool = false) -> String {
         let expiration = ISO8601DateFormatter.string(Date().addingTimeInterval(expiresIn))
-        return #"{\#(imds ? #""Code":"Success","Type":"AWS-HMAC","#: "")"AccessKeyId":"\#(s.key)","SecretAccessKey":"\#(s.secret)","Token":"\#(s.token)","Expiration":"\#(expiration)"}"#
+        return
+            #"{\#(imds ? #""Code":"Success","Type":"AWS-HMAC","#: "")"AccessKeyId":"\#(s.key)","SecretAccessKey":"\#(s.secret)","Token":"\#(s.token)","Expiration":"\#(expiration)"}"#
     }
 
     private func env(_ extra: [String: String]) -> [String: String] {
@@ -62,10 +64,12 @@ final class MetadataCredentialTests: MotoTestCase {
             guard request.header("Authorization") == "Basic c2VjcmV0LXRva2Vu" else { return .text(401, "unauthorized") }
             return .json(200, json)
         }
-        let client = try AWSClient(configuration: .resolve(environment: env([
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(server.url)/v2/credentials/task-1",
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Basic c2VjcmV0LXRva2Vu",
-        ])))
+        let client = try AWSClient(
+            configuration: .resolve(
+                environment: env([
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(server.url)/v2/credentials/task-1",
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Basic c2VjcmV0LXRva2Vu",
+                ])))
         XCTAssertEqual(try client.credentials().source, "ECS container credentials")
         _ = try client.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)
         XCTAssertEqual(server.requests.count, 1)
@@ -73,16 +77,18 @@ final class MetadataCredentialTests: MotoTestCase {
 
     func testContainerTokenFileWinsAndIsReadAtEveryRefresh() throws {
         let s = try session("container-file")
-        let json = credentialJSON(s, expiresIn: 120)  // inside the refresh window: every use refreshes
+        let json = credentialJSON(s, expiresIn: 120) // inside the refresh window: every use refreshes
         let server = try serve { request in
-            request.header("Authorization") == "from-file-\(request.path.split(separator: "/").last!)" ? .json(200, json) : .text(401, "unauthorized")
+            request.header("Authorization") == "from-file-\(request.path.split(separator: "/").last!)"
+                ? .json(200, json) : .text(401, "unauthorized")
         }
         try home.write("token", "from-file-1\n")
-        let configuration = try AWSConfiguration.resolve(environment: env([
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(server.url)/1",
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": home.file("token"),
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN": "ignored",
-        ]))
+        let configuration = try AWSConfiguration.resolve(
+            environment: env([
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(server.url)/1",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": home.file("token"),
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN": "ignored",
+            ]))
         _ = try configuration.credentialChain.credentials()
         _ = try configuration.credentialChain.credentials()
         XCTAssertEqual(server.requests.count, 2, "credentials expiring within the window are fetched again")
@@ -93,8 +99,9 @@ final class MetadataCredentialTests: MotoTestCase {
         let json = credentialJSON(s)
         let server = try serve { $0.path == "/v2/credentials/abc" ? .json(200, json) : .text(404, "no") }
         // The agent address is 169.254.170.2; the test points the same provider at loopback.
-        let provider = ContainerCredentials(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"],
-                                            relativeHost: server.url, trace: DebugTrace(sink: nil), sleep: { _ in })
+        let provider = ContainerCredentials(
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"],
+            relativeHost: server.url, trace: DebugTrace(sink: nil), sleep: { _ in })
         guard case .found(let c) = try provider.load() else { return XCTFail("not found") }
         XCTAssertEqual(c.accessKeyID, s.key)
         XCTAssertEqual(ContainerCredentials.defaultHost, "http://169.254.170.2")
@@ -104,13 +111,18 @@ final class MetadataCredentialTests: MotoTestCase {
     /// with a `.cancelled` error, instead of sitting out the endpoint's 2 s timeout three times.
     func testCancellingACallAbandonsItsCredentialFetch() throws {
         let server = try serve { _ in .stall(seconds: 10) }
-        let client = try AWSClient(configuration: .resolve(environment: env([
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(server.url)/creds",
-        ])))
+        let client = try AWSClient(
+            configuration: .resolve(
+                environment: env([
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(server.url)/creds"
+                ])))
         let started = Date()
         let cancellation = Cancellation(when: { Date().timeIntervalSince(started) > 0.5 })
-        XCTAssertThrowsError(try client.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
-                                             cancellation: cancellation)) { error in
+        XCTAssertThrowsError(
+            try client.call(
+                .ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
+                cancellation: cancellation)
+        ) { error in
             XCTAssertEqual((error as? AWSError)?.kind, .cancelled, "\(error)")
             XCTAssertTrue("\(error)".contains("ECS container credentials: the request to \(server.url)/creds was abandoned"), "\(error)")
         }
@@ -125,8 +137,11 @@ final class MetadataCredentialTests: MotoTestCase {
         let client = try AWSClient(configuration: .resolve(environment: e))
         let started = Date()
         let cancellation = Cancellation(when: { Date().timeIntervalSince(started) > 0.5 })
-        XCTAssertThrowsError(try client.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
-                                             cancellation: cancellation)) { error in
+        XCTAssertThrowsError(
+            try client.call(
+                .ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self,
+                cancellation: cancellation)
+        ) { error in
             XCTAssertEqual((error as? AWSError)?.kind, .cancelled, "\(error)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 3, "not the 5 s IMDS timeout")
@@ -134,9 +149,13 @@ final class MetadataCredentialTests: MotoTestCase {
 
     func testContainerServerErrorsAreRetriedThenReported() throws {
         let server = try serve { _ in .text(500, "agent busy") }
-        XCTAssertThrowsError(try AWSConfiguration.resolve(environment: env([
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(server.url)/creds",
-        ])).credentialChain.credentials()) { error in
+        XCTAssertThrowsError(
+            try AWSConfiguration.resolve(
+                environment: env([
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(server.url)/creds"
+                ])
+            ).credentialChain.credentials()
+        ) { error in
             XCTAssertEqual((error as? AWSError)?.kind, .credentials)
             XCTAssertTrue("\(error)".contains("HTTP 500"), "\(error)")
         }
@@ -170,18 +189,24 @@ final class MetadataCredentialTests: MotoTestCase {
         let client = try AWSClient(configuration: .resolve(environment: e))
         XCTAssertEqual(try client.credentials().source, "EC2 instance metadata (IMDSv2), role app-instance-role")
         _ = try client.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)
-        XCTAssertEqual(server.requests.map { "\($0.method) \($0.path)" }, [
-            "PUT /latest/api/token",
-            "GET /latest/meta-data/iam/security-credentials/",
-            "GET /latest/meta-data/iam/security-credentials/app-instance-role",
-        ])
+        XCTAssertEqual(
+            server.requests.map { "\($0.method) \($0.path)" },
+            [
+                "PUT /latest/api/token",
+                "GET /latest/meta-data/iam/security-credentials/",
+                "GET /latest/meta-data/iam/security-credentials/app-instance-role",
+            ])
     }
 
     func testIMDSDisabledIsNotContacted() throws {
         let server = try imdsServer("{}")
-        XCTAssertThrowsError(try AWSConfiguration.resolve(environment: env([
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url, "AWS_EC2_METADATA_DISABLED": "true",
-        ])).credentialChain.credentials()) { error in
+        XCTAssertThrowsError(
+            try AWSConfiguration.resolve(
+                environment: env([
+                    "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url, "AWS_EC2_METADATA_DISABLED": "true",
+                ])
+            ).credentialChain.credentials()
+        ) { error in
             XCTAssertTrue("\(error)".contains("disabled by AWS_EC2_METADATA_DISABLED"), "\(error)")
         }
         XCTAssertEqual(server.requests.count, 0)
@@ -201,10 +226,13 @@ final class MetadataCredentialTests: MotoTestCase {
     func testCredentialSourceEc2InstanceMetadataFeedsAssumeRole() throws {
         // role_arn + credential_source: the instance's credentials sign the AssumeRole call.
         let instance = Session(key: moto.adminKey, secret: moto.adminSecret, token: "")
-        let json = #"{"Code":"Success","AccessKeyId":"\#(instance.key)","SecretAccessKey":"\#(instance.secret)","Expiration":"\#(ISO8601DateFormatter.string(Date().addingTimeInterval(3600)))"}"#
+        let json =
+            #"{"Code":"Success","AccessKeyId":"\#(instance.key)","SecretAccessKey":"\#(instance.secret)","Expiration":"\#(ISO8601DateFormatter.string(Date().addingTimeInterval(3600)))"}"#
         let server = try imdsServer(json)
         let role = try moto.createRole("from-instance")
-        try home.write(".aws/config", """
+        try home.write(
+            ".aws/config",
+            """
             [profile hop]
             role_arn = \(role)
             credential_source = Ec2InstanceMetadata

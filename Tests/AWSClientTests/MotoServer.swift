@@ -63,8 +63,12 @@ final class MotoServer {
     private func bootstrap() throws {
         let client = try makeClient(key: "AKIABOOTSTRAP0000000", secret: "bootstrap-not-checked")
         _ = try client.query(.iam, "CreateUser", [("UserName", "admin")])
-        _ = try client.query(.iam, "PutUserPolicy", [("UserName", "admin"), ("PolicyName", "all"),
-                                                     ("PolicyDocument", Self.allowAll)])
+        _ = try client.query(
+            .iam, "PutUserPolicy",
+            [
+                ("UserName", "admin"), ("PolicyName", "all"),
+                ("PolicyDocument", Self.allowAll),
+            ])
         let xml = try client.query(.iam, "CreateAccessKey", [("UserName", "admin")])
         adminKey = xml.value("AccessKeyId") ?? ""
         adminSecret = xml.value("SecretAccessKey") ?? ""
@@ -78,7 +82,8 @@ final class MotoServer {
     /// A role the admin (or `principal`) may assume, allowed everything; returns its ARN.
     func createRole(_ name: String, trusting principal: String = "arn:aws:iam::\(MotoServer.account):user/admin") throws -> String {
         let client = try makeClient(key: adminKey, secret: adminSecret)
-        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(principal)"},"Action":"sts:AssumeRole"},{"Effect":"Allow","Principal":{"Federated":"token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}"#
+        let trust =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(principal)"},"Action":"sts:AssumeRole"},{"Effect":"Allow","Principal":{"Federated":"token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}"#
         let xml = try client.query(.iam, "CreateRole", [("RoleName", name), ("AssumeRolePolicyDocument", trust)])
         _ = try client.query(.iam, "PutRolePolicy", [("RoleName", name), ("PolicyName", "all"), ("PolicyDocument", Self.allowAll)])
         return xml.value("Arn") ?? "arn:aws:iam::\(Self.account):role/\(name)"
@@ -87,7 +92,9 @@ final class MotoServer {
     /// Lets the next `count` actions through unauthenticated (moto-api/reset-auth). Used only for
     /// AssumeRoleWithWebIdentity, which AWS accepts unsigned but moto cannot exempt per operation.
     func allowUnauthenticated(_ count: Int) throws {
-        guard try HTTPProbe.post("\(url)/moto-api/reset-auth", body: String(count)) == 200 else { throw StartFailure(description: "reset-auth failed") }
+        guard try HTTPProbe.post("\(url)/moto-api/reset-auth", body: String(count)) == 200 else {
+            throw StartFailure(description: "reset-auth failed")
+        }
     }
 
     func environment(key: String, secret: String, token: String? = nil, home: String) -> [String: String] {
@@ -143,7 +150,10 @@ enum HTTPProbe {
 
     static func post(_ url: String, body: String) throws -> Int {
         try HTTPClient(configuration: .init(connectTimeout: 2, timeout: 5))
-            .send(HTTPRequest(method: "POST", url: url, headers: [(name: "Content-Type", value: "text/plain")],
-                              body: Array(body.utf8))).status
+            .send(
+                HTTPRequest(
+                    method: "POST", url: url, headers: [(name: "Content-Type", value: "text/plain")],
+                    body: Array(body.utf8))
+            ).status
     }
 }

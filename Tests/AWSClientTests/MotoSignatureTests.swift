@@ -18,7 +18,9 @@ final class MotoSignatureTests: MotoTestCase {
 
     struct ListClustersOutput: Decodable { var clusterArns: [String] }
     struct CreateClusterInput: Encodable { var clusterName: String }
-    struct CreateClusterOutput: Decodable { struct Cluster: Decodable { var clusterArn: String; var clusterName: String }; var cluster: Cluster }
+    struct CreateClusterOutput: Decodable {
+        struct Cluster: Decodable { var clusterArn: String; var clusterName: String }; var cluster: Cluster
+    }
     struct DescribeClustersInput: Encodable { var clusters: [String] }
     struct DescribeClustersOutput: Decodable {
         struct Cluster: Decodable { var clusterName: String; var status: String }
@@ -33,7 +35,8 @@ final class MotoSignatureTests: MotoTestCase {
         XCTAssertEqual(created.cluster.clusterName, "sig-ok")
         let listed = try client.call(.ecs, "ListClusters", AWSEmptyInput(), as: ListClustersOutput.self)
         XCTAssertTrue(listed.clusterArns.contains(created.cluster.clusterArn))
-        let described = try client.call(.ecs, "DescribeClusters", DescribeClustersInput(clusters: ["sig-ok"]), as: DescribeClustersOutput.self)
+        let described = try client.call(
+            .ecs, "DescribeClusters", DescribeClustersInput(clusters: ["sig-ok"]), as: DescribeClustersOutput.self)
         XCTAssertEqual(described.clusters.first?.status, "ACTIVE")
         // CloudWatch Logs (a second JSON 1.1 service) and STS (query protocol) with the same keys.
         _ = try client.call(.logs, "DescribeLogGroups", AWSEmptyInput(), as: AWSEmptyOutput.self)
@@ -84,12 +87,16 @@ final class MotoSignatureTests: MotoTestCase {
 
     func testRoleProfileWithSourceProfileAssumesTheRoleThenCallsECS() throws {
         let roleARN = try moto.createRole("deployer-role")
-        try write(home + "/.aws/credentials", """
+        try write(
+            home + "/.aws/credentials",
+            """
             [base]
             aws_access_key_id = \(moto.adminKey)
             aws_secret_access_key = \(moto.adminSecret)
             """)
-        try write(home + "/.aws/config", """
+        try write(
+            home + "/.aws/config",
+            """
             [profile deployer]
             role_arn = \(roleARN)
             source_profile = base
@@ -110,12 +117,16 @@ final class MotoSignatureTests: MotoTestCase {
     func testChainedRoleProfilesAndCredentialSourceEnvironment() throws {
         let first = try moto.createRole("hop-one")
         let second = try moto.createRole("hop-two", trusting: "arn:aws:sts::\(MotoServer.account):assumed-role/hop-one/one")
-        try write(home + "/.aws/credentials", """
+        try write(
+            home + "/.aws/credentials",
+            """
             [base]
             aws_access_key_id = \(moto.adminKey)
             aws_secret_access_key = \(moto.adminSecret)
             """)
-        try write(home + "/.aws/config", """
+        try write(
+            home + "/.aws/config",
+            """
             [default]
             region = us-east-1
             [profile one]
@@ -148,10 +159,12 @@ final class MotoSignatureTests: MotoTestCase {
         let roleARN = try moto.createRole("ci-role")
         let tokenFile = home + "/oidc-token"
         try write(tokenFile, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmV4YW1wbGUvYXBwIn0.c2lnbmF0dXJl\n")
-        let env = ["HOME": home, "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.url, "AWS_EC2_METADATA_DISABLED": "true",
-                   "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": roleARN, "AWS_ROLE_SESSION_NAME": "gha-run-42"]
+        let env = [
+            "HOME": home, "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.url, "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": roleARN, "AWS_ROLE_SESSION_NAME": "gha-run-42",
+        ]
         let client = try AWSClient(configuration: .resolve(environment: env))
-        try moto.allowUnauthenticated(1)  // AssumeRoleWithWebIdentity is unsigned, as in AWS
+        try moto.allowUnauthenticated(1) // AssumeRoleWithWebIdentity is unsigned, as in AWS
         let credentials = try client.credentials()
         XCTAssertEqual(credentials.source, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE) (\(roleARN))")
         XCTAssertNotNil(credentials.sessionToken)
@@ -163,7 +176,9 @@ final class MotoSignatureTests: MotoTestCase {
     func testWebIdentityTokenFileInProfileAssumesTheRoleThenCallsECS() throws {
         let roleARN = try moto.createRole("profile-oidc-role")
         try write(home + "/token", "header.payload.signature")
-        try write(home + "/.aws/config", """
+        try write(
+            home + "/.aws/config",
+            """
             [default]
             region = us-east-1
             role_arn = \(roleARN)

@@ -45,8 +45,10 @@ final class SSOCredentialsTests: MotoTestCase {
 
     private var lines: [String] = []
     private func environment(profile: String, _ extra: [String: String] = [:]) -> [String: String] {
-        var env = ["HOME": home.path, "AWS_PROFILE": profile, "AWS_EC2_METADATA_DISABLED": "true",
-                   "AWS_ENDPOINT_URL_SSO": fake.server.url, "AWS_ENDPOINT_URL_SSO_OIDC": fake.server.url]
+        var env = [
+            "HOME": home.path, "AWS_PROFILE": profile, "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_ENDPOINT_URL_SSO": fake.server.url, "AWS_ENDPOINT_URL_SSO_OIDC": fake.server.url,
+        ]
         env.merge(extra) { _, new in new }
         return env
     }
@@ -56,15 +58,19 @@ final class SSOCredentialsTests: MotoTestCase {
             .credentialChain.credentials()
     }
 
-    private func writeToken(_ file: String, access: String, expiresIn seconds: Double, refreshable: Bool = false,
-                            registrationExpiresIn: Double = 86_400 * 60, mode: Int = 0o600) throws {
+    private func writeToken(
+        _ file: String, access: String, expiresIn seconds: Double, refreshable: Bool = false,
+        registrationExpiresIn: Double = 86_400 * 60, mode: Int = 0o600
+    ) throws {
         var fields = [
             "\"startUrl\": \"https://corp.awsapps.com/start\"", "\"region\": \"eu-west-1\"",
             "\"accessToken\": \"\(access)\"", "\"expiresAt\": \"\(ISO8601DateFormatter.string(Date().addingTimeInterval(seconds)))\"",
         ]
         if refreshable {
-            fields += ["\"clientId\": \"client-id-123\"", "\"clientSecret\": \"client-secret-456\"", "\"refreshToken\": \"refresh-789\"",
-                       "\"registrationExpiresAt\": \"\(ISO8601DateFormatter.string(Date().addingTimeInterval(registrationExpiresIn)))\""]
+            fields += [
+                "\"clientId\": \"client-id-123\"", "\"clientSecret\": \"client-secret-456\"", "\"refreshToken\": \"refresh-789\"",
+                "\"registrationExpiresAt\": \"\(ISO8601DateFormatter.string(Date().addingTimeInterval(registrationExpiresIn)))\"",
+            ]
         }
         try home.write(file, "{\n  " + fields.joined(separator: ",\n  ") + "\n}\n")
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: home.file(file))
@@ -126,8 +132,12 @@ final class SSOCredentialsTests: MotoTestCase {
         XCTAssertEqual(create.method, "POST")
         XCTAssertNil(create.header("Authorization"))
         let body = try JSONSerialization.jsonObject(with: Data(create.body)) as? [String: String]
-        XCTAssertEqual(body, ["grantType": "refresh_token", "clientId": "client-id-123", "clientSecret": "client-secret-456",
-                              "refreshToken": "refresh-789"])
+        XCTAssertEqual(
+            body,
+            [
+                "grantType": "refresh_token", "clientId": "client-id-123", "clientSecret": "client-secret-456",
+                "refreshToken": "refresh-789",
+            ])
         XCTAssertEqual(fake.server.requests[1].header("x-amz-sso_bearer_token"), "access-new")
 
         let written = try cached(Self.sessionCacheFile)
@@ -142,8 +152,9 @@ final class SSOCredentialsTests: MotoTestCase {
         XCTAssertEqual(expiresAt.timeIntervalSince(before), 8 * 3600, accuracy: 5)
         let attributes = try FileManager.default.attributesOfItem(atPath: home.file(Self.sessionCacheFile))
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o640)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: home.file(".aws/sso/cache")),
-                       [(Self.sessionCacheFile as NSString).lastPathComponent], "no temporary file is left behind")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: home.file(".aws/sso/cache")),
+            [(Self.sessionCacheFile as NSString).lastPathComponent], "no temporary file is left behind")
     }
 
     func testNoRefreshOutsideTheWindowOrWithAnExpiredRegistration() throws {
@@ -188,9 +199,13 @@ final class SSOCredentialsTests: MotoTestCase {
     }
 
     func testProfileAndSessionMustAgree() throws {
-        try home.write(".aws/config", Self.sessionConfig.replacingOccurrences(of: "sso_role_name = ReadOnly", with: "sso_role_name = ReadOnly\nsso_region = us-west-2"))
+        try home.write(
+            ".aws/config",
+            Self.sessionConfig.replacingOccurrences(
+                of: "sso_role_name = ReadOnly", with: "sso_role_name = ReadOnly\nsso_region = us-west-2"))
         XCTAssertThrowsError(try credentials(profile: "dev")) { error in
-            XCTAssertTrue("\(error)".contains("sso_region is \"us-west-2\" in profile \"dev\" but \"eu-west-1\" in [sso-session corp]"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("sso_region is \"us-west-2\" in profile \"dev\" but \"eu-west-1\" in [sso-session corp]"), "\(error)")
         }
         try home.write(".aws/config", Self.sessionConfig.replacingOccurrences(of: "sso_session = corp", with: "sso_session = nowhere"))
         XCTAssertThrowsError(try credentials(profile: "dev")) { error in
@@ -207,24 +222,28 @@ final class SSOCredentialsTests: MotoTestCase {
     func testAChainFromSSOToAnAssumedRoleWithADebugTraceWithoutSecrets() throws {
         // What the portal hands out are a permission set's role credentials: make real ones in moto.
         let permissionSet = try moto.createRole("AWSReservedSSO_ReadOnly_0123456789abcdef")
-        let role = try moto.createRole("sso-chain-role", trusting: "arn:aws:sts::\(MotoServer.account):assumed-role/AWSReservedSSO_ReadOnly_0123456789abcdef/dev-user")
+        let role = try moto.createRole(
+            "sso-chain-role", trusting: "arn:aws:sts::\(MotoServer.account):assumed-role/AWSReservedSSO_ReadOnly_0123456789abcdef/dev-user")
         let issued = try moto.makeClient(key: moto.adminKey, secret: moto.adminSecret)
             .query(.sts, "AssumeRole", [("RoleArn", permissionSet), ("RoleSessionName", "dev-user")])
         fake.issuedKey = try XCTUnwrap(issued.value("AccessKeyId"))
         fake.issuedSecret = try XCTUnwrap(issued.value("SecretAccessKey"))
         fake.issuedSessionToken = try XCTUnwrap(issued.value("SessionToken"))
-        try home.write(".aws/config", Self.sessionConfig + """
+        try home.write(
+            ".aws/config",
+            Self.sessionConfig + """
 
-            [profile deploy]
-            role_arn = \(role)
-            source_profile = dev
-            role_session_name = rollback
-            region = us-east-1
-            """)
+                [profile deploy]
+                role_arn = \(role)
+                source_profile = dev
+                role_session_name = rollback
+                region = us-east-1
+                """)
         try writeToken(Self.sessionCacheFile, access: "access-chain-old", expiresIn: 60, refreshable: true)
         fake.accessToken = "access-new"
-        let configuration = try AWSConfiguration.resolve(environment: environment(profile: "deploy", ["AWS_ENDPOINT_URL_STS": moto.url]),
-                                                         debug: { self.lines.append($0) })
+        let configuration = try AWSConfiguration.resolve(
+            environment: environment(profile: "deploy", ["AWS_ENDPOINT_URL_STS": moto.url]),
+            debug: { self.lines.append($0) })
         let client = try AWSClient(configuration: configuration)
         let identity = try client.callerIdentity()
         XCTAssertEqual(identity.arn, "arn:aws:sts::\(MotoServer.account):assumed-role/sso-chain-role/rollback")
@@ -236,8 +255,10 @@ final class SSOCredentialsTests: MotoTestCase {
         let trace = lines.joined(separator: "\n")
         XCTAssertTrue(trace.contains("SSO GetRoleCredentials ReadOnly in 111122223333"), trace)
         XCTAssertTrue(trace.contains("SSO-OIDC CreateToken"), trace)
-        for secret in ["access-chain-old", "access-new", "refresh-789", "refresh-rotated", "client-secret-456",
-                       moto.adminSecret, fake.issuedSecret, fake.issuedSessionToken, assumed.secretAccessKey, assumed.sessionToken ?? "-"] {
+        for secret in [
+            "access-chain-old", "access-new", "refresh-789", "refresh-rotated", "client-secret-456",
+            moto.adminSecret, fake.issuedSecret, fake.issuedSessionToken, assumed.secretAccessKey, assumed.sessionToken ?? "-",
+        ] {
             XCTAssertFalse(trace.contains(secret), "a secret in the trace:\n\(trace)")
         }
     }
@@ -246,16 +267,33 @@ final class SSOCredentialsTests: MotoTestCase {
 /// The portal and SSO-OIDC, answering only the exact requests botocore makes.
 final class FakeIdentityCenter {
     private let lock = NSLock()
-    private var state = (token: "", key: "ASIASSOFAKE000000001", secret: "sso-role-secret-\(UUID().uuidString)",
-                         sessionToken: "sso-role-session-token-\(UUID().uuidString)")
+    private var state = (
+        token: "", key: "ASIASSOFAKE000000001", secret: "sso-role-secret-\(UUID().uuidString)",
+        sessionToken: "sso-role-session-token-\(UUID().uuidString)"
+    )
     private var expirationMillis: Double = (Date().timeIntervalSince1970 + 3600).rounded(.down) * 1000
-    var issuedExpirationMillis: Double { get { locked { expirationMillis } } set { locked { expirationMillis = newValue } } }
+    var issuedExpirationMillis: Double {
+        get { locked { expirationMillis } }
+        set { locked { expirationMillis = newValue } }
+    }
     var server: LoopbackServer!
 
-    var accessToken: String { get { locked { state.token } } set { locked { state.token = newValue } } }
-    var issuedKey: String { get { locked { state.key } } set { locked { state.key = newValue } } }
-    var issuedSecret: String { get { locked { state.secret } } set { locked { state.secret = newValue } } }
-    var issuedSessionToken: String { get { locked { state.sessionToken } } set { locked { state.sessionToken = newValue } } }
+    var accessToken: String {
+        get { locked { state.token } }
+        set { locked { state.token = newValue } }
+    }
+    var issuedKey: String {
+        get { locked { state.key } }
+        set { locked { state.key = newValue } }
+    }
+    var issuedSecret: String {
+        get { locked { state.secret } }
+        set { locked { state.secret = newValue } }
+    }
+    var issuedSessionToken: String {
+        get { locked { state.sessionToken } }
+        set { locked { state.sessionToken = newValue } }
+    }
 
     init() throws {
         server = try LoopbackServer { [unowned self] request in self.answer(request) }
@@ -266,18 +304,26 @@ final class FakeIdentityCenter {
     private func answer(_ request: LoopbackServer.Request) -> LoopbackServer.Reply {
         if request.method == "POST", request.path == "/token" {
             let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: String]
-            guard body == ["grantType": "refresh_token", "clientId": "client-id-123", "clientSecret": "client-secret-456",
-                           "refreshToken": "refresh-789"] else {
+            guard
+                body == [
+                    "grantType": "refresh_token", "clientId": "client-id-123", "clientSecret": "client-secret-456",
+                    "refreshToken": "refresh-789",
+                ]
+            else {
                 return .json(400, #"{"error":"invalid_grant"}"#)
             }
             return .json(200, #"{"accessToken":"access-new","tokenType":"Bearer","expiresIn":28800,"refreshToken":"refresh-rotated"}"#)
         }
         if request.method == "GET", request.path.hasPrefix("/federation/credentials?") {
             guard request.header("x-amz-sso_bearer_token") == accessToken, request.header("Authorization") == nil else {
-                return .respond(status: 401, headers: [(name: "x-amzn-ErrorType", value: "UnauthorizedException")],
-                                body: Array(#"{"message":"Session token not found or invalid"}"#.utf8))
+                return .respond(
+                    status: 401, headers: [(name: "x-amzn-ErrorType", value: "UnauthorizedException")],
+                    body: Array(#"{"message":"Session token not found or invalid"}"#.utf8))
             }
-            return .json(200, #"{"roleCredentials":{"accessKeyId":"\#(issuedKey)","secretAccessKey":"\#(issuedSecret)","sessionToken":"\#(issuedSessionToken)","expiration":\#(Int64(issuedExpirationMillis))}}"#)
+            return .json(
+                200,
+                #"{"roleCredentials":{"accessKeyId":"\#(issuedKey)","secretAccessKey":"\#(issuedSecret)","sessionToken":"\#(issuedSessionToken)","expiration":\#(Int64(issuedExpirationMillis))}}"#
+            )
         }
         return .json(404, #"{"message":"no such route"}"#)
     }

@@ -4,10 +4,12 @@ import XCTest
 
 /// The signer's own rules, table-driven, beyond what the suite's cases cover.
 final class SigV4SignerTests: XCTestCase {
-    static let date = Date(timeIntervalSince1970: 1_440_938_160)  // 2015-08-30T12:36:00Z
+    static let date = Date(timeIntervalSince1970: 1_440_938_160) // 2015-08-30T12:36:00Z
     static let credentials = SigV4Credentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 
-    private func signer(token: String? = nil, normalize: Bool = true, clock: @escaping @Sendable () -> Date = { SigV4SignerTests.date }) -> SigV4Signer {
+    private func signer(token: String? = nil, normalize: Bool = true, clock: @escaping @Sendable () -> Date = { SigV4SignerTests.date })
+        -> SigV4Signer
+    {
         var credentials = Self.credentials
         credentials.sessionToken = token
         return SigV4Signer(credentials: credentials, region: "us-east-1", service: "service", normalizePath: normalize, clock: clock)
@@ -35,8 +37,10 @@ final class SigV4SignerTests: XCTestCase {
     }
 
     func testTimestampForms() {
-        let cases: [(Double, String)] = [(0, "19700101T000000Z"), (1_440_938_160, "20150830T123600Z"), (951_782_400, "20000229T000000Z"),
-                                         (4_102_444_799, "20991231T235959Z")]
+        let cases: [(Double, String)] = [
+            (0, "19700101T000000Z"), (1_440_938_160, "20150830T123600Z"), (951_782_400, "20000229T000000Z"),
+            (4_102_444_799, "20991231T235959Z"),
+        ]
         for (seconds, expected) in cases { XCTAssertEqual(AMZDate.timestamp(Date(timeIntervalSince1970: seconds)), expected) }
     }
 
@@ -45,7 +49,8 @@ final class SigV4SignerTests: XCTestCase {
         let signed = signer().sign(request)
         XCTAssertEqual(signed.header("X-Amz-Date"), "20150830T123600Z")
         // The suite's get-vanilla signature, reached through the clock rather than an explicit date.
-        XCTAssertTrue(signed.header("Authorization")!.hasSuffix("Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"))
+        XCTAssertTrue(
+            signed.header("Authorization")!.hasSuffix("Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"))
         let later = signer(clock: { SigV4SignerTests.date.addingTimeInterval(86_400) }).sign(request)
         XCTAssertEqual(later.header("X-Amz-Date"), "20150831T123600Z")
         XCTAssertTrue(later.header("Authorization")!.contains("/20150831/us-east-1/service/aws4_request"))
@@ -66,8 +71,9 @@ final class SigV4SignerTests: XCTestCase {
         var withAgent = base
         withAgent.headers.append((name: "User-Agent", value: "curl/8"))
         withAgent.headers.append((name: "X-Amzn-Trace-Id", value: "Root=1"))
-        XCTAssertEqual(signer().headerSignature(for: base, at: Self.date).signature,
-                       signer().headerSignature(for: withAgent, at: Self.date).signature)
+        XCTAssertEqual(
+            signer().headerSignature(for: base, at: Self.date).signature,
+            signer().headerSignature(for: withAgent, at: Self.date).signature)
     }
 
     func testContentSHA256HeaderAndPayloadOverride() {
@@ -83,14 +89,16 @@ final class SigV4SignerTests: XCTestCase {
 
     func testNormalizeOffKeepsS3StylePaths() {
         let request = SigV4Request(method: "GET", path: "/bucket//a/../key", headers: [(name: "Host", value: "h")])
-        XCTAssertTrue(signer(normalize: false).headerSignature(for: request, at: Self.date).canonicalRequest.hasPrefix("GET\n/bucket//a/../key\n"))
+        XCTAssertTrue(
+            signer(normalize: false).headerSignature(for: request, at: Self.date).canonicalRequest.hasPrefix("GET\n/bucket//a/../key\n"))
         XCTAssertTrue(signer(normalize: true).headerSignature(for: request, at: Self.date).canonicalRequest.hasPrefix("GET\n/bucket/key\n"))
     }
 
     func testPresignCarriesTheTokenAndExpiry() {
         // The shape RDS IAM authentication tokens use: GET with Action parameters, presigned for 15 minutes.
-        let request = SigV4Request(method: "GET", path: "/", query: "Action=connect&DBUser=app",
-                                   headers: [(name: "Host", value: "db.example.us-east-1.rds.amazonaws.com:5432")])
+        let request = SigV4Request(
+            method: "GET", path: "/", query: "Action=connect&DBUser=app",
+            headers: [(name: "Host", value: "db.example.us-east-1.rds.amazonaws.com:5432")])
         var s = signer(token: "session/token+x=")
         s.service = "rds-db"
         let signed = s.presign(request, expiresIn: 900)

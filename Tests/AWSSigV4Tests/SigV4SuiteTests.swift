@@ -78,9 +78,10 @@ final class SigV4SuiteTests: XCTestCase {
             return ["\(name): bad timestamp \(context.timestamp)"]
         }
         let signer = SigV4Signer(
-            credentials: SigV4Credentials(accessKeyID: context.credentials.access_key_id,
-                                          secretAccessKey: context.credentials.secret_access_key,
-                                          sessionToken: context.credentials.token),
+            credentials: SigV4Credentials(
+                accessKeyID: context.credentials.access_key_id,
+                secretAccessKey: context.credentials.secret_access_key,
+                sessionToken: context.credentials.token),
             region: context.region, service: context.service,
             normalizePath: context.normalize ?? true,
             addsContentSHA256Header: context.sign_body ?? false,
@@ -136,7 +137,8 @@ struct SuiteRequest {
         var lines = text.components(separatedBy: "\n")
         let requestLine = lines.removeFirst()
         guard let firstSpace = requestLine.firstIndex(of: " "), let lastSpace = requestLine.lastIndex(of: " "),
-              firstSpace < lastSpace else { throw Malformed(reason: "request line: \(requestLine)") }
+            firstSpace < lastSpace
+        else { throw Malformed(reason: "request line: \(requestLine)") }
         let method = String(requestLine[..<firstSpace])
         let target = String(requestLine[requestLine.index(after: firstSpace)..<lastSpace])
         var headers: [(name: String, value: String)] = []
@@ -166,8 +168,9 @@ struct SuiteRequest {
 
     var sigV4: SigV4Request {
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        return SigV4Request(method: method, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "",
-                            headers: headers, body: body)
+        return SigV4Request(
+            method: method, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "",
+            headers: headers, body: body)
     }
 
     /// Same request line, body and header values in order; header names compare case-insensitively.

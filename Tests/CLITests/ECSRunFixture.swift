@@ -39,19 +39,30 @@ final class ECSRunFixture {
         logGroup = "/ecs/ecsrun-\(suffix)"
         vpc = try aws(["ec2", "create-vpc", "--cidr-block", "10.1.0.0/16", "--query", "Vpc.VpcId", "--output", "text"])
         try aws(["ec2", "modify-vpc-attribute", "--vpc-id", vpc, "--enable-dns-hostnames"])
-        subnet = try aws(["ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.1.1.0/24", "--query", "Subnet.SubnetId", "--output", "text"])
-        serviceSubnet = try aws(["ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.1.2.0/24", "--query", "Subnet.SubnetId", "--output", "text"])
-        securityGroup = try aws(["ec2", "create-security-group", "--group-name", "ecsrun-\(suffix)", "--description", "ecs-run tests",
-                                 "--vpc-id", vpc, "--query", "GroupId", "--output", "text"])
-        serviceSecurityGroup = try aws(["ec2", "create-security-group", "--group-name", "ecsrun-svc-\(suffix)", "--description", "ecs-run service",
-                                        "--vpc-id", vpc, "--query", "GroupId", "--output", "text"])
+        subnet = try aws([
+            "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.1.1.0/24", "--query", "Subnet.SubnetId", "--output", "text",
+        ])
+        serviceSubnet = try aws([
+            "ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.1.2.0/24", "--query", "Subnet.SubnetId", "--output", "text",
+        ])
+        securityGroup = try aws([
+            "ec2", "create-security-group", "--group-name", "ecsrun-\(suffix)", "--description", "ecs-run tests",
+            "--vpc-id", vpc, "--query", "GroupId", "--output", "text",
+        ])
+        serviceSecurityGroup = try aws([
+            "ec2", "create-security-group", "--group-name", "ecsrun-svc-\(suffix)", "--description", "ecs-run service",
+            "--vpc-id", vpc, "--query", "GroupId", "--output", "text",
+        ])
         try aws(["ecs", "create-cluster", "--cluster-name", cluster])
         try aws(["logs", "create-log-group", "--log-group-name", logGroup])
         try registerTaskDefinition(named: family, image: "busybox", container: "app", command: ["true"])
         try checkSignatures()
-        try aws(["ecs", "create-service", "--cluster", cluster, "--service-name", service, "--task-definition", family,
-                 "--desired-count", "0", "--launch-type", "FARGATE", "--platform-version", "1.4.0",
-                 "--network-configuration", "awsvpcConfiguration={subnets=[\(serviceSubnet)],securityGroups=[\(serviceSecurityGroup)],assignPublicIp=DISABLED}"])
+        try aws([
+            "ecs", "create-service", "--cluster", cluster, "--service-name", service, "--task-definition", family,
+            "--desired-count", "0", "--launch-type", "FARGATE", "--platform-version", "1.4.0",
+            "--network-configuration",
+            "awsvpcConfiguration={subnets=[\(serviceSubnet)],securityGroups=[\(serviceSecurityGroup)],assignPublicIp=DISABLED}",
+        ])
     }
 
     /// The AWS CLI against the emulator; returns trimmed stdout.
@@ -83,8 +94,10 @@ final class ECSRunFixture {
     var launchOptions: [String] { launchOptions(family: family) }
 
     func launchOptions(family: String) -> [String] {
-        ["--cluster", cluster, "--task-definition", family, "--launch-type", "FARGATE",
-         "--subnets", subnet, "--security-groups", securityGroup]
+        [
+            "--cluster", cluster, "--task-definition", family, "--launch-type", "FARGATE",
+            "--subnets", subnet, "--security-groups", securityGroup,
+        ]
     }
 
     private var registered: Set<String> = []
@@ -101,19 +114,29 @@ final class ECSRunFixture {
     private func registerTaskDefinition(named name: String, image: String, container: String, command: [String]) throws {
         let definition: [String: Any] = [
             "name": container, "image": image, "memory": 256, "essential": true, "command": command,
-            "logConfiguration": ["logDriver": "awslogs", "options": [
-                "awslogs-group": logGroup, "awslogs-region": stack.region, "awslogs-stream-prefix": "ecs"]],
+            "logConfiguration": [
+                "logDriver": "awslogs",
+                "options": [
+                    "awslogs-group": logGroup, "awslogs-region": stack.region, "awslogs-stream-prefix": "ecs",
+                ],
+            ],
         ]
         let json = String(decoding: try JSONSerialization.data(withJSONObject: [definition]), as: UTF8.self)
-        try aws(["ecs", "register-task-definition", "--family", name, "--network-mode", "awsvpc", "--requires-compatibilities", "FARGATE",
-                 "--cpu", "256", "--memory", "512", "--container-definitions", json])
+        try aws([
+            "ecs", "register-task-definition", "--family", name, "--network-mode", "awsvpc", "--requires-compatibilities", "FARGATE",
+            "--cpu", "256", "--memory", "512", "--container-definitions", json,
+        ])
         registered.insert(name)
     }
 
     /// How long the local ECS keeps a task in DEPROVISIONING after its containers exit.
     func setDeprovisionSeconds(_ seconds: Double) throws {
-        let result = try ProcessRunner.run("/usr/bin/curl", ["-sS", "-f", "-X", "POST", "--data", #"{"deprovisionSeconds": \#(seconds)}"#,
-                                                             stack.awsEndpoint + "/local-ecs/settings"], timeout: 20)
+        let result = try ProcessRunner.run(
+            "/usr/bin/curl",
+            [
+                "-sS", "-f", "-X", "POST", "--data", #"{"deprovisionSeconds": \#(seconds)}"#,
+                stack.awsEndpoint + "/local-ecs/settings",
+            ], timeout: 20)
         guard result.status == 0 else { throw Failure(description: "local-ecs settings failed: \(result.stderr)") }
     }
 
@@ -136,8 +159,12 @@ final class ECSRunFixture {
     /// From now on the emulator verifies every request's signature against its IAM users
     /// (the stack's keys belong to one); a wrongly signed request gets 403.
     private func checkSignatures() throws {
-        let result = try ProcessRunner.run("/usr/bin/curl", ["-sS", "-f", "-X", "POST", "-H", "Content-Type: text/plain", "--data", "0",
-                                                             stack.awsEndpoint + "/moto-api/reset-auth"], timeout: 20)
+        let result = try ProcessRunner.run(
+            "/usr/bin/curl",
+            [
+                "-sS", "-f", "-X", "POST", "-H", "Content-Type: text/plain", "--data", "0",
+                stack.awsEndpoint + "/moto-api/reset-auth",
+            ], timeout: 20)
         guard result.status == 0 else { throw Failure(description: "moto-api reset-auth failed: \(result.stderr)") }
     }
 }

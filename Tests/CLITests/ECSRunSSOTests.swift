@@ -20,12 +20,20 @@ final class ECSRunSSOTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: home + "/.aws/sso/cache", withIntermediateDirectories: true)
         let role = "AWSReservedSSO_Rollback_" + UUID().uuidString.prefix(8)
         let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#
-        let arn = try fx.aws(["iam", "create-role", "--role-name", role, "--assume-role-policy-document", trust,
-                              "--query", "Role.Arn", "--output", "text"])
-        try fx.aws(["iam", "put-role-policy", "--role-name", role, "--policy-name", "all", "--policy-document",
-                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#])
-        let issued = try JSONSerialization.jsonObject(with: Data(try fx.aws(["sts", "assume-role", "--role-arn", arn,
-                                                                             "--role-session-name", "night-ops", "--output", "json"]).utf8))
+        let arn = try fx.aws([
+            "iam", "create-role", "--role-name", role, "--assume-role-policy-document", trust,
+            "--query", "Role.Arn", "--output", "text",
+        ])
+        try fx.aws([
+            "iam", "put-role-policy", "--role-name", role, "--policy-name", "all", "--policy-document",
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        ])
+        let issued = try JSONSerialization.jsonObject(
+            with: Data(
+                try fx.aws([
+                    "sts", "assume-role", "--role-arn", arn,
+                    "--role-session-name", "night-ops", "--output", "json",
+                ]).utf8))
         let credentials = try XCTUnwrap((issued as? [String: Any])?["Credentials"] as? [String: Any])
         roleKey = try XCTUnwrap(credentials["AccessKeyId"] as? String)
         roleSecret = try XCTUnwrap(credentials["SecretAccessKey"] as? String)
@@ -70,20 +78,21 @@ final class ECSRunSSOTests: XCTestCase {
     func testAnSSOProfileLaunchesAndTheDebugTraceShowsNoSecret() throws {
         let url = try startPortal()
         try """
-            [profile night-ops]
-            sso_session = corp
-            sso_account_id = 123456789012
-            sso_role_name = Rollback
-            region = \(fx.stack.region)
+        [profile night-ops]
+        sso_session = corp
+        sso_account_id = 123456789012
+        sso_role_name = Rollback
+        region = \(fx.stack.region)
 
-            [sso-session corp]
-            sso_start_url = https://corp.awsapps.com/start
-            sso_region = eu-west-1
-            """.write(toFile: home + "/.aws/config", atomically: true, encoding: .utf8)
+        [sso-session corp]
+        sso_start_url = https://corp.awsapps.com/start
+        sso_region = eu-west-1
+        """.write(toFile: home + "/.aws/config", atomically: true, encoding: .utf8)
         // sha1("corp"), the name `aws sso login --sso-session corp` gives the cache file.
         let cache = home + "/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json"
         let expires = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
-        try #"{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "\#(accessToken)", "expiresAt": "\#(expires)"}"#
+        try
+            #"{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "\#(accessToken)", "expiresAt": "\#(expires)"}"#
             .write(toFile: cache, atomically: true, encoding: .utf8)
 
         let result = try run(["--profile", "night-ops", "--debug", "--no-wait"] + fx.launchOptions, portal: url)
@@ -96,7 +105,8 @@ final class ECSRunSSOTests: XCTestCase {
         }
 
         // Expired: one line, the profile and the login command, exit 125.
-        try #"{"accessToken": "\#(accessToken)", "expiresAt": "2026-01-01T00:00:00Z"}"#.write(toFile: cache, atomically: true, encoding: .utf8)
+        try #"{"accessToken": "\#(accessToken)", "expiresAt": "2026-01-01T00:00:00Z"}"#.write(
+            toFile: cache, atomically: true, encoding: .utf8)
         let expired = try run(["--profile", "night-ops", "--no-wait"] + fx.launchOptions, portal: url)
         XCTAssertEqual(expired.status, 125, expired.output)
         XCTAssertTrue(expired.stderr.contains("run `aws sso login --sso-session corp`"), expired.stderr)

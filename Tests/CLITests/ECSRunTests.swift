@@ -18,9 +18,12 @@ final class ECSRunTests: XCTestCase {
     }
 
     func testDryRunPrintsTheRequestThatIsThenSent() throws {
-        let options = fx.launchOptions + ["--container", "app", "-e", "GREETING=hello world", "--env", "B=x=y", "--tag", "team=db",
-                                          "--group", "family:migrate", "--started-by", "ci-42", "--idempotency-key", String(repeating: "k", count: 70),
-                                          "--", "sh", "-c", "echo $GREETING"]
+        let options =
+            fx.launchOptions + [
+                "--container", "app", "-e", "GREETING=hello world", "--env", "B=x=y", "--tag", "team=db",
+                "--group", "family:migrate", "--started-by", "ci-42", "--idempotency-key", String(repeating: "k", count: 70),
+                "--", "sh", "-c", "echo $GREETING",
+            ]
         let dry = try fx.ecsRun(["--dry-run"] + options)
         XCTAssertEqual(dry.status, 0, dry.stderr)
         let request = try json(dry.stdout)
@@ -38,7 +41,8 @@ final class ECSRunTests: XCTestCase {
         for key in ["overrides", "group", "startedBy", "launchType", "tags"] {
             XCTAssertEqual(task[key] as? NSObject, request[key] as? NSObject, key)
         }
-        let subnetDetail = ((task["attachments"] as? [[String: Any]])?.first?["details"] as? [[String: Any]])?
+        let subnetDetail =
+            ((task["attachments"] as? [[String: Any]])?.first?["details"] as? [[String: Any]])?
             .first { $0["name"] as? String == "subnetId" }?["value"] as? String
         XCTAssertEqual(subnetDetail, fx.subnet)
     }
@@ -50,17 +54,29 @@ final class ECSRunTests: XCTestCase {
             ("cluster", ["--cluster", "prod"], "cluster", #""prod""#),
             ("launch type", ["--launch-type", "FARGATE"], "launchType", #""FARGATE""#),
             ("launch type in lower case", ["--launch-type", "managed_instances"], "launchType", #""MANAGED_INSTANCES""#),
-            ("capacity providers", ["--capacity-provider", "FARGATE_SPOT:3:1,FARGATE:1", "--capacity-provider", "X"], "capacityProviderStrategy",
-             #"[{"base":1,"capacityProvider":"FARGATE_SPOT","weight":3},{"capacityProvider":"FARGATE","weight":1},{"capacityProvider":"X"}]"#),
+            (
+                "capacity providers", ["--capacity-provider", "FARGATE_SPOT:3:1,FARGATE:1", "--capacity-provider", "X"],
+                "capacityProviderStrategy",
+                #"[{"base":1,"capacityProvider":"FARGATE_SPOT","weight":3},{"capacityProvider":"FARGATE","weight":1},{"capacityProvider":"X"}]"#
+            ),
             ("platform version", ["--platform-version", "1.4.0"], "platformVersion", #""1.4.0""#),
-            ("public ip", ["--subnets", "s1, s2", "--assign-public-ip"], "networkConfiguration",
-             #"{"awsvpcConfiguration":{"assignPublicIp":"ENABLED","subnets":["s1","s2"]}}"#),
-            ("no public ip", ["--subnets", "s1", "--security-groups", "g1,g2", "--no-assign-public-ip"], "networkConfiguration",
-             #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","securityGroups":["g1","g2"],"subnets":["s1"]}}"#),
-            ("task overrides", ["--cpu", "512", "--memory", "1024", "--task-role-arn", "arn:t", "--execution-role-arn", "arn:e"], "overrides",
-             #"{"cpu":"512","executionRoleArn":"arn:e","memory":"1024","taskRoleArn":"arn:t"}"#),
-            ("command and env", ["-e", "A=1", "--", "run", "--fast"], "overrides",
-             #"{"containerOverrides":[{"command":["run","--fast"],"environment":[{"name":"A","value":"1"}],"name":"main"}]}"#),
+            (
+                "public ip", ["--subnets", "s1, s2", "--assign-public-ip"], "networkConfiguration",
+                #"{"awsvpcConfiguration":{"assignPublicIp":"ENABLED","subnets":["s1","s2"]}}"#
+            ),
+            (
+                "no public ip", ["--subnets", "s1", "--security-groups", "g1,g2", "--no-assign-public-ip"], "networkConfiguration",
+                #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","securityGroups":["g1","g2"],"subnets":["s1"]}}"#
+            ),
+            (
+                "task overrides", ["--cpu", "512", "--memory", "1024", "--task-role-arn", "arn:t", "--execution-role-arn", "arn:e"],
+                "overrides",
+                #"{"cpu":"512","executionRoleArn":"arn:e","memory":"1024","taskRoleArn":"arn:t"}"#
+            ),
+            (
+                "command and env", ["-e", "A=1", "--", "run", "--fast"], "overrides",
+                #"{"containerOverrides":[{"command":["run","--fast"],"environment":[{"name":"A","value":"1"}],"name":"main"}]}"#
+            ),
             ("tags", ["--tag", "a=1", "--tag", "b="], "tags", #"[{"key":"a","value":"1"},{"key":"b","value":""}]"#),
             ("propagate tags", ["--propagate-tags", "TASK_DEFINITION"], "propagateTags", #""TASK_DEFINITION""#),
             ("started by", ["--started-by", "me"], "startedBy", #""me""#),
@@ -88,7 +104,8 @@ final class ECSRunTests: XCTestCase {
 
     func testRunToTheEndWithJSONOutput() throws {
         // The container really runs (busybox maps to the local shell), logs a line and exits 3.
-        let result = try fx.ecsRun(fx.launchOptions + ["--output", "json", "--timeout", "30s", "--", "sh", "-c", "echo hello from the task; exit 3"])
+        let result = try fx.ecsRun(
+            fx.launchOptions + ["--output", "json", "--timeout", "30s", "--", "sh", "-c", "echo hello from the task; exit 3"])
         XCTAssertEqual(result.status, 3, result.stderr)
         let report = try json(result.stdout)
         let arn = try XCTUnwrap(report["taskArn"] as? String)
@@ -107,14 +124,16 @@ final class ECSRunTests: XCTestCase {
         XCTAssertEqual(report["logStreams"] as? [String], ["ecs/app/\(id)"])
         XCTAssertTrue(result.stderr.contains("exited with 3"), result.stderr)
         XCTAssertTrue(result.stderr.contains("hello from the task"), "log lines go to stderr with --output json: \(result.stderr)")
-        XCTAssertTrue(result.stderr.contains("logs: \(fx.logGroup) ecs/app/\(id)"), "an emulator's logs are named, not linked: \(result.stderr)")
+        XCTAssertTrue(
+            result.stderr.contains("logs: \(fx.logGroup) ecs/app/\(id)"), "an emulator's logs are named, not linked: \(result.stderr)")
         XCTAssertFalse(result.stderr.contains("console.aws.amazon.com"), result.stderr)
     }
 
     func testWaitForStoppedShowsEveryTransitionAsPlainLines() throws {
         // The local ECS walks the task through every ECS state; polling once a second may skip short ones.
-        let result = try fx.ecsRun(fx.launchOptions + ["--wait-for", "stopped", "--timeout", "60s", "--no-logs", "--", "sleep", "2"],
-                                   environment: ["TERM": "xterm"])
+        let result = try fx.ecsRun(
+            fx.launchOptions + ["--wait-for", "stopped", "--timeout", "60s", "--no-logs", "--", "sleep", "2"],
+            environment: ["TERM": "xterm"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let transitions = result.stderr.split(separator: "\n").map(String.init).filter { $0.contains(" → ") }
         let order = ["PROVISIONING", "PENDING", "RUNNING", "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"]
@@ -125,7 +144,8 @@ final class ECSRunTests: XCTestCase {
         XCTAssertEqual(positions.count, reached.count, "only ECS states: \(reached)")
         XCTAssertEqual(positions, positions.sorted(), "in ECS order, each once: \(reached)")
         XCTAssertEqual(Set(positions).count, positions.count, "in ECS order, each once: \(reached)")
-        XCTAssertTrue(transitions.allSatisfy { $0.hasPrefix("ecs-run: [") && $0.contains("s] ") }, "elapsed time on each line: \(transitions)")
+        XCTAssertTrue(
+            transitions.allSatisfy { $0.hasPrefix("ecs-run: [") && $0.contains("s] ") }, "elapsed time on each line: \(transitions)")
         XCTAssertFalse(result.stderr.contains("\u{1B}"), "no colour or cursor control without a terminal")
     }
 
@@ -146,7 +166,8 @@ final class ECSRunTests: XCTestCase {
         // A flag wins over its variable.
         let flagWins = try fx.ecsRun(["--group", "from-flag"], environment: env)
         XCTAssertEqual(flagWins.status, 0, flagWins.stderr)
-        XCTAssertEqual(try fx.describeTask(flagWins.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["group"] as? String, "from-flag")
+        XCTAssertEqual(
+            try fx.describeTask(flagWins.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["group"] as? String, "from-flag")
     }
 
     /// Variables mean what the flags mean: false is --no-NAME, --no-NAME counts as passing NAME, and
@@ -154,10 +175,14 @@ final class ECSRunTests: XCTestCase {
     func testVariablesWorkLikeTheirFlags() throws {
         let base = ["--dry-run", "--task-definition", "td", "--subnets", "s1"]
         let cases: [(args: [String], env: [String: String], key: String, expected: String)] = [
-            ([], ["ECS_RUN_ASSIGN_PUBLIC_IP": "false"], "networkConfiguration",
-             #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","subnets":["s1"]}}"#),
-            (["--no-assign-public-ip"], ["ECS_RUN_ASSIGN_PUBLIC_IP": "true"], "networkConfiguration",
-             #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","subnets":["s1"]}}"#),
+            (
+                [], ["ECS_RUN_ASSIGN_PUBLIC_IP": "false"], "networkConfiguration",
+                #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","subnets":["s1"]}}"#
+            ),
+            (
+                ["--no-assign-public-ip"], ["ECS_RUN_ASSIGN_PUBLIC_IP": "true"], "networkConfiguration",
+                #"{"awsvpcConfiguration":{"assignPublicIp":"DISABLED","subnets":["s1"]}}"#
+            ),
             ([], ["ECS_RUN_STARTED_BY": "-tf"], "startedBy", #""-tf""#),
             ([], ["ECS_RUN_GROUP": "--x"], "group", #""--x""#),
         ]
@@ -171,13 +196,16 @@ final class ECSRunTests: XCTestCase {
     }
 
     func testNetworkFromService() throws {
-        let result = try fx.ecsRun(["--cluster", fx.cluster, "--task-definition", fx.family, "--network-from-service", fx.service,
-                                    "--no-wait", "--debug"])
+        let result = try fx.ecsRun([
+            "--cluster", fx.cluster, "--task-definition", fx.family, "--network-from-service", fx.service,
+            "--no-wait", "--debug",
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("DescribeServices"), "the service was read: \(result.stderr)")
         let task = try fx.describeTask(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         XCTAssertEqual(task["launchType"] as? String, "FARGATE", "copied from the service")
-        let subnet = ((task["attachments"] as? [[String: Any]])?.first?["details"] as? [[String: Any]])?
+        let subnet =
+            ((task["attachments"] as? [[String: Any]])?.first?["details"] as? [[String: Any]])?
             .first { $0["name"] as? String == "subnetId" }?["value"] as? String
         XCTAssertEqual(subnet, fx.serviceSubnet, "the service's subnet, not the fixture's default one")
 
@@ -225,7 +253,9 @@ final class ECSRunTests: XCTestCase {
         let a = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let b = second.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         // The first task also named by its id: followed once.
-        let result = try fx.ecsRun(["wait", "--cluster", fx.cluster, "--timeout", "60s", "--output", "json", a, b, String(a.split(separator: "/").last!)])
+        let result = try fx.ecsRun([
+            "wait", "--cluster", fx.cluster, "--timeout", "60s", "--output", "json", a, b, String(a.split(separator: "/").last!),
+        ])
         XCTAssertEqual(result.status, 6, result.stderr)
         let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
         XCTAssertEqual(report["taskArn"] as? String, b, "the JSON describes the task that decided the exit status")
@@ -235,15 +265,17 @@ final class ECSRunTests: XCTestCase {
     }
 
     func testEmptyVariablesCountAsUnset() throws {
-        let result = try fx.ecsRun(fx.launchOptions + ["--dry-run"], environment: ["ECS_RUN_TIMEOUT": "", "ECS_RUN_PLATFORM_VERSION": "", "ECS_RUN_GROUP": ""])
+        let result = try fx.ecsRun(
+            fx.launchOptions + ["--dry-run"], environment: ["ECS_RUN_TIMEOUT": "", "ECS_RUN_PLATFORM_VERSION": "", "ECS_RUN_GROUP": ""])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertFalse(result.stdout.contains("platformVersion"), result.stdout)
         XCTAssertFalse(result.stdout.contains("\"group\""), result.stdout)
     }
 
     func testJSONOutputEvenWhenNoRegionIsConfigured() throws {
-        let result = try fx.ecsRun(fx.launchOptions + ["--output", "json"],
-                                   environment: ["AWS_REGION": "", "AWS_DEFAULT_REGION": "", "HOME": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent/config"])
+        let result = try fx.ecsRun(
+            fx.launchOptions + ["--output", "json"],
+            environment: ["AWS_REGION": "", "AWS_DEFAULT_REGION": "", "HOME": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent/config"])
         XCTAssertEqual(result.status, 125, result.stderr)
         let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
         XCTAssertEqual(report["exitCode"] as? Int, 125)
@@ -263,8 +295,9 @@ final class ECSRunTests: XCTestCase {
 
         // --follow keeps reading while the task writes, until it stops.
         let slow = try fx.ecsRun(fx.launchOptions + ["--no-wait", "--", "sh", "-c", "echo first; sleep 2; echo second"])
-        let followed = try fx.ecsRun(["logs", "--follow", "--cluster", fx.cluster, slow.stdout.trimmingCharacters(in: .whitespacesAndNewlines)],
-                                     timeout: 60)
+        let followed = try fx.ecsRun(
+            ["logs", "--follow", "--cluster", fx.cluster, slow.stdout.trimmingCharacters(in: .whitespacesAndNewlines)],
+            timeout: 60)
         XCTAssertEqual(followed.status, 0, followed.stderr)
         XCTAssertEqual(followed.stdout, "first\nsecond\n")
     }
@@ -280,8 +313,9 @@ final class ECSRunTests: XCTestCase {
     func testInterruptStopsTheTaskOnceAndExits130() throws {
         let launched = try fx.ecsRun(fx.launchOptions + ["--no-wait", "--", "sleep", "60"])
         let arn = launched.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let process = try ProcessRunner.start(Paths.executable("ecs-run"), ["wait", "--cluster", fx.cluster, "--wait-for", "stopped", arn],
-                                              environment: fx.awsEnvironment)
+        let process = try ProcessRunner.start(
+            Paths.executable("ecs-run"), ["wait", "--cluster", fx.cluster, "--wait-for", "stopped", arn],
+            environment: fx.awsEnvironment)
         let deadline = Date().addingTimeInterval(20)
         while !process.currentStderr.contains("RUNNING"), Date() < deadline { usleep(50_000) }
         let stopsBefore = try fx.loggedOperations().filter { $0 == "StopTask" }.count
@@ -301,9 +335,11 @@ final class ECSRunTests: XCTestCase {
     func testAClosedStdoutStopsTheLogLinesButNotTheWait() throws {
         let script = #"echo one; sleep 2; echo two; sleep 2; echo three; exit 3"#
         let pipeline = #""$0" "$@" | head -n 1; exit "${PIPESTATUS[0]}""#
-        let result = try ProcessRunner.run("/bin/bash", ["-c", pipeline, Paths.executable("ecs-run")]
-                                               + fx.launchOptions + ["--timeout", "60s", "--", "sh", "-c", script],
-                                           environment: fx.awsEnvironment, timeout: 90)
+        let result = try ProcessRunner.run(
+            "/bin/bash",
+            ["-c", pipeline, Paths.executable("ecs-run")]
+                + fx.launchOptions + ["--timeout", "60s", "--", "sh", "-c", script],
+            environment: fx.awsEnvironment, timeout: 90)
         XCTAssertEqual(result.status, 3, result.output)
         XCTAssertEqual(result.stdout, "one\n")
         XCTAssertTrue(result.stderr.contains("stdout is closed"), result.stderr)
@@ -311,8 +347,10 @@ final class ECSRunTests: XCTestCase {
     }
 
     func testUnknownClusterIs125AndNamesTheError() throws {
-        let result = try fx.ecsRun(["--cluster", "no-such-cluster-\(fx.suffix)", "--task-definition", fx.family, "--launch-type", "FARGATE",
-                                    "--subnets", fx.subnet, "--security-groups", fx.securityGroup])
+        let result = try fx.ecsRun([
+            "--cluster", "no-such-cluster-\(fx.suffix)", "--task-definition", fx.family, "--launch-type", "FARGATE",
+            "--subnets", fx.subnet, "--security-groups", fx.securityGroup,
+        ])
         XCTAssertEqual(result.status, 125, result.output)
         XCTAssertTrue(result.stderr.contains("ClusterNotFoundException"), result.stderr)
     }
@@ -332,7 +370,10 @@ final class ECSRunTests: XCTestCase {
             ("malformed flag variable", fx.launchOptions, ["ECS_RUN_NO_WAIT": "maybe"], "ECS_RUN_NO_WAIT"),
             ("malformed value variable", fx.launchOptions, ["ECS_RUN_TIMEOUT": "soon"], "ECS_RUN_TIMEOUT"),
             ("bad choice variable", fx.launchOptions, ["ECS_RUN_ON_INTERRUPT": "explode"], "ECS_RUN_ON_INTERRUPT"),
-            ("unknown --launch-type", ["--task-definition", fx.family, "--launch-type", "ECS"], [:], "FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES"),
+            (
+                "unknown --launch-type", ["--task-definition", fx.family, "--launch-type", "ECS"], [:],
+                "FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES"
+            ),
             ("wrong --container", fx.launchOptions + ["--container", "nope"], [:], "its containers are: app"),
             ("mistyped command", ["wiat", "abc"], [:], "unknown command 'wiat'"),
             ("zero --timeout", fx.launchOptions + ["--timeout", "0s"], [:], "above zero"),
@@ -380,8 +421,11 @@ final class ECSRunTests: XCTestCase {
             XCTAssertTrue(text.contains(needle), needle)
         }
         let options = longOptions(text).subtracting(["help", "version", "no-assign-public-ip"])
-        XCTAssertTrue(options.isSuperset(of: ["cluster", "task-definition", "subnets", "timeout", "env", "dry-run", "no-wait", "output",
-                                              "network-from-service", "idempotency-key", "on-interrupt", "region", "endpoint-url"]), "\(options)")
+        XCTAssertTrue(
+            options.isSuperset(of: [
+                "cluster", "task-definition", "subnets", "timeout", "env", "dry-run", "no-wait", "output",
+                "network-from-service", "idempotency-key", "on-interrupt", "region", "endpoint-url",
+            ]), "\(options)")
         // Every option in the help has an ECS_RUN_ variable: ecs-run warns about variables that match no option.
         var env: [String: String] = [:]
         for name in options { env["ECS_RUN_" + name.uppercased().replacingOccurrences(of: "-", with: "_")] = "x" }
@@ -415,8 +459,10 @@ final class ECSRunTests: XCTestCase {
     }
 
     func testSubcommandHelpTexts() throws {
-        for (sub, needles) in [("wait", ["--timeout", "--wait-for", "TASK", "EXIT CODES"]), ("logs", ["--follow", "TASK"]),
-                               ("stop", ["--reason", "TASK"])] {
+        for (sub, needles) in [
+            ("wait", ["--timeout", "--wait-for", "TASK", "EXIT CODES"]), ("logs", ["--follow", "TASK"]),
+            ("stop", ["--reason", "TASK"]),
+        ] {
             let help = try fx.ecsRun([sub, "--help"])
             XCTAssertEqual(help.status, 0, sub)
             for needle in needles + ["EXAMPLES", "ECS_RUN_"] { XCTAssertTrue(help.stdout.contains(needle), "\(sub): \(needle)") }

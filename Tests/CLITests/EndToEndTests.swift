@@ -15,8 +15,9 @@ final class EndToEndTests: XCTestCase {
     override func setUpWithError() throws {
         ecs = try ECSRunFixture.shared()
         db = try MigratorFixture()
-        family = try ecs.registerTaskDefinition(family: "e2e-migrator", image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop-migrator:1.0",
-                                                container: "migrator", command: ["up"])
+        family = try ecs.registerTaskDefinition(
+            family: "e2e-migrator", image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop-migrator:1.0",
+            container: "migrator", command: ["up"])
     }
 
     override func tearDown() { db?.tearDown() }
@@ -28,13 +29,18 @@ final class EndToEndTests: XCTestCase {
 
     func testMigrationsRunInTheTaskAndTheLogsStreamInOrder() throws {
         try db.write("1_customers.up.sql", "CREATE TABLE customers (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE);\n")
-        try db.write("2_orders.sql", "-- migrate:up\nCREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint REFERENCES customers);\n-- migrate:down\nDROP TABLE orders;\n")
-        try db.write("3_orders_customer.up.sql", "-- migrator:no-transaction\nCREATE INDEX CONCURRENTLY orders_customer ON orders (customer_id);\n")
+        try db.write(
+            "2_orders.sql",
+            "-- migrate:up\nCREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint REFERENCES customers);\n-- migrate:down\nDROP TABLE orders;\n"
+        )
+        try db.write(
+            "3_orders_customer.up.sql", "-- migrator:no-transaction\nCREATE INDEX CONCURRENTLY orders_customer ON orders (customer_id);\n")
         let result = try ecs.ecsRun(runOptions() + ["--timeout", "2m"])
         XCTAssertEqual(result.status, 0, result.output)
         let logged = result.stdout.split(separator: "\n").filter { $0.hasPrefix("applied ") && $0.hasSuffix("ms)") }.map(String.init)
-        XCTAssertEqual(logged.map { $0.components(separatedBy: "applied ")[1].components(separatedBy: " ")[0] },
-                       ["1_customers", "2_orders", "3_orders_customer"], "the task's log lines, streamed in order: \(result.output)")
+        XCTAssertEqual(
+            logged.map { $0.components(separatedBy: "applied ")[1].components(separatedBy: " ")[0] },
+            ["1_customers", "2_orders", "3_orders_customer"], "the task's log lines, streamed in order: \(result.output)")
         XCTAssertEqual(try db.query("SELECT count(*) FROM pg_class WHERE relname IN ('customers', 'orders', 'orders_customer')"), "3")
         XCTAssertEqual(try db.historyVersions(), ["1", "2", "3"])
         XCTAssertTrue(result.stderr.contains("exited with 0"), result.stderr)
@@ -52,8 +58,9 @@ final class EndToEndTests: XCTestCase {
     }
 
     func testAnImageWithNoLocalProgramFailsToStartWith125() throws {
-        let unknown = try ecs.registerTaskDefinition(family: "e2e-unpullable", image: "registry.example.com/team/nothing-here:3",
-                                                     container: "app", command: ["run"])
+        let unknown = try ecs.registerTaskDefinition(
+            family: "e2e-unpullable", image: "registry.example.com/team/nothing-here:3",
+            container: "app", command: ["run"])
         let result = try ecs.ecsRun(runOptions(family: unknown) + ["--timeout", "1m"])
         XCTAssertEqual(result.status, 125, result.output)
         XCTAssertTrue(result.stderr.contains("CannotPullContainerError"), result.stderr)
@@ -76,7 +83,8 @@ final class EndToEndTests: XCTestCase {
 
     func testSIGINTExits130WithExactlyOneStopTask() throws {
         try db.write("1_slow.up.sql", "SELECT pg_sleep(120);\n")
-        let process = try ProcessRunner.start(Paths.executable("ecs-run"), runOptions() + ["--timeout", "2m"], environment: ecs.awsEnvironment)
+        let process = try ProcessRunner.start(
+            Paths.executable("ecs-run"), runOptions() + ["--timeout", "2m"], environment: ecs.awsEnvironment)
         let deadline = Date().addingTimeInterval(30)
         while !process.currentStderr.contains("RUNNING"), Date() < deadline { usleep(50_000) }
         let stopsBefore = try ecs.loggedOperations().filter { $0 == "StopTask" }.count
@@ -122,7 +130,8 @@ final class EndToEndTests: XCTestCase {
     private func taskArn(in stderr: String) throws -> String {
         let pattern = try NSRegularExpression(pattern: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
         guard let match = pattern.firstMatch(in: stderr, range: NSRange(stderr.startIndex..., in: stderr)),
-              let range = Range(match.range, in: stderr) else {
+            let range = Range(match.range, in: stderr)
+        else {
             throw ECSRunFixture.Failure(description: "no task id in: \(stderr)")
         }
         return String(stderr[range])

@@ -12,7 +12,9 @@ final class MigratorAdoptionTests: XCTestCase {
 
     /// A billing service's migrations in dbmate's layout, oldest first.
     let billing: [(String, String)] = [
-        ("20261003101500_create_customers.sql", """
+        (
+            "20261003101500_create_customers.sql",
+            """
             -- migrate:up
             CREATE TABLE customers (
                 id bigserial PRIMARY KEY,
@@ -23,8 +25,11 @@ final class MigratorAdoptionTests: XCTestCase {
 
             -- migrate:down
             DROP TABLE customers;
-            """),
-        ("20261010084200_create_invoices.sql", """
+            """
+        ),
+        (
+            "20261010084200_create_invoices.sql",
+            """
             -- migrate:up
             CREATE TABLE invoices (
                 id bigserial PRIMARY KEY,
@@ -34,8 +39,11 @@ final class MigratorAdoptionTests: XCTestCase {
 
             -- migrate:down
             DROP TABLE invoices;
-            """),
-        ("20261017120000_invoice_status.sql", """
+            """
+        ),
+        (
+            "20261017120000_invoice_status.sql",
+            """
             -- migrate:up
             CREATE TYPE invoice_status AS ENUM ('draft', 'sent', 'paid');
             ALTER TABLE invoices ADD COLUMN status invoice_status NOT NULL DEFAULT 'draft';
@@ -43,23 +51,32 @@ final class MigratorAdoptionTests: XCTestCase {
             -- migrate:down
             ALTER TABLE invoices DROP COLUMN status;
             DROP TYPE invoice_status;
-            """),
-        ("20261024093000_invoices_by_customer.sql", """
+            """
+        ),
+        (
+            "20261024093000_invoices_by_customer.sql",
+            """
             -- migrate:up transaction:false
             CREATE INDEX CONCURRENTLY invoices_by_customer ON invoices (customer_id);
 
             -- migrate:down
             DROP INDEX invoices_by_customer;
-            """),
-        ("20261031160000_customer_names.sql", """
+            """
+        ),
+        (
+            "20261031160000_customer_names.sql",
+            """
             -- migrate:up
             ALTER TABLE customers ADD COLUMN display_name text;
             UPDATE customers SET display_name = split_part(email, '@', 1);
 
             -- migrate:down
             ALTER TABLE customers DROP COLUMN display_name;
-            """),
-        ("20261107111500_create_payments.sql", """
+            """
+        ),
+        (
+            "20261107111500_create_payments.sql",
+            """
             -- migrate:up
             CREATE TABLE payments (
                 id bigserial PRIMARY KEY,
@@ -69,7 +86,8 @@ final class MigratorAdoptionTests: XCTestCase {
 
             -- migrate:down
             DROP TABLE payments;
-            """),
+            """
+        ),
     ]
 
     /// The real dbmate, pinned in scripts/setup.
@@ -77,8 +95,9 @@ final class MigratorAdoptionTests: XCTestCase {
         let path = Paths.packageRoot + "/.venv/bin/dbmate"
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: path), "dbmate is missing: run scripts/setup")
         // dbmate's driver asks for TLS unless told otherwise; the local server has none.
-        return try ProcessRunner.run(path, ["--url", f.url + "?sslmode=disable", "--migrations-dir", f.directory, "--no-dump-schema"] + arguments,
-                                     timeout: 60)
+        return try ProcessRunner.run(
+            path, ["--url", f.url + "?sslmode=disable", "--migrations-dir", f.directory, "--no-dump-schema"] + arguments,
+            timeout: 60)
     }
 
     func testDbmateAppliedHalfThenAdoptRecordsThatHalfAndUpAppliesTheOther() throws {
@@ -93,7 +112,8 @@ final class MigratorAdoptionTests: XCTestCase {
         for command in [["up"], ["up", "--dry-run"], ["status"], ["validate"], ["down"]] {
             let r = try f.migrator(command)
             XCTAssertEqual(r.status, 3, "\(command): \(r.output)")
-            XCTAssertTrue(r.stderr.contains("found dbmate's public.schema_migrations, with 3 applied versions, the newest 20261017120000"), r.stderr)
+            XCTAssertTrue(
+                r.stderr.contains("found dbmate's public.schema_migrations, with 3 applied versions, the newest 20261017120000"), r.stderr)
             XCTAssertTrue(r.stderr.contains("`migrator adopt dbmate`"), r.stderr)
         }
         try assertNoMigratorHistory()
@@ -107,8 +127,9 @@ final class MigratorAdoptionTests: XCTestCase {
         let adopt = try f.migrator(["adopt", "dbmate"])
         XCTAssertEqual(adopt.status, 0, adopt.output)
         XCTAssertEqual(try f.historyVersions(), ["20261003101500", "20261010084200", "20261017120000"])
-        XCTAssertEqual(try f.query("SELECT DISTINCT state || ' ' || split_part(applied_by, ' by ', 1) FROM migrator_history"),
-                       "applied adopted from dbmate public.schema_migrations")
+        XCTAssertEqual(
+            try f.query("SELECT DISTINCT state || ' ' || split_part(applied_by, ' by ', 1) FROM migrator_history"),
+            "applied adopted from dbmate public.schema_migrations")
         let validate = try f.migrator(["validate"])
         XCTAssertEqual(validate.status, 0, "the recorded checksums are today's files': \(validate.output)")
 
@@ -122,8 +143,9 @@ final class MigratorAdoptionTests: XCTestCase {
         XCTAssertEqual(applied, ["20261024093000_invoices_by_customer", "20261031160000_customer_names", "20261107111500_create_payments"])
         XCTAssertEqual(try f.query("SELECT count(*) FROM customers"), "1", "the first migration's seed row was not inserted twice")
         XCTAssertEqual(try f.query("SELECT display_name FROM customers"), "ops")
-        XCTAssertEqual(try f.query("SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations"), before,
-                       "the old table is left as dbmate wrote it")
+        XCTAssertEqual(
+            try f.query("SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations"), before,
+            "the old table is left as dbmate wrote it")
         XCTAssertEqual(try f.migrator(["up"]).stderr.contains("nothing to apply"), true)
     }
 
@@ -140,12 +162,18 @@ final class MigratorAdoptionTests: XCTestCase {
     }
 
     func testDbmateSequenceNumbersWithLeadingZerosMatchTheirFilesByNumber() throws {
-        try f.write("0001_create_tags.sql", "-- migrate:up\nCREATE TABLE tags (id serial PRIMARY KEY, label text NOT NULL);\n-- migrate:down\nDROP TABLE tags;\n")
-        try f.write("0002_seed_tags.sql", "-- migrate:up\nINSERT INTO tags (label) VALUES ('urgent');\n-- migrate:down\nDELETE FROM tags;\n")
+        try f.write(
+            "0001_create_tags.sql",
+            "-- migrate:up\nCREATE TABLE tags (id serial PRIMARY KEY, label text NOT NULL);\n-- migrate:down\nDROP TABLE tags;\n")
+        try f.write(
+            "0002_seed_tags.sql", "-- migrate:up\nINSERT INTO tags (label) VALUES ('urgent');\n-- migrate:down\nDELETE FROM tags;\n")
         XCTAssertEqual(try dbmate(["up"]).status, 0)
-        XCTAssertEqual(try f.query("SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations"), "0001,0002",
-                       "dbmate keeps the version as the file name spells it")
-        try f.write("0003_tag_colour.sql", "-- migrate:up\nALTER TABLE tags ADD COLUMN colour text;\n-- migrate:down\nALTER TABLE tags DROP COLUMN colour;\n")
+        XCTAssertEqual(
+            try f.query("SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations"), "0001,0002",
+            "dbmate keeps the version as the file name spells it")
+        try f.write(
+            "0003_tag_colour.sql",
+            "-- migrate:up\nALTER TABLE tags ADD COLUMN colour text;\n-- migrate:down\nALTER TABLE tags DROP COLUMN colour;\n")
 
         let adopt = try f.migrator(["adopt", "dbmate"])
         XCTAssertEqual(adopt.status, 0, adopt.output)
@@ -165,7 +193,8 @@ final class MigratorAdoptionTests: XCTestCase {
 
     /// A catalog service's migrations in golang-migrate's layout.
     func writeCatalog() throws {
-        try f.write("000001_create_products.up.sql", "CREATE TABLE products (\n    id bigserial PRIMARY KEY,\n    sku text NOT NULL UNIQUE\n);\n")
+        try f.write(
+            "000001_create_products.up.sql", "CREATE TABLE products (\n    id bigserial PRIMARY KEY,\n    sku text NOT NULL UNIQUE\n);\n")
         try f.write("000001_create_products.down.sql", "DROP TABLE products;\n")
         try f.write("000002_product_prices.up.sql", "ALTER TABLE products ADD COLUMN price_cents integer NOT NULL DEFAULT 0;\n")
         try f.write("000002_product_prices.down.sql", "ALTER TABLE products DROP COLUMN price_cents;\n")
@@ -179,11 +208,13 @@ final class MigratorAdoptionTests: XCTestCase {
     /// it runs each file as it is, then replaces the one row of its table.
     func migrateLikeGolangMigrate(through version: Int, dirty: Bool = false) throws {
         for file in ["000001_create_products.up.sql", "000002_product_prices.up.sql", "000003_seed_products.up.sql"].prefix(version) {
-            let r = try ProcessRunner.run("/usr/bin/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", f.url, "-f", f.directory + "/" + file], timeout: 60)
+            let r = try ProcessRunner.run(
+                "/usr/bin/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", f.url, "-f", f.directory + "/" + file], timeout: 60)
             XCTAssertEqual(r.status, 0, r.stderr)
         }
         try f.query("CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)")
-        try f.query("BEGIN; DELETE FROM schema_migrations; INSERT INTO schema_migrations (version, dirty) VALUES (\(version), \(dirty)); COMMIT;")
+        try f.query(
+            "BEGIN; DELETE FROM schema_migrations; INSERT INTO schema_migrations (version, dirty) VALUES (\(version), \(dirty)); COMMIT;")
     }
 
     func testGolangMigrateCountsEveryFileAtOrBelowItsVersion() throws {
@@ -224,7 +255,8 @@ final class MigratorAdoptionTests: XCTestCase {
         XCTAssertEqual(adopt.status, 3, adopt.output)
         XCTAssertTrue(adopt.stderr.contains("public.schema_migrations is dirty at version 3"), adopt.stderr)
         XCTAssertTrue(adopt.stderr.contains("000003_seed_products.up.sql"), adopt.stderr)
-        XCTAssertTrue(adopt.stderr.contains("`migrate force 3` if it is now fully applied, `migrate force 2` if it is undone"), adopt.stderr)
+        XCTAssertTrue(
+            adopt.stderr.contains("`migrate force 3` if it is now fully applied, `migrate force 2` if it is undone"), adopt.stderr)
         XCTAssertTrue(adopt.stderr.contains("Nothing was recorded"), adopt.stderr)
         try assertNoMigratorHistory()
 
@@ -246,7 +278,10 @@ final class MigratorAdoptionTests: XCTestCase {
         defer { holder.signal(SIGTERM); _ = holder.wait(timeout: 10) }
         var held = false
         for _ in 0..<100 where !held {
-            held = try f.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == "1"
+            held =
+                try f.query(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                ) == "1"
             if !held { usleep(100_000) }
         }
         XCTAssertTrue(held, "the lock holder never took the lock")
@@ -277,7 +312,9 @@ final class MigratorAdoptionTests: XCTestCase {
 
     func testAnotherToolsTableInAnotherSchemaIsNamedWithMigrationsTable() throws {
         try writeCatalog()
-        try f.query("CREATE SCHEMA legacy; CREATE TABLE legacy.catalog_versions (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO legacy.catalog_versions VALUES (2, false)")
+        try f.query(
+            "CREATE SCHEMA legacy; CREATE TABLE legacy.catalog_versions (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO legacy.catalog_versions VALUES (2, false)"
+        )
         try f.query("CREATE TABLE products (id bigserial PRIMARY KEY, sku text NOT NULL UNIQUE, price_cents integer NOT NULL DEFAULT 0)")
 
         let missing = try f.migrator(["adopt", "golang-migrate"])
@@ -288,8 +325,9 @@ final class MigratorAdoptionTests: XCTestCase {
         let adopt = try f.migrator(["adopt", "golang-migrate", "--migrations-table", "legacy.catalog_versions"])
         XCTAssertEqual(adopt.status, 0, adopt.output)
         XCTAssertEqual(try f.historyVersions(), ["1", "2"])
-        XCTAssertEqual(try f.query("SELECT DISTINCT split_part(applied_by, ' by ', 1) FROM migrator_history"),
-                       "adopted from golang-migrate legacy.catalog_versions")
+        XCTAssertEqual(
+            try f.query("SELECT DISTINCT split_part(applied_by, ' by ', 1) FROM migrator_history"),
+            "adopted from golang-migrate legacy.catalog_versions")
     }
 
     func testASchemaMigrationsTableOfAnotherShapeIsNeitherAdoptedNorARefusal() throws {
@@ -299,15 +337,19 @@ final class MigratorAdoptionTests: XCTestCase {
         try f.query("INSERT INTO schema_migrations (version_id, is_applied) VALUES (1, true)")
         let adopt = try f.migrator(["adopt", "golang-migrate"])
         XCTAssertEqual(adopt.status, 64, adopt.output)
-        XCTAssertTrue(adopt.stderr.contains("is not a history table of golang-migrate (version bigint, dirty boolean) or dbmate (version varchar)"), adopt.stderr)
+        XCTAssertTrue(
+            adopt.stderr.contains("is not a history table of golang-migrate (version bigint, dirty boolean) or dbmate (version varchar)"),
+            adopt.stderr)
         XCTAssertEqual(try f.migrator(["up"]).status, 0)
     }
 
     func testAdoptHelpTeachesBothTools() throws {
         let r = try f.migrator(["adopt", "--help"])
         XCTAssertEqual(r.status, 0)
-        for line in ["USAGE: migrator adopt golang-migrate|dbmate", "every file at or", "one row per applied version",
-                     "migrate force VERSION", "--migrations-table <name>", "--dry-run", "migrator adopt dbmate --dry-run"] {
+        for line in [
+            "USAGE: migrator adopt golang-migrate|dbmate", "every file at or", "one row per applied version",
+            "migrate force VERSION", "--migrations-table <name>", "--dry-run", "migrator adopt dbmate --dry-run",
+        ] {
             XCTAssertTrue(r.stdout.contains(line), "missing \(line):\n\(r.stdout)")
         }
         let bad = try f.migrator(["adopt", "flyway"])

@@ -11,16 +11,20 @@ final class MigratorConnectionTests: XCTestCase {
         try "SELECT 1;".write(toFile: dir + "/1_a.up.sql", atomically: true, encoding: .utf8)
         let url = "postgresql://postgres:\(secret)@127.0.0.1:\(stack.environment["LOCAL_STACK_PG_PORT"]!)/postgres"
         for args in [["up"], ["up", "--wait", "2s"], ["status", "--output", "json"], ["up", "--database-url", url]] {
-            let r = try ProcessRunner.run(Paths.executable("migrator"), args + ["--dir", dir],
-                                          extraEnvironment: ["DATABASE_URL": url], timeout: 30)
+            let r = try ProcessRunner.run(
+                Paths.executable("migrator"), args + ["--dir", dir],
+                extraEnvironment: ["DATABASE_URL": url], timeout: 30)
             XCTAssertEqual(r.status, 5, "\(args): \(r.output)")
             XCTAssertTrue(r.stderr.contains("password authentication failed"), r.stderr)
             XCTAssertFalse(r.output.contains(secret), "\(args) printed the password")
         }
         // PGPASSWORD is read by libpq itself; it never shows either.
-        let r = try ProcessRunner.run(Paths.executable("migrator"), ["up", "--dir", dir], extraEnvironment: [
-            "DATABASE_URL": "", "PGHOST": "127.0.0.1", "PGPORT": stack.environment["LOCAL_STACK_PG_PORT"]!,
-            "PGUSER": "postgres", "PGPASSWORD": secret, "PGDATABASE": "postgres"])
+        let r = try ProcessRunner.run(
+            Paths.executable("migrator"), ["up", "--dir", dir],
+            extraEnvironment: [
+                "DATABASE_URL": "", "PGHOST": "127.0.0.1", "PGPORT": stack.environment["LOCAL_STACK_PG_PORT"]!,
+                "PGUSER": "postgres", "PGPASSWORD": secret, "PGDATABASE": "postgres",
+            ])
         XCTAssertEqual(r.status, 5)
         XCTAssertFalse(r.output.contains(secret))
     }
@@ -96,7 +100,11 @@ final class LateServer {
     private func asPostgres(_ argv: [String], root: Bool = false) throws {
         let isRoot = getuid() == 0
         let command = root ? (isRoot ? argv : ["true"]) : (isRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv : argv)
-        let r = try ProcessRunner.run(command[0].hasPrefix("/") ? command[0] : "/usr/bin/env", command[0].hasPrefix("/") ? Array(command.dropFirst()) : command, timeout: 60)
-        guard r.status == 0 else { throw NSError(domain: "LateServer", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.output]) }
+        let r = try ProcessRunner.run(
+            command[0].hasPrefix("/") ? command[0] : "/usr/bin/env", command[0].hasPrefix("/") ? Array(command.dropFirst()) : command,
+            timeout: 60)
+        guard r.status == 0 else {
+            throw NSError(domain: "LateServer", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.output])
+        }
     }
 }

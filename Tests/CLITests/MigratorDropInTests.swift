@@ -14,7 +14,9 @@ final class MigratorDropInTests: XCTestCase {
     /// BEGIN/COMMIT, a down file named unlike its up file, a lone CREATE INDEX CONCURRENTLY, a file with two
     /// transaction blocks, and up files without downs.
     static let golangMigrateSet: [(String, String)] = [
-        ("0001_initial.up.sql", """
+        (
+            "0001_initial.up.sql",
+            """
             BEGIN;
             CREATE TABLE accounts (
                 id bigserial PRIMARY KEY,
@@ -22,9 +24,12 @@ final class MigratorDropInTests: XCTestCase {
                 created_at timestamptz NOT NULL DEFAULT now()
             );
             COMMIT;
-            """),
+            """
+        ),
         ("0001_initial.down.sql", "BEGIN;\nDROP TABLE accounts;\nCOMMIT;\n"),
-        ("0002_1.7.0_schema.up.sql", """
+        (
+            "0002_1.7.0_schema.up.sql",
+            """
             -- Schema of release 1.7.0. The word COMMIT in this comment is not a statement.
             BEGIN TRANSACTION;
             CREATE TABLE releases (tag text PRIMARY KEY, notes text DEFAULT 'BEGIN; COMMIT;');
@@ -35,39 +40,57 @@ final class MigratorDropInTests: XCTestCase {
             END;
             $fn$;
             END;
-            """),
+            """
+        ),
         ("0003_accounts_email_lower.up.sql", "CREATE INDEX CONCURRENTLY accounts_email_lower ON accounts (lower(email));\n"),
         ("0003_accounts_email_lower.down.sql", "DROP INDEX CONCURRENTLY IF EXISTS accounts_email_lower;\n"),
         ("0004_collection_pub_magic_metadata.up.sql", "ALTER TABLE accounts ADD COLUMN pub_magic_metadata jsonb;\n"),
         ("0004_collection_drop_pub_magic_metadata.down.sql", "ALTER TABLE accounts DROP COLUMN pub_magic_metadata;\n"),
-        ("0005_backfill.and.flags.up.sql", """
+        (
+            "0005_backfill.and.flags.up.sql",
+            """
             BEGIN;
             CREATE TABLE flags (name text PRIMARY KEY);
             COMMIT;
             BEGIN;
             INSERT INTO flags VALUES ('dark-mode'), ('beta');
             COMMIT;
-            """),
-        ("0006_v2.0_audit.up.sql", """
+            """
+        ),
+        (
+            "0006_v2.0_audit.up.sql",
+            """
             START TRANSACTION ISOLATION LEVEL SERIALIZABLE;
             CREATE TABLE audit (id bigserial PRIMARY KEY, account_id bigint REFERENCES accounts (id), at timestamptz);
             CREATE TRIGGER audit_touch BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION touch();
             COMMIT;
-            """),
-        ("0007_audit_by_account.up.sql", "-- no transaction here: the index is built without blocking writes\nCREATE UNIQUE INDEX CONCURRENTLY audit_by_account ON audit (account_id, id);\n"),
+            """
+        ),
+        (
+            "0007_audit_by_account.up.sql",
+            "-- no transaction here: the index is built without blocking writes\nCREATE UNIQUE INDEX CONCURRENTLY audit_by_account ON audit (account_id, id);\n"
+        ),
     ]
 
     func testAGolangMigrateSetAppliesUnchangedAndBuildsWhatPsqlBuilds() throws {
         for (name, text) in Self.golangMigrateSet { try f.write(name, text) }
         let first = try f.migrator(["up"])
         XCTAssertEqual(first.status, 0, first.output)
-        for label in ["0001_initial", "0002_1.7.0_schema", "0003_accounts_email_lower", "0004_collection_pub_magic_metadata",
-                      "0005_backfill.and.flags", "0006_v2.0_audit", "0007_audit_by_account"] {
+        for label in [
+            "0001_initial", "0002_1.7.0_schema", "0003_accounts_email_lower", "0004_collection_pub_magic_metadata",
+            "0005_backfill.and.flags", "0006_v2.0_audit", "0007_audit_by_account",
+        ] {
             XCTAssertTrue(first.stderr.contains("applied \(label) ("), "named as on disk: \(label)\n\(first.stderr)")
         }
-        XCTAssertTrue(first.stderr.contains("0003_accounts_email_lower runs outside a transaction, statement by statement: CREATE INDEX CONCURRENTLY ("), first.stderr)
-        XCTAssertTrue(first.stderr.contains("0005_backfill.and.flags runs outside a transaction, statement by statement: it controls its own transactions ("), first.stderr)
-        XCTAssertFalse(first.stderr.contains("0001_initial runs outside"), "a wrapped file runs in the migrator's transaction: \(first.stderr)")
+        XCTAssertTrue(
+            first.stderr.contains(
+                "0003_accounts_email_lower runs outside a transaction, statement by statement: CREATE INDEX CONCURRENTLY ("), first.stderr)
+        XCTAssertTrue(
+            first.stderr.contains(
+                "0005_backfill.and.flags runs outside a transaction, statement by statement: it controls its own transactions ("),
+            first.stderr)
+        XCTAssertFalse(
+            first.stderr.contains("0001_initial runs outside"), "a wrapped file runs in the migrator's transaction: \(first.stderr)")
         XCTAssertEqual(try f.historyVersions(), ["1", "2", "3", "4", "5", "6", "7"])
         XCTAssertEqual(try f.query("SELECT count(*) FROM migrator_history WHERE state <> 'applied'"), "0")
         XCTAssertEqual(try f.query("SELECT name FROM migrator_history WHERE version = 2"), "1.7.0_schema")
@@ -79,7 +102,10 @@ final class MigratorDropInTests: XCTestCase {
         let status = try f.migrator(["status"])
         XCTAssertEqual(status.status, 0, status.output)
         XCTAssertTrue(status.stdout.contains("0002     1.7.0_schema"), status.stdout)
-        XCTAssertTrue(status.stdout.contains("note: 0004_collection_pub_magic_metadata: its down file 0004_collection_drop_pub_magic_metadata.down.sql has another name; paired by version"), status.stdout)
+        XCTAssertTrue(
+            status.stdout.contains(
+                "note: 0004_collection_pub_magic_metadata: its down file 0004_collection_drop_pub_magic_metadata.down.sql has another name; paired by version"
+            ), status.stdout)
 
         // The same files through psql, in order, on a database of their own.
         let reference = try SchemaDump.database(f.stack, named: f.database + "_psql")
@@ -99,10 +125,16 @@ final class MigratorDropInTests: XCTestCase {
     /// A dbmate project: timestamps, dotted names, a section that wraps itself, and a lone CONCURRENTLY
     /// statement without transaction:false.
     func testADbmateSetAppliesUnchangedAndBuildsWhatPsqlBuilds() throws {
-        let files: [(String, String, String)] = [  // name, up, down
+        let files: [(String, String, String)] = [ // name, up, down
             ("20260301090000_create_users.sql", "CREATE TABLE users (id serial PRIMARY KEY, name text);", "DROP TABLE users;"),
-            ("20260301090500_users.v2.sql", "BEGIN;\nALTER TABLE users ADD COLUMN email text;\nCOMMIT;", "BEGIN;\nALTER TABLE users DROP COLUMN email;\nCOMMIT;"),
-            ("20260302100000_users_by_email.sql", "CREATE INDEX CONCURRENTLY users_by_email ON users (email);", "DROP INDEX CONCURRENTLY users_by_email;"),
+            (
+                "20260301090500_users.v2.sql", "BEGIN;\nALTER TABLE users ADD COLUMN email text;\nCOMMIT;",
+                "BEGIN;\nALTER TABLE users DROP COLUMN email;\nCOMMIT;"
+            ),
+            (
+                "20260302100000_users_by_email.sql", "CREATE INDEX CONCURRENTLY users_by_email ON users (email);",
+                "DROP INDEX CONCURRENTLY users_by_email;"
+            ),
         ]
         for (name, up, down) in files { try f.write(name, "-- migrate:up\n\(up)\n\n-- migrate:down\n\(down)\n") }
         let first = try f.migrator(["up"])
@@ -130,11 +162,16 @@ final class MigratorDropInTests: XCTestCase {
 
     func testAWrappedFileThatFailsHalfwayLeavesNothingAndNoHistoryRow() throws {
         try f.write("0001_a.up.sql", "CREATE TABLE a (id int);\n")
-        try f.write("0002_b.up.sql", "BEGIN;\nCREATE TABLE b (id int);\nINSERT INTO b VALUES (1);\nINSERT INTO no_such_table VALUES (1);\nCOMMIT;\n")
+        try f.write(
+            "0002_b.up.sql", "BEGIN;\nCREATE TABLE b (id int);\nINSERT INTO b VALUES (1);\nINSERT INTO no_such_table VALUES (1);\nCOMMIT;\n"
+        )
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 1, r.output)
-        XCTAssertTrue(r.stderr.contains("migration 0002_b failed at \(f.directory)/0002_b.up.sql:4:13"), "the position maps into the file as written: \(r.stderr)")
-        XCTAssertEqual(try f.query("SELECT to_regclass('b') IS NULL"), "t", "CREATE TABLE b ran inside the migrator's transaction and was rolled back")
+        XCTAssertTrue(
+            r.stderr.contains("migration 0002_b failed at \(f.directory)/0002_b.up.sql:4:13"),
+            "the position maps into the file as written: \(r.stderr)")
+        XCTAssertEqual(
+            try f.query("SELECT to_regclass('b') IS NULL"), "t", "CREATE TABLE b ran inside the migrator's transaction and was rolled back")
         XCTAssertEqual(try f.historyVersions(), ["1"])
 
         try f.write("0002_b.up.sql", "BEGIN;\nCREATE TABLE b (id int);\nINSERT INTO b VALUES (1);\nCOMMIT;\n")
@@ -143,10 +180,14 @@ final class MigratorDropInTests: XCTestCase {
     }
 
     func testAFileWithTwoBlocksThatFailsInTheSecondKeepsTheFirstAndSaysSo() throws {
-        try f.write("1_two.up.sql", "BEGIN;\nCREATE TABLE one (id int);\nCOMMIT;\nBEGIN;\nCREATE TABLE two (id int);\nSELECT 1/0;\nCOMMIT;\n")
+        try f.write(
+            "1_two.up.sql", "BEGIN;\nCREATE TABLE one (id int);\nCOMMIT;\nBEGIN;\nCREATE TABLE two (id int);\nSELECT 1/0;\nCOMMIT;\n")
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 1, r.output)
-        XCTAssertTrue(r.stderr.contains("statements before line 4 took effect. The transaction it had open was rolled back. It stays recorded as running."), r.stderr)
+        XCTAssertTrue(
+            r.stderr.contains(
+                "statements before line 4 took effect. The transaction it had open was rolled back. It stays recorded as running."),
+            r.stderr)
         XCTAssertEqual(try f.query("SELECT to_regclass('one') IS NOT NULL, to_regclass('two') IS NULL"), "t|t")
         XCTAssertEqual(try f.query("SELECT state FROM migrator_history"), "running")
 
@@ -192,7 +233,8 @@ struct SchemaDump {
     }
 
     static func schema(of url: String) throws -> String {
-        let r = try ProcessRunner.run("/usr/bin/pg_dump", ["--schema-only", "--no-owner", "--exclude-table=migrator_history", url], timeout: 60)
+        let r = try ProcessRunner.run(
+            "/usr/bin/pg_dump", ["--schema-only", "--no-owner", "--exclude-table=migrator_history", url], timeout: 60)
         guard r.status == 0 else { throw NSError(domain: "pg_dump", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
         return r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix("-- Dumped") && !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }

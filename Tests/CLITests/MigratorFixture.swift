@@ -33,14 +33,16 @@ final class MigratorFixture {
     /// Runs migrator with DATABASE_URL and MIGRATIONS_DIR set for this fixture.
     @discardableResult
     func migrator(_ arguments: [String], environment extra: [String: String] = [:], timeout: TimeInterval = 60) throws -> ProcessResult {
-        try ProcessRunner.run(Paths.executable("migrator"), arguments,
-                              extraEnvironment: ["DATABASE_URL": url, "MIGRATIONS_DIR": directory].merging(extra) { _, b in b },
-                              timeout: timeout)
+        try ProcessRunner.run(
+            Paths.executable("migrator"), arguments,
+            extraEnvironment: ["DATABASE_URL": url, "MIGRATIONS_DIR": directory].merging(extra) { _, b in b },
+            timeout: timeout)
     }
 
     func start(_ arguments: [String]) throws -> RunningProcess {
-        try ProcessRunner.start(Paths.executable("migrator"), arguments,
-                                extraEnvironment: ["DATABASE_URL": url, "MIGRATIONS_DIR": directory])
+        try ProcessRunner.start(
+            Paths.executable("migrator"), arguments,
+            extraEnvironment: ["DATABASE_URL": url, "MIGRATIONS_DIR": directory])
     }
 
     /// One query's output through psql, unaligned and tuples only.

@@ -15,7 +15,9 @@ final class MigratorLintTests: XCTestCase {
         XCTAssertEqual(try f.migrator(["up"]).status, 0)
         // A table that is being written to needs its new NOT NULL column in steps (expand/contract);
         // the down section drops a column, which squawk flags but `up` never runs.
-        try f.write("3_account_status.sql", """
+        try f.write(
+            "3_account_status.sql",
+            """
             -- Which accounts may sign in.
             -- migrate:up
             ALTER TABLE accounts ADD COLUMN status text NOT NULL;
@@ -31,7 +33,9 @@ final class MigratorLintTests: XCTestCase {
     func testStatusPendingListsTheUpSectionsFilesAndLines() throws {
         let json = try f.migrator(["status", "--pending", "--output", "json"])
         XCTAssertEqual(json.status, 0, json.stderr)
-        let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])["migrations"] as! [[String: Any]]
+        let entries =
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])["migrations"]
+            as! [[String: Any]]
         XCTAssertEqual(entries.map { $0["version"] as! Int }, [3, 4])
         XCTAssertEqual(entries.map { $0["state"] as! String }, ["pending", "pending"])
         let ups = entries.map { $0["up"] as! [String: Any] }
@@ -40,7 +44,8 @@ final class MigratorLintTests: XCTestCase {
         XCTAssertEqual(ups.map { $0["lastLine"] as! Int }, [3, 2], "a section's trailing blank line is not part of it")
         XCTAssertEqual(ups.map { $0["transactional"] as! Bool }, [true, false])
 
-        let all = try JSONSerialization.jsonObject(with: Data(try f.migrator(["status", "--output", "json"]).stdout.utf8)) as! [String: Any]
+        let all =
+            try JSONSerialization.jsonObject(with: Data(try f.migrator(["status", "--output", "json"]).stdout.utf8)) as! [String: Any]
         XCTAssertEqual((all["migrations"] as! [[String: Any]]).map { $0["version"] as! Int }, [1, 2, 3, 4])
 
         let text = try f.migrator(["status", "--pending"])
@@ -64,7 +69,9 @@ final class MigratorLintTests: XCTestCase {
         XCTAssertTrue(output.contains("linted the up sections of 2 pending migrations; problems in 3_account_status"), output)
 
         // The expand step done right: nullable first, NOT NULL in a later migration once every row has a value.
-        try f.write("3_account_status.sql", "-- migrate:up\nALTER TABLE accounts ADD COLUMN status text;\n-- migrate:down\nALTER TABLE accounts DROP COLUMN status;\n")
+        try f.write(
+            "3_account_status.sql",
+            "-- migrate:up\nALTER TABLE accounts ADD COLUMN status text;\n-- migrate:down\nALTER TABLE accounts DROP COLUMN status;\n")
         let fixed = try lint()
         XCTAssertEqual(fixed.status, 0, plain(fixed.output))
         XCTAssertTrue(fixed.stderr.contains("; no problems"), fixed.stderr)
@@ -74,7 +81,8 @@ final class MigratorLintTests: XCTestCase {
         let repeatable = try lint()
         XCTAssertEqual(repeatable.status, 1, plain(repeatable.output))
         XCTAssertTrue(plain(repeatable.output).contains("require-concurrent-index-creation"), plain(repeatable.output))
-        XCTAssertTrue(repeatable.stderr.contains("linted the up sections of 3 pending migrations; problems in R__account_emails"), repeatable.stderr)
+        XCTAssertTrue(
+            repeatable.stderr.contains("linted the up sections of 3 pending migrations; problems in R__account_emails"), repeatable.stderr)
         try f.remove("R__account_emails.sql")
 
         XCTAssertEqual(try f.migrator(["up"]).status, 0)
@@ -90,10 +98,13 @@ final class MigratorLintTests: XCTestCase {
     }
 
     private func lint(_ arguments: [String] = []) throws -> ProcessResult {
-        try ProcessRunner.run(Paths.packageRoot + "/scripts/lint-pending-migrations", arguments,
-                              extraEnvironment: ["DATABASE_URL": f.url, "MIGRATIONS_DIR": f.directory,
-                                                 "MIGRATOR": Paths.executable("migrator"), "SQUAWK": Paths.packageRoot + "/.venv/bin/squawk"],
-                              timeout: 120)
+        try ProcessRunner.run(
+            Paths.packageRoot + "/scripts/lint-pending-migrations", arguments,
+            extraEnvironment: [
+                "DATABASE_URL": f.url, "MIGRATIONS_DIR": f.directory,
+                "MIGRATOR": Paths.executable("migrator"), "SQUAWK": Paths.packageRoot + "/.venv/bin/squawk",
+            ],
+            timeout: 120)
     }
 
     /// squawk colours its report even into a pipe.

@@ -10,7 +10,9 @@ final class MigratorPlaceholderTests: XCTestCase {
     override func tearDown() { f?.tearDown() }
 
     static let files: [(String, String)] = [
-        ("0001_settings.sql", """
+        (
+            "0001_settings.sql",
+            """
             -- migrate:up
             -- The table's suffix and owner differ per environment: ${not_substituted_in_a_comment}
             CREATE TABLE settings_${suffix} (key text PRIMARY KEY, value text NOT NULL);
@@ -23,16 +25,20 @@ final class MigratorPlaceholderTests: XCTestCase {
             -- migrate:down
             DROP FUNCTION settings_env();
             DROP TABLE settings_${suffix};
-            """),
+            """
+        )
     ]
 
     func testPlaceholdersAreSubstitutedOutsideCommentsAndDollarQuotes() throws {
         for (name, text) in Self.files { try f.write(name, text) }
-        let r = try f.migrator(["up", "--var", "suffix=eu", "--var", "env=staging"], environment: ["MIGRATOR_VAR_REGION": "eu-west-1", "MIGRATOR_VAR_ENV": "ignored"])
+        let r = try f.migrator(
+            ["up", "--var", "suffix=eu", "--var", "env=staging"],
+            environment: ["MIGRATOR_VAR_REGION": "eu-west-1", "MIGRATOR_VAR_ENV": "ignored"])
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertTrue(r.stderr.contains("placeholders: env=staging, region=eu-west-1, suffix=eu"), r.stderr)
-        XCTAssertEqual(try f.query("SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM settings_eu"),
-                       "env=staging,literal=${env},region=eu-west-1")
+        XCTAssertEqual(
+            try f.query("SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM settings_eu"),
+            "env=staging,literal=${env},region=eu-west-1")
         XCTAssertEqual(try f.query("SELECT settings_env()"), "${env}")
         // The checksum is the file's as on disk, so another value is not drift and runs nothing again.
         let section = try String(contentsOfFile: f.directory + "/0001_settings.sql", encoding: .utf8)
@@ -58,7 +64,9 @@ final class MigratorPlaceholderTests: XCTestCase {
             let r = try f.migrator(["up", "--var", "env=prod"] + (dryRun ? ["--dry-run"] : []))
             XCTAssertEqual(r.status, 64, r.output)
             XCTAssertTrue(r.stderr.contains("1 problem with placeholders; nothing was applied"), r.stderr)
-            XCTAssertTrue(r.stderr.contains("\(f.directory)/0002_b.up.sql:3: ${owner} has no value; set --var owner=VALUE or MIGRATOR_VAR_OWNER"), r.stderr)
+            XCTAssertTrue(
+                r.stderr.contains("\(f.directory)/0002_b.up.sql:3: ${owner} has no value; set --var owner=VALUE or MIGRATOR_VAR_OWNER"),
+                r.stderr)
             XCTAssertFalse(r.stderr.contains("in_a_comment"), r.stderr)
         }
         XCTAssertEqual(try f.query("SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'b', 'migrator_history')"), "0")
@@ -87,9 +95,11 @@ final class MigratorPlaceholderTests: XCTestCase {
 
     func testBadVarsAreUsageErrorsWithoutTheirValues() throws {
         try f.write("0001_a.up.sql", "CREATE TABLE a (n int);\n")
-        for (arguments, message) in [(["--var", "db_password"], "--var 'db_password': expected NAME=VALUE"),
-                                     (["--var", "a-b=hunter2"], "--var: 'a-b' is not a placeholder name"),
-                                     (["--var", "x=1", "--var", "X=2"], "--var X is given twice")] {
+        for (arguments, message) in [
+            (["--var", "db_password"], "--var 'db_password': expected NAME=VALUE"),
+            (["--var", "a-b=hunter2"], "--var: 'a-b' is not a placeholder name"),
+            (["--var", "x=1", "--var", "X=2"], "--var X is given twice"),
+        ] {
             let r = try f.migrator(["up"] + arguments)
             XCTAssertEqual(r.status, 64, r.output)
             XCTAssertTrue(r.stderr.contains(message), r.stderr)

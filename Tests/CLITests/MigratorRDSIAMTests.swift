@@ -28,15 +28,19 @@ final class MigratorRDSIAMTests: XCTestCase {
 
     /// Only what the test names: no inherited AWS or PG settings, no shared files.
     func migrator(_ arguments: [String], _ environment: [String: String]) throws -> ProcessResult {
-        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory() + "no-home-" + UUID().uuidString,
-                   "MIGRATIONS_DIR": f.directory]
+        var env = [
+            "PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory() + "no-home-" + UUID().uuidString,
+            "MIGRATIONS_DIR": f.directory,
+        ]
         env.merge(environment) { _, new in new }
         return try ProcessRunner.run(Paths.executable("migrator"), arguments, environment: env, timeout: 60)
     }
 
     var awsEnvironment: [String: String] {
-        ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": secretKey,
-         "AWS_SESSION_TOKEN": "session-token-for-the-test", "AWS_REGION": "eu-west-1"]
+        [
+            "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": secretKey,
+            "AWS_SESSION_TOKEN": "session-token-for-the-test", "AWS_REGION": "eu-west-1",
+        ]
     }
 
     func testTheTokenReplacesThePasswordOfTheURL() throws {
@@ -63,8 +67,12 @@ final class MigratorRDSIAMTests: XCTestCase {
             XCTAssertFalse(r.output.contains(password), r.output)
         }
         // PGSSLMODE counts like the URL's own setting.
-        let fromEnvironment = try migrator(["up", "--rds-iam"], ["DATABASE_URL": url(sslmode: "require").replacingOccurrences(of: "?sslmode=require", with: ""),
-                                                                 "PGSSLMODE": "disable"].merging(awsEnvironment) { a, _ in a })
+        let fromEnvironment = try migrator(
+            ["up", "--rds-iam"],
+            [
+                "DATABASE_URL": url(sslmode: "require").replacingOccurrences(of: "?sslmode=require", with: ""),
+                "PGSSLMODE": "disable",
+            ].merging(awsEnvironment) { a, _ in a })
         XCTAssertEqual(fromEnvironment.status, 64, fromEnvironment.output)
         XCTAssertTrue(fromEnvironment.stderr.contains("refuses sslmode=disable"), fromEnvironment.stderr)
         XCTAssertEqual(try f.query("SELECT count(*) FROM pg_tables WHERE tablename = 'orders'"), "0")
@@ -75,8 +83,12 @@ final class MigratorRDSIAMTests: XCTestCase {
         XCTAssertEqual(none.status, 64, none.output)
         XCTAssertTrue(none.stderr.contains("RDS IAM authentication (--rds-iam): No AWS credentials found"), none.stderr)
 
-        let noRegion = try migrator(["status", "--rds-iam"], ["DATABASE_URL": url(sslmode: "require"), "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-                                                             "AWS_SECRET_ACCESS_KEY": secretKey])
+        let noRegion = try migrator(
+            ["status", "--rds-iam"],
+            [
+                "DATABASE_URL": url(sslmode: "require"), "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+                "AWS_SECRET_ACCESS_KEY": secretKey,
+            ])
         XCTAssertEqual(noRegion.status, 64, noRegion.output)
         XCTAssertTrue(noRegion.stderr.contains("no AWS region to sign the token for: set AWS_REGION"), noRegion.stderr)
         XCTAssertFalse(noRegion.output.contains(secretKey), noRegion.output)

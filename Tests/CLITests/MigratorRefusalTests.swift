@@ -16,7 +16,8 @@ final class MigratorRefusalTests: XCTestCase {
 
         let typo = try f.migrator(["down", "--to", "2026"])
         XCTAssertEqual(typo.status, 64, typo.output)
-        XCTAssertTrue(typo.stderr.contains("--to 2026: no migration has this version; the nearest are 20260101000000, 20260102000000"), typo.stderr)
+        XCTAssertTrue(
+            typo.stderr.contains("--to 2026: no migration has this version; the nearest are 20260101000000, 20260102000000"), typo.stderr)
         XCTAssertEqual(try f.historyVersions(), ["20260101000000", "20260102000000"], "a typo rolled nothing back")
 
         XCTAssertEqual(try f.migrator(["up", "--to", "20260101000001"]).status, 64)
@@ -29,13 +30,17 @@ final class MigratorRefusalTests: XCTestCase {
     func testAFileThatManagesItsOwnTransactionRunsWithoutCommittingHalfOfItWithoutItsHistoryRow() throws {
         try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
         try f.write("2_b.up.sql", "BEGIN;\nCREATE TABLE b (id int);\nCOMMIT;\n")
-        try f.write("3_c.sql", "-- migrate:up\nCREATE TABLE c (id int);\nSAVEPOINT s;\nROLLBACK TO SAVEPOINT s;\n-- migrate:down\nDROP TABLE c;\n")
+        try f.write(
+            "3_c.sql", "-- migrate:up\nCREATE TABLE c (id int);\nSAVEPOINT s;\nROLLBACK TO SAVEPOINT s;\n-- migrate:down\nDROP TABLE c;\n")
         try f.write("4_d.up.sql", "CREATE TABLE d (id int);\nCOMMIT;\nINSERT INTO d VALUES (1);\n")
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertFalse(r.stderr.contains("2_b runs outside"), "wrapped by hand: runs in the migrator's transaction: \(r.stderr)")
         XCTAssertFalse(r.stderr.contains("3_c runs outside"), "savepoints work inside the migration's transaction: \(r.stderr)")
-        XCTAssertTrue(r.stderr.contains("4_d runs outside a transaction, statement by statement: it controls its own transactions (\(f.directory)/4_d.up.sql:2)"), r.stderr)
+        XCTAssertTrue(
+            r.stderr.contains(
+                "4_d runs outside a transaction, statement by statement: it controls its own transactions (\(f.directory)/4_d.up.sql:2)"),
+            r.stderr)
         XCTAssertEqual(try f.historyVersions(), ["1", "2", "3", "4"])
         XCTAssertEqual(try f.query("SELECT count(*) FROM d"), "1")
     }
@@ -77,7 +82,9 @@ final class MigratorRefusalTests: XCTestCase {
         let password = "Pw-" + UUID().uuidString.prefix(12)
         try psql(f.stack.databaseURL, "CREATE ROLE \(role) LOGIN PASSWORD '\(password)'")
         defer { _ = try? psql(f.stack.databaseURL, "DROP OWNED BY \(role) CASCADE; DROP ROLE IF EXISTS \(role)") }
-        try f.query("REVOKE CREATE ON DATABASE \(f.database) FROM PUBLIC; GRANT CONNECT ON DATABASE \(f.database) TO \(role); GRANT USAGE, CREATE ON SCHEMA public TO \(role)")
+        try f.query(
+            "REVOKE CREATE ON DATABASE \(f.database) FROM PUBLIC; GRANT CONNECT ON DATABASE \(f.database) TO \(role); GRANT USAGE, CREATE ON SCHEMA public TO \(role)"
+        )
         try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
         let port = f.stack.environment["LOCAL_STACK_PG_PORT"]!
         let url = "postgresql://\(role):\(password)@127.0.0.1:\(port)/\(f.database)"
@@ -93,7 +100,8 @@ final class MigratorRefusalTests: XCTestCase {
         let r = try f.migrator(["status", "--wait", "30s"], environment: ["DATABASE_URL": f.url + "?sslmode=bogus"])
         XCTAssertEqual(r.status, 64, r.output)
         XCTAssertTrue(r.stderr.contains("invalid sslmode value"), r.stderr)
-        let port = try f.migrator(["status", "--wait", "30s"], environment: ["DATABASE_URL": "postgresql://postgres@127.0.0.1:99999/postgres"])
+        let port = try f.migrator(
+            ["status", "--wait", "30s"], environment: ["DATABASE_URL": "postgresql://postgres@127.0.0.1:99999/postgres"])
         XCTAssertEqual(port.status, 64, port.output)
         XCTAssertTrue(port.stderr.contains("invalid port number"), port.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)

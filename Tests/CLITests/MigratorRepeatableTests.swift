@@ -8,7 +8,9 @@ final class MigratorRepeatableTests: XCTestCase {
 
     override func setUpWithError() throws {
         f = try MigratorFixture()
-        try f.write("0001_orders.sql", """
+        try f.write(
+            "0001_orders.sql",
+            """
             -- migrate:up
             CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint NOT NULL, total_cents bigint NOT NULL);
             -- migrate:down
@@ -17,8 +19,12 @@ final class MigratorRepeatableTests: XCTestCase {
         try f.write("0002_refunds.up.sql", "CREATE TABLE refunds (order_id bigint NOT NULL, cents bigint NOT NULL);\n")
         try f.write("0002_refunds.down.sql", "DROP TABLE refunds;\n")
         // Name order, not the order ls shows: R__a_… before R__b_…; the second depends on the first.
-        try f.write("R__b_top_customers.sql", "CREATE OR REPLACE VIEW top_customers AS\n    SELECT customer_id, spent FROM customer_totals ORDER BY spent DESC LIMIT 10;\n")
-        try f.write("R__a_customer_totals.sql", """
+        try f.write(
+            "R__b_top_customers.sql",
+            "CREATE OR REPLACE VIEW top_customers AS\n    SELECT customer_id, spent FROM customer_totals ORDER BY spent DESC LIMIT 10;\n")
+        try f.write(
+            "R__a_customer_totals.sql",
+            """
             -- Rebuilt whenever this file changes.
             CREATE OR REPLACE VIEW customer_totals AS
                 SELECT customer_id, sum(total_cents) AS spent FROM orders GROUP BY customer_id;
@@ -33,12 +39,17 @@ final class MigratorRepeatableTests: XCTestCase {
         let first = try f.migrator(["up"])
         XCTAssertEqual(first.status, 0, first.output)
         let applied = lines(first.stderr).filter { $0.hasPrefix("applied ") }.map { $0.components(separatedBy: " (")[0] }
-        XCTAssertEqual(applied.prefix(4), ["applied 0001_orders", "applied 0002_refunds", "applied repeatable R__a_customer_totals",
-                                           "applied repeatable R__b_top_customers"], first.stderr)
+        XCTAssertEqual(
+            applied.prefix(4),
+            [
+                "applied 0001_orders", "applied 0002_refunds", "applied repeatable R__a_customer_totals",
+                "applied repeatable R__b_top_customers",
+            ], first.stderr)
         XCTAssertEqual(applied.count, 5, first.stderr)
         XCTAssertTrue(applied.last?.hasPrefix("applied 4 migrations in ") ?? false, first.stderr)
         XCTAssertEqual(try f.historyVersions(), ["1", "2"], "the versioned history keeps only versions")
-        XCTAssertEqual(try f.query("SELECT string_agg(name, ',' ORDER BY name) FROM migrator_history_repeatable"), "a_customer_totals,b_top_customers")
+        XCTAssertEqual(
+            try f.query("SELECT string_agg(name, ',' ORDER BY name) FROM migrator_history_repeatable"), "a_customer_totals,b_top_customers")
         try f.query("INSERT INTO orders (customer_id, total_cents) VALUES (7, 1200), (7, 300), (8, 50)")
         XCTAssertEqual(try f.query("SELECT customer_id || ':' || spent FROM top_customers LIMIT 1"), "7:1500")
 
@@ -47,7 +58,9 @@ final class MigratorRepeatableTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("nothing to apply"), again.stderr)
         XCTAssertFalse(again.stderr.contains("repeatable"), again.stderr)
 
-        try f.write("R__b_top_customers.sql", "CREATE OR REPLACE VIEW top_customers AS\n    SELECT customer_id, spent FROM customer_totals ORDER BY spent DESC LIMIT 3;\n")
+        try f.write(
+            "R__b_top_customers.sql",
+            "CREATE OR REPLACE VIEW top_customers AS\n    SELECT customer_id, spent FROM customer_totals ORDER BY spent DESC LIMIT 3;\n")
         let status = try f.migrator(["status"])
         XCTAssertEqual(status.status, 0, status.output)
         XCTAssertTrue(status.stdout.contains("REPEATABLE"), status.stdout)
@@ -63,7 +76,8 @@ final class MigratorRepeatableTests: XCTestCase {
 
         let edited = try f.migrator(["up"])
         XCTAssertEqual(edited.status, 0, edited.output)
-        XCTAssertEqual(lines(edited.stderr).filter { $0.hasPrefix("applied ") }.count, 2, "only R__b again, and the total: \(edited.stderr)")
+        XCTAssertEqual(
+            lines(edited.stderr).filter { $0.hasPrefix("applied ") }.count, 2, "only R__b again, and the total: \(edited.stderr)")
         XCTAssertTrue(edited.stderr.contains("applied repeatable R__b_top_customers ("), edited.stderr)
         XCTAssertTrue(try f.query("SELECT pg_get_viewdef('top_customers')").contains("LIMIT 3"))
 
@@ -76,7 +90,8 @@ final class MigratorRepeatableTests: XCTestCase {
     }
 
     func testAFailingRepeatableIsRolledBackWithoutItsRow() throws {
-        try f.write("R__b_top_customers.sql", "CREATE OR REPLACE VIEW top_customers AS\n    SELECT customer_id, nope FROM customer_totals;\n")
+        try f.write(
+            "R__b_top_customers.sql", "CREATE OR REPLACE VIEW top_customers AS\n    SELECT customer_id, nope FROM customer_totals;\n")
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 1, r.output)
         XCTAssertTrue(r.stderr.contains("migration R__b_top_customers failed at \(f.directory)/R__b_top_customers.sql:2:25"), r.stderr)
@@ -89,7 +104,9 @@ final class MigratorRepeatableTests: XCTestCase {
         try f.write("R__c_index.sql", "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer ON orders (customer_id);\n")
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 64, r.output)
-        XCTAssertTrue(r.stderr.contains("repeatable migration R__c_index runs outside a transaction, statement by statement: CREATE INDEX CONCURRENTLY"), r.stderr)
+        XCTAssertTrue(
+            r.stderr.contains(
+                "repeatable migration R__c_index runs outside a transaction, statement by statement: CREATE INDEX CONCURRENTLY"), r.stderr)
         XCTAssertTrue(r.stderr.contains("nothing was applied"), r.stderr)
         XCTAssertEqual(try f.query("SELECT count(*) FROM pg_tables WHERE tablename IN ('orders', 'migrator_history')"), "0")
     }

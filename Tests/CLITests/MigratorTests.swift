@@ -20,22 +20,30 @@ final class MigratorTests: XCTestCase {
         }
         XCTAssertEqual(try f.query("SELECT count(*), count(DISTINCT version) FROM ran"), "50|50")
         XCTAssertEqual(try f.query("SELECT count(*) FROM migrator_history WHERE state = 'applied'"), "50")
-        let appliedLines = results.map { $0.stderr.components(separatedBy: "\n").filter { $0.hasPrefix("applied ") && $0.contains(" ms)") }.count }
+        let appliedLines = results.map {
+            $0.stderr.components(separatedBy: "\n").filter { $0.hasPrefix("applied ") && $0.contains(" ms)") }.count
+        }
         XCTAssertEqual(appliedLines.reduce(0, +), 50, "each migration is reported applied by exactly one process")
     }
 
     func testKillDuringALongTransactionalMigrationRecordsNothing() throws {
         try f.write("1_base.up.sql", "CREATE TABLE base (id int);\n")
         // Sleeps only for the first, doomed run (told apart by its application_name).
-        try f.write("2_slow.up.sql", """
+        try f.write(
+            "2_slow.up.sql",
+            """
             CREATE TABLE slow (id int);
             SELECT pg_sleep(CASE WHEN current_setting('application_name') = 'doomed' THEN 60 ELSE 0 END);
             """)
-        let doomed = try ProcessRunner.start(Paths.executable("migrator"), ["up"],
-                                             extraEnvironment: ["DATABASE_URL": f.url, "MIGRATIONS_DIR": f.directory, "PGAPPNAME": "doomed"])
+        let doomed = try ProcessRunner.start(
+            Paths.executable("migrator"), ["up"],
+            extraEnvironment: ["DATABASE_URL": f.url, "MIGRATIONS_DIR": f.directory, "PGAPPNAME": "doomed"])
         var sleeping = false
         for _ in 0..<150 where !sleeping {
-            sleeping = try f.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'doomed' AND query LIKE '%pg_sleep%' AND state = 'active'") == "1"
+            sleeping =
+                try f.query(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'doomed' AND query LIKE '%pg_sleep%' AND state = 'active'"
+                ) == "1"
             if !sleeping { usleep(100_000) }
         }
         XCTAssertTrue(sleeping, "the slow migration never started")
@@ -62,7 +70,9 @@ final class MigratorTests: XCTestCase {
     }
 
     func testFailingSectionOfADbmateFileMapsToItsLineInTheFile() throws {
-        try f.write("1_x.sql", "-- a header comment\n-- migrate:up\nCREATE TABLE x (id int);\nSELECT nope FROM x;\n-- migrate:down\nDROP TABLE x;\n")
+        try f.write(
+            "1_x.sql", "-- a header comment\n-- migrate:up\nCREATE TABLE x (id int);\nSELECT nope FROM x;\n-- migrate:down\nDROP TABLE x;\n"
+        )
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("1_x.sql:4:8"), r.stderr)
@@ -71,12 +81,20 @@ final class MigratorTests: XCTestCase {
 
     func testCreateIndexConcurrentlyOutsideATransaction() throws {
         try f.write("1_t.up.sql", "CREATE TABLE t (a int, b int);\nINSERT INTO t SELECT g, g FROM generate_series(1, 1000) g;\n")
-        try f.write("2_idx.up.sql", "-- migrator:no-transaction\nCREATE INDEX CONCURRENTLY t_a ON t (a);\nCREATE INDEX CONCURRENTLY t_b ON t (b);\n")
+        try f.write(
+            "2_idx.up.sql", "-- migrator:no-transaction\nCREATE INDEX CONCURRENTLY t_a ON t (a);\nCREATE INDEX CONCURRENTLY t_b ON t (b);\n"
+        )
         try f.write("2_idx.down.sql", "-- migrator:no-transaction\nDROP INDEX CONCURRENTLY t_a;\nDROP INDEX CONCURRENTLY t_b;\n")
-        try f.write("3_idx2.sql", "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY t_ab ON t (a, b);\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY t_ab;\n")
+        try f.write(
+            "3_idx2.sql",
+            "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY t_ab ON t (a, b);\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY t_ab;\n"
+        )
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(try f.query("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname IN ('t_a','t_b','t_ab') AND i.indisvalid"), "3")
+        XCTAssertEqual(
+            try f.query(
+                "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname IN ('t_a','t_b','t_ab') AND i.indisvalid"
+            ), "3")
         XCTAssertEqual(try f.query("SELECT string_agg(state, ',' ORDER BY version) FROM migrator_history"), "applied,applied,applied")
         let down = try f.migrator(["down", "--steps", "2"])
         XCTAssertEqual(down.status, 0, down.stderr)
@@ -85,7 +103,9 @@ final class MigratorTests: XCTestCase {
 
     func testANoTransactionMigrationThatFailsIsLeftRunningAndUpRefusesWithTheRepairCommand() throws {
         try f.write("1_t.up.sql", "CREATE TABLE t (a int);\n")
-        try f.write("2_idx.up.sql", "-- migrator:no-transaction\nCREATE INDEX CONCURRENTLY t_a ON t (a);\nCREATE INDEX CONCURRENTLY t_z ON t (zzz);\n")
+        try f.write(
+            "2_idx.up.sql",
+            "-- migrator:no-transaction\nCREATE INDEX CONCURRENTLY t_a ON t (a);\nCREATE INDEX CONCURRENTLY t_z ON t (zzz);\n")
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("2_idx.up.sql:3"), r.stderr)
@@ -135,8 +155,11 @@ final class MigratorTests: XCTestCase {
             """
         try f.write("1_log.up.sql", "CREATE TABLE log (m text);\n")
         try f.write("2_fn.up.sql", function + "\nCALL log_it('tx');\n")
-        try f.write("3_fn2.up.sql", "-- migrator:no-transaction\n" + function.replacingOccurrences(of: "sign_of", with: "sign_of2")
-            .replacingOccurrences(of: "PROCEDURE log_it", with: "PROCEDURE log_it2") + "\nCALL log_it2('no-tx');\n")
+        try f.write(
+            "3_fn2.up.sql",
+            "-- migrator:no-transaction\n"
+                + function.replacingOccurrences(of: "sign_of", with: "sign_of2")
+                .replacingOccurrences(of: "PROCEDURE log_it", with: "PROCEDURE log_it2") + "\nCALL log_it2('no-tx');\n")
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try f.query("SELECT sign_of(-5), sign_of2(7)"), "-1|1")
@@ -144,10 +167,18 @@ final class MigratorTests: XCTestCase {
     }
 
     func testUpDownAllUpLeavesAnIdenticalSchema() throws {
-        try f.write("1_users.sql", "-- migrate:up\nCREATE TABLE users (id bigserial PRIMARY KEY, email text UNIQUE NOT NULL);\n-- migrate:down\nDROP TABLE users;\n")
-        try f.write("2_orders.up.sql", "CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint REFERENCES users, total numeric(10,2));\nCREATE INDEX orders_user ON orders (user_id);\n")
+        try f.write(
+            "1_users.sql",
+            "-- migrate:up\nCREATE TABLE users (id bigserial PRIMARY KEY, email text UNIQUE NOT NULL);\n-- migrate:down\nDROP TABLE users;\n"
+        )
+        try f.write(
+            "2_orders.up.sql",
+            "CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint REFERENCES users, total numeric(10,2));\nCREATE INDEX orders_user ON orders (user_id);\n"
+        )
         try f.write("2_orders.down.sql", "DROP TABLE orders;\n")
-        try f.write("3_view.up.sql", "CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100;\nCREATE TYPE status AS ENUM ('new', 'paid');\n")
+        try f.write(
+            "3_view.up.sql",
+            "CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100;\nCREATE TYPE status AS ENUM ('new', 'paid');\n")
         try f.write("3_view.down.sql", "DROP VIEW big_orders;\nDROP TYPE status;\n")
         XCTAssertEqual(try f.migrator(["up"]).status, 0)
         let first = try dump()
@@ -247,7 +278,9 @@ final class MigratorTests: XCTestCase {
         XCTAssertEqual(try f.migrator(["up"]).status, 1, "without a baseline, 1 fails: legacy exists")
         let b = try f.migrator(["baseline", "--version", "2"])
         XCTAssertEqual(b.status, 0, b.stderr)
-        XCTAssertEqual(try f.query("SELECT string_agg(version || ':' || state || ':' || execution_ms, ',' ORDER BY version) FROM migrator_history"), "1:applied:0,2:applied:0")
+        XCTAssertEqual(
+            try f.query("SELECT string_agg(version || ':' || state || ':' || execution_ms, ',' ORDER BY version) FROM migrator_history"),
+            "1:applied:0,2:applied:0")
         let up = try f.migrator(["up"])
         XCTAssertEqual(up.status, 0, up.stderr)
         XCTAssertEqual(try f.historyVersions(), ["1", "2", "3"])
@@ -272,16 +305,21 @@ final class MigratorTests: XCTestCase {
 
     func testAppliedByRecordsTheUserAndTheECSTaskARN() throws {
         // A stand-in for the ECS task metadata endpoint v4.
-        let server = try ProcessRunner.start("/usr/bin/python3", ["-c", """
-            import http.server, json
-            class H(http.server.BaseHTTPRequestHandler):
-                def do_GET(self):
-                    body = json.dumps({"TaskARN": "arn:aws:ecs:us-east-1:123456789012:task/c/abc123"}).encode()
-                    self.send_response(200 if self.path.endswith('/task') else 404); self.end_headers(); self.wfile.write(body)
-                def log_message(self, *a): pass
-            s = http.server.HTTPServer(("127.0.0.1", 0), H); print(s.server_address[1], flush=True)
-            s.timeout = 30; s.handle_request()
-            """])
+        let server = try ProcessRunner.start(
+            "/usr/bin/python3",
+            [
+                "-c",
+                """
+                import http.server, json
+                class H(http.server.BaseHTTPRequestHandler):
+                    def do_GET(self):
+                        body = json.dumps({"TaskARN": "arn:aws:ecs:us-east-1:123456789012:task/c/abc123"}).encode()
+                        self.send_response(200 if self.path.endswith('/task') else 404); self.end_headers(); self.wfile.write(body)
+                    def log_message(self, *a): pass
+                s = http.server.HTTPServer(("127.0.0.1", 0), H); print(s.server_address[1], flush=True)
+                s.timeout = 30; s.handle_request()
+                """,
+            ])
         var port = ""
         for _ in 0..<100 where port.isEmpty { port = server.currentStdout.trimmingCharacters(in: .whitespacesAndNewlines); usleep(50_000) }
         try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
@@ -303,11 +341,15 @@ final class MigratorTests: XCTestCase {
 
     func testLockWaitTimesOutWithExit4AndNamesTheHolder() throws {
         try f.write("1_slow.up.sql", "SELECT pg_sleep(CASE WHEN current_setting('application_name') = 'holder' THEN 8 ELSE 0 END);\n")
-        let holder = try ProcessRunner.start(Paths.executable("migrator"), ["up"],
-                                             extraEnvironment: ["DATABASE_URL": f.url, "MIGRATIONS_DIR": f.directory, "PGAPPNAME": "holder"])
+        let holder = try ProcessRunner.start(
+            Paths.executable("migrator"), ["up"],
+            extraEnvironment: ["DATABASE_URL": f.url, "MIGRATIONS_DIR": f.directory, "PGAPPNAME": "holder"])
         var holding = false
         for _ in 0..<100 where !holding {
-            holding = try f.query("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND a.application_name = 'holder'") == "1"
+            holding =
+                try f.query(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND a.application_name = 'holder'"
+                ) == "1"
             if !holding { usleep(100_000) }
         }
         XCTAssertTrue(holding)
@@ -333,12 +375,19 @@ final class MigratorTests: XCTestCase {
         try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
         XCTAssertEqual(try f.migrator(["up"]).status, 0)
         // Another session holds a lock on the table, as production traffic might.
-        let holder = try ProcessRunner.start("/usr/bin/psql", ["-X", "-q", f.url, "-c", "BEGIN; LOCK TABLE a; SELECT pg_sleep(20); COMMIT;"],
-                                             extraEnvironment: ["PGAPPNAME": "lock-holder"])
-        defer { holder.signal(SIGTERM); _ = try? f.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lock-holder'") }
+        let holder = try ProcessRunner.start(
+            "/usr/bin/psql", ["-X", "-q", f.url, "-c", "BEGIN; LOCK TABLE a; SELECT pg_sleep(20); COMMIT;"],
+            extraEnvironment: ["PGAPPNAME": "lock-holder"])
+        defer {
+            holder.signal(SIGTERM);
+            _ = try? f.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lock-holder'")
+        }
         var holding = false
         for _ in 0..<100 where !holding {
-            holding = try f.query("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.relation = 'a'::regclass AND l.granted AND a.application_name = 'lock-holder'") == "1"
+            holding =
+                try f.query(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.relation = 'a'::regclass AND l.granted AND a.application_name = 'lock-holder'"
+                ) == "1"
             if !holding { usleep(100_000) }
         }
         XCTAssertTrue(holding)
@@ -370,7 +419,10 @@ final class MigratorTests: XCTestCase {
         let role = "limited_" + f.database
         try f.query("CREATE ROLE \(role) NOLOGIN")
         defer { _ = try? f.query("DROP ROLE IF EXISTS \(role)") }
-        try f.write("1_reporting.up.sql", "CREATE SCHEMA reporting;\nSET search_path TO reporting;\nCREATE TABLE report (id int);\nSET statement_timeout = 100;\nSET ROLE \(role);\n")
+        try f.write(
+            "1_reporting.up.sql",
+            "CREATE SCHEMA reporting;\nSET search_path TO reporting;\nCREATE TABLE report (id int);\nSET statement_timeout = 100;\nSET ROLE \(role);\n"
+        )
         try f.write("2_orders.up.sql", "CREATE TABLE orders (id int);\nSELECT pg_sleep(0.3);\n")
         try f.write("3_seen.up.sql", "CREATE TABLE seen AS SELECT current_setting('statement_timeout') AS timeout, current_user AS who;\n")
         let r = try f.migrator(["up", "--statement-timeout", "5s"])
@@ -395,7 +447,10 @@ final class MigratorTests: XCTestCase {
         XCTAssertTrue(copyIn.stderr.contains("COPY … FROM STDIN"), copyIn.stderr)
         XCTAssertEqual(try f.query("SELECT to_regclass('c') IS NULL"), "t")
         try f.remove("1_in.up.sql")
-        try f.write("1_out.up.sql", "CREATE TABLE d (x int);\nINSERT INTO d SELECT generate_series(1, 10000);\nCOPY d TO STDOUT;\nCOPY d TO STDOUT;\nCOPY d FROM STDIN;\nCREATE TABLE e (x int);\n")
+        try f.write(
+            "1_out.up.sql",
+            "CREATE TABLE d (x int);\nINSERT INTO d SELECT generate_series(1, 10000);\nCOPY d TO STDOUT;\nCOPY d TO STDOUT;\nCOPY d FROM STDIN;\nCREATE TABLE e (x int);\n"
+        )
         let copyOut = try f.migrator(["up"], timeout: 30)
         XCTAssertFalse(copyOut.timedOut)
         XCTAssertEqual(copyOut.status, 1, copyOut.stderr)
@@ -405,8 +460,10 @@ final class MigratorTests: XCTestCase {
     }
 
     func testDurationsOutOfRangeAreUsageErrors() throws {
-        for (flag, value, message) in [("--statement-timeout", "1e300", "is not a duration"), ("--lock-timeout", "30d", "at most 24d"),
-                                       ("--wait", "1000d", "longest accepted, 365d")] {
+        for (flag, value, message) in [
+            ("--statement-timeout", "1e300", "is not a duration"), ("--lock-timeout", "30d", "at most 24d"),
+            ("--wait", "1000d", "longest accepted, 365d"),
+        ] {
             let r = try f.migrator(["status", flag, value])
             XCTAssertEqual(r.status, 64, "\(flag) \(value): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains(message), r.stderr)
@@ -449,7 +506,9 @@ final class MigratorTests: XCTestCase {
         let second = try f.migrator(["new", "second"])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(second.status, 0, second.stderr)
-        let versions = (first.stdout + second.stdout).split(separator: "\n").map { String($0.split(separator: "/").last!.prefix { $0 != "_" }) }
+        let versions = (first.stdout + second.stdout).split(separator: "\n").map {
+            String($0.split(separator: "/").last!.prefix { $0 != "_" })
+        }
         XCTAssertEqual(Set(versions).count, 2, "\(versions)")
     }
 

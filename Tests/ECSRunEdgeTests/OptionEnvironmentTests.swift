@@ -25,11 +25,20 @@ final class OptionEnvironmentTests: XCTestCase {
             ("false inversion flag", [], ["ECS_RUN_ASSIGN_PUBLIC_IP": "false"], ["--no-assign-public-ip"]),
             ("empty flag adds nothing", [], ["ECS_RUN_ASSIGN_PUBLIC_IP": ""], []),
             ("--no-NAME counts as given", ["--no-assign-public-ip"], ["ECS_RUN_ASSIGN_PUBLIC_IP": "true"], ["--no-assign-public-ip"]),
-            ("--NAME of an inversion flag counts as given", ["--assign-public-ip"], ["ECS_RUN_ASSIGN_PUBLIC_IP": "0"], ["--assign-public-ip"]),
+            (
+                "--NAME of an inversion flag counts as given", ["--assign-public-ip"], ["ECS_RUN_ASSIGN_PUBLIC_IP": "0"],
+                ["--assign-public-ip"]
+            ),
             ("repeatable: one value per line", [], ["ECS_RUN_ENV": "A=1\nB=x,y"], ["--env=A=1", "--env=B=x,y"]),
             ("short option counts as given", ["-e", "C=3"], ["ECS_RUN_ENV": "A=1"], ["-e", "C=3"]),
-            ("inserted before --", ["--", "echo", "--cluster"], ["ECS_RUN_CLUSTER": "prod"], ["--cluster=prod", "--", "echo", "--cluster"]),
-            ("after -- does not count as given", ["--", "--cluster", "x"], ["ECS_RUN_CLUSTER": "prod"], ["--cluster=prod", "--", "--cluster", "x"]),
+            (
+                "inserted before --", ["--", "echo", "--cluster"], ["ECS_RUN_CLUSTER": "prod"],
+                ["--cluster=prod", "--", "echo", "--cluster"]
+            ),
+            (
+                "after -- does not count as given", ["--", "--cluster", "x"], ["ECS_RUN_CLUSTER": "prod"],
+                ["--cluster=prod", "--", "--cluster", "x"]
+            ),
             ("other variables ignored", [], ["ECS_RUNNER": "x", "CLUSTER": "y"], []),
             ("timeout value", [], ["ECS_RUN_TIMEOUT": "15m"], ["--timeout=15m"]),
         ]
@@ -66,7 +75,8 @@ final class OptionEnvironmentTests: XCTestCase {
 
     func testEnvironmentNames() {
         XCTAssertEqual(OptionSpec("network-from-service").environmentName, "ECS_RUN_NETWORK_FROM_SERVICE")
-        XCTAssertEqual(OptionEnvironment.unknownVariables(specs: specs, environment: ["ECS_RUN_CLUSTR": "x", "ECS_RUN_CLUSTER": "y"]),
-                       ["ECS_RUN_CLUSTR"])
+        XCTAssertEqual(
+            OptionEnvironment.unknownVariables(specs: specs, environment: ["ECS_RUN_CLUSTR": "x", "ECS_RUN_CLUSTER": "y"]),
+            ["ECS_RUN_CLUSTR"])
     }
 }

@@ -28,8 +28,9 @@ final class ClientTokenTests: XCTestCase {
 
     func testKnownVector() {
         // sha256("abc")
-        XCTAssertEqual(ClientToken.from(idempotencyKey: "abc" + String(repeating: " ", count: 0) + " "),
-                       SHA256.hash(Array("abc ".utf8)).hex)
+        XCTAssertEqual(
+            ClientToken.from(idempotencyKey: "abc" + String(repeating: " ", count: 0) + " "),
+            SHA256.hash(Array("abc ".utf8)).hex)
         XCTAssertEqual(SHA256.hash(Array("abc".utf8)).hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }

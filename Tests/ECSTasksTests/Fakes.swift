@@ -63,8 +63,10 @@ final class FakeECS: ECSAPI {
         return StopTaskResponse(task: task)
     }
 
-    func describeTaskDefinition(_ request: DescribeTaskDefinitionRequest,
-                                cancellation: Cancellation) throws -> DescribeTaskDefinitionResponse {
+    func describeTaskDefinition(
+        _ request: DescribeTaskDefinitionRequest,
+        cancellation: Cancellation
+    ) throws -> DescribeTaskDefinitionResponse {
         cancellations.append(("DescribeTaskDefinition", cancellation))
         definitionCalls.append(request)
         guard let definition else {
@@ -76,8 +78,9 @@ final class FakeECS: ECSAPI {
     func describeServices(_ request: DescribeServicesRequest, cancellation: Cancellation) throws -> DescribeServicesResponse {
         cancellations.append(("DescribeServices", cancellation))
         let found = services.filter { request.services.contains($0.serviceName ?? "") }
-        return DescribeServicesResponse(services: found,
-                                        failures: found.isEmpty ? request.services.map { Failure(arn: $0, reason: "MISSING") } : [])
+        return DescribeServicesResponse(
+            services: found,
+            failures: found.isEmpty ? request.services.map { Failure(arn: $0, reason: "MISSING") } : [])
     }
 }
 
@@ -99,7 +102,8 @@ final class FakeLogs: LogsAPI {
         let stream = request.logStreamName
         let callsSoFar = calls.filter { $0.logStreamName == stream }.count
         guard callsSoFar > appearsAfterCalls[stream, default: 0], let all = events[stream] else {
-            throw AWSError(kind: .service, code: "ResourceNotFoundException", message: "The specified log stream does not exist.", status: 400)
+            throw AWSError(
+                kind: .service, code: "ResourceNotFoundException", message: "The specified log stream does not exist.", status: 400)
         }
         let offset = request.nextToken.map { Int($0.dropFirst(2))! } ?? 0
         let page = Array(all[min(offset, all.count)..<min(offset + pageSize, all.count)])

@@ -4,7 +4,8 @@ import XCTest
 
 final class LaunchPlanTests: XCTestCase {
     func definition(_ containers: [ContainerDefinition]) -> TaskDefinition {
-        var d = TaskDefinition(taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/app:3", containerDefinitions: containers)
+        var d = TaskDefinition(
+            taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/app:3", containerDefinitions: containers)
         d.family = "app"
         d.revision = 3
         return d
@@ -19,23 +20,26 @@ final class LaunchPlanTests: XCTestCase {
     }
 
     func testFullRequest() throws {
-        let request = try LaunchPlan.request(config {
-            $0.launchType = "FARGATE"; $0.platformVersion = "1.4.0"
-            $0.subnets = ["s1", "s2"]; $0.securityGroups = ["g1"]; $0.assignPublicIp = true
-            $0.command = ["./migrate", "up"]; $0.environment = [KeyValuePair(name: "A", value: "1")]
-            $0.cpu = "512"; $0.memory = "1024"; $0.taskRoleArn = "arn:role/t"; $0.executionRoleArn = "arn:role/e"
-            $0.tags = [Tag(key: "k", value: "v")]; $0.propagateTags = "TASK_DEFINITION"; $0.group = "family:app"
-            $0.enableExecuteCommand = true; $0.idempotencyKey = "deploy-1"
-        }, taskDefinition: definition([ContainerDefinition(name: "app")]))
+        let request = try LaunchPlan.request(
+            config {
+                $0.launchType = "FARGATE"; $0.platformVersion = "1.4.0"
+                $0.subnets = ["s1", "s2"]; $0.securityGroups = ["g1"]; $0.assignPublicIp = true
+                $0.command = ["./migrate", "up"]; $0.environment = [KeyValuePair(name: "A", value: "1")]
+                $0.cpu = "512"; $0.memory = "1024"; $0.taskRoleArn = "arn:role/t"; $0.executionRoleArn = "arn:role/e"
+                $0.tags = [Tag(key: "k", value: "v")]; $0.propagateTags = "TASK_DEFINITION"; $0.group = "family:app"
+                $0.enableExecuteCommand = true; $0.idempotencyKey = "deploy-1"
+            }, taskDefinition: definition([ContainerDefinition(name: "app")]))
         XCTAssertEqual(request.cluster, "c1")
         XCTAssertEqual(request.taskDefinition, "app")
         XCTAssertEqual(request.launchType, "FARGATE")
         XCTAssertNil(request.capacityProviderStrategy)
         XCTAssertEqual(request.platformVersion, "1.4.0")
-        XCTAssertEqual(request.networkConfiguration?.awsvpcConfiguration,
-                       AwsVpcConfiguration(subnets: ["s1", "s2"], securityGroups: ["g1"], assignPublicIp: "ENABLED"))
-        XCTAssertEqual(request.overrides?.containerOverrides,
-                       [ContainerOverride(name: "app", command: ["./migrate", "up"], environment: [KeyValuePair(name: "A", value: "1")])])
+        XCTAssertEqual(
+            request.networkConfiguration?.awsvpcConfiguration,
+            AwsVpcConfiguration(subnets: ["s1", "s2"], securityGroups: ["g1"], assignPublicIp: "ENABLED"))
+        XCTAssertEqual(
+            request.overrides?.containerOverrides,
+            [ContainerOverride(name: "app", command: ["./migrate", "up"], environment: [KeyValuePair(name: "A", value: "1")])])
         XCTAssertEqual(request.overrides?.cpu, "512")
         XCTAssertEqual(request.overrides?.memory, "1024")
         XCTAssertEqual(request.overrides?.taskRoleArn, "arn:role/t")
@@ -55,8 +59,11 @@ final class LaunchPlanTests: XCTestCase {
     }
 
     func testWrongContainerListsTheRealNames() {
-        XCTAssertThrowsError(try LaunchPlan.request(config { $0.container = "ap" },
-                                                    taskDefinition: definition([ContainerDefinition(name: "app"), ContainerDefinition(name: "proxy")]))) { error in
+        XCTAssertThrowsError(
+            try LaunchPlan.request(
+                config { $0.container = "ap" },
+                taskDefinition: definition([ContainerDefinition(name: "app"), ContainerDefinition(name: "proxy")]))
+        ) { error in
             XCTAssertEqual((error as? RunFailure).map(ExitStatus.of), 64)
             XCTAssertTrue("\(error)".contains("no container \"ap\""), "\(error)")
             XCTAssertTrue("\(error)".contains("app, proxy"), "\(error)")
@@ -70,8 +77,10 @@ final class LaunchPlanTests: XCTestCase {
     }
 
     func testSeveralEssentialContainersNeedContainerForOverrides() throws {
-        let two = definition([ContainerDefinition(name: "app"), ContainerDefinition(name: "worker"),
-                              ContainerDefinition(name: "proxy", essential: false)])
+        let two = definition([
+            ContainerDefinition(name: "app"), ContainerDefinition(name: "worker"),
+            ContainerDefinition(name: "proxy", essential: false),
+        ])
         XCTAssertThrowsError(try LaunchPlan.request(config { $0.command = ["x"] }, taskDefinition: two)) { error in
             XCTAssertEqual((error as? RunFailure).map(ExitStatus.of), 64)
             XCTAssertTrue("\(error)".contains("several essential containers (app, worker)"), "\(error)")
@@ -79,13 +88,17 @@ final class LaunchPlanTests: XCTestCase {
         }
         // Without overrides no container needs naming.
         XCTAssertNil(try LaunchPlan.request(config(), taskDefinition: two).overrides)
-        let named = try LaunchPlan.request(config { $0.command = ["x"]; $0.container = "proxy" }, taskDefinition: two)
+        let named = try LaunchPlan.request(
+            config {
+                $0.command = ["x"]; $0.container = "proxy"
+            }, taskDefinition: two)
         XCTAssertEqual(named.overrides?.containerOverrides?.first?.name, "proxy")
     }
 
     func testNetworkFromService() throws {
         var service = Service(serviceName: "web")
-        service.networkConfiguration = NetworkConfiguration(awsvpcConfiguration: AwsVpcConfiguration(subnets: ["s9"], securityGroups: ["g9"], assignPublicIp: "DISABLED"))
+        service.networkConfiguration = NetworkConfiguration(
+            awsvpcConfiguration: AwsVpcConfiguration(subnets: ["s9"], securityGroups: ["g9"], assignPublicIp: "DISABLED"))
         service.capacityProviderStrategy = [CapacityProviderStrategyItem(capacityProvider: "FARGATE_SPOT", weight: 1)]
         service.launchType = nil
         service.platformVersion = "LATEST"
@@ -103,11 +116,13 @@ final class LaunchPlanTests: XCTestCase {
         XCTAssertNil(withLaunchType.capacityProviderStrategy)
 
         // Explicit flags win over the service.
-        let overridden = try LaunchPlan.request(config {
-            $0.networkFromService = "web"; $0.securityGroups = ["mine"]; $0.assignPublicIp = true; $0.launchType = "EC2"
-        }, service: service)
-        XCTAssertEqual(overridden.networkConfiguration?.awsvpcConfiguration,
-                       AwsVpcConfiguration(subnets: ["s9"], securityGroups: ["mine"], assignPublicIp: "ENABLED"))
+        let overridden = try LaunchPlan.request(
+            config {
+                $0.networkFromService = "web"; $0.securityGroups = ["mine"]; $0.assignPublicIp = true; $0.launchType = "EC2"
+            }, service: service)
+        XCTAssertEqual(
+            overridden.networkConfiguration?.awsvpcConfiguration,
+            AwsVpcConfiguration(subnets: ["s9"], securityGroups: ["mine"], assignPublicIp: "ENABLED"))
         XCTAssertEqual(overridden.launchType, "EC2")
         XCTAssertNil(overridden.capacityProviderStrategy)
     }
@@ -116,10 +131,25 @@ final class LaunchPlanTests: XCTestCase {
         let cases: [(name: String, edit: (inout RunConfiguration) -> Void, message: String)] = [
             ("no task definition", { $0.taskDefinition = "" }, "task definition is required"),
             ("unknown launch type", { $0.launchType = "ECS" }, "--launch-type \"ECS\" must be FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES"),
-            ("launch type and capacity provider", { $0.launchType = "FARGATE"; $0.capacityProviders = [.init(capacityProvider: "x")] }, "cannot be combined"),
+            (
+                "launch type and capacity provider",
+                {
+                    $0.launchType = "FARGATE"; $0.capacityProviders = [.init(capacityProvider: "x")]
+                }, "cannot be combined"
+            ),
             ("security groups without subnets", { $0.securityGroups = ["g"] }, "--security-groups needs --subnets"),
-            ("dry run with network-from-service", { $0.dryRun = true; $0.networkFromService = "web" }, "--dry-run"),
-            ("dry run overrides need --container", { $0.dryRun = true; $0.command = ["x"] }, "--container"),
+            (
+                "dry run with network-from-service",
+                {
+                    $0.dryRun = true; $0.networkFromService = "web"
+                }, "--dry-run"
+            ),
+            (
+                "dry run overrides need --container",
+                {
+                    $0.dryRun = true; $0.command = ["x"]
+                }, "--container"
+            ),
         ]
         for c in cases {
             XCTAssertThrowsError(try TaskLauncher.plan(config(c.edit)), c.name) { error in
@@ -131,14 +161,23 @@ final class LaunchPlanTests: XCTestCase {
 
     func testLogStreamsAndConsoleURL() {
         let d = definition([
-            ContainerDefinition(name: "app", logConfiguration: LogConfiguration(logDriver: "awslogs", options: [
-                "awslogs-group": "/ecs/app", "awslogs-stream-prefix": "ecs", "awslogs-region": "eu-west-1"])),
-            ContainerDefinition(name: "noprefix", logConfiguration: LogConfiguration(logDriver: "awslogs", options: ["awslogs-group": "/g"])),
+            ContainerDefinition(
+                name: "app",
+                logConfiguration: LogConfiguration(
+                    logDriver: "awslogs",
+                    options: [
+                        "awslogs-group": "/ecs/app", "awslogs-stream-prefix": "ecs", "awslogs-region": "eu-west-1",
+                    ])),
+            ContainerDefinition(
+                name: "noprefix", logConfiguration: LogConfiguration(logDriver: "awslogs", options: ["awslogs-group": "/g"])),
             ContainerDefinition(name: "splunk", logConfiguration: LogConfiguration(logDriver: "splunk")),
         ])
-        XCTAssertEqual(LaunchPlan.logStreams(d, taskID: "abc"),
-                       [LogStreamRef(container: "app", group: "/ecs/app", stream: "ecs/app/abc", region: "eu-west-1")])
-        XCTAssertEqual(LaunchPlan.consoleURL(region: "eu-west-1", group: "/ecs/app", stream: "ecs/app/abc"),
-                       "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fecs$252Fapp/log-events/ecs$252Fapp$252Fabc")
+        XCTAssertEqual(
+            LaunchPlan.logStreams(d, taskID: "abc"),
+            [LogStreamRef(container: "app", group: "/ecs/app", stream: "ecs/app/abc", region: "eu-west-1")])
+        XCTAssertEqual(
+            LaunchPlan.consoleURL(region: "eu-west-1", group: "/ecs/app", stream: "ecs/app/abc"),
+            "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fecs$252Fapp/log-events/ecs$252Fapp$252Fabc"
+        )
     }
 }

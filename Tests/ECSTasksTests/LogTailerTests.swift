@@ -6,8 +6,9 @@ final class LogTailerTests: XCTestCase {
     func tailer(_ logs: FakeLogs, _ refs: [LogStreamRef], clock: FakeClock = FakeClock()) -> (LogTailer, () -> [LogLine], () -> [String]) {
         var lines: [LogLine] = []
         var warnings: [String] = []
-        let tailer = LogTailer(sources: refs.map { LogTailer.Source(ref: $0, logs: logs) }, clock: clock,
-                               emit: { lines.append($0) }, warn: { warnings.append($0) })
+        let tailer = LogTailer(
+            sources: refs.map { LogTailer.Source(ref: $0, logs: logs) }, clock: clock,
+            emit: { lines.append($0) }, warn: { warnings.append($0) })
         return (tailer, { lines }, { warnings })
     }
 
@@ -94,7 +95,9 @@ final class LogTailerTests: XCTestCase {
         let clock = FakeClock()
         let (t, _, _) = tailer(logs, [app], clock: clock)
         var n = 0
-        clock.onSleep = { _ in n += 1; logs.append(self.app.stream, ["more \(n)"], at: Int64(n)) }  // never quiet
+        clock.onSleep = { _ in
+            n += 1; logs.append(self.app.stream, ["more \(n)"], at: Int64(n))
+        } // never quiet
         let start = clock.time
         t.drain()
         XCTAssertEqual(clock.time - start, 5, accuracy: 0.6)
@@ -110,7 +113,9 @@ final class LogTailerTests: XCTestCase {
         logs.append(app.stream, ["LAST LINE"], at: 50)
         var throttled = 3
         logs.failure = throttling()
-        clock.onSleep = { _ in throttled -= 1; if throttled <= 0 { logs.failure = nil } }
+        clock.onSleep = { _ in
+            throttled -= 1; if throttled <= 0 { logs.failure = nil }
+        }
         XCTAssertTrue(t.drain())
         XCTAssertEqual(lines().map(\.message), ["first", "LAST LINE"])
     }
@@ -132,7 +137,10 @@ final class LogTailerTests: XCTestCase {
         let clock = FakeClock()
         let (t, _, _) = tailer(logs, [app], clock: clock)
         var asked = 0
-        XCTAssertFalse(t.drain(shouldStop: { asked += 1; return asked > 2 }))
+        XCTAssertFalse(
+            t.drain(shouldStop: {
+                asked += 1; return asked > 2
+            }))
         XCTAssertEqual(logs.calls.count, 2)
     }
 

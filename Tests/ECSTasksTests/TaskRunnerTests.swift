@@ -13,8 +13,9 @@ final class TaskRunnerTests: XCTestCase {
     override func setUp() {
         ecs = FakeECS(); logs = FakeLogs(); clock = FakeClock(); output = CapturedOutput()
         ecs.clock = clock
-        var d = TaskDefinition(taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/app:1",
-                               containerDefinitions: [ContainerDefinition(name: "app", logConfiguration: awslogs)])
+        var d = TaskDefinition(
+            taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/app:1",
+            containerDefinitions: [ContainerDefinition(name: "app", logConfiguration: awslogs)])
         d.family = "app"; d.revision = 1
         ecs.definition = d
         ecs.runAnswer = RunTaskResponse(tasks: [task("PROVISIONING", [container("app", "PENDING")])], failures: [])
@@ -23,8 +24,9 @@ final class TaskRunnerTests: XCTestCase {
     let awslogs = LogConfiguration(logDriver: "awslogs", options: ["awslogs-group": "/ecs/app", "awslogs-stream-prefix": "ecs"])
 
     func runner(interrupted: @escaping () -> Bool = { false }) -> DrivenRunner {
-        DrivenRunner(runner: TaskRunner(ecs: ecs, logs: { _ in self.logs }, clock: clock, region: "us-east-1", isInterrupted: interrupted),
-                     output: output, clock: clock)
+        DrivenRunner(
+            runner: TaskRunner(ecs: ecs, logs: { _ in self.logs }, clock: clock, region: "us-east-1", isInterrupted: interrupted),
+            output: output, clock: clock)
     }
 
     func config(_ edit: (inout RunConfiguration) -> Void = { _ in }) -> RunConfiguration {
@@ -42,7 +44,11 @@ final class TaskRunnerTests: XCTestCase {
             $0.container = "app"; $0.environment = [KeyValuePair(name: "A", value: "1")]; $0.tags = [Tag(key: "t", value: "v")]
             $0.idempotencyKey = String(repeating: "x", count: 80); $0.launchType = "FARGATE"
         }
-        XCTAssertEqual(runner().run(config { edit(&$0); $0.dryRun = true }), 0)
+        XCTAssertEqual(
+            runner().run(
+                config {
+                    edit(&$0); $0.dryRun = true
+                }), 0)
         XCTAssertTrue(ecs.runCalls.isEmpty && ecs.definitionCalls.isEmpty && ecs.describeCalls.isEmpty, "calls nothing")
         let printed = try JSONDecoder().decode(RunTaskRequest.self, from: Data(output.out.utf8))
 
@@ -67,7 +73,11 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertNotEqual(tokens.first, tokens.last)
 
         // --dry-run prints the token it would send.
-        XCTAssertEqual(runner().run(config { $0.dryRun = true; $0.container = "app" }), 0)
+        XCTAssertEqual(
+            runner().run(
+                config {
+                    $0.dryRun = true; $0.container = "app"
+                }), 0)
         let printed = try JSONDecoder().decode(RunTaskRequest.self, from: Data(output.out.utf8))
         XCTAssertNotNil(printed.clientToken)
     }
@@ -88,7 +98,9 @@ final class TaskRunnerTests: XCTestCase {
 
     func testExitCodePassesThroughAndJSONIsTheOnlyStdout() throws {
         logs.append("ecs/app/0123456789abcdef", ["boom"])
-        var stopped = task("STOPPED", [container("app", "STOPPED", exit: 3)], stopCode: "EssentialContainerExited", reason: "Essential container in task exited")
+        var stopped = task(
+            "STOPPED", [container("app", "STOPPED", exit: 3)], stopCode: "EssentialContainerExited",
+            reason: "Essential container in task exited")
         stopped.clusterArn = "arn:aws:ecs:us-east-1:123456789012:cluster/c1"
         stopped.startedAt = Date(timeIntervalSince1970: 1_700_000_000)
         stopped.stoppedAt = Date(timeIntervalSince1970: 1_700_000_012.5)
@@ -116,7 +128,9 @@ final class TaskRunnerTests: XCTestCase {
     }
 
     func testRunTaskFailuresEndWith125AndSayWhy() {
-        ecs.runAnswer = RunTaskResponse(tasks: [], failures: [Failure(arn: "arn:aws:ecs:...:container-instance/x", reason: "RESOURCE:MEMORY", detail: "not enough memory")])
+        ecs.runAnswer = RunTaskResponse(
+            tasks: [],
+            failures: [Failure(arn: "arn:aws:ecs:...:container-instance/x", reason: "RESOURCE:MEMORY", detail: "not enough memory")])
         XCTAssertEqual(runner().run(config()), 125)
         XCTAssertTrue(output.err.contains("RESOURCE:MEMORY"), output.err)
         XCTAssertTrue(output.err.contains("not enough memory"), output.err)
@@ -131,18 +145,28 @@ final class TaskRunnerTests: XCTestCase {
     }
 
     func testStoppedWithoutExitCodeExplains() {
-        ecs.describeAnswers = [.tasks([task("STOPPED", [container("app", "STOPPED", reason: "ResourceInitializationError: unable to pull secrets")],
-                                            stopCode: "TaskFailedToStart", reason: "ResourceInitializationError: unable to pull secrets or registry auth")])]
+        ecs.describeAnswers = [
+            .tasks([
+                task(
+                    "STOPPED", [container("app", "STOPPED", reason: "ResourceInitializationError: unable to pull secrets")],
+                    stopCode: "TaskFailedToStart", reason: "ResourceInitializationError: unable to pull secrets or registry auth")
+            ])
+        ]
         XCTAssertEqual(runner().run(config()), 125)
-        for text in ["stopCode: TaskFailedToStart", "stoppedReason: ResourceInitializationError", "container app: STOPPED, reason: ResourceInitializationError", "hint:"] {
+        for text in [
+            "stopCode: TaskFailedToStart", "stoppedReason: ResourceInitializationError",
+            "container app: STOPPED, reason: ResourceInitializationError", "hint:",
+        ] {
             XCTAssertTrue(output.err.contains(text), "\(text) in \(output.err)")
         }
         XCTAssertFalse(output.err.contains("logs:"), "a task that never started names no log stream: \(output.err)")
     }
 
     func testSeveralContainersPrefixTheirLines() {
-        ecs.definition?.containerDefinitions = [ContainerDefinition(name: "app", logConfiguration: awslogs),
-                                                ContainerDefinition(name: "proxy", essential: false, logConfiguration: awslogs)]
+        ecs.definition?.containerDefinitions = [
+            ContainerDefinition(name: "app", logConfiguration: awslogs),
+            ContainerDefinition(name: "proxy", essential: false, logConfiguration: awslogs),
+        ]
         logs.events["ecs/app/0123456789abcdef"] = [OutputLogEvent(timestamp: 2, message: "from app")]
         logs.events["ecs/proxy/0123456789abcdef"] = [OutputLogEvent(timestamp: 1, message: "from proxy")]
         ecs.describeAnswers = [.tasks([task("RUNNING", [container("app", "STOPPED", exit: 0), container("proxy")])])]
@@ -160,7 +184,9 @@ final class TaskRunnerTests: XCTestCase {
     func testInterruptIs130AndStopsOnce() {
         ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]
         var polls = 0
-        let status = runner(interrupted: { polls += 1; return polls > 20 }).run(config())
+        let status = runner(interrupted: {
+            polls += 1; return polls > 20
+        }).run(config())
         XCTAssertEqual(status, 130)
         XCTAssertEqual(ecs.stopCalls.count, 1)
         XCTAssertTrue(ecs.stopCalls[0].reason?.contains("ecs-run") ?? false)
@@ -171,8 +197,10 @@ final class TaskRunnerTests: XCTestCase {
     /// `logs`. (RunTask and StopTask take no cancellation at all.)
     func testEveryReadIsCancelledByAnInterrupt() {
         logs.append("ecs/app/0123456789abcdef", ["hello"])
-        ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])]),
-                               .tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
+        ecs.describeAnswers = [
+            .tasks([task("RUNNING", [container("app")])]),
+            .tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])]),
+        ]
         var interrupted = false
         XCTAssertEqual(runner(interrupted: { interrupted }).run(config()), 0)
         XCTAssertEqual(Set(ecs.cancellations.map(\.operation)), ["DescribeTaskDefinition", "DescribeTasks"])
@@ -218,10 +246,13 @@ final class TaskRunnerTests: XCTestCase {
     func testAfterStdoutClosesTheLogsAreNoLongerReadButTheTaskIsFollowedToItsExitCode() {
         output.outClosesAfter = 1
         logs.append("ecs/app/0123456789abcdef", ["one"])
-        ecs.describeAnswers = Array(repeating: .tasks([task("RUNNING", [container("app")])]), count: 10)
+        ecs.describeAnswers =
+            Array(repeating: .tasks([task("RUNNING", [container("app")])]), count: 10)
             + [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 3)], stopCode: "EssentialContainerExited")])]
         var n = 0
-        clock.onSleep = { _ in n += 1; self.logs.append("ecs/app/0123456789abcdef", ["more \(n)"], at: Int64(n)) }
+        clock.onSleep = { _ in
+            n += 1; self.logs.append("ecs/app/0123456789abcdef", ["more \(n)"], at: Int64(n))
+        }
         XCTAssertEqual(runner().run(config()), 3)
         XCTAssertEqual(output.out, "one\n")
         XCTAssertTrue(output.err.contains("stdout is closed"), output.err)
@@ -232,7 +263,8 @@ final class TaskRunnerTests: XCTestCase {
     func testLogsEndWhenStdoutCloses() {
         output.outClosesAfter = 1
         logs.append("ecs/app/0123456789abcdef", (0..<1000).map { "line \($0)" })
-        ecs.describeAnswers = Array(repeating: .tasks([task("RUNNING", [container("app")])]), count: 30)
+        ecs.describeAnswers =
+            Array(repeating: .tasks([task("RUNNING", [container("app")])]), count: 30)
             + [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
         for follow in [false, true] {
             output = CapturedOutput()
@@ -261,13 +293,20 @@ final class TaskRunnerTests: XCTestCase {
     }
 
     func testTerminalGetsOneStatusLineAndColourOnlyWhenAllowed() {
-        ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])]), .tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
-        XCTAssertEqual(runner().run(config { $0.display.interactive = true; $0.display.color = false }), 0)
+        ecs.describeAnswers = [
+            .tasks([task("RUNNING", [container("app")])]), .tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])]),
+        ]
+        XCTAssertEqual(
+            runner().run(
+                config {
+                    $0.display.interactive = true; $0.display.color = false
+                }), 0)
         XCTAssertTrue(output.err.contains("\r\u{1B}[K"), "status line redrawn in place")
         XCTAssertFalse(output.err.contains("\u{1B}[3"), "no colour")
         XCTAssertTrue(output.err.contains("PROVISIONING → RUNNING"), output.err)
-        XCTAssertEqual(output.err.filter { $0 == "\n" }.count, 2,
-                       "only the start note and the summary end lines: \(output.err.debugDescription)")
+        XCTAssertEqual(
+            output.err.filter { $0 == "\n" }.count, 2,
+            "only the start note and the summary end lines: \(output.err.debugDescription)")
     }
 }
 
@@ -285,7 +324,8 @@ struct DrivenRunner {
 
     func logs(cluster: String, task: String, follow: Bool, display options: DisplayOptions) -> Int32 {
         let display = ProgressDisplay(sink: output, options: options, clock: clock)
-        return CommandEnding.finish(runner.logs(cluster: cluster, task: task, follow: follow, display: display),
-                                    display: display, failureCluster: nil)
+        return CommandEnding.finish(
+            runner.logs(cluster: cluster, task: task, follow: follow, display: display),
+            display: display, failureCluster: nil)
     }
 }

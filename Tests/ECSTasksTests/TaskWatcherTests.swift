@@ -5,8 +5,10 @@ import XCTest
 final class TaskWatcherTests: XCTestCase {
     let oneEssential = TaskVerdict(deciding: ["app"], essentials: ["app"], waitFor: .exit)
 
-    func makeWatcher(_ ecs: FakeECS, _ clock: FakeClock, timeout: Double? = nil, interrupted: @escaping () -> Bool = { false },
-                     configure: (inout WatchOptions) -> Void = { _ in }) -> TaskWatcher {
+    func makeWatcher(
+        _ ecs: FakeECS, _ clock: FakeClock, timeout: Double? = nil, interrupted: @escaping () -> Bool = { false },
+        configure: (inout WatchOptions) -> Void = { _ in }
+    ) -> TaskWatcher {
         ecs.clock = clock
         var options = WatchOptions()
         options.timeout = timeout
@@ -25,9 +27,11 @@ final class TaskWatcherTests: XCTestCase {
         ]
         let clock = FakeClock()
         var statuses: [String] = []
-        let outcome = makeWatcher(ecs, clock).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone, event: {
-            if case .status(let t, _) = $0 { statuses.append(t.lastStatus ?? "") }
-        })
+        let outcome = makeWatcher(ecs, clock).watch(
+            cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone,
+            event: {
+                if case .status(let t, _) = $0 { statuses.append(t.lastStatus ?? "") }
+            })
         guard case .done(let tasks) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(oneEssential.status(of: tasks[0]), .exited(code: 0, container: "app"))
         XCTAssertEqual(statuses, ["PROVISIONING", "PENDING", "RUNNING", "DEPROVISIONING"])
@@ -51,15 +55,17 @@ final class TaskWatcherTests: XCTestCase {
         let ecs = FakeECS()
         ecs.describeAnswers = [
             .tasks([task("RUNNING", [container("web", "STOPPED", exit: 0), container("worker")])]),
-            .tasks([task("RUNNING", [container("web", "STOPPED", exit: 0), container("worker", "STOPPED", exit: 2), container("sidecar")])]),
+            .tasks([task("RUNNING", [container("web", "STOPPED", exit: 0), container("worker", "STOPPED", exit: 2), container("sidecar")])]
+            ),
         ]
         let outcome = makeWatcher(ecs, FakeClock()).watch(cluster: "c1", tasks: [taskArn], isDone: verdict.isDone)
         guard case .done(let tasks) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(ecs.describeCalls.count, 2, "one exit code is not enough")
         XCTAssertEqual(verdict.status(of: tasks[0]), .exited(code: 2, container: "worker"))
         let first = TaskVerdict(deciding: ["web", "worker"], essentials: ["web", "worker"], waitFor: .exit)
-        XCTAssertEqual(first.status(of: task("STOPPED", [container("web", exit: 7), container("worker", exit: 9)])),
-                       .exited(code: 7, container: "web"))
+        XCTAssertEqual(
+            first.status(of: task("STOPPED", [container("web", exit: 7), container("worker", exit: 9)])),
+            .exited(code: 7, container: "web"))
     }
 
     /// When one essential container exits, ECS stops the others (SIGTERM, 143; SIGKILL, 137): their
@@ -75,15 +81,17 @@ final class TaskWatcherTests: XCTestCase {
             (143, 7, "UserInitiated", .exited(code: 143, container: "app")),
         ]
         for c in cases {
-            let stopped = task("STOPPED", [container("app", "STOPPED", exit: c.app), container("side", "STOPPED", exit: c.side)], stopCode: c.stopCode)
+            let stopped = task(
+                "STOPPED", [container("app", "STOPPED", exit: c.app), container("side", "STOPPED", exit: c.side)], stopCode: c.stopCode)
             XCTAssertEqual(verdict.status(of: stopped), c.expected, "\(c)")
         }
     }
 
     func testTaskFailedToStartHasNoExitCode() {
         let ecs = FakeECS()
-        let failed = task("STOPPED", [container("app", "STOPPED", reason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)")],
-                          stopCode: "TaskFailedToStart", reason: "CannotPullContainerError: ref pull has been retried")
+        let failed = task(
+            "STOPPED", [container("app", "STOPPED", reason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)")],
+            stopCode: "TaskFailedToStart", reason: "CannotPullContainerError: ref pull has been retried")
         ecs.describeAnswers = [.tasks([task("PENDING", [container("app", "PENDING")])]), .tasks([failed])]
         let outcome = makeWatcher(ecs, FakeClock()).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
         guard case .done(let tasks) = outcome else { return XCTFail("\(outcome)") }
@@ -101,9 +109,11 @@ final class TaskWatcherTests: XCTestCase {
         ]
         let clock = FakeClock()
         var retries: [Double] = []
-        let outcome = makeWatcher(ecs, clock, timeout: 600).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone, event: {
-            if case .retrying(_, let after) = $0 { retries.append(after) }
-        })
+        let outcome = makeWatcher(ecs, clock, timeout: 600).watch(
+            cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone,
+            event: {
+                if case .retrying(_, let after) = $0 { retries.append(after) }
+            })
         guard case .done = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(retries, [2, 4, 8], "exponential backoff")
         XCTAssertEqual(ecs.describeCalls.count, 5)
@@ -123,7 +133,8 @@ final class TaskWatcherTests: XCTestCase {
         let outcome = makeWatcher(ecs, FakeClock()).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
         guard case .vanished(let failures) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(failures.first?.reason, "MISSING")
-        XCTAssertEqual(ecs.describeCalls.count, 1 + WatchOptions().missingLimit, "a few MISSING answers are tolerated (eventual consistency)")
+        XCTAssertEqual(
+            ecs.describeCalls.count, 1 + WatchOptions().missingLimit, "a few MISSING answers are tolerated (eventual consistency)")
     }
 
     func testBrieflyMissingRightAfterLaunchIsTolerated() {
@@ -165,7 +176,8 @@ final class TaskWatcherTests: XCTestCase {
         var interrupted = false
         let start = clock.time
         clock.onSleep = { now in if now - start >= 3 { interrupted = true } }
-        let outcome = makeWatcher(ecs, clock, interrupted: { interrupted }).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
+        let outcome = makeWatcher(ecs, clock, interrupted: { interrupted }).watch(
+            cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
         guard case .interrupted(_, let stopped) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertTrue(stopped)
         XCTAssertEqual(ecs.stopCalls.count, 1)
@@ -265,9 +277,12 @@ final class TaskWatcherTests: XCTestCase {
     func testManyTasksAreDescribedInBatchesOfAHundred() {
         let arns = (0..<250).map { "arn:aws:ecs:us-east-1:123456789012:task/c1/\($0)" }
         let ecs = FakeECS()
-        ecs.describeAnswers = [.tasks(arns.map { arn in
-            ECSTask(taskArn: arn, lastStatus: "STOPPED", containers: [container("app", exit: 0)])
-        })]
+        ecs.describeAnswers = [
+            .tasks(
+                arns.map { arn in
+                    ECSTask(taskArn: arn, lastStatus: "STOPPED", containers: [container("app", exit: 0)])
+                })
+        ]
         let outcome = makeWatcher(ecs, FakeClock()).watch(cluster: "c1", tasks: arns, isDone: oneEssential.isDone)
         guard case .done(let tasks) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(tasks.count, 250)

@@ -27,7 +27,9 @@ final class CancellationTests: XCTestCase {
 
     func testTheConditionIsAskedEachTime() {
         var asked = 0
-        let cancellation = Cancellation(when: { asked += 1; return asked > 2 })
+        let cancellation = Cancellation(when: {
+            asked += 1; return asked > 2
+        })
         XCTAssertEqual([cancellation.isCancelled, cancellation.isCancelled, cancellation.isCancelled], [false, false, true])
     }
 }

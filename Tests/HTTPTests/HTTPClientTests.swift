@@ -34,9 +34,11 @@ final class HTTPClientTests: XCTestCase {
     func testPostSendsTheBodyExactly() throws {
         let client = try HTTPClient()
         let body = String(repeating: "{\"k\":\"é;\"}", count: 500) // over 1 KiB: no Expect: 100-continue round trip
-        let response = try client.send(HTTPRequest(method: "POST", url: fixture.baseURL + "/post",
-                                                   headers: [("Content-Type", "application/x-amz-json-1.1")],
-                                                   body: Array(body.utf8)))
+        let response = try client.send(
+            HTTPRequest(
+                method: "POST", url: fixture.baseURL + "/post",
+                headers: [("Content-Type", "application/x-amz-json-1.1")],
+                body: Array(body.utf8)))
         let seen = try echo(response)
         XCTAssertEqual(seen.method, "POST")
         XCTAssertEqual(seen.body, body)
@@ -66,7 +68,8 @@ final class HTTPClientTests: XCTestCase {
         let client = try HTTPClient()
         var counts: [Int] = []
         for i in 0..<10 {
-            let response = try client.send(HTTPRequest(method: i % 2 == 0 ? "GET" : "POST", url: fixture.baseURL + "/n\(i)", body: Array("x".utf8)))
+            let response = try client.send(
+                HTTPRequest(method: i % 2 == 0 ? "GET" : "POST", url: fixture.baseURL + "/n\(i)", body: Array("x".utf8)))
             counts.append(try echo(response).connections)
         }
         XCTAssertEqual(counts, Array(repeating: 1, count: 10), "the server accepted more than one TCP connection")
@@ -76,7 +79,8 @@ final class HTTPClientTests: XCTestCase {
         let client = try HTTPClient(configuration: .init(connectTimeout: 2, timeout: 30))
         let start = Date()
         let cancellation = Cancellation(when: { Date().timeIntervalSince(start) > 0.5 })
-        XCTAssertThrowsError(try client.send(HTTPRequest(url: "http://127.0.0.1:\(fixture.silentPort)/"), cancellation: cancellation)) { error in
+        XCTAssertThrowsError(try client.send(HTTPRequest(url: "http://127.0.0.1:\(fixture.silentPort)/"), cancellation: cancellation)) {
+            error in
             XCTAssertEqual((error as? HTTPError)?.kind, .aborted, "\(error)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(start), 3, "well before the 30 s timeout")
@@ -132,8 +136,9 @@ final class HTTPClientTests: XCTestCase {
 
     func testResidentMemoryStaysFlatOverAThousandRequests() throws {
         let client = try HTTPClient()
-        let request = HTTPRequest(method: "POST", url: fixture.baseURL + "/mem", headers: [("X-A", "b")], body: Array(repeating: 65, count: 2048))
-        for _ in 0..<200 { _ = try client.send(request) }  // warm-up
+        let request = HTTPRequest(
+            method: "POST", url: fixture.baseURL + "/mem", headers: [("X-A", "b")], body: Array(repeating: 65, count: 2048))
+        for _ in 0..<200 { _ = try client.send(request) } // warm-up
         let before = HostResources.residentKB()
         for _ in 0..<1000 { _ = try client.send(request) }
         let after = HostResources.residentKB()

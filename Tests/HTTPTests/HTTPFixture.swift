@@ -23,7 +23,9 @@ final class HTTPFixture {
             line.append(chunk)
         }
         let ports = String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
-        guard ports.count == 2 else { throw NSError(domain: "HTTPFixture", code: 1, userInfo: [NSLocalizedDescriptionKey: "fixture did not start"]) }
+        guard ports.count == 2 else {
+            throw NSError(domain: "HTTPFixture", code: 1, userInfo: [NSLocalizedDescriptionKey: "fixture did not start"])
+        }
         port = ports[0]
         silentPort = ports[1]
     }

@@ -3,9 +3,11 @@ import XCTest
 
 final class AdoptionPlanTests: XCTestCase {
     func migration(_ version: Int64) -> Migration {
-        Migration(version: version, name: "m\(version)",
-                  up: SQLSection(text: "SELECT \(version);\n", file: "migrations/\(version)_m\(version).up.sql", firstLine: 1, transactional: true),
-                  down: nil)
+        Migration(
+            version: version, name: "m\(version)",
+            up: SQLSection(
+                text: "SELECT \(version);\n", file: "migrations/\(version)_m\(version).up.sql", firstLine: 1, transactional: true),
+            down: nil)
     }
 
     func testWhichTableShapesAreRecognised() {
@@ -15,7 +17,9 @@ final class AdoptionPlanTests: XCTestCase {
             Case(name: "dbmate (varchar)", columns: ["version": "character varying"], tool: .dbmate),
             Case(name: "dbmate, older releases (varchar(128))", columns: ["version": "character varying(128)"], tool: .dbmate),
             Case(name: "dbmate-like, text", columns: ["version": "text"], tool: .dbmate),
-            Case(name: "golang-migrate with an extra column", columns: ["version": "bigint", "dirty": "boolean", "at": "timestamp with time zone"], tool: nil),
+            Case(
+                name: "golang-migrate with an extra column",
+                columns: ["version": "bigint", "dirty": "boolean", "at": "timestamp with time zone"], tool: nil),
             Case(name: "integer version alone", columns: ["version": "bigint"], tool: nil),
             Case(name: "goose", columns: ["id": "integer", "version_id": "bigint", "is_applied": "boolean"], tool: nil),
             Case(name: "dirty as text", columns: ["version": "bigint", "dirty": "text"], tool: nil),
@@ -44,16 +48,22 @@ final class AdoptionPlanTests: XCTestCase {
         struct Case { let name: String; let tool: LegacyHistory.Tool; let versions: [String]; let dirty: Bool; let message: String }
         let files = [1, 2, 3].map { migration($0) }
         let cases = [
-            Case(name: "dirty", tool: .golangMigrate, versions: ["2"], dirty: true,
-                 message: "`migrate force 2` if it is now fully applied, `migrate force 1` if it is undone"),
-            Case(name: "dirty before the first version", tool: .golangMigrate, versions: ["1"], dirty: true, message: "`migrate force -1` if it is undone"),
+            Case(
+                name: "dirty", tool: .golangMigrate, versions: ["2"], dirty: true,
+                message: "`migrate force 2` if it is now fully applied, `migrate force 1` if it is undone"),
+            Case(
+                name: "dirty before the first version", tool: .golangMigrate, versions: ["1"], dirty: true,
+                message: "`migrate force -1` if it is undone"),
             Case(name: "dirty with no version", tool: .golangMigrate, versions: ["-1"], dirty: true, message: "dirty at version -1"),
-            Case(name: "golang-migrate version without a file", tool: .golangMigrate, versions: ["4"], dirty: false,
-                 message: "says version 4 is applied, but no migration file has that version"),
-            Case(name: "dbmate versions without files", tool: .dbmate, versions: ["1", "4", "7"], dirty: false,
-                 message: "lists versions 4, 7 as applied, but no migration file has them"),
-            Case(name: "dbmate version that is not a number", tool: .dbmate, versions: ["1", "2026-01-01"], dirty: false,
-                 message: "lists version '2026-01-01', which is not a positive integer"),
+            Case(
+                name: "golang-migrate version without a file", tool: .golangMigrate, versions: ["4"], dirty: false,
+                message: "says version 4 is applied, but no migration file has that version"),
+            Case(
+                name: "dbmate versions without files", tool: .dbmate, versions: ["1", "4", "7"], dirty: false,
+                message: "lists versions 4, 7 as applied, but no migration file has them"),
+            Case(
+                name: "dbmate version that is not a number", tool: .dbmate, versions: ["1", "2026-01-01"], dirty: false,
+                message: "lists version '2026-01-01', which is not a positive integer"),
         ]
         for c in cases {
             let legacy = LegacyHistory(tool: c.tool, schema: "public", table: "schema_migrations", versions: c.versions, dirty: c.dirty)

@@ -20,40 +20,65 @@ final class ExecutionPlanTests: XCTestCase {
     static let cases: [Case] = [
         Case(name: "plain DDL", sql: "CREATE TABLE a (id int);\nCREATE INDEX ON a (id);\n", expected: .transaction(begin: "BEGIN")),
         Case(name: "wrapped by hand", sql: "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n", expected: .transaction(begin: "BEGIN")),
-        Case(name: "wrapped, lower case, BEGIN TRANSACTION and END", sql: "begin transaction;\ncreate table a (id int);\nend;", expected: .transaction(begin: "begin transaction")),
-        Case(name: "wrapped with an isolation level", sql: "START TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nSELECT 1;\nCOMMIT WORK;\n",
-             expected: .transaction(begin: "START TRANSACTION ISOLATION LEVEL SERIALIZABLE")),
-        Case(name: "wrapped, with savepoints inside", sql: "BEGIN;\nSAVEPOINT s;\nSELECT 1;\nROLLBACK TO SAVEPOINT s;\nRELEASE s;\nCOMMIT;\n",
-             expected: .transaction(begin: "BEGIN")),
-        Case(name: "wrapped, comments around", sql: "-- header\nBEGIN;\nSELECT 1;\nCOMMIT;\n-- trailer\n", expected: .transaction(begin: "-- header\nBEGIN")),
-        Case(name: "function body with BEGIN and END in dollar quotes", sql: "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN COMMIT; RETURN 1; END $$;",
-             expected: .transaction(begin: "BEGIN")),
-        Case(name: "BEGIN ATOMIC body", sql: "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;", expected: .transaction(begin: "BEGIN")),
-        Case(name: "words in strings, comments and identifiers", sql: """
-            SELECT 'CREATE INDEX CONCURRENTLY x ON y (z); VACUUM; COMMIT;';
-            -- VACUUM; COMMIT;
-            /* CREATE DATABASE x; BEGIN; */
-            CREATE TABLE "vacuum" ("commit" int, concurrently int);
-            SELECT $q$ DROP DATABASE x; $q$;
-            """, expected: .transaction(begin: "BEGIN")),
-        Case(name: "REFRESH MATERIALIZED VIEW CONCURRENTLY runs in a transaction block", sql: "REFRESH MATERIALIZED VIEW CONCURRENTLY v;",
-             expected: .transaction(begin: "BEGIN")),
-        Case(name: "lone CREATE INDEX CONCURRENTLY", sql: "CREATE INDEX CONCURRENTLY i ON a (x);",
-             expected: .statements(note: "runs outside a transaction, statement by statement: CREATE INDEX CONCURRENTLY (f.sql:1) cannot run inside one")),
-        Case(name: "CREATE UNIQUE INDEX CONCURRENTLY after a comment", sql: "-- fast\n\nCREATE UNIQUE INDEX CONCURRENTLY i ON a (x);",
-             expected: .statements(note: "runs outside a transaction, statement by statement: CREATE INDEX CONCURRENTLY (f.sql:3) cannot run inside one")),
-        Case(name: "REINDEX with options", sql: "REINDEX (VERBOSE) TABLE CONCURRENTLY a;",
-             expected: .statements(note: "runs outside a transaction, statement by statement: REINDEX CONCURRENTLY (f.sql:1) cannot run inside one")),
-        Case(name: "VACUUM after DDL", sql: "CREATE TABLE a (id int);\nVACUUM ANALYZE a;",
-             expected: .statements(note: "runs outside a transaction, statement by statement: VACUUM (f.sql:2) cannot run inside one")),
-        Case(name: "two transaction blocks", sql: "BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nCOMMIT;\n",
-             expected: .statements(note: "runs outside a transaction, statement by statement: it controls its own transactions (f.sql:1)")),
-        Case(name: "a COMMIT in the middle", sql: "CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);\n",
-             expected: .statements(note: "runs outside a transaction, statement by statement: it controls its own transactions (f.sql:2)")),
-        Case(name: "ends with ROLLBACK", sql: "BEGIN;\nSELECT 1;\nROLLBACK;\n",
-             expected: .statements(note: "runs outside a transaction, statement by statement: it controls its own transactions (f.sql:1)")),
-        Case(name: "COMMIT AND CHAIN", sql: "BEGIN;\nSELECT 1;\nCOMMIT AND CHAIN;\n",
-             expected: .statements(note: "runs outside a transaction, statement by statement: it controls its own transactions (f.sql:1)")),
+        Case(
+            name: "wrapped, lower case, BEGIN TRANSACTION and END", sql: "begin transaction;\ncreate table a (id int);\nend;",
+            expected: .transaction(begin: "begin transaction")),
+        Case(
+            name: "wrapped with an isolation level", sql: "START TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nSELECT 1;\nCOMMIT WORK;\n",
+            expected: .transaction(begin: "START TRANSACTION ISOLATION LEVEL SERIALIZABLE")),
+        Case(
+            name: "wrapped, with savepoints inside",
+            sql: "BEGIN;\nSAVEPOINT s;\nSELECT 1;\nROLLBACK TO SAVEPOINT s;\nRELEASE s;\nCOMMIT;\n",
+            expected: .transaction(begin: "BEGIN")),
+        Case(
+            name: "wrapped, comments around", sql: "-- header\nBEGIN;\nSELECT 1;\nCOMMIT;\n-- trailer\n",
+            expected: .transaction(begin: "-- header\nBEGIN")),
+        Case(
+            name: "function body with BEGIN and END in dollar quotes",
+            sql: "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN COMMIT; RETURN 1; END $$;",
+            expected: .transaction(begin: "BEGIN")),
+        Case(
+            name: "BEGIN ATOMIC body", sql: "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;",
+            expected: .transaction(begin: "BEGIN")),
+        Case(
+            name: "words in strings, comments and identifiers",
+            sql: """
+                SELECT 'CREATE INDEX CONCURRENTLY x ON y (z); VACUUM; COMMIT;';
+                -- VACUUM; COMMIT;
+                /* CREATE DATABASE x; BEGIN; */
+                CREATE TABLE "vacuum" ("commit" int, concurrently int);
+                SELECT $q$ DROP DATABASE x; $q$;
+                """, expected: .transaction(begin: "BEGIN")),
+        Case(
+            name: "REFRESH MATERIALIZED VIEW CONCURRENTLY runs in a transaction block", sql: "REFRESH MATERIALIZED VIEW CONCURRENTLY v;",
+            expected: .transaction(begin: "BEGIN")),
+        Case(
+            name: "lone CREATE INDEX CONCURRENTLY", sql: "CREATE INDEX CONCURRENTLY i ON a (x);",
+            expected: .statements(
+                note: "runs outside a transaction, statement by statement: CREATE INDEX CONCURRENTLY (f.sql:1) cannot run inside one")),
+        Case(
+            name: "CREATE UNIQUE INDEX CONCURRENTLY after a comment", sql: "-- fast\n\nCREATE UNIQUE INDEX CONCURRENTLY i ON a (x);",
+            expected: .statements(
+                note: "runs outside a transaction, statement by statement: CREATE INDEX CONCURRENTLY (f.sql:3) cannot run inside one")),
+        Case(
+            name: "REINDEX with options", sql: "REINDEX (VERBOSE) TABLE CONCURRENTLY a;",
+            expected: .statements(
+                note: "runs outside a transaction, statement by statement: REINDEX CONCURRENTLY (f.sql:1) cannot run inside one")),
+        Case(
+            name: "VACUUM after DDL", sql: "CREATE TABLE a (id int);\nVACUUM ANALYZE a;",
+            expected: .statements(note: "runs outside a transaction, statement by statement: VACUUM (f.sql:2) cannot run inside one")),
+        Case(
+            name: "two transaction blocks", sql: "BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nCOMMIT;\n",
+            expected: .statements(note: "runs outside a transaction, statement by statement: it controls its own transactions (f.sql:1)")),
+        Case(
+            name: "a COMMIT in the middle", sql: "CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);\n",
+            expected: .statements(note: "runs outside a transaction, statement by statement: it controls its own transactions (f.sql:2)")),
+        Case(
+            name: "ends with ROLLBACK", sql: "BEGIN;\nSELECT 1;\nROLLBACK;\n",
+            expected: .statements(note: "runs outside a transaction, statement by statement: it controls its own transactions (f.sql:1)")),
+        Case(
+            name: "COMMIT AND CHAIN", sql: "BEGIN;\nSELECT 1;\nCOMMIT AND CHAIN;\n",
+            expected: .statements(note: "runs outside a transaction, statement by statement: it controls its own transactions (f.sql:1)")),
         Case(name: "the directive", sql: "CREATE TABLE a (id int);", transactional: false, expected: .statements(note: nil)),
     ]
 
@@ -74,7 +99,8 @@ final class ExecutionPlanTests: XCTestCase {
     }
 
     func testAWrappedFileRunsItsBodyWithTheWrapperBlankedOut() {
-        let plan = ExecutionPlan(SQLSection(text: "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n", file: "f.sql", firstLine: 1, transactional: true))
+        let plan = ExecutionPlan(
+            SQLSection(text: "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n", file: "f.sql", firstLine: 1, transactional: true))
         XCTAssertEqual(plan.mode, .transaction(begin: "BEGIN", sql: "     ;\nCREATE TABLE a (id int);\n      ;\n"))
     }
 
@@ -117,8 +143,10 @@ final class ExecutionPlanTests: XCTestCase {
             "ANALYZE ep_t",
             "DISCARD PLANS",
         ]
-        try db.exec("DROP TABLE IF EXISTS ep_t, ep_parent; CREATE TABLE ep_t (x int); CREATE INDEX ep_plain ON ep_t (x);"
-            + " CREATE TABLE ep_parent (x int) PARTITION BY RANGE (x); CREATE TABLE ep_child PARTITION OF ep_parent FOR VALUES FROM (0) TO (10);")
+        try db.exec(
+            "DROP TABLE IF EXISTS ep_t, ep_parent; CREATE TABLE ep_t (x int); CREATE INDEX ep_plain ON ep_t (x);"
+                + " CREATE TABLE ep_parent (x int) PARTITION BY RANGE (x); CREATE TABLE ep_child PARTITION OF ep_parent FOR VALUES FROM (0) TO (10);"
+        )
         defer { _ = try? db.exec("DROP TABLE IF EXISTS ep_t, ep_parent") }
         func sqlState(inBlock sql: String) -> String? {
             defer { _ = try? db.exec("ROLLBACK") }
@@ -137,7 +165,8 @@ final class ExecutionPlanTests: XCTestCase {
             XCTAssertEqual(sqlState(inBlock: sql), "25001", "PostgreSQL does not refuse in a block: \(sql)")
         }
         for sql in allowed {
-            XCTAssertNil(TransactionBlockRules.refusedStatement(SQLStatement(text: sql, line: 1, offset: 0)), "the rules wrongly catch: \(sql)")
+            XCTAssertNil(
+                TransactionBlockRules.refusedStatement(SQLStatement(text: sql, line: 1, offset: 0)), "the rules wrongly catch: \(sql)")
             XCTAssertNotEqual(sqlState(inBlock: sql), "25001", "PostgreSQL refuses in a block: \(sql)")
         }
     }

@@ -4,9 +4,11 @@ import XCTest
 
 final class LockRetryPolicyTests: XCTestCase {
     private func failure(_ sqlState: String, advice: String? = nil) -> MigratorError {
-        .migrationFailed(MigrationFailure(migration: "7_add_column", file: "migrations/7_add_column.up.sql", line: nil, column: nil,
-                                          error: PostgresError(kind: .query, sqlState: sqlState, message: "canceling statement due to lock timeout"),
-                                          advice: advice))
+        .migrationFailed(
+            MigrationFailure(
+                migration: "7_add_column", file: "migrations/7_add_column.up.sql", line: nil, column: nil,
+                error: PostgresError(kind: .query, sqlState: sqlState, message: "canceling statement due to lock timeout"),
+                advice: advice))
     }
 
     /// The pauses a policy asked for, recorded instead of slept.
@@ -34,18 +36,22 @@ final class LockRetryPolicyTests: XCTestCase {
         let pauses = Pauses()
         var lines: [String] = []
         var attempts = 0
-        try policy(retries: 5, jitter: 0, pauses: pauses).run("7_add_column", log: { lines.append($0) }, nothingTookEffect: { true },
-                                                             holder: { "pid 42 (application web)" }) {
+        try policy(retries: 5, jitter: 0, pauses: pauses).run(
+            "7_add_column", log: { lines.append($0) }, nothingTookEffect: { true },
+            holder: { "pid 42 (application web)" }
+        ) {
             attempts += 1
             if attempts < 4 { throw failure("55P03") }
         }
         XCTAssertEqual(attempts, 4)
         XCTAssertEqual(pauses.seconds, [0.125, 0.25, 0.5])
-        XCTAssertEqual(lines, [
-            "7_add_column timed out waiting for a lock held by pid 42 (application web); nothing applied, retry 1 of 5 in 125 ms",
-            "7_add_column timed out waiting for a lock held by pid 42 (application web); nothing applied, retry 2 of 5 in 250 ms",
-            "7_add_column timed out waiting for a lock held by pid 42 (application web); nothing applied, retry 3 of 5 in 500 ms",
-        ])
+        XCTAssertEqual(
+            lines,
+            [
+                "7_add_column timed out waiting for a lock held by pid 42 (application web); nothing applied, retry 1 of 5 in 125 ms",
+                "7_add_column timed out waiting for a lock held by pid 42 (application web); nothing applied, retry 2 of 5 in 250 ms",
+                "7_add_column timed out waiting for a lock held by pid 42 (application web); nothing applied, retry 3 of 5 in 500 ms",
+            ])
     }
 
     func testWhenToGiveUp() {
@@ -54,16 +60,22 @@ final class LockRetryPolicyTests: XCTestCase {
             ("default 0: today's behaviour, the error untouched", 0, "55P03", true, 1, nil),
             ("another error is never retried", 3, "42P01", true, 1, nil),
             ("a deadlock is not a lock timeout", 3, "40P01", true, 1, nil),
-            ("part of it took effect", 3, "55P03", false, 1, "  Tried 1 time (--lock-retries 3); not retried, because part of it took effect."),
+            (
+                "part of it took effect", 3, "55P03", false, 1,
+                "  Tried 1 time (--lock-retries 3); not retried, because part of it took effect."
+            ),
         ]
         for c in cases {
             let pauses = Pauses()
             var attempts = 0
-            XCTAssertThrowsError(try policy(retries: c.retries, jitter: 0.5, pauses: pauses).run(
-                "7_add_column", log: { _ in }, nothingTookEffect: { c.nothingTookEffect }, holder: { nil }) {
-                attempts += 1
-                throw failure(c.sqlState)
-            }, c.name) { error in
+            XCTAssertThrowsError(
+                try policy(retries: c.retries, jitter: 0.5, pauses: pauses).run(
+                    "7_add_column", log: { _ in }, nothingTookEffect: { c.nothingTookEffect }, holder: { nil }
+                ) {
+                    attempts += 1
+                    throw failure(c.sqlState)
+                }, c.name
+            ) { error in
                 guard case MigratorError.migrationFailed(let f) = error else { return XCTFail("\(c.name): \(error)") }
                 XCTAssertEqual(f.error.sqlState, c.sqlState, c.name)
                 XCTAssertEqual(f.advice, c.advice, c.name)
@@ -75,10 +87,13 @@ final class LockRetryPolicyTests: XCTestCase {
 
     func testGivingUpKeepsTheMigrationsOwnAdvice() {
         let pauses = Pauses()
-        XCTAssertThrowsError(try policy(retries: 1, jitter: 0, pauses: pauses).run(
-            "7_add_column", log: { _ in }, nothingTookEffect: { true }, holder: { nil }) {
-            throw failure("55P03", advice: "  Nothing of it took effect and the history is unchanged.")
-        }) { error in
+        XCTAssertThrowsError(
+            try policy(retries: 1, jitter: 0, pauses: pauses).run(
+                "7_add_column", log: { _ in }, nothingTookEffect: { true }, holder: { nil }
+            ) {
+                throw failure("55P03", advice: "  Nothing of it took effect and the history is unchanged.")
+            }
+        ) { error in
             guard case MigratorError.migrationFailed(let f) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(f.advice, "  Nothing of it took effect and the history is unchanged.\n  Tried 2 times (--lock-retries 1).")
         }
@@ -88,17 +103,24 @@ final class LockRetryPolicyTests: XCTestCase {
         let pauses = Pauses()
         var lines: [String] = []
         var attempts = 0
-        try policy(retries: 1, jitter: 0, pauses: pauses).run("7_add_column", log: { lines.append($0) }, nothingTookEffect: { true },
-                                                             holder: { nil }) {
+        try policy(retries: 1, jitter: 0, pauses: pauses).run(
+            "7_add_column", log: { lines.append($0) }, nothingTookEffect: { true },
+            holder: { nil }
+        ) {
             attempts += 1
             if attempts == 1 { throw failure("55P03") }
         }
-        XCTAssertEqual(lines, ["7_add_column timed out waiting for a lock held by a session that has released it since; nothing applied, retry 1 of 1 in 125 ms"])
+        XCTAssertEqual(
+            lines,
+            [
+                "7_add_column timed out waiting for a lock held by a session that has released it since; nothing applied, retry 1 of 1 in 125 ms"
+            ])
     }
 
     func testIdentifierWordsAreFoldedUnquotedNames() {
-        XCTAssertEqual(LockHolder.identifierWords("ALTER TABLE Accounts ADD COLUMN note2 text;\n-- x_1"),
-                       ["alter", "table", "accounts", "add", "column", "note2", "text", "x_1"])
+        XCTAssertEqual(
+            LockHolder.identifierWords("ALTER TABLE Accounts ADD COLUMN note2 text;\n-- x_1"),
+            ["alter", "table", "accounts", "add", "column", "note2", "text", "x_1"])
         XCTAssertEqual(LockHolder.identifierWords("\"Quoted Name\"; 42"), ["quoted", "name"])
     }
 }

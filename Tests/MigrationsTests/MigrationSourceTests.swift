@@ -53,41 +53,51 @@ final class MigrationSourceTests: XCTestCase {
         let file: String
         let text: String
         var upText: String? = nil
-        var firstLines: [Int]? = nil            // of the up section, then the down section
-        var transactional: [Bool]? = nil        // of the up section, then the down section
+        var firstLines: [Int]? = nil // of the up section, then the down section
+        var transactional: [Bool]? = nil // of the up section, then the down section
         var problem: (file: String, reason: String)? = nil
     }
 
     /// Files saved with Windows line endings: "\r\n" is one Character in Swift, so lines are found on bytes.
     func testCRLFLineEndingsInBothLayouts() throws {
         let cases: [CRLFCase] = [
-            CRLFCase(name: "dbmate layout", file: "1_a.sql",
-                     text: "-- migrate:up\r\nCREATE TABLE a (x int);\r\n\r\n-- migrate:down\r\nDROP TABLE a;\r\n",
-                     upText: "CREATE TABLE a (x int);\r\n\r", firstLines: [2, 5], transactional: [true, true]),
-            CRLFCase(name: "dbmate layout, transaction:false", file: "1_a.sql",
-                     text: "-- migrate:up transaction:false\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n-- migrate:down transaction:false\r\nDROP INDEX CONCURRENTLY i;\r\n",
-                     upText: "CREATE INDEX CONCURRENTLY i ON t (x);\r", firstLines: [2, 4], transactional: [false, false]),
-            CRLFCase(name: "up/down layout, no-transaction directive", file: "1_a.up.sql",
-                     text: "-- migrator:no-transaction\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n",
-                     upText: "-- migrator:no-transaction\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n", firstLines: [1], transactional: [false]),
-            CRLFCase(name: "dbmate layout, unknown directive", file: "1_a.sql",
-                     text: "-- migrate:up\r\nSELECT 1;\r\n-- migrate:sideways\r\n",
-                     problem: ("1_a.sql", "unknown directive on line 3: -- migrate:sideways")),
-            CRLFCase(name: "up/down layout, dotted name", file: "0002_1.7.0_schema.up.sql",
-                     text: "BEGIN;\r\nSELECT 1;\r\nCOMMIT;\r\n",
-                     upText: "BEGIN;\r\nSELECT 1;\r\nCOMMIT;\r\n", firstLines: [1], transactional: [true]),
-            CRLFCase(name: "dbmate layout, empty up section", file: "1_a.sql",
-                     text: "-- migrate:up\r\n-- nothing\r\n\r\n-- migrate:down\r\nSELECT 1;\r\n",
-                     problem: ("1_a.sql", "the -- migrate:up section is empty")),
+            CRLFCase(
+                name: "dbmate layout", file: "1_a.sql",
+                text: "-- migrate:up\r\nCREATE TABLE a (x int);\r\n\r\n-- migrate:down\r\nDROP TABLE a;\r\n",
+                upText: "CREATE TABLE a (x int);\r\n\r", firstLines: [2, 5], transactional: [true, true]),
+            CRLFCase(
+                name: "dbmate layout, transaction:false", file: "1_a.sql",
+                text:
+                    "-- migrate:up transaction:false\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n-- migrate:down transaction:false\r\nDROP INDEX CONCURRENTLY i;\r\n",
+                upText: "CREATE INDEX CONCURRENTLY i ON t (x);\r", firstLines: [2, 4], transactional: [false, false]),
+            CRLFCase(
+                name: "up/down layout, no-transaction directive", file: "1_a.up.sql",
+                text: "-- migrator:no-transaction\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n",
+                upText: "-- migrator:no-transaction\r\nCREATE INDEX CONCURRENTLY i ON t (x);\r\n", firstLines: [1], transactional: [false]),
+            CRLFCase(
+                name: "dbmate layout, unknown directive", file: "1_a.sql",
+                text: "-- migrate:up\r\nSELECT 1;\r\n-- migrate:sideways\r\n",
+                problem: ("1_a.sql", "unknown directive on line 3: -- migrate:sideways")),
+            CRLFCase(
+                name: "up/down layout, dotted name", file: "0002_1.7.0_schema.up.sql",
+                text: "BEGIN;\r\nSELECT 1;\r\nCOMMIT;\r\n",
+                upText: "BEGIN;\r\nSELECT 1;\r\nCOMMIT;\r\n", firstLines: [1], transactional: [true]),
+            CRLFCase(
+                name: "dbmate layout, empty up section", file: "1_a.sql",
+                text: "-- migrate:up\r\n-- nothing\r\n\r\n-- migrate:down\r\nSELECT 1;\r\n",
+                problem: ("1_a.sql", "the -- migrate:up section is empty")),
         ]
         for c in cases {
-            for name in try FileManager.default.contentsOfDirectory(atPath: dir) { try FileManager.default.removeItem(atPath: dir + "/" + name) }
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
+                try FileManager.default.removeItem(atPath: dir + "/" + name)
+            }
             try write(c.file, c.text)
             if let problem = c.problem {
                 XCTAssertThrowsError(try MigrationSource.load(directory: dir), c.name) { error in
                     guard let error = error as? MigrationFileError else { return XCTFail("\(c.name): \(error)") }
-                    XCTAssertTrue(error.problems.contains { $0.file == dir + "/" + problem.file && $0.reason.contains(problem.reason) },
-                                  "\(c.name): \(error)")
+                    XCTAssertTrue(
+                        error.problems.contains { $0.file == dir + "/" + problem.file && $0.reason.contains(problem.reason) },
+                        "\(c.name): \(error)")
                 }
                 continue
             }
@@ -108,7 +118,8 @@ final class MigrationSourceTests: XCTestCase {
     func testAByteOrderMarkIsDropped() throws {
         let bom = Data([0xEF, 0xBB, 0xBF])
         _ = FileManager.default.createFile(atPath: dir + "/1_a.sql", contents: bom + Data("-- migrate:up\nCREATE TABLE a (x int);\n".utf8))
-        _ = FileManager.default.createFile(atPath: dir + "/2_b.up.sql", contents: bom + Data("-- migrator:no-transaction\nCREATE INDEX CONCURRENTLY i ON a (x);\n".utf8))
+        _ = FileManager.default.createFile(
+            atPath: dir + "/2_b.up.sql", contents: bom + Data("-- migrator:no-transaction\nCREATE INDEX CONCURRENTLY i ON a (x);\n".utf8))
         _ = FileManager.default.createFile(atPath: dir + "/3_c.up.sql", contents: bom + Data("CREATE TABLE c (x int);\n".utf8))
         let migrations = try MigrationSource.load(directory: dir)
         XCTAssertEqual(migrations.map(\.up.transactional), [true, false, true])
@@ -136,7 +147,7 @@ final class MigrationSourceTests: XCTestCase {
     }
 
     func testNewestVersionComesFromTheNamesEvenWhenAFileIsBad() throws {
-        try write("20991231000000_future.sql", "-- migrate:up\n\n-- migrate:down\n")   // an empty template: invalid
+        try write("20991231000000_future.sql", "-- migrate:up\n\n-- migrate:down\n") // an empty template: invalid
         try write("5_a.up.sql", "SELECT 1;")
         XCTAssertEqual(MigrationSource.newestVersion(directory: dir), 20991231000000)
         let paths = try MigrationTemplate.create(name: "next", directory: dir, layout: .single)
@@ -161,7 +172,7 @@ final class MigrationSourceTests: XCTestCase {
         let first = try MigrationSource.load(directory: dir)[0].checksum
         try write("1_a.up.sql", "SELECT 2;\n")
         XCTAssertNotEqual(try MigrationSource.load(directory: dir)[0].checksum, first)
-        XCTAssertEqual(first, "b4e0497804e46e0a0b0b8c31975b062152d551bac49c3c2e80932567b4085dcd")  // sha256sum of the same bytes
+        XCTAssertEqual(first, "b4e0497804e46e0a0b0b8c31975b062152d551bac49c3c2e80932567b4085dcd") // sha256sum of the same bytes
     }
 
     struct BadCase {
@@ -172,21 +183,41 @@ final class MigrationSourceTests: XCTestCase {
 
     func testEveryKindOfBadFileIsReportedTogether() throws {
         let cases: [BadCase] = [
-            BadCase(name: "duplicate version across layouts", files: [("5_a.up.sql", Data("SELECT 1;".utf8)), ("5_b.sql", Data("-- migrate:up\nSELECT 1;".utf8))], reason: "version 5 is also used by"),
+            BadCase(
+                name: "duplicate version across layouts",
+                files: [("5_a.up.sql", Data("SELECT 1;".utf8)), ("5_b.sql", Data("-- migrate:up\nSELECT 1;".utf8))],
+                reason: "version 5 is also used by"),
             BadCase(name: "malformed name", files: [("abc.sql", Data("SELECT 1;".utf8))], reason: "not a migration name"),
             BadCase(name: "zero version", files: [("0_zero.sql", Data("-- migrate:up\nSELECT 1;".utf8))], reason: "not a migration name"),
             BadCase(name: "no name", files: [("7.up.sql", Data("SELECT 1;".utf8))], reason: "not a migration name"),
-            BadCase(name: "version too large", files: [("9223372036854775808_big.up.sql", Data("SELECT 1;".utf8))], reason: "is larger than 9223372036854775807"),
-            BadCase(name: "two up files for one version", files: [("15_a.up.sql", Data("SELECT 1;".utf8)), ("0015_b.up.sql", Data("SELECT 1;".utf8))], reason: "version 15 is also used by"),
-            BadCase(name: "down without up", files: [("8_lonely.down.sql", Data("DROP TABLE x;".utf8))], reason: "a down migration without its up migration"),
+            BadCase(
+                name: "version too large", files: [("9223372036854775808_big.up.sql", Data("SELECT 1;".utf8))],
+                reason: "is larger than 9223372036854775807"),
+            BadCase(
+                name: "two up files for one version",
+                files: [("15_a.up.sql", Data("SELECT 1;".utf8)), ("0015_b.up.sql", Data("SELECT 1;".utf8))],
+                reason: "version 15 is also used by"),
+            BadCase(
+                name: "down without up", files: [("8_lonely.down.sql", Data("DROP TABLE x;".utf8))],
+                reason: "a down migration without its up migration"),
             BadCase(name: "empty up", files: [("9_empty.up.sql", Data("-- only a comment\n\n".utf8))], reason: "the up migration is empty"),
-            BadCase(name: "empty dbmate up", files: [("10_empty.sql", Data("-- migrate:up\n\n-- migrate:down\nDROP TABLE x;".utf8))], reason: "the -- migrate:up section is empty"),
-            BadCase(name: "no migrate:up", files: [("11_nomarker.sql", Data("CREATE TABLE x (y int);".utf8))], reason: "no -- migrate:up line"),
-            BadCase(name: "non-UTF-8", files: [("12_latin1.up.sql", Data([0x53, 0x45, 0x4c, 0xe9, 0xff, 0x3b]))], reason: "is not valid UTF-8"),
-            BadCase(name: "SQL before migrate:up", files: [("13_early.sql", Data("CREATE TABLE lost (x int);\n-- migrate:up\nCREATE TABLE kept (x int);\n".utf8))],
-                    reason: "SQL before the -- migrate:up line (line 2) belongs to no section"),
-            BadCase(name: "separate down of a single-file migration", files: [("14_one.sql", Data("-- migrate:up\nCREATE TABLE o (x int);\n".utf8)), ("14_one.down.sql", Data("DROP TABLE o;".utf8))],
-                    reason: "14_one.sql is a single-file migration: put this down SQL in its -- migrate:down section"),
+            BadCase(
+                name: "empty dbmate up", files: [("10_empty.sql", Data("-- migrate:up\n\n-- migrate:down\nDROP TABLE x;".utf8))],
+                reason: "the -- migrate:up section is empty"),
+            BadCase(
+                name: "no migrate:up", files: [("11_nomarker.sql", Data("CREATE TABLE x (y int);".utf8))], reason: "no -- migrate:up line"),
+            BadCase(
+                name: "non-UTF-8", files: [("12_latin1.up.sql", Data([0x53, 0x45, 0x4c, 0xe9, 0xff, 0x3b]))], reason: "is not valid UTF-8"),
+            BadCase(
+                name: "SQL before migrate:up",
+                files: [("13_early.sql", Data("CREATE TABLE lost (x int);\n-- migrate:up\nCREATE TABLE kept (x int);\n".utf8))],
+                reason: "SQL before the -- migrate:up line (line 2) belongs to no section"),
+            BadCase(
+                name: "separate down of a single-file migration",
+                files: [
+                    ("14_one.sql", Data("-- migrate:up\nCREATE TABLE o (x int);\n".utf8)), ("14_one.down.sql", Data("DROP TABLE o;".utf8)),
+                ],
+                reason: "14_one.sql is a single-file migration: put this down SQL in its -- migrate:down section"),
         ]
         for c in cases {
             for (name, data) in c.files { _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: data) }
@@ -195,8 +226,11 @@ final class MigrationSourceTests: XCTestCase {
         XCTAssertThrowsError(try MigrationSource.load(directory: dir)) { error in
             guard let error = error as? MigrationFileError else { return XCTFail("\(error)") }
             for c in cases {
-                XCTAssertTrue(error.problems.contains { problem in problem.reason.contains(c.reason) && c.files.contains(where: { f in problem.file.hasSuffix(f.0) }) },
-                              "\(c.name) not reported; got:\n\(error)")
+                XCTAssertTrue(
+                    error.problems.contains { problem in
+                        problem.reason.contains(c.reason) && c.files.contains(where: { f in problem.file.hasSuffix(f.0) })
+                    },
+                    "\(c.name) not reported; got:\n\(error)")
             }
             XCTAssertFalse(error.problems.contains { $0.file.hasSuffix("100_fine.up.sql") })
             XCTAssertTrue(error.description.contains("nothing was applied"))
@@ -222,7 +256,7 @@ final class MigrationSourceTests: XCTestCase {
     /// Files are read through a 64 KiB scratch buffer; larger ones grow past it. Both must come back whole,
     /// at and around the buffer's edge, and multi-byte characters split across reads must survive.
     func testFilesAroundTheReadBufferComeBackWhole() throws {
-        let line = "INSERT INTO t VALUES ('\u{00E9}t\u{00E9} \u{1F600}');\n"  // 2-, 2- and 4-byte characters
+        let line = "INSERT INTO t VALUES ('\u{00E9}t\u{00E9} \u{1F600}');\n" // 2-, 2- and 4-byte characters
         let sizes = [0, 1, 65_535, 65_536, 65_537, 200_000, 1_100_000]
         for (i, size) in sizes.enumerated() {
             var text = "CREATE TABLE t (x text);\n"

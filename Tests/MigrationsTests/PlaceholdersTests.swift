@@ -13,16 +13,22 @@ final class PlaceholdersTests: XCTestCase {
 
     static let cases: [Case] = [
         Case(name: "in code", sql: "GRANT SELECT ON orders TO ${app_role};", expected: "GRANT SELECT ON orders TO orders_app;"),
-        Case(name: "in a string and an identifier", sql: "COMMENT ON TABLE \"orders_${suffix}\" IS 'built for ${env}';",
-             expected: "COMMENT ON TABLE \"orders_v2\" IS 'built for prod';"),
-        Case(name: "after identifier characters", sql: "CREATE TABLE audit_${suffix} (id int);", expected: "CREATE TABLE audit_v2 (id int);"),
+        Case(
+            name: "in a string and an identifier", sql: "COMMENT ON TABLE \"orders_${suffix}\" IS 'built for ${env}';",
+            expected: "COMMENT ON TABLE \"orders_v2\" IS 'built for prod';"),
+        Case(
+            name: "after identifier characters", sql: "CREATE TABLE audit_${suffix} (id int);", expected: "CREATE TABLE audit_v2 (id int);"),
         Case(name: "names ignore case", sql: "SELECT '${ENV}', '${long_name}';", expected: "SELECT 'prod', 'a much longer value';"),
-        Case(name: "comments are left alone", sql: "-- grants ${app_role}\n/* ${env} /* nested ${x} */ */ SELECT 1;",
-             expected: "-- grants ${app_role}\n/* ${env} /* nested ${x} */ */ SELECT 1;"),
-        Case(name: "dollar-quoted bodies are left alone", sql: "DO $body$ BEGIN RAISE NOTICE '${env}'; END $body$; SELECT $$${env}$$;",
-             expected: "DO $body$ BEGIN RAISE NOTICE '${env}'; END $body$; SELECT $$${env}$$;"),
+        Case(
+            name: "comments are left alone", sql: "-- grants ${app_role}\n/* ${env} /* nested ${x} */ */ SELECT 1;",
+            expected: "-- grants ${app_role}\n/* ${env} /* nested ${x} */ */ SELECT 1;"),
+        Case(
+            name: "dollar-quoted bodies are left alone", sql: "DO $body$ BEGIN RAISE NOTICE '${env}'; END $body$; SELECT $$${env}$$;",
+            expected: "DO $body$ BEGIN RAISE NOTICE '${env}'; END $body$; SELECT $$${env}$$;"),
         Case(name: "the escape, in code and in a string", sql: "SELECT '$${env}', $${env};", expected: "SELECT '${env}', ${env};"),
-        Case(name: "not placeholders", sql: "SELECT '${ spaced }', '${9x}', '${unclosed', $1;", expected: "SELECT '${ spaced }', '${9x}', '${unclosed', $1;"),
+        Case(
+            name: "not placeholders", sql: "SELECT '${ spaced }', '${9x}', '${unclosed', $1;",
+            expected: "SELECT '${ spaced }', '${9x}', '${unclosed', $1;"),
         Case(name: "a comment marker inside a string is not a comment", sql: "SELECT '-- ${env}';", expected: "SELECT '-- prod';"),
     ]
 
@@ -39,14 +45,17 @@ final class PlaceholdersTests: XCTestCase {
     }
 
     func testEveryMissingValueIsListedWithItsLine() {
-        let a = SQLSection(text: "SELECT 1;\n-- ${ignored}\nGRANT ALL ON t TO ${owner};\n", file: "dir/0002_a.sql", firstLine: 3, transactional: true)
+        let a = SQLSection(
+            text: "SELECT 1;\n-- ${ignored}\nGRANT ALL ON t TO ${owner};\n", file: "dir/0002_a.sql", firstLine: 3, transactional: true)
         let b = SQLSection(text: "SELECT '${env}', '${region}';", file: "dir/0003_b.up.sql", firstLine: 1, transactional: true)
         XCTAssertThrowsError(try Self.values.substitute([a, b])) { error in
             let problems = (error as? MigrationFileError)?.problems.map(\.description)
-            XCTAssertEqual(problems, [
-                "dir/0002_a.sql:5: ${owner} has no value; set --var owner=VALUE or MIGRATOR_VAR_OWNER",
-                "dir/0003_b.up.sql:1: ${region} has no value; set --var region=VALUE or MIGRATOR_VAR_REGION",
-            ])
+            XCTAssertEqual(
+                problems,
+                [
+                    "dir/0002_a.sql:5: ${owner} has no value; set --var owner=VALUE or MIGRATOR_VAR_OWNER",
+                    "dir/0003_b.up.sql:1: ${region} has no value; set --var region=VALUE or MIGRATOR_VAR_REGION",
+                ])
             XCTAssertTrue("\(error)".hasPrefix("2 problems with placeholders; nothing was applied"), "\(error)")
         }
     }
@@ -67,7 +76,9 @@ final class PlaceholdersTests: XCTestCase {
     }
 
     func testParsingFlagsAndEnvironment() throws {
-        let p = try Placeholders.parse(flags: ["env=prod", "empty=", "url=a=b"], environment: ["MIGRATOR_VAR_ENV": "dev", "MIGRATOR_VAR_APP_ROLE": "app", "OTHER": "x"])
+        let p = try Placeholders.parse(
+            flags: ["env=prod", "empty=", "url=a=b"],
+            environment: ["MIGRATOR_VAR_ENV": "dev", "MIGRATOR_VAR_APP_ROLE": "app", "OTHER": "x"])
         XCTAssertEqual(p.values, ["env": "prod", "empty": "", "url": "a=b", "app_role": "app"], "a flag wins over the environment")
         let bad: [(String, [String], [String: String], String)] = [
             ("no =", ["env"], [:], "--var 'env': expected NAME=VALUE"),

@@ -9,8 +9,9 @@ import XCTest
 /// role's password, so a connection succeeds only if that token reached libpq as the password.
 final class RDSIAMConnectionTests: XCTestCase {
     static let time = "2026-12-01T09:30:00Z"
-    static let credentials = AWSCredentials(accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                                            sessionToken: "IQoJb3JpZ2luX2VjEXAMPLE+session/token=", source: "test")
+    static let credentials = AWSCredentials(
+        accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        sessionToken: "IQoJb3JpZ2luX2VjEXAMPLE+session/token=", source: "test")
     var stack: LocalStack!
     var role: String!
     var port: Int!
@@ -31,8 +32,9 @@ final class RDSIAMConnectionTests: XCTestCase {
         let date = try XCTUnwrap(ISO8601DateFormatter().date(from: time))
         return ConnectionPassword(name: "RDS IAM authentication (test)", requiresTLS: true) { target in
             counter?.add(target)
-            return RDSAuthToken.make(host: target.host, port: target.port, user: target.user, region: "eu-central-1",
-                                     credentials: Self.credentials, at: date)
+            return RDSAuthToken.make(
+                host: target.host, port: target.port, user: target.user, region: "eu-central-1",
+                credentials: Self.credentials, at: date)
         }
     }
 
@@ -41,9 +43,10 @@ final class RDSIAMConnectionTests: XCTestCase {
     }
 
     func testTheTokenReachesLibpqAsThePassword() throws {
-        let token = try Botocore.rdsAuthToken(host: "127.0.0.1", port: port, user: role, region: "eu-central-1", time: Self.time,
-                                              accessKeyID: Self.credentials.accessKeyID, secretAccessKey: Self.credentials.secretAccessKey,
-                                              sessionToken: Self.credentials.sessionToken)
+        let token = try Botocore.rdsAuthToken(
+            host: "127.0.0.1", port: port, user: role, region: "eu-central-1", time: Self.time,
+            accessKeyID: Self.credentials.accessKeyID, secretAccessKey: Self.credentials.secretAccessKey,
+            sessionToken: Self.credentials.sessionToken)
         let admin = try Connection(stack.databaseURL)
         try admin.exec("CREATE ROLE \(role!) LOGIN PASSWORD \(try admin.quoteLiteral(token))")
 
@@ -55,8 +58,9 @@ final class RDSIAMConnectionTests: XCTestCase {
         XCTAssertEqual(made.targets, [ConnectionTarget(host: "127.0.0.1", port: port, user: role, sslmode: "require")])
 
         // The same role with a token for another second: refused, and the error does not show the token.
-        let stale = MigratorConfig(databaseURL: url(sslmode: "require"),
-                                   password: try tokenPassword(time: "2026-12-01T09:30:01Z"))
+        let stale = MigratorConfig(
+            databaseURL: url(sslmode: "require"),
+            password: try tokenPassword(time: "2026-12-01T09:30:01Z"))
         XCTAssertThrowsError(try DatabaseSession.open(stale, log: { _ in })) { error in
             XCTAssertTrue("\(error)".contains("password authentication failed"), "\(error)")
             XCTAssertFalse("\(error)".contains("X-Amz-Signature"), "\(error)")
@@ -82,8 +86,9 @@ final class RDSIAMConnectionTests: XCTestCase {
 
     func testEveryAttemptOfAWaitGetsItsOwnToken() throws {
         let made = Counter()
-        var config = MigratorConfig(databaseURL: url(sslmode: "require", port: HostResources.unusedPort()),
-                                    password: try tokenPassword(time: Self.time, made: made))
+        var config = MigratorConfig(
+            databaseURL: url(sslmode: "require", port: HostResources.unusedPort()),
+            password: try tokenPassword(time: Self.time, made: made))
         config.wait = 2
         XCTAssertThrowsError(try DatabaseSession.open(config, log: { _ in })) { error in
             guard case MigratorError.connect(_, let attempts, _) = error else { return XCTFail("\(error)") }

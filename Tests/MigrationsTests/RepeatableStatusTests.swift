@@ -12,7 +12,9 @@ final class RepeatableStatusTests: XCTestCase {
         let fresh = file("functions", "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n")
         let records = [
             RepeatableHistory.Record(name: "views", checksum: "0000", appliedAt: "2026-12-01T10:00:00Z", executionMs: 3),
-            RepeatableHistory.Record(name: "grants", checksum: file("grants", "GRANT SELECT ON v TO app;\n").checksum, appliedAt: "2026-12-01T10:00:01Z", executionMs: 1),
+            RepeatableHistory.Record(
+                name: "grants", checksum: file("grants", "GRANT SELECT ON v TO app;\n").checksum, appliedAt: "2026-12-01T10:00:01Z",
+                executionMs: 1),
             RepeatableHistory.Record(name: "gone", checksum: "1111", appliedAt: "2026-12-01T10:00:02Z", executionMs: 2),
         ]
         let statuses = RepeatableStatus.compute([fresh, crlf, views], records: records)

@@ -7,7 +7,7 @@ final class SessionSettingsTests: XCTestCase {
             "SET search_path TO reporting;", "set role app;", "CREATE TABLE a (x int);\nRESET ALL;",
             "SELECT pg_catalog.set_config('search_path', 'x', false);",
             "DO $$BEGIN SET search_path = x; END$$;", "DO $$\nBEGIN\n  PERFORM Set_Config('a.b', '1', false);\nEND$$;",
-            "UPDATE t SET x = 1;",  // says SET: reset, to be safe
+            "UPDATE t SET x = 1;", // says SET: reset, to be safe
             "ALTER TABLE a ALTER COLUMN x SET NOT NULL",
         ]
         for sql in changes { XCTAssertTrue(DatabaseSession.mayChangeSettings(sql), sql) }

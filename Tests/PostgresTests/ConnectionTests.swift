@@ -24,8 +24,9 @@ final class ConnectionTests: XCTestCase {
     func testCreateInsertWithParametersAndReadBack() throws {
         let db = try connect()
         try db.exec("CREATE TABLE people (id serial PRIMARY KEY, name text NOT NULL, note text); CREATE INDEX ON people (name)")
-        let inserted = try db.query("INSERT INTO people (name, note) VALUES ($1, $2), ($3, $4)",
-                                    ["Ada", "it's; \"quoted\"", "Émile", nil])
+        let inserted = try db.query(
+            "INSERT INTO people (name, note) VALUES ($1, $2), ($3, $4)",
+            ["Ada", "it's; \"quoted\"", "Émile", nil])
         XCTAssertEqual(inserted.affectedRows, 2)
         let rows = try db.query("SELECT name, note FROM people WHERE id > $1 ORDER BY id", ["0"])
         XCTAssertEqual(rows.columns, ["name", "note"])
@@ -45,7 +46,8 @@ final class ConnectionTests: XCTestCase {
         let db = try connect()
         var notices: [Notice] = []
         db.onNotice = { notices.append($0) }
-        try db.exec("""
+        try db.exec(
+            """
             DO $$ BEGIN
               RAISE NOTICE 'first %', 1;
               RAISE WARNING 'careful' USING HINT = 'a hint';
@@ -107,14 +109,15 @@ final class ConnectionTests: XCTestCase {
     }
 
     func testKeywordValueConnectionStringsWork() throws {
-        let conninfo = "host=127.0.0.1 port=\(stack.environment["LOCAL_STACK_PG_PORT"]!) dbname=\(database!) user=postgres password='\(stack.postgresPassword)'"
+        let conninfo =
+            "host=127.0.0.1 port=\(stack.environment["LOCAL_STACK_PG_PORT"]!) dbname=\(database!) user=postgres password='\(stack.postgresPassword)'"
         XCTAssertEqual(try Connection(conninfo).exec("SELECT 1 AS one").value("one"), "1")
     }
 
     func testResidentMemoryStaysFlatOverTenThousandQueries() throws {
         let db = try connect()
         try db.exec("CREATE TABLE m (id int, v text); INSERT INTO m SELECT g, md5(g::text) FROM generate_series(1, 20) g")
-        for i in 0..<1000 { _ = try db.query("SELECT v FROM m WHERE id <= $1", [String(i % 20)]) }  // warm-up
+        for i in 0..<1000 { _ = try db.query("SELECT v FROM m WHERE id <= $1", [String(i % 20)]) } // warm-up
         let before = HostResources.residentKB()
         for i in 0..<10_000 { _ = try db.query("SELECT v FROM m WHERE id <= $1", [String(i % 20)]) }
         let after = HostResources.residentKB()

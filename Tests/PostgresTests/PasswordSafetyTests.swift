@@ -41,13 +41,18 @@ final class PasswordSafetyTests: XCTestCase {
             Case(name: "bad URI parameter", conninfo: "postgresql://u:\(secret)@h/db?\(secret)=1", secrets: [secret]),
             Case(name: "unknown option with password in value", conninfo: "host=x nosuchoption=\(secret)", secrets: [secret]),
             // libpq cuts these URLs at the first "@" or "/" and echoes a piece as a host, port or database.
-            Case(name: "unencoded @ in a URL password", conninfo: "postgresql://app:S3cr@tPass@127.0.0.1:1/app",
-                 secrets: ["S3cr", "tPass"]),
-            Case(name: "unencoded / in a URL password", conninfo: "postgresql://app:ab/cdSECRET@127.0.0.1/app",
-                 secrets: ["\"ab\"", "cdSECRET"]),
-            Case(name: "unencoded / and ? in a URL password", conninfo: "postgresql://app:Zq9/x?sslmode=Wk3pR@127.0.0.1:1/app",
-                 secrets: ["Zq9", "Wk3pR"]),
-            Case(name: "percent-encoded URL password", conninfo: "postgresql://u:p%40ss%2F\(secret)@h:notaport/db", secrets: [secret, "p%40ss%2F", "p@ss/"]),
+            Case(
+                name: "unencoded @ in a URL password", conninfo: "postgresql://app:S3cr@tPass@127.0.0.1:1/app",
+                secrets: ["S3cr", "tPass"]),
+            Case(
+                name: "unencoded / in a URL password", conninfo: "postgresql://app:ab/cdSECRET@127.0.0.1/app",
+                secrets: ["\"ab\"", "cdSECRET"]),
+            Case(
+                name: "unencoded / and ? in a URL password", conninfo: "postgresql://app:Zq9/x?sslmode=Wk3pR@127.0.0.1:1/app",
+                secrets: ["Zq9", "Wk3pR"]),
+            Case(
+                name: "percent-encoded URL password", conninfo: "postgresql://u:p%40ss%2F\(secret)@h:notaport/db",
+                secrets: [secret, "p%40ss%2F", "p@ss/"]),
         ]
         for c in cases {
             do {

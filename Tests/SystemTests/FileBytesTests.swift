@@ -21,7 +21,7 @@ final class FileBytesTests: XCTestCase {
     }
 
     func testReadTextSizes() throws {
-        let limit = 1 << 17  // two reads past the 64 KiB scratch buffer
+        let limit = 1 << 17 // two reads past the 64 KiB scratch buffer
         let cases: [(name: String, size: Int, tooLarge: Bool)] = [
             ("empty", 0, false), ("small", 10, false), ("scratch-sized", 1 << 16, false),
             ("exactly the limit", limit, false), ("one byte over", limit + 1, true),

@@ -24,8 +24,9 @@ public enum ProcessRunner {
         directory: String? = nil,
         timeout: TimeInterval = 60
     ) throws -> ProcessResult {
-        let process = try start(path, arguments, environment: environment, extraEnvironment: extraEnvironment,
-                                stdin: stdin, directory: directory)
+        let process = try start(
+            path, arguments, environment: environment, extraEnvironment: extraEnvironment,
+            stdin: stdin, directory: directory)
         return process.wait(timeout: timeout)
     }
 
@@ -117,9 +118,10 @@ public final class RunningProcess {
         process.waitUntilExit()
         _ = group.wait(timeout: .now() + 5)
         lock.lock(); defer { lock.unlock() }
-        return ProcessResult(status: process.terminationStatus,
-                             stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self),
-                             timedOut: timedOut)
+        return ProcessResult(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self),
+            timedOut: timedOut)
     }
 }
