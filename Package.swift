@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "migrator", dependencies: [
-            "Migrations", "Postgres", "AWSClient", "HTTP", "Durations", "BuildVersion", "System",
+            "Migrations", "Postgres", "AWSClient", "HTTP", "Hashing", "Durations", "BuildVersion", "System",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,3 +1,4 @@
+import Hashing
 import Postgres
 import System
 
@@ -5,37 +6,68 @@ import System
 /// instance may not resolve or accept connections yet), then applies the session settings.
 enum DatabaseSession {
     static func open(_ config: MigratorConfig, log: (String) -> Void) throws -> Connection {
-        let start = SystemClock.shared.now()
-        var delay = 0.25
-        var attempts = 0
-        var lastReport = start
-        let target = try config.password?.target(for: config.databaseURL)
-        while true {
-            attempts += 1
-            do {
-                let connection = try Connection(
-                    config.databaseURL, connectTimeout: 10, applicationName: "migrator",
-                    password: try makePassword(config.password, target))
-                try configure(connection, config)
-                return connection
-            } catch let error as PostgresError where error.kind == .connection && isBadSetting(error) {
-                throw MigratorError.usage("bad connection setting: \(error.message)")
-            } catch let error as PostgresError where error.kind == .connection {
-                let elapsed = SystemClock.shared.now() - start
-                // A server that answered "no" (wrong password, unknown database or role, pg_hba) will say it again.
-                if elapsed + delay > config.wait || isRefusal(error) {
-                    throw MigratorError.connect(error, attempts: attempts, seconds: elapsed)
+        try start(config).finish(log: log)
+    }
+
+    /// Makes the first attempt on another thread, so that the caller can read the migration files
+    /// meanwhile: connecting (the server starting a backend, TLS, SCRAM) and reading and checksumming the
+    /// files each take about half of a no-op run, and neither needs the other.
+    static func start(_ config: MigratorConfig) -> Opening {
+        // For a program that has not done so already; see `CryptoLibrary.keepUntilExit`.
+        CryptoLibrary.keepUntilExit()
+        return Opening(config: config, start: SystemClock.shared.now(), first: BackgroundWork { Result { try attempt(config) } })
+    }
+
+    /// A session being opened. Either `finish` it or `abandon` it, once.
+    struct Opening {
+        let config: MigratorConfig
+        let start: Double
+        let first: BackgroundWork<Result<Connection, Error>>
+
+        /// The first attempt's connection, or the retries' when it failed as a server that is not there (yet) fails.
+        func finish(log: (String) -> Void) throws -> Connection {
+            var result = first.wait()
+            var delay = 0.25
+            var attempts = 1
+            var lastReport = start
+            while true {
+                do {
+                    return try result.get()
+                } catch let error as PostgresError where error.kind == .connection && isBadSetting(error) {
+                    throw MigratorError.usage("bad connection setting: \(error.message)")
+                } catch let error as PostgresError where error.kind == .connection {
+                    let elapsed = SystemClock.shared.now() - start
+                    // A server that answered "no" (wrong password, unknown database or role, pg_hba) will say it again.
+                    if elapsed + delay > config.wait || isRefusal(error) {
+                        throw MigratorError.connect(error, attempts: attempts, seconds: elapsed)
+                    }
+                    if SystemClock.shared.now() - lastReport >= 5 || attempts == 1 {
+                        log("waiting for the database (\(Int(elapsed)) s of \(Int(config.wait)) s): \(error.message)")
+                        lastReport = SystemClock.shared.now()
+                    }
+                    SystemClock.shared.sleep(delay)
+                    delay = min(delay * 2, 5)
+                } catch let error as PostgresError where error.kind == .badConnectionString {
+                    throw MigratorError.usage("bad --database-url: \(error.message)")
                 }
-                if SystemClock.shared.now() - lastReport >= 5 || attempts == 1 {
-                    log("waiting for the database (\(Int(elapsed)) s of \(Int(config.wait)) s): \(error.message)")
-                    lastReport = SystemClock.shared.now()
-                }
-                SystemClock.shared.sleep(delay)
-                delay = min(delay * 2, 5)
-            } catch let error as PostgresError where error.kind == .badConnectionString {
-                throw MigratorError.usage("bad --database-url: \(error.message)")
+                attempts += 1
+                result = Result { try attempt(config) }
             }
         }
+
+        /// Nothing will use the session (the files were bad): it is closed as soon as it is open.
+        func abandon() {
+            first.abandon { _ in }
+        }
+    }
+
+    private static func attempt(_ config: MigratorConfig) throws -> Connection {
+        let target = try config.password?.target(for: config.databaseURL)
+        let connection = try Connection(
+            config.databaseURL, connectTimeout: 10, applicationName: "migrator",
+            password: try makePassword(config.password, target))
+        try configure(connection, config)
+        return connection
     }
 
     private static func makePassword(_ password: ConnectionPassword?, _ target: ConnectionTarget?) throws -> String? {

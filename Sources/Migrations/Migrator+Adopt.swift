@@ -6,8 +6,7 @@ extension Migrator {
     /// yet. The old table is only read, so the team can still go back to its old tool.
     @discardableResult
     public func adopt(_ tool: LegacyHistory.Tool, table: String = LegacyHistory.defaultTable, dryRun: Bool = false) throws -> [Migration] {
-        let all = try migrations()
-        return try withSession(locked: !dryRun) { db, history in
+        return try withSession(locked: !dryRun, whileConnecting: migrations) { all, db, history in
             guard let legacy = try LegacyHistory.read(db, schema: history.schema, table: table) else {
                 throw MigratorError.usage(
                     "there is no table \(table.contains(".") ? table : "\(history.schema).\(table)") to adopt"

@@ -54,10 +54,13 @@ public final class Migrator {
     /// Applies pending migrations in version order, up to `target` when given. Returns the applied ones.
     @discardableResult
     public func up(to target: Int64? = nil, allowOutOfOrder: Bool = false, dryRun: Bool = false) throws -> [Migration] {
-        let all = try migrations()
-        let repeatables = try repeatableMigrations()
-        if let target { try requireKnown(target, among: all.map(\.version), option: "--to") }
-        return try withSession(locked: !dryRun) { db, history in
+        let load = { () throws -> ([Migration], [RepeatableMigration]) in
+            let all = try self.migrations()
+            if let target { try self.requireKnown(target, among: all.map(\.version), option: "--to") }
+            return (all, try self.repeatableMigrations())
+        }
+        return try withSession(locked: !dryRun, whileConnecting: load) { files, db, history in
+            let (all, repeatables) = files
             let records = try history.records()
             if records.isEmpty { try refuseUnadoptedHistory(db, history) }
             let statuses = MigrationStatus.compute(migrations: all, records: records)
@@ -302,8 +305,7 @@ public final class Migrator {
     /// section is missing. Returns the versions rolled back.
     @discardableResult
     public func down(_ target: DownTarget, dryRun: Bool = false) throws -> [Int64] {
-        let all = try migrations()
-        return try withSession(locked: !dryRun) { db, history in
+        return try withSession(locked: !dryRun, whileConnecting: migrations) { all, db, history in
             let records = try history.records()
             if records.isEmpty { try refuseUnadoptedHistory(db, history) }
             if let running = records.first(where: { $0.state == .running }) {
@@ -390,9 +392,9 @@ public final class Migrator {
 
     /// Versioned migrations by version, and repeatable ones by name.
     public func report() throws -> (versioned: [MigrationStatus], repeatable: [RepeatableStatus]) {
-        let all = try migrations()
-        let repeatables = try repeatableMigrations()
-        return try withSession(locked: false) { db, history in
+        let load = { () throws -> ([Migration], [RepeatableMigration]) in (try self.migrations(), try self.repeatableMigrations()) }
+        return try withSession(locked: false, whileConnecting: load) { files, db, history in
+            let (all, repeatables) = files
             let records = try history.records()
             if records.isEmpty { try refuseUnadoptedHistory(db, history) }
             let repeatable = try RepeatableHistory(history)
@@ -432,9 +434,12 @@ public final class Migrator {
     /// Records every migration up to `version` as applied without running it.
     @discardableResult
     public func baseline(version: Int64) throws -> [Migration] {
-        let all = try migrations()
-        try requireKnown(version, among: all.map(\.version), option: "--version")
-        return try withSession(locked: true) { db, history in
+        let load = { () throws -> [Migration] in
+            let all = try self.migrations()
+            try self.requireKnown(version, among: all.map(\.version), option: "--version")
+            return all
+        }
+        return try withSession(locked: true, whileConnecting: load) { all, db, history in
             try history.create()
             let recorded = Set(try history.records().map(\.version))
             let chosen = all.filter { $0.version <= version && !recorded.contains($0.version) }
@@ -455,8 +460,7 @@ public final class Migrator {
     }
 
     public func repair(version: Int64, action: RepairAction) throws {
-        let all = try migrations()
-        try withSession(locked: true) { _, history in
+        try withSession(locked: true, whileConnecting: migrations) { all, _, history in
             let record = try history.records().first { $0.version == version }
             let file = all.first { $0.version == version }
             switch action {
@@ -494,7 +498,23 @@ public final class Migrator {
     // MARK: - session
 
     func withSession<T>(locked: Bool, _ body: (Connection, HistoryTable) throws -> T) throws -> T {
-        let db = try DatabaseSession.open(config, log: log)
+        try withSession(locked: locked, whileConnecting: {}) { _, db, history in try body(db, history) }
+    }
+
+    /// Runs `load` (reading the migration files) while the session is being opened, then `body` with what
+    /// it loaded. Bad files stop everything as before; the session, if it opened, is closed unused.
+    func withSession<Loaded, T>(
+        locked: Bool, whileConnecting load: () throws -> Loaded, _ body: (Loaded, Connection, HistoryTable) throws -> T
+    ) throws -> T {
+        let opening = DatabaseSession.start(config)
+        let loaded: Loaded
+        do {
+            loaded = try load()
+        } catch {
+            opening.abandon()
+            throw error
+        }
+        let db = try opening.finish(log: log)
         let history: HistoryTable
         do {
             history = try HistoryTable(connection: db, schema: config.schema, table: config.table)
@@ -502,7 +522,7 @@ public final class Migrator {
             throw MigratorError.database("reading the history table failed", error)
         }
         guard locked else {
-            do { return try body(db, history) } catch let error as PostgresError {
+            do { return try body(loaded, db, history) } catch let error as PostgresError {
                 throw MigratorError.database("reading \(history.schema).\(history.table) failed", error)
             }
         }
@@ -514,7 +534,7 @@ public final class Migrator {
         }
         defer { lock.release() }
         do {
-            return try body(db, history)
+            return try body(loaded, db, history)
         } catch let error as PostgresError {
             throw MigratorError.database("updating \(history.schema).\(history.table) failed", error)
         }

@@ -2,6 +2,7 @@ import Durations
 import ArgumentParser
 import BuildVersion
 import FoundationEssentials
+import Hashing
 import Migrations
 import System
 
@@ -69,6 +70,8 @@ struct MigratorCommand: ParsableCommand {
     // `--version` ("Show the version.") in the help of `baseline` and `repair`, whose own `--version
     // VERSION` names a migration; and a flag of this command would be parsed after theirs too.
     static func main() {
+        // Before anything touches OpenSSL: the session's thread may still be inside it when an error ends us.
+        CryptoLibrary.keepUntilExit()
         if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
             print(version)
             return
