@@ -3,13 +3,21 @@ public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        encode(Array(bytes))
+    }
+
+    /// Written straight into the string's storage: a generic loop over a sequence from another module
+    /// cost about 16,000 instructions per SHA-256 digest, a sixth of checksumming a small file.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            var i = 0
+            for byte in bytes {
+                out[i] = digits[Int(byte >> 4)]
+                out[i + 1] = digits[Int(byte & 0x0f)]
+                i += 2
+            }
+            return i
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes hex of either case; nil for odd length or a non-hex character.

@@ -303,6 +303,29 @@ final class MigratorTests: XCTestCase {
         XCTAssertEqual(entries.map { $0["version"] as! Int }, [1, 2])
     }
 
+    /// Columns line up by Character, with names of several widths, ASCII and not.
+    func testStatusTableAlignsItsColumns() throws {
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
+        try f.write("2_crème_brûlée_menu.up.sql", "CREATE TABLE b (id int);\n")
+        try f.write("10_add_a_much_longer_name.up.sql", "CREATE TABLE c (id int);\n")
+        XCTAssertEqual(try f.migrator(["up", "--to", "2"]).status, 0)
+        let text = try f.migrator(["status"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 4, text.stdout)
+        for heading in ["NAME", "STATE", "APPLIED AT", "DURATION"] {
+            let column = try XCTUnwrap(lines[0].range(of: heading)).lowerBound
+            let offset = lines[0].distance(from: lines[0].startIndex, to: column)
+            for line in lines.dropFirst() {
+                let cell = line.index(line.startIndex, offsetBy: offset)
+                XCTAssertNotEqual(line[cell], " ", "\(heading) does not start at \(offset) in: \(line)")
+                XCTAssertEqual(line[line.index(before: cell)], " ", "\(heading) does not start at \(offset) in: \(line)")
+            }
+        }
+        XCTAssertTrue(lines[2].contains("crème_brûlée_menu") && lines[2].contains("applied"), lines[2])
+        XCTAssertTrue(lines[3].hasSuffix("-"), lines[3])
+    }
+
     func testAppliedByRecordsTheUserAndTheECSTaskARN() throws {
         // A stand-in for the ECS task metadata endpoint v4.
         let server = try ProcessRunner.start(
