@@ -6,7 +6,7 @@ import PackageDescription
 //   domain:       ECSTasks, Migrations
 //   AWS:          AWSClient, AWSSigV4
 //   wrappers:     HTTP, Hashing, Postgres   (the only targets that import C modules), Durations
-//   system:       System   (clock, sleeping, UTC time, encodings, files, processes, signals; besides the
+//   system:       System   (clock, sleeping, UTC time, encodings, files, processes, signals, the process end; besides the
 //                 wrappers, the only target that imports Glibc)
 //   C modules:    CCurl, COpenSSL, CLibPQ
 let package = Package(
@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "BuildVersion"),
 
         // System, the layer below the wrappers: the small utilities every layer above shares (clock,
-        // sleeping, UTC time, encodings, files, child processes, signal flags). It depends on nothing of ours.
+        // sleeping, UTC time, encodings, files, child processes, signal flags, a background thread, the process end).
+        // It depends on nothing of ours.
         .target(name: "System"),
 
         // AWS
@@ -54,7 +55,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "migrator", dependencies: [
-            "Migrations", "Postgres", "AWSClient", "HTTP", "Hashing", "Durations", "BuildVersion", "System",
+            "Migrations", "Postgres", "AWSClient", "HTTP", "Durations", "BuildVersion", "System",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

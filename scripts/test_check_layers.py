@@ -101,10 +101,18 @@ class CheckLayersTests(unittest.TestCase):
     def test_domain_writing_to_stdout(self):
         for line, what in [('print("applied")', "print("), ("FileHandle.standardError.write(data)", "FileHandle.standardOutput/standardError"),
                            ("fputs(text, stderr)", "C stdio"), ("_ = write(STDOUT_FILENO, p, n)", "write(2) to stdout/stderr"),
-                           ("exit(3)", "exit(")]:
+                           ("exit(3)", "exit("), ("ProcessEnd.now(3)", "ProcessEnd.now")]:
             with self.subTest(line=line):
                 self.assertBreach(f"Sources/Migrations/Report.swift:2: Migrations is below the programs' edge and must not write to stdout/stderr or exit ({what})",
                                   changes={"Sources/Migrations/Report.swift": f"func report() {{\n    {line}\n}}\n"})
+
+    def test_only_system_process_end_may_end_the_process(self):
+        end = "#if canImport(Glibc)\nimport Glibc\n#endif\npublic enum ProcessEnd {\n    public static func now(_ s: Int32) -> Never { fflush(nil); _exit(s) }\n}\n"
+        code, out = self.run_on(changes={"Sources/System/ProcessEnd.swift": end,
+                                         "Sources/migrator/main.swift": "import System\nProcessEnd.now(0)\n"})
+        self.assertEqual(code, 0, out)
+        self.assertBreach("Sources/System/Exit.swift:5: System is below the programs' edge and must not write to stdout/stderr or exit (C stdio)",
+                          changes={"Sources/System/Exit.swift": end})
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ enum DatabaseSession {
     /// meanwhile: connecting (the server starting a backend, TLS, SCRAM) and reading and checksumming the
     /// files each take about half of a no-op run, and neither needs the other.
     static func start(_ config: MigratorConfig) -> Opening {
-        // For a program that has not done so already; see `CryptoLibrary.keepUntilExit`.
+        // A program that may end while an abandoned first attempt is still logging in must end with
+        // `ProcessEnd.now`, as the migrator does; this covers OpenSSL's part for one that calls `exit()`.
         CryptoLibrary.keepUntilExit()
         return Opening(config: config, start: SystemClock.shared.now(), first: BackgroundWork { Result { try attempt(config) } })
     }

@@ -2,7 +2,6 @@ import Durations
 import ArgumentParser
 import BuildVersion
 import FoundationEssentials
-import Hashing
 import Migrations
 import System
 
@@ -70,13 +69,29 @@ struct MigratorCommand: ParsableCommand {
     // `--version` ("Show the version.") in the help of `baseline` and `repair`, whose own `--version
     // VERSION` names a migration; and a flag of this command would be parsed after theirs too.
     static func main() {
-        // Before anything touches OpenSSL: the session's thread may still be inside it when an error ends us.
-        CryptoLibrary.keepUntilExit()
         if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
             print(version)
-            return
+            ProcessEnd.now(0)
         }
-        main(nil)
+        ProcessEnd.now(runToEnd())
+    }
+
+    /// ArgumentParser's `main`, returning the exit status instead of calling `exit()`: bad files can end the
+    /// command while its session is still logging in on another thread (see `ProcessEnd`).
+    private static func runToEnd() -> Int32 {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            return 0
+        } catch {
+            let status = exitCode(for: error)
+            let text = fullMessage(for: error)
+            // As ArgumentParser prints it: help on stdout, everything else on stderr.
+            if !text.isEmpty {
+                if status.isSuccess { print(text) } else { OutputDescriptor.write(2, text + "\n") }
+            }
+            return status.rawValue
+        }
     }
 
     static let version = BuildVersion.text
