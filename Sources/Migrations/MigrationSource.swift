@@ -46,6 +46,11 @@ public enum MigrationSource {
             return true
         }
 
+        // Passed over in silence, a file named *.SQL would simply never run.
+        for name in names where !name.hasPrefix(".") && !name.hasSuffix(".sql") && name.lowercased().hasSuffix(".sql") {
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            problems.append(.init(file: path, reason: "ends in \(name.suffix(4)), not .sql: rename it, or it never runs"))
+        }
         // R__NAME.sql files are repeatable migrations (`RepeatableMigration`), read apart.
         for name in names where name.hasSuffix(".sql") && !name.hasPrefix(".") && !name.hasPrefix(RepeatableMigration.prefix) {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
@@ -146,12 +151,25 @@ public enum MigrationSource {
             return .failure("cannot be read")
         }
         guard var text = read else {
-            return .failure("is not valid UTF-8")
+            return .failure("is not valid UTF-8" + (isUTF16(path) ? " (it is UTF-16: save it as UTF-8)" : ""))
+        }
+        // PostgreSQL cannot take a NUL in a query: libpq would end the SQL there and run the rest of the
+        // file never, yet record the migration as applied. A UTF-16 file without a byte order mark has one
+        // in every other byte.
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let line = text.utf8[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            return .failure("has a NUL byte on line \(line), which SQL cannot contain (a UTF-16 file? save it as UTF-8)")
         }
         // A byte order mark, as some Windows editors write, is not SQL: PostgreSQL would read it as part of
         // the first word, and it would hide a first-line directive.
         if text.unicodeScalars.first == "\u{FEFF}" { text = String(text.unicodeScalars.dropFirst()) }
         return .success(text)
+    }
+
+    /// Whether a file that is not UTF-8 looks like UTF-16 (NUL bytes beside the ASCII ones), for the hint.
+    private static func isUTF16(_ path: String) -> Bool {
+        guard let repaired = try? FileBytes.readText(path) else { return false }
+        return repaired.utf8.contains(0)
     }
 
     static func hasNoTransactionDirective(_ text: String) -> Bool {

@@ -209,6 +209,21 @@ final class MigrationSourceTests: XCTestCase {
             BadCase(
                 name: "non-UTF-8", files: [("12_latin1.up.sql", Data([0x53, 0x45, 0x4c, 0xe9, 0xff, 0x3b]))], reason: "is not valid UTF-8"),
             BadCase(
+                name: "NUL byte, which libpq would end the SQL at",
+                files: [("16_nul.up.sql", Data("CREATE TABLE a (x int);\n\u{0}CREATE TABLE b (x int);\n".utf8))],
+                reason: "has a NUL byte on line 2, which SQL cannot contain"),
+            BadCase(
+                name: "UTF-16 without a byte order mark",
+                files: [("17_utf16.up.sql", "SELECT 1;\n".data(using: .utf16LittleEndian)!)],
+                reason: "has a NUL byte on line 1, which SQL cannot contain (a UTF-16 file? save it as UTF-8)"),
+            BadCase(
+                name: "UTF-16 with a byte order mark",
+                files: [("18_utf16bom.up.sql", Data([0xFF, 0xFE]) + "SELECT 1;\n".data(using: .utf16LittleEndian)!)],
+                reason: "is not valid UTF-8 (it is UTF-16: save it as UTF-8)"),
+            BadCase(
+                name: "upper-case extension, which would be passed over", files: [("19_shout.up.SQL", Data("SELECT 1;".utf8))],
+                reason: "ends in .SQL, not .sql: rename it, or it never runs"),
+            BadCase(
                 name: "SQL before migrate:up",
                 files: [("13_early.sql", Data("CREATE TABLE lost (x int);\n-- migrate:up\nCREATE TABLE kept (x int);\n".utf8))],
                 reason: "SQL before the -- migrate:up line (line 2) belongs to no section"),
