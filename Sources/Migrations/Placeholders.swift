@@ -82,12 +82,72 @@ public struct Placeholders: Sendable, Equatable {
     }
 
     /// `text` with every secret value replaced by `${name}`, for server messages that may quote the SQL.
+    ///
+    /// The server may also quote only a piece of a value, case-folded: `PASSWORD 'Kq8'Zr7Tail'` fails with
+    /// `unrecognized role option "zr7tail"`. So any run of 4 or more characters that also occurs in a
+    /// secret, compared without case, becomes `***`. That may hide an ordinary word that a secret happens to
+    /// contain, which is the price of never printing a piece of one. A value shorter than 6 characters
+    /// counts only where it stands alone, any case, so that a token `ab` leaves "database" alone.
     public func redacting(_ text: String) -> String {
-        var out = text
-        for (name, value) in values.sorted(by: { $0.value.count > $1.value.count }) where Self.isSecret(name) && !value.isEmpty {
-            out = out.replacingAll(value, with: "${\(name)}")
+        let secrets = values.filter { Self.isSecret($0.key) && !$0.value.isEmpty }
+            .sorted { $0.value.unicodeScalars.count > $1.value.unicodeScalars.count }
+        guard !secrets.isEmpty else { return text }
+        let scalars = Array(text.unicodeScalars)
+        let folded = scalars.map(\.properties.lowercaseMapping)
+        func standsAlone(_ start: Int, _ end: Int) -> Bool {
+            func isWord(_ i: Int) -> Bool { scalars.indices.contains(i) && (scalars[i].properties.isAlphabetic || ("0"..."9").contains(scalars[i])) }
+            return !isWord(start - 1) && !isWord(end)
         }
-        return out
+        // Whole values first, longest first: where each begins, its name and length.
+        var named: [Int: (name: String, length: Int)] = [:]
+        var inNamed = [Bool](repeating: false, count: scalars.count)
+        for (name, value) in secrets {
+            let v = Array(value.unicodeScalars)
+            var i = 0
+            while i + v.count <= scalars.count {
+                if !inNamed[i..<(i + v.count)].contains(true) && scalars[i..<(i + v.count)].elementsEqual(v)
+                    && (v.count >= 6 || standsAlone(i, i + v.count))
+                {
+                    named[i] = (name, v.count)
+                    for k in i..<(i + v.count) { inNamed[k] = true }
+                    i += v.count
+                } else {
+                    i += 1
+                }
+            }
+        }
+        // Then pieces (or, of a short value, the whole of it in another case), outside the whole values.
+        var masked = [Bool](repeating: false, count: scalars.count)
+        for (_, value) in secrets {
+            let v = value.unicodeScalars.map(\.properties.lowercaseMapping)
+            let short = v.count < 6
+            for i in scalars.indices where !inNamed[i] {
+                var longest = 0
+                for j in v.indices where v[j] == folded[i] && (!short || j == 0) {
+                    var k = 0
+                    while i + k < scalars.count, j + k < v.count, !inNamed[i + k], folded[i + k] == v[j + k] { k += 1 }
+                    longest = max(longest, k)
+                }
+                if short ? longest == v.count && standsAlone(i, i + longest) : longest >= 4 {
+                    for k in i..<(i + longest) { masked[k] = true }
+                }
+            }
+        }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            if let (name, length) = named[i] {
+                out.append(contentsOf: "${\(name)}".unicodeScalars)
+                i += length
+            } else if masked[i] {
+                out.append(contentsOf: "***".unicodeScalars)
+                while i < scalars.count && masked[i] { i += 1 }
+            } else {
+                out.append(scalars[i])
+                i += 1
+            }
+        }
+        return String(out)
     }
 
     /// Every section with its placeholders replaced, or every reference without a value (file:line) when

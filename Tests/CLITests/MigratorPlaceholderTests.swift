@@ -93,6 +93,20 @@ final class MigratorPlaceholderTests: XCTestCase {
         XCTAssertEqual(try f.historyVersions(), ["1"])
     }
 
+    /// A generated password with a quote in it ends the string literal early; the server then quotes the
+    /// rest, lower-cased, as an unknown role option. No piece of it may reach the log.
+    func testAPieceOfASecretThatTheServerQuotesIsNotPrinted() throws {
+        try f.write("0001_role.up.sql", "CREATE ROLE ${app_role} LOGIN PASSWORD '${app_password}';\n")
+        let r = try f.migrator(
+            ["up", "--var", "app_role=audit_reader"], environment: ["MIGRATOR_VAR_APP_PASSWORD": "Kq8'Zr7TopSecretTail"])
+        XCTAssertEqual(r.status, 1, r.output)
+        XCTAssertTrue(r.stderr.contains("unrecognized role option \"***\""), r.stderr)
+        for piece in ["Zr7TopSecretTail", "zr7topsecrettail", "SecretTail", "secrettail"] {
+            XCTAssertFalse(r.output.contains(piece), "\(piece) printed: \(r.output)")
+        }
+        XCTAssertEqual(try f.historyVersions(), [])
+    }
+
     func testBadVarsAreUsageErrorsWithoutTheirValues() throws {
         try f.write("0001_a.up.sql", "CREATE TABLE a (n int);\n")
         for (arguments, message) in [

@@ -100,4 +100,20 @@ final class PlaceholdersTests: XCTestCase {
         XCTAssertEqual(p.summary, "api_token=***, client_secret=***, db_password=***, env=prod")
         XCTAssertEqual(p.redacting("role \"hunter2\" and tkn-123, env prod"), "role \"${db_password}\" and ${api_token}, env prod")
     }
+
+    /// The server quotes what it could not parse, and may fold its case: a piece of a secret is a secret too.
+    func testPiecesOfSecretsAreMaskedWhateverTheirCase() {
+        let p = Placeholders(["app_password": "Kq8'Zr7TopSecretTail", "db_token": "ab", "env": "production"])
+        let cases: [(name: String, message: String, expected: String)] = [
+            ("case-folded tail", "unrecognized role option \"zr7topsecrettail\"", "unrecognized role option \"***\""),
+            ("piece of four", "syntax error at or near \"TAIL\"", "syntax error at or near \"***\""),
+            ("three characters are not a piece", "column \"top\" does not exist", "column \"top\" does not exist"),
+            ("whole short value, any case", "value \"AB\" and \"ab\"", "value \"***\" and \"${db_token}\""),
+            ("a whole value keeps its name", "near 'Kq8'Zr7TopSecretTail'", "near '${app_password}'"),
+            ("values that are not secrets stay", "database production", "database production"),
+        ]
+        for c in cases {
+            XCTAssertEqual(p.redacting(c.message), c.expected, c.name)
+        }
+    }
 }
