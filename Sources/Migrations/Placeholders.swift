@@ -95,7 +95,9 @@ public struct Placeholders: Sendable, Equatable {
         let scalars = Array(text.unicodeScalars)
         let folded = scalars.map(\.properties.lowercaseMapping)
         func standsAlone(_ start: Int, _ end: Int) -> Bool {
-            func isWord(_ i: Int) -> Bool { scalars.indices.contains(i) && (scalars[i].properties.isAlphabetic || ("0"..."9").contains(scalars[i])) }
+            func isWord(_ i: Int) -> Bool {
+                scalars.indices.contains(i) && (scalars[i].properties.isAlphabetic || ("0"..."9").contains(scalars[i]))
+            }
             return !isWord(start - 1) && !isWord(end)
         }
         // Whole values first, longest first: where each begins, its name and length.
