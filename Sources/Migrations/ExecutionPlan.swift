@@ -23,6 +23,9 @@ public struct ExecutionPlan: Sendable, Equatable {
         return false
     }
 
+    /// The section wraps itself in BEGIN … COMMIT, and that transaction is the one it runs in.
+    public private(set) var isWrapped = false
+
     public init(_ section: SQLSection) {
         guard section.transactional else {
             self.init(mode: .statements(SQLSplitter.split(section.text)), note: nil)
@@ -48,6 +51,7 @@ public struct ExecutionPlan: Sendable, Equatable {
         if control.count == 2, control[0] == (0, .begin), control[1] == (last, .commit) {
             let sql = Self.blanking([statements[0], statements[last]], in: section.text)
             self.init(mode: .transaction(begin: statements[0].text, sql: sql), note: nil)
+            isWrapped = true
             return
         }
         self.init(

@@ -44,12 +44,24 @@ enum StatusReport {
             let up: Section?
             let note: String?
         }
-        /// Where the up SQL sits, so CI can lint exactly what `up` will run.
+        /// Where the up SQL sits, so CI can lint exactly what `up` will run, and how `up` runs it.
         struct Section: Encodable {
             let file: String
             let firstLine: Int
             let lastLine: Int
+            /// Whether it runs in a transaction: decided from its SQL as `up` decides it, not from the directive alone.
             let transactional: Bool
+            /// Its own BEGIN … COMMIT is the transaction it runs in (a linter must not assume another around it).
+            let wrapped: Bool
+
+            init(_ section: SQLSection) {
+                let plan = ExecutionPlan(section)
+                file = section.file
+                firstLine = section.firstLine
+                lastLine = section.lastLine
+                transactional = plan.isTransactional
+                wrapped = plan.isWrapped
+            }
         }
         struct Repeatable: Encodable {
             let name: String
@@ -68,9 +80,7 @@ enum StatusReport {
                 Entry(
                     version: $0.version, name: $0.name, state: $0.state.rawValue, appliedAt: $0.appliedAt,
                     executionMs: $0.executionMs, outOfOrder: $0.outOfOrder,
-                    up: $0.up.map {
-                        Section(file: $0.file, firstLine: $0.firstLine, lastLine: $0.lastLine, transactional: $0.transactional)
-                    },
+                    up: $0.up.map(Section.init),
                     note: $0.note)
             },
             repeatable: repeatable.isEmpty
@@ -80,7 +90,7 @@ enum StatusReport {
                         name: $0.label, state: $0.state.rawValue, appliedAt: $0.appliedAt, executionMs: $0.executionMs, file: $0.file)
                 })
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(report)) ?? Data("{}".utf8), as: UTF8.self)
     }
 }

@@ -91,6 +91,32 @@ final class MigratorLintTests: XCTestCase {
         XCTAssertTrue(none.stderr.contains("nothing pending to lint"), none.stderr)
     }
 
+    /// golang-migrate files as their authors wrote them: `transactional` says what `up` will do with each, and
+    /// a file's own BEGIN … COMMIT is not linted as a transaction nested in the migrator's.
+    func testGolangMigrateFilesAreReportedAndLintedAsUpRunsThem() throws {
+        try f.remove("3_account_status.sql")
+        try f.remove("4_account_note.up.sql")
+        try f.write("0003_notes.up.sql", "BEGIN;\nALTER TABLE accounts ADD COLUMN note text;\nCOMMIT;\n")
+        try f.write("0004_email_lower.up.sql", "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_email_lower ON accounts (lower(email));\n")
+        try f.write(
+            "0005_two_steps.up.sql",
+            "BEGIN;\nALTER TABLE accounts ADD COLUMN a text;\nCOMMIT;\nBEGIN;\nALTER TABLE accounts ADD COLUMN b text;\nCOMMIT;\n")
+        let json = try f.migrator(["status", "--pending", "--output", "json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        XCTAssertTrue(json.stdout.contains("\"file\":\"\(f.directory)/0003_notes.up.sql\""), "paths are not escaped: \(json.stdout)")
+        let ups =
+            (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any])["migrations"] as! [[String: Any]]
+        XCTAssertEqual(ups.map { ($0["up"] as! [String: Any])["transactional"] as! Bool }, [true, false, false])
+        XCTAssertEqual(ups.map { ($0["up"] as! [String: Any])["wrapped"] as! Bool }, [true, false, false])
+
+        try "excluded_rules = [\"require-lock-timeout\", \"require-statement-timeout\"]\n"
+            .write(toFile: f.directory + "/.squawk.toml", atomically: true, encoding: .utf8)
+        let r = try lint()
+        XCTAssertFalse(plain(r.output).contains("transaction-nesting"), plain(r.output))
+        XCTAssertFalse(plain(r.output).contains("ban-concurrent-index-creation-in-transaction"), plain(r.output))
+        XCTAssertEqual(r.status, 0, plain(r.output))
+    }
+
     func testTheCIStepStopsWhenThePendingMigrationsCannotBeListed() throws {
         let r = try lint(["--table", ""])
         XCTAssertEqual(r.status, 2, r.output)
