@@ -3,7 +3,8 @@ public struct HistoryRecord: Sendable, Equatable {
     public enum State: String, Sendable {
         /// Applied and committed.
         case applied
-        /// A migration outside a transaction started and has not been recorded as finished.
+        /// A migration's up or down section started outside a transaction and has not been recorded as
+        /// finished: some of its statements may have taken effect.
         case running
     }
 

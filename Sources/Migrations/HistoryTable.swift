@@ -87,6 +87,12 @@ struct HistoryTable {
             [String(version), String(executionMs)])
     }
 
+    /// Changes only the state, keeping when and how long it was applied: `.running` while a down section
+    /// runs outside a transaction, `.applied` again when nothing of it took effect.
+    func setState(_ version: Int64, _ state: HistoryRecord.State) throws {
+        try connection.query("UPDATE \(qualified) SET state = $2 WHERE version = $1", [String(version), state.rawValue])
+    }
+
     func updateChecksum(_ version: Int64, to checksum: String) throws {
         try connection.query("UPDATE \(qualified) SET checksum = $2 WHERE version = $1", [String(version), checksum])
     }

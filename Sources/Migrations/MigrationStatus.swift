@@ -3,7 +3,7 @@ public struct MigrationStatus: Sendable, Equatable {
     public enum State: String, Sendable, CaseIterable {
         case applied
         case pending
-        /// Started outside a transaction and never recorded as finished.
+        /// Its up or down section started outside a transaction and was never recorded as finished.
         case running
         /// Applied, but its file's up SQL has changed since.
         case checksumChanged = "checksum changed"
@@ -24,6 +24,9 @@ public struct MigrationStatus: Sendable, Equatable {
     public var up: SQLSection? = nil
     /// What `status` says about the files beside the state, such as a down file named unlike its up file.
     public var note: String? = nil
+    /// For a running migration: the migrator session that holds the migration lock now, so the migration
+    /// is being applied or rolled back at this moment rather than left behind by a migrator that stopped.
+    public var runningNow: String? = nil
 
     /// The migration as its file is named: "0002_touch_fn".
     public var label: String { "\(versionText)_\(name)" }

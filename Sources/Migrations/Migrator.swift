@@ -135,10 +135,15 @@ public final class Migrator {
         let label = status.label
         switch status.state {
         case .running:
-            let file = all.first { $0.version == status.version }?.up.file ?? "its file"
-            return "migration \(label) was left running: a migrator stopped while applying it outside a transaction. "
-                + "Check which statements of \(file) took effect. If all did, run `migrator repair --version \(status.version) --mark applied`; "
-                + "otherwise undo the ones that did and run `migrator repair --version \(status.version) --mark pending`"
+            if let holder = status.runningNow {
+                return "migration \(label) is being applied or rolled back now by \(holder); wait for it to finish"
+            }
+            let m = all.first { $0.version == status.version }
+            let files = ([m?.up.file] + [m?.down?.file].filter { $0 != m?.up.file }).compactMap { $0 }
+            return "migration \(label) was left running: a migrator stopped while applying or rolling it back outside a transaction. "
+                + "Check which statements of \(files.isEmpty ? "it" : files.joined(separator: " or ")) took effect. "
+                + "If the migration is in effect, run `migrator repair --version \(status.version) --mark applied`; "
+                + "if it is not (never applied, or wholly rolled back), run `migrator repair --version \(status.version) --mark pending`"
         case .checksumChanged:
             return "migration \(label) was changed after it was applied. Restore the file, or if the change is intended run "
                 + "`migrator repair --version \(status.version) --accept-checksum`"
@@ -369,15 +374,28 @@ public final class Migrator {
                 throw failure(m.label, down, error, offset: 0, statementLine: nil, advice: nil)
             }
         case .statements(let statements):
+            // Marked first, as `up` inserts its row first: a failure or a kill halfway leaves a migration
+            // that is neither applied nor rolled back, and `up`, `down` and `validate` must not take it for applied.
+            try history.setState(m.version, .running)
+            let repair = "`migrator repair --version \(m.version) --mark pending` (rolled back) or `--mark applied` (in effect)"
             if let stop = try StatementRun.run(statements, db: db) {
-                throw failure(
-                    m.label, down, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line,
-                    advice: "  The down migration ran outside a transaction; the history still lists \(m.label) as applied.")
+                var advice: String
+                if !stop.tookEffect {
+                    try history.setState(m.version, .applied)
+                    advice = "  Nothing of the down migration took effect; the history still lists \(m.label) as applied."
+                } else {
+                    advice =
+                        stop.firstUncommittedLine.map {
+                            "  The down migration ran outside a transaction: statements before line \(down.firstLine + $0 - 1) took effect."
+                                + (stop.rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "")
+                        } ?? "  The down migration ran outside a transaction."
+                    advice += " \(m.label) is recorded as running. Finish or undo the rollback by hand, then run \(repair)."
+                }
+                throw failure(m.label, down, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, advice: advice)
             }
             try requireNoOpenTransaction(
                 m, down, db: db, what: "the down migration",
-                advice:
-                    "The history still lists \(m.label) as applied.")
+                advice: "\(m.label) is recorded as running. Add the COMMIT, finish or undo the rollback by hand, then run \(repair).")
             try DatabaseSession.reset(db, config, after: down.text)
             try history.delete(m.version)
         }
@@ -400,9 +418,14 @@ public final class Migrator {
             let repeatable = try RepeatableHistory(history)
             // A database that never ran one has no table to read; skip the catalog query then.
             let repeatRecords = records.isEmpty && repeatables.isEmpty ? [] : try repeatable.records()
-            return (
-                MigrationStatus.compute(migrations: all, records: records), RepeatableStatus.compute(repeatables, records: repeatRecords)
-            )
+            var statuses = MigrationStatus.compute(migrations: all, records: records)
+            // A migration recorded running while another migrator holds the lock is in progress, not left behind.
+            if statuses.contains(where: { $0.state == .running }),
+                let holder = try LockHolder.ofAdvisoryLock(MigrationLock(connection: db, history: history).key, on: db)
+            {
+                for i in statuses.indices where statuses[i].state == .running { statuses[i].runningNow = holder.description }
+            }
+            return (statuses, RepeatableStatus.compute(repeatables, records: repeatRecords))
         }
     }
 
@@ -416,6 +439,8 @@ public final class Migrator {
             switch s.state {
             case .checksumChanged: problems.append("\(label): the file changed after it was applied")
             case .fileMissing: problems.append("\(label): applied, but its file is missing")
+            case .running where s.runningNow != nil:
+                log("\(label): being applied or rolled back now by \(s.runningNow!); not drift")
             case .running: problems.append("\(label): left running outside a transaction; see `migrator repair`")
             case .pending where s.outOfOrder: problems.append("\(label): pending, but older than the newest applied migration")
             default: break

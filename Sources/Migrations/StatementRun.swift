@@ -25,15 +25,18 @@ struct StatementRun {
             do {
                 try db.exec(statement.text)
             } catch let error as PostgresError {
-                let open = db.transactionStatus != .idle
+                let status = db.transactionStatus
+                let open = status == .inTransaction || status == .failedTransaction
                 if open { _ = try? db.exec("ROLLBACK") }
+                // A lost connection takes a block the SQL had opened with it; without one, nothing was open.
+                let rolledBack = open || (!wasIdle && status == .unknown)
                 let kind = wasIdle ? TransactionBlockRules.refusedStatement(statement) : nil
                 let invalidIndex = kind?.contains("CONCURRENTLY") ?? false
                 return StatementRun(
                     statement: statement, error: error,
                     tookEffect: committedThrough != nil || invalidIndex,
                     firstUncommittedLine: committedThrough.map { statements[$0 + 1].line },
-                    rolledBackOpenTransaction: open, mayLeaveInvalidIndex: invalidIndex, statementKind: kind)
+                    rolledBackOpenTransaction: rolledBack, mayLeaveInvalidIndex: invalidIndex, statementKind: kind)
             }
             if db.transactionStatus == .idle { committedThrough = index }
         }

@@ -44,7 +44,8 @@ struct MigratorCommand: ParsableCommand {
 
             EXIT CODES
               0   success
-              1   a migration failed (rolled back; the history is unchanged)
+              1   a migration failed (rolled back; the history is unchanged, but one
+                  outside a transaction stays running if part of it took effect)
               3   validation failed (changed or missing files, a migration left
                   running, out-of-order migrations, golang-migrate or dbmate
                   history not adopted yet: see `migrator adopt --help`)

@@ -19,7 +19,9 @@ enum StatusReport {
                 + repeatable.map { [$0.label, $0.state.rawValue, $0.appliedAt ?? "-", $0.executionMs.map { "\($0) ms" } ?? "-"] }
             table += (table.isEmpty ? [] : [""]) + aligned(rows)
         }
-        let notes = statuses.compactMap { s in s.note.map { "note: \(s.label): \($0)" } }
+        let notes = statuses.flatMap { s in
+            [s.note, s.runningNow.map { "being applied or rolled back now by \($0)" }].compactMap { $0 }.map { "note: \(s.label): \($0)" }
+        }
         return (table + (notes.isEmpty ? [] : [""] + notes)).joined(separator: "\n")
     }
 
@@ -43,6 +45,8 @@ enum StatusReport {
             let outOfOrder: Bool
             let up: Section?
             let note: String?
+            /// For a running migration whose migrator holds the lock now: that session.
+            let runningNow: String?
         }
         /// Where the up SQL sits, so CI can lint exactly what `up` will run, and how `up` runs it.
         struct Section: Encodable {
@@ -81,7 +85,7 @@ enum StatusReport {
                     version: $0.version, name: $0.name, state: $0.state.rawValue, appliedAt: $0.appliedAt,
                     executionMs: $0.executionMs, outOfOrder: $0.outOfOrder,
                     up: $0.up.map(Section.init),
-                    note: $0.note)
+                    note: $0.note, runningNow: $0.runningNow)
             },
             repeatable: repeatable.isEmpty
                 ? nil
