@@ -266,8 +266,10 @@ struct DbmateFile {
                 if mayBeComment(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
                     let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
                         .trimmingUnicodeWhitespace()
-                    if directive.utf8.starts(with: "-- migrate:".utf8) {
-                        let words = directive.utf8.dropFirst(3).split(separator: UInt8(ascii: " ")).map { String(Substring($0)) }
+                    // As dbmate reads them: any white space, or none, between "--" and "migrate:".
+                    let afterDashes = directive.utf8.dropFirst(2).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                    if directive.utf8.starts(with: "--".utf8) && afterDashes.starts(with: "migrate:".utf8) {
+                        let words = afterDashes.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.map { String(Substring($0)) }
                         let marker = Marker(
                             line: line, start: start, next: next, transactional: !words.dropFirst().contains("transaction:false"))
                         switch words.first {

@@ -82,6 +82,15 @@ final class MigrationSourceTests: XCTestCase {
                 name: "up/down layout, dotted name", file: "0002_1.7.0_schema.up.sql",
                 text: "BEGIN;\r\nSELECT 1;\r\nCOMMIT;\r\n",
                 upText: "BEGIN;\r\nSELECT 1;\r\nCOMMIT;\r\n", firstLines: [1], transactional: [true]),
+            // dbmate reads a marker with any white space, or none, after "--" (checked against dbmate 2.37).
+            CRLFCase(
+                name: "dbmate layout, no space after --", file: "1_a.sql",
+                text: "--migrate:up\r\nCREATE TABLE a (x int);\r\n--migrate:down\r\nDROP TABLE a;\r\n",
+                upText: "CREATE TABLE a (x int);\r", firstLines: [2, 4], transactional: [true, true]),
+            CRLFCase(
+                name: "dbmate layout, a tab and two spaces after --", file: "1_a.sql",
+                text: "--\tmigrate:up\ttransaction:false\nCREATE INDEX CONCURRENTLY i ON t (x);\n--  migrate:down\nDROP INDEX i;\n",
+                upText: "CREATE INDEX CONCURRENTLY i ON t (x);", firstLines: [2, 4], transactional: [false, true]),
             CRLFCase(
                 name: "dbmate layout, empty up section", file: "1_a.sql",
                 text: "-- migrate:up\r\n-- nothing\r\n\r\n-- migrate:down\r\nSELECT 1;\r\n",
