@@ -175,12 +175,7 @@ public final class Migrator {
             // The whole section goes as one simple query, so DO blocks and function bodies need no splitting;
             // the history row commits with it or not at all.
             try db.exec(begin)
-            do {
-                try db.exec(sql)
-            } catch let error as PostgresError {
-                _ = try? db.exec("ROLLBACK")
-                throw failure(m.label, up, error, offset: 0, statementLine: nil, advice: nil)
-            }
+            try runInTransaction(sql, m.label, up, db: db)
             do {
                 // The history row is written as the migrator's own role and settings, not the migration's.
                 try DatabaseSession.reset(db, config, after: up.text)
@@ -233,12 +228,7 @@ public final class Migrator {
     ) throws {
         let start = SystemClock.shared.now()
         try db.exec(begin)
-        do {
-            try db.exec(sql)
-        } catch let error as PostgresError {
-            _ = try? db.exec("ROLLBACK")
-            throw failure(r.label, section, error, offset: 0, statementLine: nil, advice: nil)
-        }
+        try runInTransaction(sql, r.label, section, db: db)
         do {
             try DatabaseSession.reset(db, config, after: section.text)
             try history.record(r, executionMs: SystemClock.shared.milliseconds(since: start), appliedBy: appliedBy(db))
@@ -248,6 +238,20 @@ public final class Migrator {
             throw MigratorError.database("recording \(r.label) in \(history.table) failed; the migration was rolled back", error)
         }
         log("applied repeatable \(r.label) (\(SystemClock.shared.milliseconds(since: start)) ms)")
+    }
+
+    /// Runs a section's SQL as one query inside the open transaction; on failure rolls it back and names
+    /// the statement that failed: the character the server points at, or else the statement's first line.
+    private func runInTransaction(_ sql: String, _ label: String, _ section: SQLSection, db: Connection) throws {
+        do {
+            try db.exec(sql)
+        } catch let error as PostgresError {
+            _ = try? db.exec("ROLLBACK")
+            // Split only now, on the text the server ran: its statements are the results it answered with.
+            let statements = error.position == nil && error.statementIndex != nil ? SQLSplitter.split(sql) : []
+            let line = error.statementIndex.flatMap { statements.indices.contains($0) ? statements[$0].line : nil }
+            throw failure(label, section, error, offset: 0, statementLine: line, advice: nil)
+        }
     }
 
     /// After a section run outside a transaction: a BEGIN without its COMMIT would be rolled back when the
@@ -364,14 +368,14 @@ public final class Migrator {
         switch plan.mode {
         case .transaction(let begin, let sql):
             try db.exec(begin)
+            try runInTransaction(sql, m.label, down, db: db)
             do {
-                try db.exec(sql)
                 try DatabaseSession.reset(db, config, after: down.text)
                 try history.delete(m.version)
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
                 _ = try? db.exec("ROLLBACK")
-                throw failure(m.label, down, error, offset: 0, statementLine: nil, advice: nil)
+                throw MigratorError.database("recording the rollback of \(m.label) in the history failed; the rollback was undone", error)
             }
         case .statements(let statements):
             // Marked first, as `up` inserts its row first: a failure or a kill halfway leaves a migration

@@ -57,9 +57,28 @@ public final class Connection {
     deinit { PQfinish(pointer) }
 
     /// Runs one or more statements through the simple-query protocol and returns the last one's result.
+    /// When one fails, the error's `statementIndex` says which: the server answers each statement it ran
+    /// with a result of its own, so the results before the error count the statements that succeeded.
     @discardableResult
     public func exec(_ sql: String) throws -> QueryResult {
-        try check(PQexec(pointer, sql))
+        guard PQsendQuery(pointer, sql) == 1 else { throw clientError() }
+        var last: ResultHandle?
+        var index = 0
+        // Bounded: the server sends one result per statement of `sql`, then libpq ends the list with NULL.
+        while let raw = PQgetResult(pointer) {
+            let result = ResultHandle(raw)
+            do {
+                try verify(result)
+            } catch var error as PostgresError {
+                discardPendingResults()
+                error.statementIndex = index
+                throw error
+            }
+            last = result
+            index += 1
+        }
+        guard let last else { throw clientError() }
+        return last.copyOut()
     }
 
     /// Runs one statement with text parameters ($1, $2, ...) through the extended protocol.
@@ -100,9 +119,15 @@ public final class Connection {
     private func check(_ raw: OpaquePointer?) throws -> QueryResult {
         guard let raw else { throw clientError() }
         let result = ResultHandle(raw)
+        try verify(result)
+        return result.copyOut()
+    }
+
+    /// Throws unless the result is a success; a COPY is ended first, so the connection can go on.
+    private func verify(_ result: ResultHandle) throws {
         switch result.status {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY, PGRES_SINGLE_TUPLE:
-            return result.copyOut()
+            return
         case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
             throw result.error(kind: isOpen ? .query : .client, secrets: secrets)
         case PGRES_COPY_IN:

@@ -22,6 +22,8 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public var position: Int?
     /// Severity as sent by the server (ERROR, FATAL, ...), when there is one.
     public var severity: String?
+    /// For `Connection.exec` of several statements: the 0-based index of the one that failed.
+    public var statementIndex: Int?
 
     public init(
         kind: Kind, sqlState: String? = nil, message: String, detail: String? = nil, hint: String? = nil,

@@ -79,6 +79,47 @@ final class MigratorTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("42703"), r.stderr)
     }
 
+    /// Errors that happen while a statement runs carry no position; the statement is found from the results
+    /// the server sent before the error, in every layout and in rollbacks too.
+    func testAFailureWithoutAPositionNamesTheLineOfItsStatement() throws {
+        let cases: [(name: String, file: String, text: String, command: [String], place: String)] = [
+            (
+                "up/down layout, the statement after a DO block", "1_dup.up.sql",
+                "CREATE TABLE dup (id int);\nDO $$ BEGIN PERFORM 1; END $$;\n-- again\nCREATE TABLE dup (id int);\n",
+                ["up"], "1_dup.up.sql:4\n"
+            ),
+            (
+                "wrapped in BEGIN/COMMIT", "1_wrapped.up.sql",
+                "BEGIN;\nCREATE TABLE w (id int PRIMARY KEY);\nINSERT INTO w VALUES (1);\n\nINSERT INTO w VALUES (1);\nCOMMIT;\n",
+                ["up"], "1_wrapped.up.sql:5\n"
+            ),
+            (
+                "dbmate section", "1_d.sql",
+                "-- migrate:up\nCREATE TABLE d (id int NOT NULL);\nINSERT INTO d VALUES (1);\nINSERT INTO d VALUES (NULL);\n-- migrate:down\nDROP TABLE d;\n",
+                ["up"], "1_d.sql:4\n"
+            ),
+        ]
+        for c in cases {
+            f.tearDown()
+            f = try MigratorFixture()
+            try f.write(c.file, c.text)
+            let r = try f.migrator(c.command)
+            XCTAssertEqual(r.status, 1, "\(c.name): \(r.output)")
+            XCTAssertTrue(r.stderr.contains(c.place), "\(c.name): \(r.stderr)")
+            XCTAssertEqual(try f.historyVersions(), [], c.name)
+        }
+        // A down section in a transaction: its rollback is undone and the migration stays applied.
+        try f.write("2_e.up.sql", "CREATE TABLE e (id int);\n")
+        try f.write("2_e.down.sql", "DROP TABLE e;\nDROP TABLE e;\n")
+        try f.remove("1_d.sql")
+        XCTAssertEqual(try f.migrator(["up"]).status, 0)
+        let down = try f.migrator(["down"])
+        XCTAssertEqual(down.status, 1, down.output)
+        XCTAssertTrue(down.stderr.contains("2_e.down.sql:2\n"), down.stderr)
+        XCTAssertEqual(try f.historyVersions(), ["2"])
+        XCTAssertEqual(try f.query("SELECT to_regclass('e') IS NOT NULL"), "t")
+    }
+
     func testCreateIndexConcurrentlyOutsideATransaction() throws {
         try f.write("1_t.up.sql", "CREATE TABLE t (a int, b int);\nINSERT INTO t SELECT g, g FROM generate_series(1, 1000) g;\n")
         try f.write(

@@ -42,6 +42,18 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(result.value("total"), "3")
     }
 
+    func testAFailingStatementOfSeveralIsNamedByItsIndexAndTheSessionGoesOn() throws {
+        let db = try connect()
+        XCTAssertThrowsError(try db.exec("CREATE TABLE t (x int); SELECT 1;; INSERT INTO t VALUES (1/0); SELECT 2")) { error in
+            let error = error as! PostgresError
+            XCTAssertEqual(error.sqlState, "22012")
+            XCTAssertEqual(error.statementIndex, 2, "the empty statement between ;; is no statement")
+            XCTAssertNil(error.position)
+        }
+        XCTAssertEqual(try db.exec("SELECT to_regclass('t') IS NULL AS gone").value("gone"), "t", "one implicit transaction")
+        XCTAssertEqual(try db.exec("SELECT 7 AS n").value("n"), "7")
+    }
+
     func testNoticesFromADoBlockReachTheHandler() throws {
         let db = try connect()
         var notices: [Notice] = []
