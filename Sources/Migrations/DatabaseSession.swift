@@ -39,14 +39,15 @@ enum DatabaseSession {
                 } catch let error as PostgresError where error.kind == .connection {
                     let elapsed = SystemClock.shared.now() - start
                     // A server that answered "no" (wrong password, unknown database or role, pg_hba) will say it again.
-                    if elapsed + delay > config.wait || isRefusal(error) {
+                    if elapsed >= config.wait || isRefusal(error) {
                         throw MigratorError.connect(error, attempts: attempts, seconds: elapsed)
                     }
                     if SystemClock.shared.now() - lastReport >= 5 || attempts == 1 {
                         log("waiting for the database (\(Int(elapsed)) s of \(Int(config.wait)) s): \(error.message)")
                         lastReport = SystemClock.shared.now()
                     }
-                    SystemClock.shared.sleep(delay)
+                    // The last attempt comes when the wait is up, not one backoff step before it.
+                    SystemClock.shared.sleep(min(delay, config.wait - elapsed))
                     delay = min(delay * 2, 5)
                 } catch let error as PostgresError where error.kind == .badConnectionString {
                     throw MigratorError.usage("bad --database-url: \(error.message)")

@@ -48,8 +48,10 @@ public enum MigrationTemplate {
         }
         for (path, content) in files {
             guard !FileManager.default.fileExists(atPath: path) else { throw MigratorError.usage("\(path) already exists") }
-            guard FileManager.default.createFile(atPath: path, contents: Data(content.utf8)) else {
-                throw MigratorError.usage("cannot write \(path)")
+            do {
+                try FileBytes.replace(path, with: Array(content.utf8), newMode: 0o644)
+            } catch FileBytes.Failure.unwritable(let reason) {
+                throw MigratorError.usage("cannot write \(path): \(reason)")
             }
         }
         return files.map(\.0)

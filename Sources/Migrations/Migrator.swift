@@ -72,17 +72,27 @@ public final class Migrator {
                 }
             }
             guard refusals.isEmpty else { throw MigratorError.validation(refusals) }
+            // Not refused: the image of the release being rolled back to lacks the newer release's files.
+            let fileless = statuses.filter { $0.state == .fileMissing }.map(\.label)
+            if !fileless.isEmpty {
+                log(
+                    "\(fileless.count) applied migration\(fileless.count == 1 ? " has" : "s have") no file here (a newer release's, or removed): "
+                        + fileless.prefix(5).joined(separator: ", ") + (fileless.count > 5 ? ", …" : "") + "; left as they are")
+            }
             let byVersion = Dictionary(uniqueKeysWithValues: all.map { ($0.version, $0) })
             let plan = pending.map { byVersion[$0.version]! }
-            // Repeatables follow the newest schema, so a run that stops early with --to leaves them alone.
+            // Repeatables follow the newest schema, so a run that stops short of it with --to leaves them alone.
+            let stopsShort = target.map { t in all.contains { $0.version > t } } ?? false
             let repeatHistory = try RepeatableHistory(history)
             let due =
-                target != nil || repeatables.isEmpty
+                stopsShort || repeatables.isEmpty
                 ? []
                 : RepeatableStatus.compute(repeatables, records: try repeatHistory.records())
                     .filter { $0.state == .pending || $0.state == .changed }
                     .compactMap { s in repeatables.first { $0.name == s.name } }
-            if let target, !repeatables.isEmpty { log("repeatable migrations are not run with --to \(target)") }
+            if let target, stopsShort, !repeatables.isEmpty {
+                log("repeatable migrations are not run with --to \(target), which stops short of the newest migration")
+            }
             if plan.isEmpty && due.isEmpty {
                 let current = records.filter { $0.state == .applied }.map(\.version).max()
                 log("nothing to apply; the database is at version \(current.map(String.init) ?? "none")")
@@ -470,7 +480,13 @@ public final class Migrator {
         }
         return try withSession(locked: true, whileConnecting: load) { all, db, history in
             try history.create()
-            let recorded = Set(try history.records().map(\.version))
+            let records = try history.records()
+            // Recording over a migration left running would hide it; it needs a person and `repair` first.
+            if let running = records.first(where: { $0.state == .running && $0.version <= version }) {
+                let status = MigrationStatus.compute(migrations: all, records: [running]).first { $0.version == running.version }!
+                throw MigratorError.validation([refusal(for: status, all: all)!])
+            }
+            let recorded = Set(records.map(\.version))
             let chosen = all.filter { $0.version <= version && !recorded.contains($0.version) }
             try db.exec("BEGIN")
             do {
@@ -490,7 +506,9 @@ public final class Migrator {
 
     public func repair(version: Int64, action: RepairAction) throws {
         try withSession(locked: true, whileConnecting: migrations) { all, _, history in
-            let record = try history.records().first { $0.version == version }
+            let records = try history.records()
+            try requireKnown(version, among: all.map(\.version) + records.map(\.version), option: "--version")
+            let record = records.first { $0.version == version }
             let file = all.first { $0.version == version }
             switch action {
             case .markApplied, .markPending:

@@ -20,7 +20,8 @@ struct Up: ParsableCommand {
             After the versioned migrations, each R__NAME.sql whose checksum differs
             from the one last recorded (or that never ran) runs, in name order, in its
             own transaction together with its row in <--table>_repeatable. A failure
-            rolls it back and stops the run (exit 1). With --to they are not run.
+            rolls it back and stops the run (exit 1). They are not run with a --to
+            that stops short of the newest migration.
 
             \(PlaceholderOptions.discussion)
             """)

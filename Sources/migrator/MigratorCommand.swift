@@ -96,6 +96,12 @@ struct MigratorCommand: ParsableCommand {
     }
 
     static let version = BuildVersion.text
+
+    /// `migrator` alone ran nothing, so it must not exit 0: a task whose command lost its arguments (an empty
+    /// variable in a container override) would otherwise pass for a successful migration.
+    func run() throws {
+        throw ValidationError("name a command: up, down, status, validate, baseline, repair, adopt or new")
+    }
 }
 
 /// Options every database command shares.

@@ -38,8 +38,12 @@ final class MigratorConnectionTests: XCTestCase {
         try "CREATE TABLE waited (id int);".write(toFile: dir + "/1_a.up.sql", atomically: true, encoding: .utf8)
         let url = "postgresql://postgres@127.0.0.1:\(server.port)/postgres"
 
-        let quick = try ProcessRunner.run(Paths.executable("migrator"), ["up", "--dir", dir, "--database-url", url, "--wait", "1s"])
+        // It tries until the wait is up, not until the next backoff step would pass it (0.25 + 0.5 + 1 s here).
+        let tried = Date()
+        let quick = try ProcessRunner.run(Paths.executable("migrator"), ["up", "--dir", dir, "--database-url", url, "--wait", "3s"])
         XCTAssertEqual(quick.status, 5, quick.output)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(tried), 3, quick.output)
+        XCTAssertTrue(quick.stderr.contains("attempts in 3 s"), quick.stderr)
 
         let started = Date()
         let migrator = try ProcessRunner.start(Paths.executable("migrator"), ["up", "--dir", dir, "--database-url", url, "--wait", "60s"])

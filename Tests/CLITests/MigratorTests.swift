@@ -593,5 +593,36 @@ final class MigratorTests: XCTestCase {
         XCTAssertEqual(try f.migrator(["up", "--wait", "soon"]).status, 64)
         XCTAssertEqual(try f.migrator(["repair", "--version", "1"]).status, 64)
         XCTAssertEqual(try f.migrator(["frobnicate"]).status, 64)
+        // A command line that lost its arguments ran nothing, and must not pass for a migration that did.
+        let bare = try f.migrator([])
+        XCTAssertEqual(bare.status, 64, bare.output)
+        XCTAssertTrue(bare.stderr.contains("name a command: up, down, status"), bare.stderr)
+        XCTAssertEqual(bare.stdout, "")
+    }
+
+    /// The image of the release being rolled back to lacks the newer release's files: `up` goes on, and says so.
+    func testUpWithAppliedMigrationsWhoseFilesAreGoneSaysSoAndGoesOn() throws {
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
+        try f.write("2_b.up.sql", "CREATE TABLE b (id int);\n")
+        XCTAssertEqual(try f.migrator(["up"]).status, 0)
+        try f.remove("2_b.up.sql")
+        let r = try f.migrator(["up"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(
+            r.stderr.contains("1 applied migration has no file here (a newer release's, or removed): 2_b; left as they are"), r.stderr)
+        XCTAssertEqual(try f.migrator(["validate"]).status, 3)
+    }
+
+    func testRepairAndBaselineRefuseWhatTheyCannotResolve() throws {
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
+        try f.write("2_b.up.sql", "-- migrator:no-transaction\nCREATE TABLE b (id int);\nSELECT nope;\n")
+        XCTAssertEqual(try f.migrator(["up"]).status, 1)
+        let unknown = try f.migrator(["repair", "--version", "99", "--mark", "applied"])
+        XCTAssertEqual(unknown.status, 64, unknown.output)
+        XCTAssertTrue(unknown.stderr.contains("--version 99: no migration has this version; the nearest are 1, 2"), unknown.stderr)
+        let baseline = try f.migrator(["baseline", "--version", "2"])
+        XCTAssertEqual(baseline.status, 3, baseline.output)
+        XCTAssertTrue(baseline.stderr.contains("migration 2_b was left running"), baseline.stderr)
+        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = 2"), "running")
     }
 }
