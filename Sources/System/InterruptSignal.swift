@@ -8,15 +8,32 @@ import Glibc
 public enum InterruptSignal {
     nonisolated(unsafe) private static var received: sig_atomic_t = 0
     nonisolated(unsafe) private static var parent: pid_t = 0
+    /// CLOCK_MONOTONIC nanoseconds of the first signal.
+    nonisolated(unsafe) private static var firstAt: Int64 = 0
+    /// A signal this long after the first ends the process at once, in case stopping the task hangs. One
+    /// that comes sooner is the same interrupt delivered twice: Ctrl-C reaches the whole process group,
+    /// and `timeout`, CI runners and Terraform each pass their own signal on to it too, microseconds later.
+    public static let secondSignalAfter: Int64 = 1_000_000_000
 
     /// Installs the handlers. Call once, early, from the executable.
     public static func install() {
+        received = 0
+        firstAt = 0
         for sig in [SIGINT, SIGTERM] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signal in
-                InterruptSignal.received = 1
-                // A second Ctrl-C ends the process at once, in case stopping the task hangs.
-                Glibc.signal(signal, SIG_DFL)
+                // Only async-signal-safe calls here: clock_gettime, signal and raise are.
+                var now = timespec()
+                clock_gettime(CLOCK_MONOTONIC, &now)
+                let nanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+                if InterruptSignal.received == 0 {
+                    InterruptSignal.firstAt = nanoseconds
+                    InterruptSignal.received = 1
+                } else if nanoseconds - InterruptSignal.firstAt >= InterruptSignal.secondSignalAfter {
+                    // Blocked while this handler runs, the raised signal kills the process as it returns.
+                    Glibc.signal(signal, SIG_DFL)
+                    raise(signal)
+                }
             }
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0 // no SA_RESTART: a sleeping nanosleep returns early

@@ -319,7 +319,12 @@ final class ECSRunTests: XCTestCase {
         let deadline = Date().addingTimeInterval(20)
         while !process.currentStderr.contains("RUNNING"), Date() < deadline { usleep(50_000) }
         let stopsBefore = try fx.loggedOperations().filter { $0 == "StopTask" }.count
+        // As a process group receives it: Ctrl-C from the terminal, then the same interrupt passed on by
+        // `timeout` or a CI runner. The repeats are one interrupt, not a second Ctrl-C that ends ecs-run
+        // before its StopTask (which left the task running).
         process.signal(SIGINT)
+        process.signal(SIGINT)
+        process.signal(SIGTERM)
         let result = process.wait(timeout: 20)
         XCTAssertEqual(result.status, 130, result.stderr)
         XCTAssertFalse(result.timedOut)
@@ -328,6 +333,23 @@ final class ECSRunTests: XCTestCase {
         let task = try fx.describeTask(arn)
         XCTAssertEqual(task["desiredStatus"] as? String, "STOPPED")
         XCTAssertTrue((task["stoppedReason"] as? String)?.contains("ecs-run") ?? false)
+    }
+
+    /// CloudWatch Logs that accepts connections and never answers (a missing VPC endpoint, a stuck proxy)
+    /// must not hide the task's end: each read while the task runs, and the drain after it, is cut short
+    /// at its own limit, so the exit code comes seconds after the container's exit instead of after the
+    /// AWS client's three 60 s attempts at every read.
+    func testAHangingLogsEndpointDelaysTheExitCodeBySecondsOnly() throws {
+        let silent = try SilentServer()
+        let started = Date()
+        let result = try fx.ecsRun(
+            fx.launchOptions + ["--", "sh", "-c", "echo hi; sleep 1; exit 3"],
+            environment: ["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": "http://127.0.0.1:\(silent.port)"], timeout: 90)
+        let took = Date().timeIntervalSince(started)
+        XCTAssertEqual(result.status, 3, result.output)
+        XCTAssertFalse(result.timedOut)
+        XCTAssertLessThan(took, 30, result.output)
+        XCTAssertTrue(result.stderr.contains("the last log lines may be missing"), result.stderr)
     }
 
     /// `ecs-run ... | head -1`: once stdout is gone, ecs-run still follows the task to its end and exits
