@@ -56,11 +56,16 @@ final class LogTailer {
         self.warn = warn
     }
 
+    /// The longest one read may take while the task runs. CloudWatch Logs that hangs (a missing VPC endpoint,
+    /// a proxy) must not hold up the DescribeTasks polls that see the task end: a read cut short keeps its
+    /// place in the stream and is tried again at the next tick.
+    var readLimit = 5.0
+
     /// Reads when `interval` has passed since the last read; for the watcher's tick.
     func readIfDue(cancellation: Cancellation = .never) {
         let now = clock.now()
         if let lastRead, now - lastRead < interval { return }
-        _ = read(cancellation: cancellation)
+        _ = read(cancellation: cancellation.or(.deadline(now + readLimit, now: clock.now)))
     }
 
     /// Whether the last `read()` reached the end of every stream: no stream was cut short by an error
@@ -105,6 +110,8 @@ final class LogTailer {
         cancellation: Cancellation = .never
     ) -> Bool {
         let start = clock.now()
+        // The limit holds for a read in flight too: one that hangs is cut short at it.
+        let cancellation = cancellation.or(.deadline(start + limit, now: clock.now))
         var emptyReads = 0
         while emptyReads < 2, clock.now() - start < limit, !shouldStop() {
             emptyReads = read(cancellation: cancellation) == 0 && lastReadReachedEnd ? emptyReads + 1 : 0
