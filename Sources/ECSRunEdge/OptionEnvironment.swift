@@ -4,13 +4,15 @@
 public enum OptionEnvironment {
     public static let prefix = "ECS_RUN_"
 
-    /// The options whose variable is set to something and which the user did not pass before `--`: those
-    /// the environment supplies. An empty variable counts as unset, as a CI template or Terraform
-    /// `environment` block passes an optional setting nobody filled in.
+    /// The options whose variable is set to something and which the user did not pass before `--`, nor
+    /// an option they yield to: those the environment supplies. An empty variable counts as unset, as a CI
+    /// template or Terraform `environment` block passes an optional setting nobody filled in.
     public static func injected(_ arguments: [String], specs: [OptionSpec], environment: [String: String]) -> [OptionSpec] {
         let given = arguments.prefix { $0 != "--" }
+        func isGiven(_ spec: OptionSpec) -> Bool { given.contains(where: spec.isPassed(by:)) }
         return specs.filter { spec in
-            !(environment[spec.environmentName] ?? "").isEmpty && !given.contains(where: spec.isPassed(by:))
+            !(environment[spec.environmentName] ?? "").isEmpty && !isGiven(spec)
+                && !specs.contains { spec.yieldsTo.contains($0.name) && isGiven($0) }
         }
     }
 

@@ -16,11 +16,16 @@ public struct OptionSpec: Sendable, Equatable {
     public var name: String
     public var kind: Kind
     public var short: Character?
+    /// Options that replace this one when passed as flags, so that its variable is not used then: a flag
+    /// wins over the environment also when it says the same thing another way (`--network-from-service`
+    /// over `ECS_RUN_SUBNETS`).
+    public var yieldsTo: [String]
 
-    public init(_ name: String, _ kind: Kind = .value, short: Character? = nil) {
+    public init(_ name: String, _ kind: Kind = .value, short: Character? = nil, yieldsTo: [String] = []) {
         self.name = name
         self.kind = kind
         self.short = short
+        self.yieldsTo = yieldsTo
     }
 
     public var environmentName: String {

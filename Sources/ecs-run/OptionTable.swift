@@ -13,7 +13,10 @@ enum OptionTable {
         [
             .init("cluster"), .init("task-definition"), .init("container"),
             .init("launch-type"), .init("capacity-provider", .repeated), .init("platform-version"),
-            .init("subnets"), .init("security-groups"), .init("assign-public-ip", .invertible), .init("network-from-service"),
+            // The service of --network-from-service says where the task runs; the stack's or CI's
+            // ECS_RUN_SUBNETS must not move it (its flags, given with it, still do).
+            .init("subnets", yieldsTo: ["network-from-service"]), .init("security-groups", yieldsTo: ["network-from-service"]),
+            .init("assign-public-ip", .invertible, yieldsTo: ["network-from-service"]), .init("network-from-service"),
             .init("env", .repeated, short: "e"), .init("cpu"), .init("memory"), .init("task-role-arn"), .init("execution-role-arn"),
             .init("tag", .repeated), .init("propagate-tags"), .init("started-by"), .init("group"),
             .init("enable-execute-command", .flag), .init("idempotency-key"),

@@ -196,10 +196,12 @@ final class ECSRunTests: XCTestCase {
     }
 
     func testNetworkFromService() throws {
-        let result = try fx.ecsRun([
-            "--cluster", fx.cluster, "--task-definition", fx.family, "--network-from-service", fx.service,
-            "--no-wait", "--debug",
-        ])
+        // The stack's env file (and many CI setups) export these; the flag's service decides all the same.
+        let result = try fx.ecsRun(
+            [
+                "--cluster", fx.cluster, "--task-definition", fx.family, "--network-from-service", fx.service,
+                "--no-wait", "--debug",
+            ], environment: ["ECS_RUN_SUBNETS": fx.subnet, "ECS_RUN_SECURITY_GROUPS": fx.securityGroup])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("DescribeServices"), "the service was read: \(result.stderr)")
         let task = try fx.describeTask(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))

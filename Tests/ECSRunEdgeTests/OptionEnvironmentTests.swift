@@ -4,9 +4,9 @@ import XCTest
 
 final class OptionEnvironmentTests: XCTestCase {
     let specs: [OptionSpec] = [
-        .init("cluster"), .init("task-definition"), .init("subnets"), .init("timeout"), .init("no-logs", .flag),
-        .init("env", .repeated, short: "e"), .init("assign-public-ip", .invertible), .init("launch-type"),
-        .init("started-by"),
+        .init("cluster"), .init("task-definition"), .init("subnets", yieldsTo: ["network-from-service"]), .init("timeout"),
+        .init("no-logs", .flag), .init("env", .repeated, short: "e"), .init("assign-public-ip", .invertible), .init("launch-type"),
+        .init("started-by"), .init("network-from-service"),
     ]
 
     func testTable() throws {
@@ -41,6 +41,14 @@ final class OptionEnvironmentTests: XCTestCase {
             ),
             ("other variables ignored", [], ["ECS_RUNNER": "x", "CLUSTER": "y"], []),
             ("timeout value", [], ["ECS_RUN_TIMEOUT": "15m"], ["--timeout=15m"]),
+            (
+                "a flag the variable yields to", ["--network-from-service", "orders"], ["ECS_RUN_SUBNETS": "subnet-1"],
+                ["--network-from-service", "orders"]
+            ),
+            (
+                "the variable it yields to does not count", [], ["ECS_RUN_SUBNETS": "subnet-1", "ECS_RUN_NETWORK_FROM_SERVICE": "orders"],
+                ["--subnets=subnet-1", "--network-from-service=orders"]
+            ),
         ]
         for c in cases {
             XCTAssertEqual(try OptionEnvironment.arguments(c.args, specs: specs, environment: c.env), c.expected, c.name)
