@@ -28,6 +28,26 @@ public struct AWSConfiguration {
     let trace: DebugTrace
     var credentialChain: CredentialChain
 
+    /// Why `value` cannot be a region name, in a phrase that can follow an option's name; nil when it can be.
+    /// For the programs' own option checks, so a bad `--region` is a usage error before anything is sent.
+    public static func problem(withRegion value: String) -> String? {
+        let trimmed = value.trimmingSpacesTabsAndNewlines()
+        guard trimmed.isEmpty || !trimmed.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return nil }
+        return "\"\(trimmed)\" is not a valid region name like us-east-1"
+    }
+
+    /// Why `value` cannot be an endpoint URL (`http(s)://host[:port][/path]`); nil when it can be.
+    public static func problem(withEndpointURL value: String) -> String? {
+        do {
+            _ = try Endpoint(parsing: value)
+            return nil
+        } catch let error as AWSError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
     public static func resolve(
         environment: [String: String], profile: String? = nil, region: String? = nil,
         endpointURL: String? = nil, debug: ((String) -> Void)? = nil
@@ -63,7 +83,7 @@ public struct AWSConfiguration {
             )
         }
         let chosenRegion = regionValue.trimmingSpacesTabsAndNewlines()
-        guard !chosenRegion.isEmpty, chosenRegion.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+        if problem(withRegion: chosenRegion) != nil {
             throw AWSError.configuration("the region \"\(chosenRegion)\" (from \(regionSource)) is not a valid region name like us-east-1")
         }
         trace("region \(chosenRegion) from \(regionSource)")

@@ -1,3 +1,4 @@
+import AWSClient
 import Durations
 import ArgumentParser
 import ECSRunEdge
@@ -19,6 +20,16 @@ struct AWSOptions: ParsableArguments {
 
     @Flag(help: "Trace AWS requests on stderr: operation, URL, status, time (never keys or bodies).")
     var debug = false
+
+    /// Malformed values are usage errors (64), named by their option (and so by their ECS_RUN_ variable).
+    func validate() throws {
+        if let region, !region.isEmpty, let problem = AWSConfiguration.problem(withRegion: region) {
+            throw ValidationError("--region: \(problem)")
+        }
+        if let endpointURL, !endpointURL.isEmpty, let problem = AWSConfiguration.problem(withEndpointURL: endpointURL) {
+            throw ValidationError("--endpoint-url: \(problem)")
+        }
+    }
 }
 
 /// --quiet, which every command has.

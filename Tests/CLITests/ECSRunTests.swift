@@ -114,7 +114,8 @@ final class ECSRunTests: XCTestCase {
         XCTAssertEqual(report["taskDefinitionArn"] as? String, task["taskDefinitionArn"] as? String)
         XCTAssertNotNil(report["lastStatus"] as? String)
         XCTAssertEqual(report["exitCode"] as? Int, 3)
-        for key in ["stopCode", "stoppedReason", "startedAt", "stoppedAt"] { XCTAssertTrue(report.keys.contains(key), key) }
+        for key in ["stopCode", "stoppedReason", "startedAt", "stoppedAt", "error"] { XCTAssertTrue(report.keys.contains(key), key) }
+        XCTAssertTrue(report["error"] is NSNull, "no error when the task ran")
         let containers = try XCTUnwrap(report["containers"] as? [[String: Any]])
         XCTAssertEqual(containers.map { $0["name"] as? String }, ["app"])
         XCTAssertEqual(containers[0]["exitCode"] as? Int, 3)
@@ -281,6 +282,8 @@ final class ECSRunTests: XCTestCase {
         XCTAssertEqual(result.status, 125, result.stderr)
         let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
         XCTAssertEqual(report["exitCode"] as? Int, 125)
+        // A script reading stdout can tell why, as a person reading stderr can.
+        XCTAssertTrue((report["error"] as? String)?.contains("no AWS region") ?? false, result.stdout)
     }
 
     func testLogs() throws {
@@ -401,6 +404,15 @@ final class ECSRunTests: XCTestCase {
             ("wrong --container", fx.launchOptions + ["--container", "nope"], [:], "its containers are: app"),
             ("mistyped command", ["wiat", "abc"], [:], "unknown command 'wiat'"),
             ("zero --timeout", fx.launchOptions + ["--timeout", "0s"], [:], "above zero"),
+            (
+                "malformed --endpoint-url", fx.launchOptions + ["--endpoint-url", "notaurl"], [:],
+                "--endpoint-url: endpoint URL \"notaurl\" has no scheme"
+            ),
+            ("malformed region variable", fx.launchOptions, ["ECS_RUN_REGION": "bad region"], "--region comes from ECS_RUN_REGION"),
+            (
+                "malformed endpoint variable", ["wait", "abc"], ["ECS_RUN_ENDPOINT_URL": "ftp://x"],
+                "--endpoint-url comes from ECS_RUN_ENDPOINT_URL"
+            ),
         ]
         for c in cases {
             let result = try fx.ecsRun(c.args, environment: c.env)
