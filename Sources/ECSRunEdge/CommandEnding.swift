@@ -24,7 +24,7 @@ public enum CommandEnding {
         case .failed(let failure):
             display.error(failure.description)
             if json, failure.kind != .usage, let failureCluster {
-                display.result(TaskReport.failure(cluster: failureCluster, exitCode: status))
+                display.result(TaskReport.failure(cluster: failureCluster, exitCode: status, error: failure.description))
             }
         }
         return status

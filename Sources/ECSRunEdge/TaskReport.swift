@@ -33,6 +33,8 @@ struct TaskReport: Encodable {
     var containers: [ContainerReport]
     var logGroup: String?
     var logStreams: [String]
+    /// Why ecs-run failed (exit 125 and the like), as stderr says it; null when it did not.
+    var error: String?
 
     init(task: ECSTask?, cluster: String, exitCode: Int32, streams: [LogStreamRef]) {
         taskArn = task?.taskArn
@@ -53,7 +55,7 @@ struct TaskReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case taskArn, cluster, taskDefinitionArn, lastStatus, stopCode, stoppedReason, startedAt, stoppedAt, exitCode,
-            containers, logGroup, logStreams
+            containers, logGroup, logStreams, error
     }
 
     func encode(to encoder: Encoder) throws {
@@ -70,11 +72,14 @@ struct TaskReport: Encodable {
         try c.encode(containers, forKey: .containers)
         try c.encode(logGroup, forKey: .logGroup)
         try c.encode(logStreams, forKey: .logStreams)
+        try c.encode(error, forKey: .error)
     }
 
-    /// The JSON object of a command that failed before it knew a task: only the cluster and the exit code.
-    static func failure(cluster: String, exitCode: Int32) -> String {
-        TaskReport(task: nil, cluster: cluster, exitCode: exitCode, streams: []).json()
+    /// The JSON object of a command that failed before it knew a task: the cluster, the exit code and why.
+    static func failure(cluster: String, exitCode: Int32, error: String) -> String {
+        var report = TaskReport(task: nil, cluster: cluster, exitCode: exitCode, streams: [])
+        report.error = error
+        return report.json()
     }
 
     func json() -> String {
