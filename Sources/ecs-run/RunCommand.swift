@@ -142,6 +142,8 @@ struct RunCommand: ParsableCommand {
             let (key, value) = try Self.pair(text, option: "--tag")
             return Tag(key: key, value: value)
         }
+        // Any case, as --launch-type takes it.
+        let propagateTags = propagateTags?.uppercased()
         if let propagateTags {
             guard ["TASK_DEFINITION", "SERVICE", "NONE"].contains(propagateTags) else {
                 throw ValidationError("--propagate-tags must be TASK_DEFINITION, SERVICE or NONE, not \"\(propagateTags)\"")

@@ -76,7 +76,7 @@ struct Down: ParsableCommand {
 
     @OptionGroup var vars: PlaceholderOptions
 
-    @Option(help: "Roll back this many migrations (default 1).")
+    @Option(parsing: .unconditional, help: "Roll back this many migrations (default 1).")
     var steps: Int?
 
     @Option(help: "Roll back every migration newer than this version.")

@@ -79,6 +79,7 @@ final class ECSRunTests: XCTestCase {
             ),
             ("tags", ["--tag", "a=1", "--tag", "b="], "tags", #"[{"key":"a","value":"1"},{"key":"b","value":""}]"#),
             ("propagate tags", ["--propagate-tags", "TASK_DEFINITION"], "propagateTags", #""TASK_DEFINITION""#),
+            ("propagate tags in any case", ["--propagate-tags", "service"], "propagateTags", #""SERVICE""#),
             ("started by", ["--started-by", "me"], "startedBy", #""me""#),
             ("group", ["--group", "family:x"], "group", #""family:x""#),
             ("exec", ["--enable-execute-command"], "enableExecuteCommand", "true"),

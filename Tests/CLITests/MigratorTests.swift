@@ -590,6 +590,9 @@ final class MigratorTests: XCTestCase {
 
     func testUsageErrorsExit64() throws {
         XCTAssertEqual(try f.migrator(["down", "--steps", "1", "--all"]).status, 64)
+        let negative = try f.migrator(["down", "--steps", "-1"])
+        XCTAssertEqual(negative.status, 64)
+        XCTAssertTrue(negative.stderr.contains("--steps must be at least 1"), negative.stderr)
         XCTAssertEqual(try f.migrator(["up", "--wait", "soon"]).status, 64)
         XCTAssertEqual(try f.migrator(["repair", "--version", "1"]).status, 64)
         XCTAssertEqual(try f.migrator(["frobnicate"]).status, 64)
