@@ -21,6 +21,7 @@ public enum ExitStatus {
         case .usage: return usage
         case .launch: return launchFailed
         case .interrupted: return interrupted
+        case .timedOut: return timeout
         }
     }
 

@@ -8,6 +8,8 @@ public struct RunFailure: Error, CustomStringConvertible, Sendable {
         case launch
         /// Ctrl-C or SIGTERM before anything was followed.
         case interrupted
+        /// The timeout passed before RunTask, while AWS had not answered the calls that come before it.
+        case timedOut
     }
 
     public var kind: Kind
@@ -21,4 +23,5 @@ public struct RunFailure: Error, CustomStringConvertible, Sendable {
     public static func usage(_ text: String) -> RunFailure { RunFailure(.usage, text) }
     public static func launch(_ text: String) -> RunFailure { RunFailure(.launch, text) }
     static func interrupted(_ text: String) -> RunFailure { RunFailure(.interrupted, text) }
+    static func timedOut(_ text: String) -> RunFailure { RunFailure(.timedOut, text) }
 }

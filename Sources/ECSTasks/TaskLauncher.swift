@@ -1,4 +1,5 @@
 import AWSClient
+import Durations
 import System
 
 /// Launches one task: validates the configuration once, reads the task definition (and, with
@@ -25,15 +26,16 @@ struct TaskLauncher {
 
     func launch(_ config: RunConfiguration, display: ProgressDisplay) throws -> Started {
         try LaunchPlan.validate(config)
-        let definition = try taskDefinition(config.taskDefinition)
-        let service = try config.networkFromService.map { try self.service($0, cluster: config.cluster) }
+        let lookUp = LookUp(isInterrupted: isInterrupted, clock: clock, timeout: config.watch.timeout)
+        let definition = try taskDefinition(config.taskDefinition, lookUp)
+        let service = try config.networkFromService.map { try self.service($0, cluster: config.cluster, lookUp) }
         let request = try LaunchPlan.request(config, taskDefinition: definition, service: service)
 
         // Interrupted while reading the task definition: nothing runs yet, so nothing needs stopping.
         if isInterrupted() { throw RunFailure.interrupted(Self.notStarted) }
         let launchedAt = clock.now()
         display.resetClock()
-        let answer = try aws("RunTask") { try ecs.runTask(request) }
+        let answer = try aws("RunTask", LookUp.never) { try ecs.runTask(request) }
         if let failures = answer.failures, !failures.isEmpty {
             throw RunFailure.launch("RunTask could not start the task:\n" + failures.map { "  " + $0.text }.joined(separator: "\n"))
         }
@@ -45,9 +47,9 @@ struct TaskLauncher {
 
     static let notStarted = "interrupted before RunTask; no task was started"
 
-    private func taskDefinition(_ name: String) throws -> TaskDefinition {
-        let answer = try aws("DescribeTaskDefinition \(name)") {
-            try ecs.describeTaskDefinition(DescribeTaskDefinitionRequest(taskDefinition: name), cancellation: untilInterrupted)
+    private func taskDefinition(_ name: String, _ lookUp: LookUp) throws -> TaskDefinition {
+        let answer = try aws("DescribeTaskDefinition \(name)", lookUp) {
+            try ecs.describeTaskDefinition(DescribeTaskDefinitionRequest(taskDefinition: name), cancellation: lookUp.cancellation)
         }
         guard let definition = answer.taskDefinition else {
             throw RunFailure.launch("DescribeTaskDefinition \(name) answered without a task definition")
@@ -55,9 +57,9 @@ struct TaskLauncher {
         return definition
     }
 
-    private func service(_ name: String, cluster: String) throws -> Service {
-        let answer = try aws("DescribeServices \(name)") {
-            try ecs.describeServices(DescribeServicesRequest(cluster: cluster, services: [name]), cancellation: untilInterrupted)
+    private func service(_ name: String, cluster: String, _ lookUp: LookUp) throws -> Service {
+        let answer = try aws("DescribeServices \(name)", lookUp) {
+            try ecs.describeServices(DescribeServicesRequest(cluster: cluster, services: [name]), cancellation: lookUp.cancellation)
         }
         guard let found = answer.services?.first(where: { $0.status != "INACTIVE" }) ?? answer.services?.first else {
             let why = (answer.failures ?? []).map(\.text).joined(separator: "; ")
@@ -67,15 +69,41 @@ struct TaskLauncher {
     }
 
     /// For the calls made before RunTask: they are abandoned at once on Ctrl-C, since no task needs
-    /// stopping yet. RunTask itself never is (it takes no cancellation): its answer says which task to stop.
-    private var untilInterrupted: Cancellation { Cancellation(when: isInterrupted) }
+    /// stopping yet, and when --timeout passes, so an endpoint that never answers ends the run in time.
+    /// RunTask itself never is (it takes no cancellation): its answer says which task to stop.
+    struct LookUp {
+        let isInterrupted: () -> Bool
+        let cancellation: Cancellation
+        /// --timeout, as the user wrote it; nil without one.
+        let timeout: String?
+
+        init(isInterrupted: @escaping () -> Bool, clock: MonotonicClock, timeout: Double?) {
+            self.isInterrupted = isInterrupted
+            let start = clock.now()
+            cancellation = Cancellation(when: isInterrupted).or(timeout.map { .deadline(start + $0, now: clock.now) } ?? .never)
+            self.timeout = timeout.map(DurationText.format)
+        }
+
+        private init() {
+            isInterrupted = { false }
+            cancellation = .never
+            timeout = nil
+        }
+
+        /// RunTask's: nothing abandons it.
+        static let never = LookUp()
+    }
 
     /// An AWS call of the launch; its failure, or its cancellation, ends the launch.
-    private func aws<T>(_ what: String, _ call: () throws -> T) throws -> T {
+    private func aws<T>(_ what: String, _ lookUp: LookUp, _ call: () throws -> T) throws -> T {
         do {
             return try call()
         } catch let error as AWSError {
-            if error.kind == .cancelled { throw RunFailure.interrupted(Self.notStarted) }
+            if error.kind == .cancelled {
+                if lookUp.isInterrupted() { throw RunFailure.interrupted(Self.notStarted) }
+                throw RunFailure.timedOut(
+                    "the timeout of \(lookUp.timeout ?? "?") passed while \(what) had not answered; no task was started")
+            }
             throw RunFailure.launch("\(what) failed: \(error)")
         }
     }

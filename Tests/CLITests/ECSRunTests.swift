@@ -358,6 +358,22 @@ final class ECSRunTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("the last log lines may be missing"), result.stderr)
     }
 
+    /// --timeout bounds the calls before RunTask too: an ECS endpoint that never answers ends the run at
+    /// the timeout (124, nothing started), not after the AWS client's three 60 s attempts (125).
+    func testTheTimeoutAlsoBoundsTheCallsBeforeRunTask() throws {
+        let silent = try SilentServer()
+        let started = Date()
+        let result = try fx.ecsRun(
+            fx.launchOptions + ["--timeout", "3s", "--", "true"],
+            environment: ["AWS_ENDPOINT_URL_ECS": "http://127.0.0.1:\(silent.port)"], timeout: 90)
+        XCTAssertEqual(result.status, 124, result.output)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 15, result.output)
+        XCTAssertTrue(
+            result.stderr.contains(
+                "passed while DescribeTaskDefinition \(fx.family) had not answered; no task was started"),
+            result.stderr)
+    }
+
     /// `ecs-run ... | head -1`: once stdout is gone, ecs-run still follows the task to its end and exits
     /// with the container's code, instead of dying of SIGPIPE (141) and leaving the task running.
     func testAClosedStdoutStopsTheLogLinesButNotTheWait() throws {
