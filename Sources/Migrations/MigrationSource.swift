@@ -175,8 +175,10 @@ public enum MigrationSource {
     static func hasNoTransactionDirective(_ text: String) -> Bool {
         // Split on the byte: with CRLF line endings "\r\n" is one Character, never equal to "\n".
         let bytes = text.utf8
-        let firstLine = Substring(bytes[..<(bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex)])
-        return firstLine.trimmingUnicodeWhitespace() == noTransactionDirective
+        let firstLine = Substring(bytes[..<(bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex)]).trimmingUnicodeWhitespace()
+        // With any white space, or none, after "--", as dbmate's markers are read.
+        guard firstLine.hasPrefix("--") else { return false }
+        return firstLine.dropFirst(2).drop { $0 == " " || $0 == "\t" } == noTransactionDirective.dropFirst(3)
     }
 
     /// True when the SQL holds nothing but white space and comments.

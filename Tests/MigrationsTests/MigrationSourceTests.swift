@@ -46,6 +46,14 @@ final class MigrationSourceTests: XCTestCase {
         let m = try MigrationSource.load(directory: dir)[0]
         XCTAssertFalse(m.up.transactional)
         XCTAssertEqual(m.down?.transactional, false)
+        // Spelled with no space, or a tab, after "--", as dbmate's markers may be.
+        for (spelling, transactional) in [
+            ("--migrator:no-transaction", false), ("--\tmigrator:no-transaction ", false), ("-- migrator:no-transactions", true),
+            ("-- migrator: no-transaction", true),
+        ] {
+            try write("1_idx.up.sql", spelling + "\nCREATE INDEX CONCURRENTLY i ON t (x);\n")
+            XCTAssertEqual(try MigrationSource.load(directory: dir)[0].up.transactional, transactional, spelling)
+        }
     }
 
     struct CRLFCase {
