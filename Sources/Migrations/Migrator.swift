@@ -162,6 +162,12 @@ public final class Migrator {
         }
     }
 
+    /// The refusal for a migration recorded running, which commands other than `repair` must not go past.
+    private func leftRunning(_ record: HistoryRecord, all: [Migration]) -> MigratorError {
+        let status = MigrationStatus.compute(migrations: all, records: [record]).first { $0.version == record.version }!
+        return .validation([refusal(for: status, all: all)!])
+    }
+
     /// The sections as they will run: placeholders substituted, or every missing value (file:line) listed
     /// before anything runs. The checksums stay those of the files.
     private func substituted(_ sections: [SQLSection]) throws -> [SQLSection] {
@@ -327,13 +333,7 @@ public final class Migrator {
         return try withSession(locked: !dryRun, whileConnecting: migrations) { all, db, history in
             let records = try history.records()
             if records.isEmpty { try refuseUnadoptedHistory(db, history) }
-            if let running = records.first(where: { $0.state == .running }) {
-                throw MigratorError.validation([
-                    refusal(
-                        for: MigrationStatus.compute(migrations: all, records: [running]).first { $0.version == running.version }!, all: all
-                    )!
-                ])
-            }
+            if let running = records.first(where: { $0.state == .running }) { throw leftRunning(running, all: all) }
             let applied = records.filter { $0.state == .applied }.sorted { $0.version > $1.version }
             let chosen: [HistoryRecord]
             switch target {
@@ -483,8 +483,7 @@ public final class Migrator {
             let records = try history.records()
             // Recording over a migration left running would hide it; it needs a person and `repair` first.
             if let running = records.first(where: { $0.state == .running && $0.version <= version }) {
-                let status = MigrationStatus.compute(migrations: all, records: [running]).first { $0.version == running.version }!
-                throw MigratorError.validation([refusal(for: status, all: all)!])
+                throw leftRunning(running, all: all)
             }
             let recorded = Set(records.map(\.version))
             let chosen = all.filter { $0.version <= version && !recorded.contains($0.version) }
