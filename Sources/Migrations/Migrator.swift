@@ -210,13 +210,7 @@ public final class Migrator {
                     try history.delete(m.version)
                     advice = "  Nothing of it took effect and the history is unchanged."
                 } else {
-                    advice =
-                        stop.firstUncommittedLine.map {
-                            "  It ran outside a transaction: statements before line \(up.firstLine + $0 - 1) took effect."
-                                + (stop.rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "")
-                                + " It stays recorded as running."
-                        }
-                        ?? "  It ran outside a transaction and stays recorded as running."
+                    advice = "  " + stop.whatTookEffect("It", firstLine: up.firstLine) + " It stays recorded as running."
                     if stop.mayLeaveInvalidIndex {
                         advice +=
                             " A failed \(stop.statementKind ?? "CONCURRENTLY statement") leaves an INVALID index behind"
@@ -399,11 +393,8 @@ public final class Migrator {
                     advice = "  Nothing of the down migration took effect; the history still lists \(m.label) as applied."
                 } else {
                     advice =
-                        stop.firstUncommittedLine.map {
-                            "  The down migration ran outside a transaction: statements before line \(down.firstLine + $0 - 1) took effect."
-                                + (stop.rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "")
-                        } ?? "  The down migration ran outside a transaction."
-                    advice += " \(m.label) is recorded as running. Finish or undo the rollback by hand, then run \(repair)."
+                        "  " + stop.whatTookEffect("The down migration", firstLine: down.firstLine)
+                        + " \(m.label) is recorded as running. Finish or undo the rollback by hand, then run \(repair)."
                 }
                 throw failure(m.label, down, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, advice: advice)
             }

@@ -17,6 +17,14 @@ struct StatementRun {
     /// What the failing statement is, when PostgreSQL refuses it in a transaction block ("REINDEX CONCURRENTLY").
     var statementKind: String?
 
+    /// For the failure's advice: "`subject` ran outside a transaction: statements before line N took effect."
+    /// (N counted in the file, whose section starts at `firstLine`), and the block the SQL had open, if any.
+    func whatTookEffect(_ subject: String, firstLine: Int) -> String {
+        guard let line = firstUncommittedLine else { return "\(subject) ran outside a transaction." }
+        return "\(subject) ran outside a transaction: statements before line \(firstLine + line - 1) took effect."
+            + (rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "")
+    }
+
     /// Nil when every statement succeeded.
     static func run(_ statements: [SQLStatement], db: Connection) throws -> StatementRun? {
         var committedThrough: Int?
