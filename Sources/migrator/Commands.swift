@@ -109,7 +109,10 @@ struct Status: ParsableCommand {
         usage: "migrator status [database options] [--output text|json] [--pending]",
         discussion: """
             With --output json, each migration whose file exists has "up": its file, the
-            first and last line of its up section and whether it runs in a transaction.
+            first and last line of its up section, whether `up` runs it in a transaction
+            ("transactional", decided from its SQL) and whether that is the file's own
+            BEGIN … COMMIT ("wrapped"). A running migration whose migrator holds the
+            lock now has "runningNow": that session.
             Repeatable migrations (R__NAME.sql) follow, by name: applied, pending, changed
             (edited; `up` runs it again) or file missing; in JSON under "repeatable".
             With --pending, only the migrations that `up` would apply are listed; CI lints
