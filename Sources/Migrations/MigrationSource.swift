@@ -46,14 +46,17 @@ public enum MigrationSource {
             return true
         }
 
-        // Passed over in silence, a file named *.SQL would simply never run.
-        for name in names where !name.hasPrefix(".") && !name.hasSuffix(".sql") && name.lowercased().hasSuffix(".sql") {
+        for name in names where !name.hasPrefix(".") {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            problems.append(.init(file: path, reason: "ends in \(name.suffix(4)), not .sql: rename it, or it never runs"))
-        }
-        // R__NAME.sql files are repeatable migrations (`RepeatableMigration`), read apart.
-        for name in names where name.hasSuffix(".sql") && !name.hasPrefix(".") && !name.hasPrefix(RepeatableMigration.prefix) {
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            guard name.hasSuffix(".sql") else {
+                // Passed over in silence, a file named *.SQL would simply never run.
+                if name.lowercased().hasSuffix(".sql") {
+                    problems.append(.init(file: path, reason: "ends in \(name.suffix(4)), not .sql: rename it, or it never runs"))
+                }
+                continue
+            }
+            // R__NAME.sql files are repeatable migrations (`RepeatableMigration`), read apart.
+            if name.hasPrefix(RepeatableMigration.prefix) { continue }
             guard let parsed = FileName(name) else {
                 problems.append(.init(file: path, reason: FileName.problem(name)))
                 continue
@@ -156,9 +159,14 @@ public enum MigrationSource {
         // PostgreSQL cannot take a NUL in a query: libpq would end the SQL there and run the rest of the
         // file never, yet record the migration as applied. A UTF-16 file without a byte order mark has one
         // in every other byte.
-        if let nul = text.utf8.firstIndex(of: 0) {
-            let line = text.utf8[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-            return .failure("has a NUL byte on line \(line), which SQL cannot contain (a UTF-16 file? save it as UTF-8)")
+        // On the contiguous bytes: through String.UTF8View's indices this scan cost 5 M instructions per 1,000 files.
+        let nulLine = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard let nul = bytes.firstIndex(of: 0) else { return nil }
+            return bytes[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        }
+        if let line = nulLine ?? (text.utf8.contains(0) ? 0 : nil) {
+            return .failure(
+                "has a NUL byte\(line > 0 ? " on line \(line)" : ""), which SQL cannot contain (a UTF-16 file? save it as UTF-8)")
         }
         // A byte order mark, as some Windows editors write, is not SQL: PostgreSQL would read it as part of
         // the first word, and it would hide a first-line directive.

@@ -19,8 +19,10 @@ enum StatusReport {
                 + repeatable.map { [$0.label, $0.state.rawValue, $0.appliedAt ?? "-", $0.executionMs.map { "\($0) ms" } ?? "-"] }
             table += (table.isEmpty ? [] : [""]) + aligned(rows)
         }
-        let notes = statuses.flatMap { s in
-            [s.note, s.runningNow.map { "being applied or rolled back now by \($0)" }].compactMap { $0 }.map { "note: \(s.label): \($0)" }
+        var notes: [String] = []
+        for s in statuses {
+            if let note = s.note { notes.append("note: \(s.label): \(note)") }
+            if let holder = s.runningNow { notes.append("note: \(s.label): being applied or rolled back now by \(holder)") }
         }
         return (table + (notes.isEmpty ? [] : [""] + notes)).joined(separator: "\n")
     }
