@@ -39,10 +39,20 @@ final class MigratorFixture {
             timeout: timeout)
     }
 
-    func start(_ arguments: [String]) throws -> RunningProcess {
+    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> RunningProcess {
         try ProcessRunner.start(
             Paths.executable("migrator"), arguments,
-            extraEnvironment: ["DATABASE_URL": url, "MIGRATIONS_DIR": directory])
+            extraEnvironment: ["DATABASE_URL": url, "MIGRATIONS_DIR": directory].merging(extra) { _, b in b })
+    }
+
+    /// Asks `sql` every 50 ms until it answers `value`, for at most `seconds`; whether it did.
+    func waitUntil(_ sql: String, is value: String, seconds: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (try? query(sql)) == value { return true }
+            usleep(50_000)
+        }
+        return false
     }
 
     /// One query's output through psql, unaligned and tuples only.

@@ -64,15 +64,8 @@ final class MigratorRunningStateTests: XCTestCase {
     /// instead of reporting drift and sending the person to `repair`.
     func testAMigrationBeingAppliedNowIsNotDrift() throws {
         try f.write("0003_slow.up.sql", "-- migrator:no-transaction\nSELECT pg_sleep(4);\nCREATE TABLE slow (id int);\n")
-        let applying = try ProcessRunner.start(
-            Paths.executable("migrator"), ["up"],
-            extraEnvironment: ["DATABASE_URL": f.url, "MIGRATIONS_DIR": f.directory, "PGAPPNAME": "deploy"])
-        var running = false
-        for _ in 0..<100 where !running {
-            running = (try? f.query("SELECT state FROM migrator_history WHERE version = 3")) == "running"
-            if !running { usleep(50_000) }
-        }
-        XCTAssertTrue(running)
+        let applying = try f.start(["up"], environment: ["PGAPPNAME": "deploy"])
+        XCTAssertTrue(f.waitUntil("SELECT state FROM migrator_history WHERE version = 3", is: "running"))
 
         let validate = try f.migrator(["validate"])
         XCTAssertEqual(validate.status, 0, validate.stderr)

@@ -405,18 +405,11 @@ final class MigratorTests: XCTestCase {
 
     func testLockWaitTimesOutWithExit4AndNamesTheHolder() throws {
         try f.write("1_slow.up.sql", "SELECT pg_sleep(CASE WHEN current_setting('application_name') = 'holder' THEN 8 ELSE 0 END);\n")
-        let holder = try ProcessRunner.start(
-            Paths.executable("migrator"), ["up"],
-            extraEnvironment: ["DATABASE_URL": f.url, "MIGRATIONS_DIR": f.directory, "PGAPPNAME": "holder"])
-        var holding = false
-        for _ in 0..<100 where !holding {
-            holding =
-                try f.query(
-                    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND a.application_name = 'holder'"
-                ) == "1"
-            if !holding { usleep(100_000) }
-        }
-        XCTAssertTrue(holding)
+        let holder = try f.start(["up"], environment: ["PGAPPNAME": "holder"])
+        XCTAssertTrue(
+            f.waitUntil(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND a.application_name = 'holder'",
+                is: "1"))
         let r = try f.migrator(["up", "--lock-wait", "2s"])
         XCTAssertEqual(r.status, 4, r.stderr)
         XCTAssertTrue(r.stderr.contains("application holder"), r.stderr)
