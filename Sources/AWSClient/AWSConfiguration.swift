@@ -32,8 +32,8 @@ public struct AWSConfiguration {
     /// For the programs' own option checks, so a bad `--region` is a usage error before anything is sent.
     public static func problem(withRegion value: String) -> String? {
         let trimmed = value.trimmingSpacesTabsAndNewlines()
-        guard trimmed.isEmpty || !trimmed.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return nil }
-        return "\"\(trimmed)\" is not a valid region name like us-east-1"
+        let valid = !trimmed.isEmpty && trimmed.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        return valid ? nil : "\"\(trimmed)\" is not a valid region name like us-east-1"
     }
 
     /// Why `value` cannot be an endpoint URL (`http(s)://host[:port][/path]`); nil when it can be.
