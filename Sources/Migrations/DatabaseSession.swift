@@ -102,8 +102,8 @@ enum DatabaseSession {
     /// a different schema depending on how many migrations one run applies. Called before the history row
     /// is written, so that it is written as the migrator's own role; inside the migration's transaction
     /// when it has one (the reset then commits with it). Session advisory locks (ours) are untouched.
-    static func reset(_ connection: Connection, _ config: MigratorConfig, after sql: String) throws {
-        guard mayChangeSettings(sql) else { return }
+    static func reset(_ connection: Connection, _ config: MigratorConfig, after section: SQLSection) throws {
+        guard section.withBytes({ mayChangeSettings($0) }) else { return }
         try connection.exec((["RESET SESSION AUTHORIZATION", "RESET ALL"] + settings(connection, config)).joined(separator: "; "))
     }
 
@@ -112,12 +112,16 @@ enum DatabaseSession {
     /// any word SET, RESET or SET_CONFIG, in code, comments or strings alike. Errs towards resetting;
     /// misses only settings changed by a function defined elsewhere that the SQL merely calls.
     static func mayChangeSettings(_ sql: String) -> Bool {
+        mayChangeSettings(sql.utf8)
+    }
+
+    static func mayChangeSettings<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
         var word: [UInt8] = []
         var tooLong = false
         func isSetting() -> Bool {
             !tooLong && (word == Array("set".utf8) || word == Array("reset".utf8) || word == Array("set_config".utf8))
         }
-        for byte in sql.utf8 {
+        for byte in bytes {
             let isWordByte =
                 (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
                 || byte == 0x5F || byte >= 0x80

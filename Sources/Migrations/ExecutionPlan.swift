@@ -6,12 +6,17 @@
 ///    transaction, opened with the file's own BEGIN (and its isolation level, if it names one).
 /// 3. Outside a transaction, statement by statement, recorded as running first, when it opted out, holds a
 ///    statement PostgreSQL refuses in a transaction block, or controls transactions itself otherwise.
+///
+/// Deciding reads the statements one at a time and keeps none of them, and the plan points into the
+/// section's bytes: a large data migration is never held twice.
 public struct ExecutionPlan: Sendable, Equatable {
     public enum Mode: Sendable, Equatable {
-        /// `begin` opens the transaction and `sql` runs in it as one query. Hand-written BEGIN and COMMIT
-        /// are blanked out of `sql` with spaces, so server error positions still point into the file.
-        case transaction(begin: String, sql: String)
-        case statements([SQLStatement])
+        /// `begin` opens the transaction and the bytes `body` of the section run in it as one query: the
+        /// whole section, or of a file wrapped by hand in BEGIN … COMMIT, what lies between the two. Server
+        /// error positions count from the start of `body` (`SQLSection.location(ofCharacter:offset:)` with
+        /// the code points before it).
+        case transaction(begin: String, body: Range<Int>)
+        case statements(SQLStatements)
     }
 
     public var mode: Mode
@@ -27,53 +32,52 @@ public struct ExecutionPlan: Sendable, Equatable {
     public private(set) var isWrapped = false
 
     public init(_ section: SQLSection) {
+        let statements = SQLStatements(section)
         guard section.transactional else {
-            self.init(mode: .statements(SQLSplitter.split(section.text)), note: nil)
+            self.init(mode: .statements(statements), note: nil)
             return
         }
-        let statements = SQLSplitter.split(section.text)
         func place(_ s: SQLStatement) -> String { "\(section.file):\(section.firstLine + s.line - 1)" }
+        // One pass: the first refused statement decides at once; transaction control needs the first
+        // and the last statement, and whether there is any other.
+        var firstControl: (index: Int, statement: SQLStatement, kind: TransactionControl)?
+        var lastControl: (index: Int, statement: SQLStatement, kind: TransactionControl)?
+        var controls = 0
+        var count = 0
         for s in statements {
             if let what = TransactionBlockRules.refusedStatement(s) {
                 self.init(
                     mode: .statements(statements),
-                    note:
-                        "runs outside a transaction, statement by statement: \(what) (\(place(s))) cannot run inside one")
+                    note: "runs outside a transaction, statement by statement: \(what) (\(place(s))) cannot run inside one")
                 return
             }
+            if let kind = TransactionControl(s) {
+                controls += 1
+                if firstControl == nil { firstControl = (count, s, kind) }
+                lastControl = (count, s, kind)
+            }
+            count += 1
         }
-        let control = statements.indices.compactMap { i in TransactionControl(statements[i]).map { (i, $0) } }
-        guard let first = control.first else {
-            self.init(mode: .transaction(begin: "BEGIN", sql: section.text), note: nil)
+        guard let firstControl, let lastControl else {
+            self.init(mode: .transaction(begin: "BEGIN", body: 0..<section.byteCount), note: nil)
             return
         }
-        let last = statements.count - 1
-        if control.count == 2, control[0] == (0, .begin), control[1] == (last, .commit) {
-            let sql = Self.blanking([statements[0], statements[last]], in: section.text)
-            self.init(mode: .transaction(begin: statements[0].text, sql: sql), note: nil)
+        if controls == 2, firstControl.index == 0, firstControl.kind == .begin, lastControl.index == count - 1, lastControl.kind == .commit
+        {
+            // The body between the wrapper's statements runs as it is: no copy with the wrapper blanked out.
+            let base = section.range.lowerBound
+            let body = (firstControl.statement.end - base)..<(lastControl.statement.range.lowerBound - base)
+            self.init(mode: .transaction(begin: firstControl.statement.text, body: body), note: nil)
             isWrapped = true
             return
         }
         self.init(
             mode: .statements(statements),
-            note:
-                "runs outside a transaction, statement by statement: it controls its own transactions (\(place(statements[first.0])))")
+            note: "runs outside a transaction, statement by statement: it controls its own transactions (\(place(firstControl.statement)))")
     }
 
     init(mode: Mode, note: String?) {
         self.mode = mode
         self.note = note
-    }
-
-    /// `text` with every scalar of the statements, newlines aside, replaced by a space.
-    private static func blanking(_ statements: [SQLStatement], in text: String) -> String {
-        var scalars = Array(text.unicodeScalars)
-        for s in statements {
-            let end = s.offset + s.text.unicodeScalars.count
-            for i in s.offset..<end where scalars[i] != "\n" && scalars[i] != "\r" { scalars[i] = " " }
-        }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars)
-        return String(out)
     }
 }

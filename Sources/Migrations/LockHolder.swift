@@ -45,8 +45,14 @@ struct LockHolder: CustomStringConvertible {
     /// many more there are. PostgreSQL's lock-timeout error names no table, so the names come from the SQL's
     /// words; a table reached only through a quoted name or a function body is not found. Nil when none
     /// is found or the lookup itself fails: it only explains, it must not turn a retry into a failure.
-    static func blocking(_ sql: String, on connection: Connection) -> String? {
-        let names = Set(identifierWords(sql))
+    static func blocking(_ section: SQLSection, on connection: Connection) -> String? {
+        // At most a thousand distinct names: a data migration's words are mostly its data.
+        var names: Set<String> = []
+        section.withBytes { bytes in
+            identifierWords(bytes) {
+                names.insert($0); return names.count < 1000
+            }
+        }
         guard !names.isEmpty else { return nil }
         guard
             let result = try? connection.query(
@@ -75,16 +81,27 @@ struct LockHolder: CustomStringConvertible {
     /// `[a-z0-9_]` words, so each is safe inside an array literal.
     static func identifierWords(_ sql: String) -> [String] {
         var words: [String] = []
+        identifierWords(sql.utf8) {
+            words.append($0); return true
+        }
+        return words
+    }
+
+    /// Each unquoted identifier of `bytes` in turn, while `body` returns true.
+    static func identifierWords<Bytes: Sequence<UInt8>>(_ bytes: Bytes, _ body: (String) -> Bool) {
         var word: [UInt8] = []
-        for byte in sql.utf8 + [0x20] {
+        func end() -> Bool {
+            defer { word.removeAll(keepingCapacity: true) }
+            return word.isEmpty || word.count > 63 || body(String(decoding: word, as: UTF8.self))
+        }
+        for byte in bytes {
             let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
             if (lower >= 0x61 && lower <= 0x7A) || lower == 0x5F || (!word.isEmpty && lower >= 0x30 && lower <= 0x39) {
                 word.append(lower)
-            } else {
-                if !word.isEmpty && word.count <= 63 { words.append(String(decoding: word, as: UTF8.self)) }
-                word.removeAll(keepingCapacity: true)
+            } else if !end() {
+                return
             }
         }
-        return words
+        _ = end()
     }
 }

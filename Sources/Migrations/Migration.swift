@@ -26,14 +26,7 @@ public struct Migration: Sendable, Equatable {
         self.name = name
         self.up = up
         self.down = down
-        exactChecksum = SHA256.hash(up.text).hex
-        let hasCR =
-            up.text.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "\r")) }
-            ?? up.text.utf8.contains(UInt8(ascii: "\r"))
-        checksum =
-            hasCR
-            ? SHA256.hash(up.text.replacingCRLF()).hex
-            : exactChecksum
+        (checksum, exactChecksum) = up.checksums
     }
 
     /// Whether a checksum in the history is this file's.
@@ -46,18 +39,25 @@ public struct Migration: Sendable, Equatable {
     public var label: String { "\(versionText)_\(name)" }
 }
 
-extension String {
-    /// "\r\n" → "\n", on the bytes ("\r\n" is one Character in Swift). A "\r" at the very end goes too:
-    /// a section cut from a CRLF file ends with the "\r" of a line whose "\n" is outside it.
-    func replacingCRLF() -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count)
-        var pendingCR = false
-        for byte in utf8 {
-            if pendingCR && byte != UInt8(ascii: "\n") { out.append(UInt8(ascii: "\r")) }
-            pendingCR = byte == UInt8(ascii: "\r")
-            if !pendingCR { out.append(byte) }
+extension SQLSection {
+    /// The SHA-256 (lower-case hex) of the SQL with CRLF line endings read as LF, and of the SQL exactly as
+    /// read; the same when it has no CR. Hashed straight from the file's bytes: a CRLF file is fed to the
+    /// digest in pieces between its CRs, never copied. A "\r" at the very end goes too: a section cut
+    /// from a CRLF file ends with the "\r" of a line whose "\n" is outside it.
+    var checksums: (normalized: String, exact: String) {
+        withBytes { bytes in
+            let exact = SHA256.hash(bytes).hex
+            guard bytes.contains(UInt8(ascii: "\r")) else { return (exact, exact) }
+            var digest = SHA256()
+            var from = 0
+            for i in bytes.indices where bytes[i] == UInt8(ascii: "\r") {
+                if i + 1 == bytes.count || bytes[i + 1] == UInt8(ascii: "\n") {
+                    digest.update(UnsafeBufferPointer(rebasing: bytes[from..<i]))
+                    from = i + 1
+                }
+            }
+            digest.update(UnsafeBufferPointer(rebasing: bytes[from...]))
+            return (digest.finalize().hex, exact)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

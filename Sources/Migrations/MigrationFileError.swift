@@ -1,3 +1,5 @@
+import System
+
 /// Every problem found in a migrations directory. Nothing runs while there is one.
 public struct MigrationFileError: Error, CustomStringConvertible, Sendable {
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
@@ -23,5 +25,15 @@ public struct MigrationFileError: Error, CustomStringConvertible, Sendable {
         let noun = problems.count == 1 ? "problem" : "problems"
         return "\(problems.count) \(noun) with \(what); nothing was applied:\n"
             + problems.map { "  \($0)" }.joined(separator: "\n")
+    }
+}
+
+extension MigrationFileError {
+    /// "cannot be read: Is a directory"; for a permission, who was refused: the same files are readable
+    /// by another user, and in a container the fix is the image's file modes or the task's user.
+    static func reason(_ what: String, _ error: Error) -> String {
+        guard let failure = error as? FileBytes.ReadFailure else { return "\(what): \(error)" }
+        if failure.isPermissionDenied { return "\(what): permission denied (the migrator runs as \(ProcessUser.description))" }
+        return "\(what): \(failure)"
     }
 }

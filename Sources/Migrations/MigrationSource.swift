@@ -23,9 +23,11 @@ public enum MigrationSource {
         }
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+            names = try DirectoryListing.names(directory).sorted()
         } catch {
-            throw MigrationFileError(problems: [.init(file: directory, reason: "cannot list the directory: \(error)")])
+            throw MigrationFileError(problems: [
+                .init(file: directory, reason: MigrationFileError.reason("cannot list the directory", error))
+            ])
         }
         var problems: [MigrationFileError.Problem] = []
         var ups: [Int64: (name: String, versionText: String, section: SQLSection, file: String)] = [:]
@@ -61,7 +63,7 @@ public enum MigrationSource {
                 problems.append(.init(file: path, reason: FileName.problem(name)))
                 continue
             }
-            let text: String
+            let text: FileText
             switch read(path) {
             case .success(let t): text = t
             case .failure(let reason):
@@ -91,9 +93,9 @@ public enum MigrationSource {
                 case .failure(let reason):
                     problems.append(.init(file: path, reason: reason))
                 case .success(let file):
-                    if isEmpty(file.up.text) { problems.append(.init(file: path, reason: "the -- migrate:up section is empty")) }
+                    if isEmpty(file.up) { problems.append(.init(file: path, reason: "the -- migrate:up section is empty")) }
                     ups[parsed.version] = (parsed.name, parsed.versionText, file.up, path)
-                    if let down = file.down, !isEmpty(down.text) {
+                    if let down = file.down, !isEmpty(down) {
                         if let other = downs[parsed.version] {
                             problems.append(
                                 .init(file: other.file, reason: "version \(parsed.version) has another down migration, in \(path)"))
@@ -142,49 +144,57 @@ public enum MigrationSource {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
-    enum ReadResult { case success(String), failure(String) }
+    enum ReadResult { case success(FileText), failure(String) }
 
+    /// A migration file's bytes, read once, checked (UTF-8, no NUL) and with any byte order mark left out.
+    /// A symbolic link is followed only to a file inside the directory that holds it.
     static func read(_ path: String) -> ReadResult {
-        let read: String?
+        let buffer: TextBuffer
         do {
-            read = try FileBytes.readUTF8(path)
-        } catch FileBytes.Failure.unreadable(let reason) {
-            return .failure("cannot be read: \(reason)")
+            buffer = try FileBytes.buffer(path, followingLinks: false)
+        } catch let failure where failure.isSymbolicLink {
+            switch MigrationFileLink.follow(path) {
+            case .failure(let reason): return .failure(reason)
+            case .success(let target):
+                do {
+                    buffer = try FileBytes.buffer(target)
+                } catch {
+                    return .failure(MigrationFileError.reason("cannot be read", error))
+                }
+            }
         } catch {
-            return .failure("cannot be read")
+            return .failure(MigrationFileError.reason("cannot be read", error))
         }
-        guard var text = read else {
-            return .failure("is not valid UTF-8" + (isUTF16(path) ? " (it is UTF-16: save it as UTF-8)" : ""))
+        guard buffer.isValidUTF8(buffer.all) else {
+            // A UTF-16 file has NUL bytes beside its ASCII ones.
+            return .failure("is not valid UTF-8" + (buffer.firstNUL(in: buffer.all) != nil ? " (it is UTF-16: save it as UTF-8)" : ""))
         }
         // PostgreSQL cannot take a NUL in a query: libpq would end the SQL there and run the rest of the
         // file never, yet record the migration as applied. A UTF-16 file without a byte order mark has one
         // in every other byte.
-        // On the contiguous bytes: through String.UTF8View's indices this scan cost 5 M instructions per 1,000 files.
-        let nulLine = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-            guard let nul = bytes.firstIndex(of: 0) else { return nil }
-            return bytes[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-        }
-        if let line = nulLine ?? (text.utf8.contains(0) ? 0 : nil) {
-            return .failure(
-                "has a NUL byte\(line > 0 ? " on line \(line)" : ""), which SQL cannot contain (a UTF-16 file? save it as UTF-8)")
+        if let nul = buffer.firstNUL(in: buffer.all) {
+            let line = buffer.withBytes(0..<nul) { $0.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } }
+            return .failure("has a NUL byte on line \(line), which SQL cannot contain (a UTF-16 file? save it as UTF-8)")
         }
         // A byte order mark, as some Windows editors write, is not SQL: PostgreSQL would read it as part of
         // the first word, and it would hide a first-line directive.
-        if text.unicodeScalars.first == "\u{FEFF}" { text = String(text.unicodeScalars.dropFirst()) }
-        return .success(text)
+        let bom = buffer.withBytes(0..<min(3, buffer.count)) { $0.elementsEqual([0xEF, 0xBB, 0xBF]) }
+        return .success(FileText(buffer: buffer, range: (bom ? 3 : 0)..<buffer.count))
     }
 
-    /// Whether a file that is not UTF-8 looks like UTF-16 (NUL bytes beside the ASCII ones), for the hint.
-    private static func isUTF16(_ path: String) -> Bool {
-        guard let repaired = try? FileBytes.readText(path) else { return false }
-        return repaired.utf8.contains(0)
+    static func hasNoTransactionDirective(_ text: FileText) -> Bool {
+        hasNoTransactionDirective(text.section(file: "", firstLine: 1, transactional: true))
     }
 
-    static func hasNoTransactionDirective(_ text: String) -> Bool {
+    static func hasNoTransactionDirective(_ section: SQLSection) -> Bool {
         // Split on the byte: with CRLF line endings "\r\n" is one Character, never equal to "\n".
-        let bytes = text.utf8
-        let firstLine = Substring(bytes[..<(bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex)]).trimmingUnicodeWhitespace()
-        return commentText(firstLine)?.elementsEqual("migrator:no-transaction".utf8) ?? false
+        section.withBytes { bytes in
+            // A directive line is short; a first line of megabytes is data, and is not copied to find out.
+            let end = bytes.prefix(4096).firstIndex(of: UInt8(ascii: "\n")) ?? min(bytes.count, 4096)
+            let line = UnsafeBufferPointer(rebasing: bytes[..<end])
+            let firstLine = String(decoding: line, as: UTF8.self).trimmingUnicodeWhitespace()
+            return commentText(firstLine)?.elementsEqual("migrator:no-transaction".utf8) ?? false
+        }
     }
 
     /// What a trimmed `--` comment line says after its dashes and any spaces or tabs, as dbmate reads its
@@ -197,8 +207,12 @@ public enum MigrationSource {
     }
 
     /// True when the SQL holds nothing but white space and comments.
-    static func isEmpty(_ text: String) -> Bool {
-        !SQLSplitter.hasCode(text)
+    static func isEmpty(_ text: FileText) -> Bool {
+        isEmpty(text.section(file: "", firstLine: 1, transactional: true))
+    }
+
+    static func isEmpty(_ section: SQLSection) -> Bool {
+        !SQLSplitter.hasCode(section)
     }
 }
 
@@ -265,15 +279,14 @@ struct DbmateFile {
 
     enum Result { case success(DbmateFile), failure(String) }
 
-    static func parse(_ text: String, file: String) -> Result {
+    static func parse(_ text: FileText, file: String) -> Result {
         // Found on the bytes, so CRLF files work too ("\r\n" is one Character); the "\r" stays in the
         // sections' text and is trimmed off directive lines. Only lines that may be comments are decoded.
         struct Marker { var line: Int; var start: Int; var next: Int; var transactional: Bool }
         var upMarker: Marker?
         var downMarker: Marker?
-        let bytes = text.utf8
         var failure: String?
-        let count: Int? = bytes.withContiguousStorageIfAvailable { buffer -> Int in
+        let count = text.buffer.withBytes(text.range) { buffer -> Int in
             var line = 0
             var start = 0
             while start <= buffer.count && failure == nil {
@@ -281,7 +294,8 @@ struct DbmateFile {
                 while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
                 let next = min(end + 1, buffer.count)
                 if mayBeComment(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
-                    let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+                    // A marker is short: a line of megabytes (data that starts like a comment) is not copied whole.
+                    let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<min(end, start + 4096)]), as: UTF8.self)
                         .trimmingUnicodeWhitespace()
                     if let text = MigrationSource.commentText(directive), text.starts(with: "migrate:".utf8) {
                         let words = text.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.map { String(Substring($0)) }
@@ -305,27 +319,22 @@ struct DbmateFile {
             }
             return buffer.count
         }
-        guard let count else {
-            var copy = text
-            copy.makeContiguousUTF8()
-            return parse(copy, file: file)
-        }
         if let failure { return .failure(failure) }
         guard let up = upMarker else { return .failure("no -- migrate:up line") }
         if let down = downMarker, down.line < up.line {
             return .failure("-- migrate:down comes before -- migrate:up")
         }
-        func slice(_ from: Int, _ to: Int) -> String {
-            from < to
-                ? String(Substring(bytes[bytes.index(bytes.startIndex, offsetBy: from)..<bytes.index(bytes.startIndex, offsetBy: to)])) : ""
+        // Offsets above are from the start of the SQL (after any byte order mark).
+        func range(_ from: Int, _ to: Int) -> Range<Int> {
+            (text.range.lowerBound + from)..<(text.range.lowerBound + max(from, to))
         }
-        if up.start > 0, SQLSplitter.hasCode(slice(0, up.start - 1)) {
+        if up.start > 0, SQLSplitter.hasCode(text.section(range(0, up.start - 1), file: file, firstLine: 1, transactional: true)) {
             return .failure(
                 "SQL before the -- migrate:up line (line \(up.line + 1)) belongs to no section and would never run; move it below")
         }
         // A section is the lines between its marker and the next one (or the end), joined by "\n".
         func section(_ marker: Marker, endingAt end: Int) -> SQLSection {
-            SQLSection(text: slice(marker.next, end), file: file, firstLine: marker.line + 2, transactional: marker.transactional)
+            text.section(range(marker.next, end), file: file, firstLine: marker.line + 2, transactional: marker.transactional)
         }
         let upSection = section(up, endingAt: downMarker.map { $0.start - 1 } ?? count)
         let downSection = downMarker.map { section($0, endingAt: count) }

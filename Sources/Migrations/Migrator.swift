@@ -102,13 +102,13 @@ public final class Migrator {
             let ups = Array(sections.prefix(plan.count))
             let repeatablePlans = try zip(due, sections.dropFirst(plan.count)).map { r, section in
                 let execution = ExecutionPlan(section)
-                guard case .transaction(let begin, let sql) = execution.mode else {
+                guard case .transaction(let begin, let body) = execution.mode else {
                     throw MigratorError.usage(
                         "repeatable migration \(r.label) \(execution.note ?? "cannot run in a transaction")"
                             + "; a repeatable migration always runs in its own transaction: move that statement to a versioned migration; nothing was applied"
                     )
                 }
-                return (r, section, begin, sql)
+                return (r, section, begin, body)
             }
             if dryRun {
                 for (m, up) in zip(plan, ups) {
@@ -125,14 +125,14 @@ public final class Migrator {
             for (m, up) in zip(plan, ups) {
                 try lockRetry.run(
                     m.label, log: log, nothingTookEffect: { try !history.records().contains { $0.version == m.version } },
-                    holder: { LockHolder.blocking(up.text, on: db) }
+                    holder: { LockHolder.blocking(up, on: db) }
                 ) { try apply(m, up, db: db, history: history) }
             }
             if !due.isEmpty { try repeatHistory.create() }
-            for (r, section, begin, sql) in repeatablePlans {
+            for (r, section, begin, body) in repeatablePlans {
                 // In a transaction, so a lock timeout leaves nothing behind and is always safe to retry.
-                try lockRetry.run(r.label, log: log, nothingTookEffect: { true }, holder: { LockHolder.blocking(section.text, on: db) }) {
-                    try applyRepeatable(r, section, begin: begin, sql: sql, db: db, history: repeatHistory)
+                try lockRetry.run(r.label, log: log, nothingTookEffect: { true }, holder: { LockHolder.blocking(section, on: db) }) {
+                    try applyRepeatable(r, section, begin: begin, body: body, db: db, history: repeatHistory)
                 }
             }
             let count = plan.count + due.count
@@ -187,14 +187,14 @@ public final class Migrator {
         let plan = ExecutionPlan(up)
         if let note = plan.note { log("\(m.label) \(note)") }
         switch plan.mode {
-        case .transaction(let begin, let sql):
+        case .transaction(let begin, let body):
             // The whole section goes as one simple query, so DO blocks and function bodies need no splitting;
             // the history row commits with it or not at all.
             try db.exec(begin)
-            try runInTransaction(sql, m.label, up, db: db)
+            try runInTransaction(body, m.label, up, db: db)
             do {
                 // The history row is written as the migrator's own role and settings, not the migration's.
-                try DatabaseSession.reset(db, config, after: up.text)
+                try DatabaseSession.reset(db, config, after: up)
                 try history.insert(m, state: .applied, executionMs: SystemClock.shared.milliseconds(since: start), appliedBy: appliedBy(db))
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
@@ -225,7 +225,7 @@ public final class Migrator {
                 advice:
                     "It stays recorded as running. Add the COMMIT, undo what took effect, then run `migrator repair --version \(m.version) --mark pending`."
             )
-            try DatabaseSession.reset(db, config, after: up.text)
+            try DatabaseSession.reset(db, config, after: up)
             try history.markApplied(m.version, executionMs: SystemClock.shared.milliseconds(since: start))
         }
         log("applied \(m.label) (\(SystemClock.shared.milliseconds(since: start)) ms)")
@@ -233,14 +233,14 @@ public final class Migrator {
 
     /// Runs a repeatable migration and records its checksum in one transaction.
     private func applyRepeatable(
-        _ r: RepeatableMigration, _ section: SQLSection, begin: String, sql: String,
+        _ r: RepeatableMigration, _ section: SQLSection, begin: String, body: Range<Int>,
         db: Connection, history: RepeatableHistory
     ) throws {
         let start = SystemClock.shared.now()
         try db.exec(begin)
-        try runInTransaction(sql, r.label, section, db: db)
+        try runInTransaction(body, r.label, section, db: db)
         do {
-            try DatabaseSession.reset(db, config, after: section.text)
+            try DatabaseSession.reset(db, config, after: section)
             try history.record(r, executionMs: SystemClock.shared.milliseconds(since: start), appliedBy: appliedBy(db))
             try db.exec("COMMIT")
         } catch let error as PostgresError {
@@ -250,17 +250,23 @@ public final class Migrator {
         log("applied repeatable \(r.label) (\(SystemClock.shared.milliseconds(since: start)) ms)")
     }
 
-    /// Runs a section's SQL as one query inside the open transaction; on failure rolls it back and names
-    /// the statement that failed: the character the server points at, or else the statement's first line.
-    private func runInTransaction(_ sql: String, _ label: String, _ section: SQLSection, db: Connection) throws {
-        do {
-            try db.exec(sql)
-        } catch let error as PostgresError {
-            _ = try? db.exec("ROLLBACK")
-            // Split only now, on the text the server ran: its statements are the results it answered with.
-            let statements = error.position == nil && error.statementIndex != nil ? SQLSplitter.split(sql) : []
-            let line = error.statementIndex.flatMap { statements.indices.contains($0) ? statements[$0].line : nil }
-            throw failure(label, section, error, offset: 0, statementLine: line, advice: nil)
+    /// Runs the bytes `body` of a section inside the open transaction (as one query, or in `QueryChunks` when
+    /// large); on failure rolls it back and names the statement that failed: the character the server points
+    /// at, or else the statement's first line.
+    private func runInTransaction(_ body: Range<Int>, _ label: String, _ section: SQLSection, db: Connection) throws {
+        for chunk in QueryChunks(section: section, body: body) {
+            do {
+                try section.withCString(chunk) { _ = try db.exec(cString: $0) }
+            } catch let error as PostgresError {
+                _ = try? db.exec("ROLLBACK")
+                // Split only now, on the text the server ran: its statements are the results it answered with.
+                let line =
+                    error.position == nil
+                    ? error.statementIndex.flatMap { index in SQLStatements(section, part: chunk).dropFirst(index).first { _ in true }?.line
+                    }
+                    : nil
+                throw failure(label, section, error, offset: section.codePoints(before: chunk.lowerBound), statementLine: line, advice: nil)
+            }
         }
     }
 
@@ -370,11 +376,11 @@ public final class Migrator {
         let plan = ExecutionPlan(down)
         if let note = plan.note { log("\(m.label) (down) \(note)") }
         switch plan.mode {
-        case .transaction(let begin, let sql):
+        case .transaction(let begin, let body):
             try db.exec(begin)
-            try runInTransaction(sql, m.label, down, db: db)
+            try runInTransaction(body, m.label, down, db: db)
             do {
-                try DatabaseSession.reset(db, config, after: down.text)
+                try DatabaseSession.reset(db, config, after: down)
                 try history.delete(m.version)
                 try db.exec("COMMIT")
             } catch let error as PostgresError {
@@ -401,7 +407,7 @@ public final class Migrator {
             try requireNoOpenTransaction(
                 m, down, db: db, what: "the down migration",
                 advice: "\(m.label) is recorded as running. Add the COMMIT, finish or undo the rollback by hand, then run \(repair).")
-            try DatabaseSession.reset(db, config, after: down.text)
+            try DatabaseSession.reset(db, config, after: down)
             try history.delete(m.version)
         }
         log("rolled back \(m.label) (\(SystemClock.shared.milliseconds(since: start)) ms)")

@@ -1,3 +1,5 @@
+import System
+
 /// The values a run substitutes for `${name}` in migration SQL. Opt-in and strict: with no values
 /// defined, SQL goes to the server exactly as on disk; with any, every `${name}` that would be substituted
 /// needs a value, or nothing is applied.
@@ -166,137 +168,126 @@ public struct Placeholders: Sendable, Equatable {
         return out
     }
 
+    /// One pass finds every `${name}` and `$${name}` and what replaces it (and lists the missing values);
+    /// a second writes the new SQL into one buffer of exactly its size. Nothing else is copied.
     private func substitute(_ section: SQLSection) -> (SQLSection, [MigrationFileError.Problem]) {
-        let s = Array(section.text.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        var replacements: [PlaceholderMap.Replacement] = []
+        struct Found {
+            /// `${name}` or `$${name}`, in the section's bytes.
+            var range: Range<Int>
+            var value: String
+        }
+        var found: [Found] = []
         var missing: [MigrationFileError.Problem] = []
-        var line = section.firstLine
-        var outCount = 0
-        var i = 0
-
-        func copy(to end: Int) {
-            while i < end {
-                if s[i] == "\n" { line += 1 }
-                out.append(s[i])
-                outCount += 1
-                i += 1
+        section.withBytes { s in
+            var line = section.firstLine
+            var i = 0
+            func copy(to end: Int) {
+                let stop = min(end, s.count)
+                while i < stop {
+                    if s[i] == UInt8(ascii: "\n") { line += 1 }
+                    i += 1
+                }
             }
-        }
-        /// `${name}` or `$${name}` at `i`: writes its replacement and returns true.
-        func placeholder() -> Bool {
-            let escaped = s[i] == "$" && i + 1 < s.count && s[i + 1] == "$"
-            let open = escaped ? i + 1 : i
-            guard s[open] == "$", open + 1 < s.count, s[open + 1] == "{" else { return false }
-            var close = open + 2
-            while close < s.count && s[close] != "}" && close - open < 200 { close += 1 }
-            guard close < s.count, s[close] == "}" else { return false }
-            let name = String(String.UnicodeScalarView(s[(open + 2)..<close]))
-            guard Self.isName(name) else { return false }
-            let value: String
-            if escaped {
-                value = "${\(name)}"
-            } else if let v = values[name.lowercased()] {
-                value = v
-            } else {
-                missing.append(
-                    .init(
-                        file: "\(section.file):\(line)",
-                        reason: "${\(name)} has no value; set --var \(name)=VALUE or \(Self.environmentPrefix)\(name.uppercased())"))
-                value = ""
-            }
-            let length = value.unicodeScalars.count
-            replacements.append(.init(start: outCount, length: length, originalLength: close + 1 - i))
-            out.append(contentsOf: value.unicodeScalars)
-            outCount += length
-            i = close + 1
-            return true
-        }
-        /// Code up to `end` (a quoted string's or identifier's closing quote included), placeholders replaced.
-        func substitute(to end: Int) {
-            while i < end {
-                if s[i] == "$", placeholder() { continue }
-                copy(to: i + 1)
-            }
-        }
-
-        while i < s.count {
-            let c = s[i]
-            if let end = SQLSplitter.endOfComment(s, at: i) {
-                copy(to: end)
-                continue
-            }
-            switch c {
-            case "'":
-                let escapes = i > 0 && (s[i - 1] == "E" || s[i - 1] == "e") && !(i > 1 && SQLSplitter.isIdentifierPart(s[i - 2]))
-                substitute(to: SQLSplitter.endOfQuoted(s, from: i, quote: "'", backslashEscapes: escapes))
-            case "\"":
-                substitute(to: SQLSplitter.endOfQuoted(s, from: i, quote: "\"", backslashEscapes: false))
-            case "$":
-                if placeholder() { continue }
-                if !(i > 0 && SQLSplitter.isIdentifierPart(s[i - 1])), let tagEnd = SQLSplitter.dollarTagEnd(s, from: i) {
-                    copy(to: SQLSplitter.endOfDollarQuote(s, tagEnd: tagEnd, from: i))
+            /// `${name}` or `$${name}` at `i`: records its replacement and returns true.
+            func placeholder() -> Bool {
+                let escaped = s[i] == UInt8(ascii: "$") && i + 1 < s.count && s[i + 1] == UInt8(ascii: "$")
+                let open = escaped ? i + 1 : i
+                guard s[open] == UInt8(ascii: "$"), open + 1 < s.count, s[open + 1] == UInt8(ascii: "{") else { return false }
+                var close = open + 2
+                while close < s.count && s[close] != UInt8(ascii: "}") && close - open < 200 { close += 1 }
+                guard close < s.count, s[close] == UInt8(ascii: "}") else { return false }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: s[(open + 2)..<close]), as: UTF8.self)
+                guard Self.isName(name) else { return false }
+                let value: String
+                if escaped {
+                    value = "${\(name)}"
+                } else if let v = values[name.lowercased()] {
+                    value = v
                 } else {
+                    missing.append(
+                        .init(
+                            file: "\(section.file):\(line)",
+                            reason: "${\(name)} has no value; set --var \(name)=VALUE or \(Self.environmentPrefix)\(name.uppercased())"))
+                    value = ""
+                }
+                found.append(Found(range: i..<(close + 1), value: value))
+                i = close + 1
+                return true
+            }
+            /// Code up to `end` (a quoted string's or identifier's closing quote included), placeholders found.
+            func substitute(to end: Int) {
+                while i < end {
+                    if s[i] == UInt8(ascii: "$"), placeholder() { continue }
                     copy(to: i + 1)
                 }
-            default:
-                copy(to: i + 1)
+            }
+
+            while i < s.count {
+                let c = s[i]
+                if let end = SQLLexer.endOfComment(s, at: i) {
+                    copy(to: end)
+                    continue
+                }
+                switch c {
+                case UInt8(ascii: "'"):
+                    substitute(to: SQLLexer.endOfQuoted(s, from: i, quote: c, backslashEscapes: SQLLexer.opensEscapeString(s, at: i)))
+                case UInt8(ascii: "\""):
+                    substitute(to: SQLLexer.endOfQuoted(s, from: i, quote: c, backslashEscapes: false))
+                case UInt8(ascii: "$"):
+                    if placeholder() { continue }
+                    if let tagEnd = SQLLexer.dollarQuote(s, at: i) {
+                        copy(to: SQLLexer.endOfDollarQuote(s, tagEnd: tagEnd, from: i))
+                    } else {
+                        copy(to: i + 1)
+                    }
+                default:
+                    copy(to: i + 1)
+                }
             }
         }
-        guard !replacements.isEmpty else { return (section, missing) }
-        var result = section
-        result.text = String(out)
-        result.placeholders = PlaceholderMap(original: section.text, replacements: replacements)
+        guard !found.isEmpty, missing.isEmpty else { return (section, missing) }
+        let size = section.byteCount + found.reduce(0) { $0 + $1.value.utf8.count - $1.range.count }
+        var replacements: [PlaceholderMap.Replacement] = []
+        let buffer = section.withBytes { s in
+            TextBuffer(count: size) { out in
+                var written = 0
+                func write<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
+                    written = UnsafeMutableBufferPointer(rebasing: out[written...]).initialize(from: bytes).1 + written
+                }
+                var from = 0
+                for f in found {
+                    write(UnsafeBufferPointer(rebasing: s[from..<f.range.lowerBound]))
+                    replacements.append(
+                        .init(
+                            start: written, length: f.value.utf8.count, valueCodePoints: f.value.unicodeScalars.count,
+                            originalLength: f.range.count))
+                    write(f.value.utf8)
+                    from = f.range.upperBound
+                }
+                write(UnsafeBufferPointer(rebasing: s[from...]))
+                precondition(written == size, "substituted \(written) bytes, expected \(size)")
+            }
+        }
+        var result = SQLSection(
+            buffer: buffer, range: buffer.all, file: section.file, firstLine: section.firstLine, transactional: section.transactional)
+        result.placeholders = PlaceholderMap(replacements: replacements)
         return (result, missing)
     }
 }
 
 /// Where the SQL sent to the server came from in the file, once placeholders changed lengths: server
 /// error positions count characters of the substituted SQL, the file's line:column those of the file.
+/// Values and `${name}` are each one line, so a replacement moves columns, never lines.
 public struct PlaceholderMap: Sendable, Equatable {
     struct Replacement: Sendable, Equatable {
-        /// Code points into the substituted text, and the length there.
+        /// Bytes into the substituted SQL where the value starts, and its length there.
         var start: Int
         var length: Int
-        /// Length of `${name}` (or `$${name}`) in the file.
+        /// The value's length in characters (code points), as columns count.
+        var valueCodePoints: Int
+        /// Length of `${name}` (or `$${name}`, ASCII) in the file.
         var originalLength: Int
     }
 
-    /// The section's text as in the file.
-    var original: String
     var replacements: [Replacement]
-
-    /// The code-point offset in `original` of an offset into the substituted text; inside a value, the
-    /// offset of its `${`.
-    func originalOffset(_ offset: Int) -> Int {
-        var shift = 0
-        for r in replacements {
-            if offset < r.start { break }
-            if offset < r.start + r.length { return r.start - shift }
-            shift += r.length - r.originalLength
-        }
-        return offset - shift
-    }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced, compared by code points (not Characters, which could join a
-    /// value with a combining mark that follows it).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        let s = Array(unicodeScalars)
-        let t = Array(target.unicodeScalars)
-        guard !t.isEmpty, s.count >= t.count else { return self }
-        var out = String.UnicodeScalarView()
-        var i = 0
-        while i < s.count {
-            if i + t.count <= s.count && s[i] == t[0] && Array(s[i..<(i + t.count)]) == t {
-                out.append(contentsOf: replacement.unicodeScalars)
-                i += t.count
-            } else {
-                out.append(s[i])
-                i += 1
-            }
-        }
-        return String(out)
-    }
 }

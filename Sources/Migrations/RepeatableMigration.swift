@@ -18,7 +18,7 @@ public struct RepeatableMigration: Sendable, Equatable {
     init(name: String, section: SQLSection) {
         self.name = name
         self.section = section
-        checksum = SHA256.hash(section.text.replacingCRLF()).hex
+        checksum = section.checksums.normalized
     }
 
     /// Every `R__NAME.sql` in `directory`, in name order (byte order, as `ls` in the C locale); problems
@@ -36,14 +36,14 @@ public struct RepeatableMigration: Sendable, Equatable {
                 problems.append(.init(file: path, reason: "not a repeatable migration name: expected R__NAME.sql"))
                 continue
             }
-            let text: String
+            let text: FileText
             switch MigrationSource.read(path) {
             case .success(let t): text = t
             case .failure(let reason):
                 problems.append(.init(file: path, reason: reason))
                 continue
             }
-            if !SQLSplitter.hasCode(text) {
+            if MigrationSource.isEmpty(text) {
                 problems.append(.init(file: path, reason: "the repeatable migration is empty"))
             } else if MigrationSource.hasNoTransactionDirective(text) {
                 problems.append(

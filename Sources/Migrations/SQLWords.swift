@@ -5,46 +5,48 @@
 enum SQLWords {
     static let quotedIdentifier = "\""
 
-    /// At most `limit` words from the start of `text`.
-    static func of(_ text: String, limit: Int = .max) -> [String] {
-        let s = Array(text.unicodeScalars)
+    /// At most `limit` words from the start of the statement; reading stops there.
+    static func of(_ statement: SQLStatement, limit: Int = .max) -> [String] {
+        statement.withBytes { of($0, limit: limit) }
+    }
+
+    static func of(_ s: SQLLexer.Bytes, limit: Int = .max) -> [String] {
         var words: [String] = []
         var depth = 0
         var i = 0
         while i < s.count && words.count < limit {
             let c = s[i]
-            if let end = SQLSplitter.endOfComment(s, at: i) {
+            if let end = SQLLexer.endOfComment(s, at: i) {
                 i = end
                 continue
             }
             switch c {
-            case "'":
-                let escapes = i > 0 && (s[i - 1] == "E" || s[i - 1] == "e") && !(i > 1 && SQLSplitter.isIdentifierPart(s[i - 2]))
-                i = SQLSplitter.endOfQuoted(s, from: i, quote: "'", backslashEscapes: escapes)
-            case "\"":
+            case UInt8(ascii: "'"):
+                i = SQLLexer.endOfQuoted(s, from: i, quote: c, backslashEscapes: SQLLexer.opensEscapeString(s, at: i))
+            case UInt8(ascii: "\""):
                 if depth == 0 { words.append(quotedIdentifier) }
-                i = SQLSplitter.endOfQuoted(s, from: i, quote: "\"", backslashEscapes: false)
-            case "$":
-                if !(i > 0 && SQLSplitter.isIdentifierPart(s[i - 1])), let tagEnd = SQLSplitter.dollarTagEnd(s, from: i) {
-                    i = SQLSplitter.endOfDollarQuote(s, tagEnd: tagEnd, from: i)
+                i = SQLLexer.endOfQuoted(s, from: i, quote: c, backslashEscapes: false)
+            case UInt8(ascii: "$"):
+                if let tagEnd = SQLLexer.dollarQuote(s, at: i) {
+                    i = SQLLexer.endOfDollarQuote(s, tagEnd: tagEnd, from: i)
                 } else {
                     i += 1
                 }
-            case "(":
+            case UInt8(ascii: "("):
                 depth += 1
                 i += 1
-            case ")":
+            case UInt8(ascii: ")"):
                 depth = max(depth - 1, 0)
                 i += 1
             default:
-                guard SQLSplitter.isIdentifierStart(c), !(i > 0 && SQLSplitter.isIdentifierPart(s[i - 1])) else {
+                guard SQLLexer.isIdentifierStart(c), !(i > 0 && SQLLexer.isIdentifierPart(s[i - 1])) else {
                     i += 1
                     continue
                 }
                 var j = i + 1
-                while j < s.count && SQLSplitter.isIdentifierPart(s[j]) { j += 1 }
+                while j < s.count && SQLLexer.isIdentifierPart(s[j]) { j += 1 }
                 if depth == 0 {
-                    words.append(String(String.UnicodeScalarView(s[i..<j])).lowercased())
+                    words.append(String(decoding: UnsafeBufferPointer(rebasing: s[i..<j]), as: UTF8.self).lowercased())
                 }
                 i = j
             }

@@ -25,13 +25,18 @@ struct StatementRun {
             + (rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "")
     }
 
-    /// Nil when every statement succeeded.
-    static func run(_ statements: [SQLStatement], db: Connection) throws -> StatementRun? {
-        var committedThrough: Int?
-        for (index, statement) in statements.enumerated() {
+    /// Nil when every statement succeeded. The statements are read one at a time as they run.
+    static func run(_ statements: SQLStatements, db: Connection) throws -> StatementRun? {
+        var committedSome = false
+        /// The line of the statement after the last one committed.
+        var firstUncommittedLine: Int?
+        var afterCommit = false
+        for statement in statements {
+            if afterCommit { firstUncommittedLine = statement.line }
+            afterCommit = false
             let wasIdle = db.transactionStatus == .idle
             do {
-                try db.exec(statement.text)
+                try statement.withCString { _ = try db.exec(cString: $0) }
             } catch let error as PostgresError {
                 let status = db.transactionStatus
                 let open = status == .inTransaction || status == .failedTransaction
@@ -42,11 +47,14 @@ struct StatementRun {
                 let invalidIndex = kind?.contains("CONCURRENTLY") ?? false
                 return StatementRun(
                     statement: statement, error: error,
-                    tookEffect: committedThrough != nil || invalidIndex,
-                    firstUncommittedLine: committedThrough.map { statements[$0 + 1].line },
+                    tookEffect: committedSome || invalidIndex,
+                    firstUncommittedLine: committedSome ? firstUncommittedLine : nil,
                     rolledBackOpenTransaction: rolledBack, mayLeaveInvalidIndex: invalidIndex, statementKind: kind)
             }
-            if db.transactionStatus == .idle { committedThrough = index }
+            if db.transactionStatus == .idle {
+                committedSome = true
+                afterCommit = true
+            }
         }
         return nil
     }

@@ -6,7 +6,7 @@ enum TransactionBlockRules {
     /// What the statement is, as its first words say it, when PostgreSQL refuses it inside a
     /// transaction block; nil when it may run inside one.
     static func refusedStatement(_ statement: SQLStatement) -> String? {
-        let words = SQLWords.of(statement.text, limit: 6)
+        let words = SQLWords.of(statement, limit: 6)
         guard let first = words.first else { return nil }
         let rest = words.dropFirst()
         func starts(_ prefix: String...) -> Bool { rest.starts(with: prefix) }
@@ -36,7 +36,7 @@ enum TransactionBlockRules {
                 return "ALTER SUBSCRIPTION … PUBLICATION"
             }
             if starts("table") || starts("index") {
-                let all = SQLWords.of(statement.text)
+                let all = SQLWords.of(statement)
                 if let detach = all.firstIndex(of: "detach"), all[detach...].contains("concurrently") {
                     return "ALTER TABLE … DETACH PARTITION … CONCURRENTLY"
                 }

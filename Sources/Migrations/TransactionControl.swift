@@ -11,7 +11,7 @@ enum TransactionControl: Equatable {
 
     /// Nil for statements that leave the transaction be, SAVEPOINT, RELEASE and ROLLBACK TO SAVEPOINT among them.
     init?(_ statement: SQLStatement) {
-        let words = SQLWords.of(statement.text, limit: 4)
+        let words = SQLWords.of(statement, limit: 4)
         let rest = words.dropFirst().drop { $0 == "work" || $0 == "transaction" }
         switch words.first {
         case "begin":

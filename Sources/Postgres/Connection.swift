@@ -61,6 +61,13 @@ public final class Connection {
     /// with a result of its own, so the results before the error count the statements that succeeded.
     @discardableResult
     public func exec(_ sql: String) throws -> QueryResult {
+        try sql.withCString { try exec(cString: $0) }
+    }
+
+    /// As `exec(_:)`, for SQL that is already a NUL-terminated C string: a range of a large migration file
+    /// goes to libpq without a copy of its own (libpq still copies it into its output buffer).
+    @discardableResult
+    public func exec(cString sql: UnsafePointer<CChar>) throws -> QueryResult {
         guard PQsendQuery(pointer, sql) == 1 else { throw clientError() }
         var last: ResultHandle?
         var index = 0

@@ -84,24 +84,43 @@ final class ExecutionPlanTests: XCTestCase {
 
     func testEachFileGetsTheStrongestGuaranteeItsSQLAllows() {
         for c in Self.cases {
-            let plan = ExecutionPlan(SQLSection(text: c.sql, file: "f.sql", firstLine: 1, transactional: c.transactional))
+            let section = SQLSection(text: c.sql, file: "f.sql", firstLine: 1, transactional: c.transactional)
+            let plan = ExecutionPlan(section)
             switch plan.mode {
-            case .transaction(let begin, let sql):
+            case .transaction(let begin, let body):
                 XCTAssertEqual(Expected.transaction(begin: begin), c.expected, c.name)
                 XCTAssertNil(plan.note, c.name)
-                XCTAssertEqual(sql.unicodeScalars.count, c.sql.unicodeScalars.count, "\(c.name): positions stay those of the file")
-                XCTAssertEqual(sql.filter { $0 == "\n" }.count, c.sql.filter { $0 == "\n" }.count, c.name)
+                // What runs is the file's own text, and nothing that controls transactions: the whole file, or
+                // what lies between its own BEGIN and COMMIT.
+                let sql = section.text(body)
+                XCTAssertTrue(c.sql.contains(sql), c.name)
+                XCTAssertTrue(SQLSplitter.split(sql).allSatisfy { TransactionControl($0) == nil }, c.name)
+                if !plan.isWrapped { XCTAssertEqual(sql, c.sql, c.name) }
+                // Positions stay those of the file: every character the server could point at in the body maps
+                // to its own line and column.
+                let offset = section.codePoints(before: body.lowerBound)
+                let bodyScalars = Array(sql.unicodeScalars)
+                let before = Array(c.sql.unicodeScalars.prefix(offset))
+                for (i, scalar) in bodyScalars.enumerated() where scalar != "\n" {
+                    let upTo = before + bodyScalars[..<i]
+                    let line = 1 + upTo.filter { $0 == "\n" }.count
+                    let column = 1 + (upTo.count - 1 - (upTo.lastIndex(of: "\n") ?? -1))
+                    let location = section.location(ofCharacter: i + 1, offset: offset)
+                    XCTAssertEqual([location.line, location.column], [line, column], "\(c.name): character \(i + 1) of the body")
+                }
             case .statements(let statements):
                 XCTAssertEqual(Expected.statements(note: plan.note), c.expected, c.name)
-                XCTAssertEqual(statements, SQLSplitter.split(c.sql), c.name)
+                XCTAssertEqual(Array(statements), SQLSplitter.split(c.sql), c.name)
             }
         }
     }
 
-    func testAWrappedFileRunsItsBodyWithTheWrapperBlankedOut() {
-        let plan = ExecutionPlan(
-            SQLSection(text: "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n", file: "f.sql", firstLine: 1, transactional: true))
-        XCTAssertEqual(plan.mode, .transaction(begin: "BEGIN", sql: "     ;\nCREATE TABLE a (id int);\n      ;\n"))
+    func testAWrappedFileRunsItsBodyWithoutTheWrapper() {
+        let section = SQLSection(text: "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n", file: "f.sql", firstLine: 1, transactional: true)
+        let plan = ExecutionPlan(section)
+        XCTAssertEqual(plan.mode, .transaction(begin: "BEGIN", body: 6..<32))
+        XCTAssertEqual(section.text(6..<32), "\nCREATE TABLE a (id int);\n")
+        XCTAssertTrue(plan.isWrapped)
     }
 
     /// Every kind of statement the rules send outside a transaction is one PostgreSQL 15 really refuses in a

@@ -64,4 +64,45 @@ final class FileBytesTests: XCTestCase {
             XCTAssertEqual(error as? FileBytes.Failure, .unwritable("No such file or directory"))
         }
     }
+
+    /// Files of every size come back whole in one buffer, across the 64 KiB first read and past the size
+    /// fstat gave when they grew; errors keep their errno.
+    func testBufferReadsWholeFiles() throws {
+        for size in [0, 1, 65_535, 65_536, 65_537, 1 << 20, (1 << 20) + 3] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            let path = write("b\(size)", bytes)
+            let buffer = try FileBytes.buffer(path)
+            XCTAssertEqual(buffer.count, size)
+            XCTAssertTrue(buffer.withBytes(buffer.all) { $0.elementsEqual(bytes) }, "size \(size)")
+        }
+        XCTAssertThrowsError(try FileBytes.buffer(directory + "/none")) { error in
+            XCTAssertTrue((error as? FileBytes.ReadFailure)?.isMissing ?? false, "\(error)")
+        }
+        XCTAssertThrowsError(try FileBytes.buffer(directory)) { error in
+            XCTAssertEqual("\(error)", "Is a directory")
+        }
+        let target = write("target", Array("x".utf8))
+        XCTAssertEqual(symlink(target, directory + "/link"), 0)
+        XCTAssertEqual(try FileBytes.buffer(directory + "/link").count, 1)
+        XCTAssertThrowsError(try FileBytes.buffer(directory + "/link", followingLinks: false)) { error in
+            XCTAssertTrue((error as? FileBytes.ReadFailure)?.isSymbolicLink ?? false, "\(error)")
+        }
+    }
+
+    func testDirectoryListingAndLinks() throws {
+        _ = write("a", [])
+        _ = write("b", [])
+        XCTAssertEqual(try DirectoryListing.names(directory).sorted(), ["a", "b"])
+        XCTAssertThrowsError(try DirectoryListing.names(directory + "/none")) { error in
+            XCTAssertEqual("\(error)", "No such file or directory")
+        }
+        XCTAssertEqual(symlink("a", directory + "/l"), 0)
+        XCTAssertEqual(SymbolicLinks.target(directory + "/l"), "a")
+        let real = try XCTUnwrap(SymbolicLinks.resolved(directory))
+        XCTAssertEqual(SymbolicLinks.resolved(directory + "/l"), real + "/a")
+        XCTAssertTrue(SymbolicLinks.isInside(real + "/a", real))
+        XCTAssertFalse(SymbolicLinks.isInside(real + "-other/a", real))
+        XCTAssertNil(SymbolicLinks.resolved(directory + "/none"))
+        XCTAssertTrue(ProcessUser.description.contains("(uid \(geteuid()))"), ProcessUser.description)
+    }
 }
