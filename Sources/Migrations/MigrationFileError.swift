@@ -21,10 +21,12 @@ public struct MigrationFileError: Error, CustomStringConvertible, Sendable {
         self.what = what
     }
 
-    public var description: String {
+    public var description: String { lines.joined(separator: "\n") }
+
+    /// The message a line at a time (see `MigratorError.lines`).
+    public var lines: [String] {
         let noun = problems.count == 1 ? "problem" : "problems"
-        return "\(problems.count) \(noun) with \(what); nothing was applied:\n"
-            + problems.map { "  \($0)" }.joined(separator: "\n")
+        return ["\(problems.count) \(noun) with \(what); nothing was applied:"] + problems.map { "  \($0)" }
     }
 }
 
@@ -36,4 +38,10 @@ extension MigrationFileError {
         if failure.isPermissionDenied { return "\(what): permission denied (the migrator runs as \(ProcessUser.description))" }
         return "\(what): \(failure)"
     }
+
+    /// A name with a newline, an escape sequence or another control character: printed as it is, it could
+    /// forge lines of the log (`x\napplied 0003_backdoor.sql`) or rewrite a terminal, and each is refused like
+    /// a NUL byte in the SQL.
+    static let controlCharacterInName =
+        "the file name holds a control character (shown escaped), which could forge lines of the output: rename the file"
 }

@@ -50,6 +50,10 @@ public enum MigrationSource {
 
         for name in names where !name.hasPrefix(".") {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            if name.containsOutputControls && name.lowercased().hasSuffix(".sql") {
+                problems.append(.init(file: path, reason: MigrationFileError.controlCharacterInName))
+                continue
+            }
             guard name.hasSuffix(".sql") else {
                 // Passed over in silence, a file named *.SQL would simply never run.
                 if name.lowercased().hasSuffix(".sql") {

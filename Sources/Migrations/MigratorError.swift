@@ -27,18 +27,25 @@ public enum MigratorError: Error, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    public var description: String { lines.joined(separator: "\n") }
+
+    /// The message a line at a time, as the migrator's own words break it. Text from files and the server
+    /// inside a line may hold newlines and other control characters of its own: the executable escapes
+    /// them when it writes each line, so such text cannot start a line that looks like the migrator's.
+    public var lines: [String] {
         switch self {
-        case .files(let error): return error.description
-        case .usage(let message): return message
-        case .migrationFailed(let failure): return failure.description
-        case .database(let what, let error): return "\(what): \(error)"
+        case .files(let error): return error.lines
+        case .usage(let message): return [message]
+        case .migrationFailed(let failure): return failure.lines
+        case .database(let what, let error):
+            return ["\(what): \(error.message)" + (error.sqlState.map { " (SQLSTATE \($0))" } ?? "")]
+                + (error.detail.map { ["DETAIL: \($0)"] } ?? []) + (error.hint.map { ["HINT: \($0)"] } ?? [])
         case .validation(let problems):
-            return "validation failed:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
-        case .lockTimeout(let message): return message
+            return ["validation failed:"] + problems.map { "  - \($0)" }
+        case .lockTimeout(let message): return [message]
         case .connect(let error, let attempts, let seconds):
             let tries = attempts == 1 ? "" : " after \(attempts) attempts in \(Int(seconds.rounded())) s"
-            return "could not connect to the database\(tries): \(error.message)"
+            return ["could not connect to the database\(tries): \(error.message)"]
         }
     }
 }
@@ -53,17 +60,18 @@ public struct MigrationFailure: CustomStringConvertible, Sendable {
     /// For a migration outside a transaction: what the person must check and run next.
     public var advice: String?
 
-    public var description: String {
+    public var description: String { lines.joined(separator: "\n") }
+
+    /// The message a line at a time (see `MigratorError.lines`).
+    public var lines: [String] {
         var where_ = file
         if let line { where_ += ":\(line)" }
         if let column { where_ += ":\(column)" }
-        var text = "migration \(migration) failed at \(where_)\n"
-        text += "  \(error.severity ?? "ERROR")"
-        if let state = error.sqlState { text += " \(state)" }
-        text += ": \(error.message)"
-        if let detail = error.detail { text += "\n  DETAIL: \(detail)" }
-        if let hint = error.hint { text += "\n  HINT: \(hint)" }
-        if let advice { text += "\n" + advice }
-        return text
+        var lines = ["migration \(migration) failed at \(where_)"]
+        lines.append("  \(error.severity ?? "ERROR")" + (error.sqlState.map { " \($0)" } ?? "") + ": \(error.message)")
+        if let detail = error.detail { lines.append("  DETAIL: \(detail)") }
+        if let hint = error.hint { lines.append("  HINT: \(hint)") }
+        if let advice { lines.append(advice) }
+        return lines
     }
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Hashing
+import System
 
 /// A file `R__NAME.sql` of SQL that can run again (`CREATE OR REPLACE VIEW`, functions, grants): `up` runs it
 /// after every versioned migration whenever its checksum differs from the one last recorded.
@@ -32,6 +33,10 @@ public struct RepeatableMigration: Sendable, Equatable {
         for file in names {
             let path = directory.hasSuffix("/") ? directory + file : directory + "/" + file
             let name = String(file.dropFirst(prefix.count).dropLast(4))
+            if file.containsOutputControls {
+                problems.append(.init(file: path, reason: MigrationFileError.controlCharacterInName))
+                continue
+            }
             guard !name.isEmpty else {
                 problems.append(.init(file: path, reason: "not a repeatable migration name: expected R__NAME.sql"))
                 continue

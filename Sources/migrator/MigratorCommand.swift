@@ -210,7 +210,7 @@ func run(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as MigratorError {
-        Output.error(error.description)
+        Output.error(error.lines)
         throw ExitCode(error.exitCode)
     }
 }

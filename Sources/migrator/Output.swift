@@ -1,16 +1,36 @@
 import System
 
 /// Progress and errors go to stderr, one line per event; results go to stdout.
+///
+/// Everything the migrator prints passes through here, a line at a time, and each line is written with
+/// its control characters escaped (`escapingOutputControls`): file names and text from files or the server
+/// sit inside lines, and a newline or an escape sequence of theirs must not start a line of its own
+/// (`applied 0003_backdoor`) or rewrite a terminal. JSON is escaped by its encoder instead.
 enum Output {
     static func progress(_ line: String) {
-        OutputDescriptor.write(2, line + "\n")
+        OutputDescriptor.write(2, line.escapingOutputControls() + "\n")
+    }
+
+    /// The first line after "migrator: error: ", the others as they are.
+    static func error(_ lines: [String]) {
+        let text = lines.enumerated().map { ($0 == 0 ? "migrator: error: " : "") + $1.escapingOutputControls() }
+        OutputDescriptor.write(2, text.joined(separator: "\n") + "\n")
     }
 
     static func error(_ message: String) {
-        OutputDescriptor.write(2, "migrator: error: " + message + "\n")
+        error([message])
     }
 
-    static func result(_ text: String) {
-        print(text)
+    static func result(_ lines: [String]) {
+        print(lines.map { $0.escapingOutputControls() }.joined(separator: "\n"))
+    }
+
+    static func result(_ line: String) {
+        result([line])
+    }
+
+    /// A cell of a table, escaped before the columns are measured.
+    static func cell(_ text: String) -> String {
+        text.escapingOutputControls()
     }
 }

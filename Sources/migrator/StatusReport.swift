@@ -3,20 +3,24 @@ import Migrations
 
 /// `migrator status` output: an aligned table, or JSON.
 enum StatusReport {
-    static func table(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) -> String {
+    /// The table's lines. Names and times come from files and the history table, so cells are escaped
+    /// before the columns are measured.
+    static func table(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) -> [String] {
         let header = ["VERSION", "NAME", "STATE", "APPLIED AT", "DURATION"]
         var rows = [header]
         for s in statuses {
             var state = s.state.rawValue
             if s.outOfOrder { state += " (out of order)" }
-            rows.append([s.versionText, s.name, state, s.appliedAt ?? "-", s.executionMs.map { "\($0) ms" } ?? "-"])
+            rows.append([s.versionText, s.name, state, s.appliedAt ?? "-", s.executionMs.map { "\($0) ms" } ?? "-"].map(Output.cell))
         }
-        if statuses.isEmpty && repeatable.isEmpty { return "no migrations found" }
+        if statuses.isEmpty && repeatable.isEmpty { return ["no migrations found"] }
         var table = statuses.isEmpty ? [] : aligned(rows)
         if !repeatable.isEmpty {
             let rows =
                 [["REPEATABLE", "STATE", "APPLIED AT", "DURATION"]]
-                + repeatable.map { [$0.label, $0.state.rawValue, $0.appliedAt ?? "-", $0.executionMs.map { "\($0) ms" } ?? "-"] }
+                + repeatable.map {
+                    [$0.label, $0.state.rawValue, $0.appliedAt ?? "-", $0.executionMs.map { "\($0) ms" } ?? "-"].map(Output.cell)
+                }
             table += (table.isEmpty ? [] : [""]) + aligned(rows)
         }
         var notes: [String] = []
@@ -24,7 +28,7 @@ enum StatusReport {
             if let note = s.note { notes.append("note: \(s.label): \(note)") }
             if let holder = s.runningNow { notes.append("note: \(s.label): being applied or rolled back now by \(holder)") }
         }
-        return (table + (notes.isEmpty ? [] : [""] + notes)).joined(separator: "\n")
+        return table + (notes.isEmpty ? [] : [""] + notes)
     }
 
     /// Each column padded to its widest cell, the last one left as it is.

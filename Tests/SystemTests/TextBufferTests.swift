@@ -42,4 +42,20 @@ final class TextBufferTests: XCTestCase {
         XCTAssertEqual(buffer.firstNUL(in: buffer.all), nil)
         XCTAssertEqual(TextBuffer([0x61, 0x00, 0x62]).firstNUL(in: 0..<3), 1)
     }
+
+    func testOutputControlsAreEscaped() {
+        let cases: [(String, String)] = [
+            ("plain text, é and 😀 and a \\ backslash", "plain text, é and 😀 and a \\ backslash"),
+            ("a\nb\rc\td", "a\\nb\\rc\\td"),
+            ("\u{1B}[31mred\u{07}", "\\x1b[31mred\\x07"),
+            ("nul\u{0}del\u{7F}", "nul\\x00del\\x7f"),
+            ("c1 \u{85} \u{9B}", "c1 \\u0085 \\u009b"),
+            ("line\u{2028}para\u{2029}", "line\\u2028para\\u2029"),
+            ("bidi \u{202E}txt.exe\u{202C} \u{2066}x\u{2069} \u{200F}", "bidi \\u202etxt.exe\\u202c \\u2066x\\u2069 \\u200f"),
+        ]
+        for (text, escaped) in cases {
+            XCTAssertEqual(text.escapingOutputControls(), escaped)
+            XCTAssertEqual(text.containsOutputControls, text != escaped, text)
+        }
+    }
 }
