@@ -13,11 +13,14 @@ import System
 public struct Placeholders: Sendable, Equatable {
     /// Lower-cased name → value.
     public private(set) var values: [String: String]
+    /// Lower-cased names whose values are printed although the name looks secret (`--var-show`).
+    public private(set) var shown: Set<String>
 
     public static let environmentPrefix = "MIGRATOR_VAR_"
 
-    public init(_ values: [String: String] = [:]) {
+    public init(_ values: [String: String] = [:], shown: Set<String> = []) {
         self.values = Dictionary(values.map { ($0.key.lowercased(), $0.value) }) { _, last in last }
+        self.shown = Set(shown.map { $0.lowercased() })
     }
 
     public var isEmpty: Bool { values.isEmpty }
@@ -28,7 +31,8 @@ public struct Placeholders: Sendable, Equatable {
     }
 
     /// From `--var NAME=VALUE` flags and `MIGRATOR_VAR_<NAME>` variables; a flag wins over the environment.
-    public static func parse(flags: [String], environment: [String: String]) throws -> Placeholders {
+    /// `shown` (`--var-show NAME`) names values to print although their names look secret; each must be defined.
+    public static func parse(flags: [String], environment: [String: String], shown: [String] = []) throws -> Placeholders {
         var values: [String: String] = [:]
         for (key, value) in environment where key.hasPrefix(environmentPrefix) {
             let name = String(key.dropFirst(environmentPrefix.count))
@@ -56,7 +60,13 @@ public struct Placeholders: Sendable, Equatable {
             try requireOneLine(String(flag[flag.index(after: equals)...]), "--var \(name)")
             values[name.lowercased()] = String(flag[flag.index(after: equals)...])
         }
-        return Placeholders(values)
+        for name in shown where values[name.lowercased()] == nil {
+            throw Invalid(
+                description:
+                    "--var-show \(name): no placeholder of that name has a value (set it with --var \(name)=VALUE or \(environmentPrefix)\(name.uppercased()))"
+            )
+        }
+        return Placeholders(values, shown: Set(shown))
     }
 
     /// A value on one line keeps every line of a file where it was, so statement lines and error lines
@@ -72,15 +82,26 @@ public struct Placeholders: Sendable, Equatable {
         return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
     }
 
-    /// A name that says it holds a secret: its value is never printed.
+    /// The words that make a name look secret, anywhere in it and in any case: `db_pass`, `PGPASSWORD`,
+    /// `admin_pwd`, `client_secret`, `api_token`, `api_key`, `KeyId`, `credentials`, `private_key`,
+    /// `sentry_dsn`, `auth_header`, `oauth_client`. Erring on the safe side: `monkey` is masked too, and
+    /// `--var-show monkey` shows it.
+    public static let secretWords = ["pass", "pwd", "secret", "token", "key", "credential", "private", "dsn", "auth"]
+
+    /// A name that says it may hold a secret.
     public static func isSecret(_ name: String) -> Bool {
         let lower = name.lowercased()
-        return ["secret", "password", "token"].contains { lower.contains($0) }
+        return secretWords.contains { lower.contains($0) }
+    }
+
+    /// Whether a value is kept out of everything printed: its name looks secret and `--var-show` does not name it.
+    public func isMasked(_ name: String) -> Bool {
+        Self.isSecret(name) && !shown.contains(name.lowercased())
     }
 
     /// One line for the run's output: every name and value, secrets masked.
     public var summary: String {
-        values.keys.sorted().map { name in "\(name)=\(Self.isSecret(name) ? "***" : values[name]!)" }.joined(separator: ", ")
+        values.keys.sorted().map { name in "\(name)=\(isMasked(name) ? "***" : values[name]!)" }.joined(separator: ", ")
     }
 
     /// `text` with every secret value replaced by `${name}`, for server messages that may quote the SQL.
@@ -91,7 +112,7 @@ public struct Placeholders: Sendable, Equatable {
     /// contain, which is the price of never printing a piece of one. A value shorter than 6 characters
     /// counts only where it stands alone, any case, so that a token `ab` leaves "database" alone.
     public func redacting(_ text: String) -> String {
-        let secrets = values.filter { Self.isSecret($0.key) && !$0.value.isEmpty }
+        let secrets = values.filter { isMasked($0.key) && !$0.value.isEmpty }
             .sorted { $0.value.unicodeScalars.count > $1.value.unicodeScalars.count }
         guard !secrets.isEmpty else { return text }
         let scalars = Array(text.unicodeScalars)

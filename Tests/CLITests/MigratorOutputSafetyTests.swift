@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// What the migrator prints cannot be forged by file names, file contents or the server. Run as a process
-/// against the local PostgreSQL.
+/// What the migrator prints cannot be forged by file names, file contents or the server, and placeholder
+/// values that may be secret stay out of it. Run as a process against the local PostgreSQL.
 final class MigratorOutputSafetyTests: XCTestCase {
     var f: MigratorFixture!
 
@@ -78,5 +78,36 @@ final class MigratorOutputSafetyTests: XCTestCase {
         r = try f.migrator(["status", "--output", "json"])
         XCTAssertTrue(r.stdout.contains(#""name":"gone\napplied 0003_forged""#), r.stdout)
         XCTAssertEqual(r.stdout.split(separator: "\n").count, 1, r.stdout)
+    }
+
+    /// Every value whose name holds pass, pwd, secret, token, key, credential, private, dsn or auth, in any
+    /// case, is masked in the run's line and in server errors; `--var-show` prints one on purpose.
+    func testValuesThatMayBeSecretAreMaskedUnlessShownOnPurpose() throws {
+        try f.write("0001_a.up.sql", "CREATE TABLE a (n int);\n")
+        try f.write("0002_b.up.sql", "INSERT INTO a VALUES ('${sentry_dsn}'::int);\n")
+        let secrets = [
+            "db_pass": "v-pass-0001", "ADMIN_PWD": "v-pwd-0002", "api_key": "v-key-0003", "aws_credentials": "v-cred-0004",
+            "private_cert": "v-priv-0005", "sentry_dsn": "https://k3y@sentry.example/1", "oauth_header": "v-auth-0007",
+            "cache_key_prefix": "orders-cache",
+        ]
+        var environment: [String: String] = [:]
+        for (name, value) in secrets { environment["MIGRATOR_VAR_" + name.uppercased()] = value }
+        let r = try f.migrator(["up", "--var", "env=prod", "--var-show", "cache_key_prefix"], environment: environment)
+        XCTAssertEqual(r.status, 1, r.output)
+        XCTAssertTrue(
+            r.stderr.contains(
+                "placeholders: admin_pwd=***, api_key=***, aws_credentials=***, cache_key_prefix=orders-cache, db_pass=***, env=prod,"
+                    + " oauth_header=***, private_cert=***, sentry_dsn=***"),
+            r.stderr)
+        XCTAssertTrue(r.stderr.contains("invalid input syntax for type integer: \"${sentry_dsn}\""), r.stderr)
+        for (name, value) in secrets where name != "cache_key_prefix" {
+            XCTAssertFalse(r.output.contains(value), "\(name)'s value printed: \(r.output)")
+        }
+
+        let unknown = try f.migrator(["up", "--var", "env=prod", "--var-show", "api_key"])
+        XCTAssertEqual(unknown.status, 64, unknown.output)
+        XCTAssertTrue(unknown.stderr.contains("--var-show api_key: no placeholder of that name has a value"), unknown.stderr)
+        XCTAssertTrue(
+            try f.migrator(["up", "--help"]).stdout.contains("credential, private, dsn or auth. --var-show NAME prints one anyway."))
     }
 }

@@ -101,6 +101,27 @@ final class PlaceholdersTests: XCTestCase {
         XCTAssertEqual(p.redacting("role \"hunter2\" and tkn-123, env prod"), "role \"${db_password}\" and ${api_token}, env prod")
     }
 
+    /// Masking errs on the safe side: any name that holds one of the words, in any case, and nothing else;
+    /// `--var-show` prints one on purpose, also in server errors.
+    func testWhichNamesAreMaskedAndShowingOneOnPurpose() throws {
+        let masked = [
+            "db_pass", "PGPASSWORD", "admin_pwd", "client_secret", "api_token", "API_KEY", "KeyId", "monkey", "aws_credentials",
+            "private_cert", "SENTRY_DSN", "auth_header", "oauth_client", "passphrase",
+        ]
+        let clear = ["env", "app_role", "region", "schema", "owner", "suffix", "dns_zone", "pw"]
+        for name in masked { XCTAssertTrue(Placeholders.isSecret(name), name) }
+        for name in clear { XCTAssertFalse(Placeholders.isSecret(name), name) }
+
+        let p = try Placeholders.parse(
+            flags: ["cache_key_prefix=orders-cache", "api_key=k-123456"], environment: ["MIGRATOR_VAR_ENV": "prod"],
+            shown: ["CACHE_KEY_PREFIX"])
+        XCTAssertEqual(p.summary, "api_key=***, cache_key_prefix=orders-cache, env=prod")
+        XCTAssertEqual(p.redacting("near orders-cache and k-123456"), "near orders-cache and ${api_key}")
+        XCTAssertThrowsError(try Placeholders.parse(flags: ["env=prod"], environment: [:], shown: ["api_key"])) { error in
+            XCTAssertTrue("\(error)".hasPrefix("--var-show api_key: no placeholder of that name has a value"), "\(error)")
+        }
+    }
+
     /// The server quotes what it could not parse, and may fold its case: a piece of a secret is a secret too.
     func testPiecesOfSecretsAreMaskedWhateverTheirCase() {
         let p = Placeholders(["app_password": "Kq8'Zr7TopSecretTail", "db_token": "ab", "env": "production"])
