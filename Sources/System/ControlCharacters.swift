@@ -13,16 +13,19 @@ extension Unicode.Scalar {
     }
 }
 
-extension StringProtocol {
+extension String {
     public var containsOutputControls: Bool {
-        // Printable ASCII, nearly every line, is decided on the bytes.
-        utf8.contains { $0 < 0x20 || $0 >= 0x7F } && unicodeScalars.contains(where: \.isOutputControl)
+        // Printable ASCII, nearly every line and file name, is decided on the contiguous bytes: through the
+        // generic views this check cost 7,000 instructions a name.
+        let ascii = utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains { $0 < 0x20 || $0 >= 0x7F } }
+        if ascii == true { return false }
+        return unicodeScalars.contains(where: \.isOutputControl)
     }
 
     /// The text with every output control written out as an escape, Go's %q style: `\n`, `\r`, `\t`,
     /// `\x1b` below U+0080 and `\u202e` above. Everything else, backslashes too, is left as it is.
     public func escapingOutputControls() -> String {
-        guard containsOutputControls else { return String(self) }
+        guard containsOutputControls else { return self }
         var out = ""
         for scalar in unicodeScalars {
             guard scalar.isOutputControl else {
@@ -35,10 +38,8 @@ extension StringProtocol {
             case "\t": out += "\\t"
             default:
                 let hex = String(scalar.value, radix: 16)
-                out +=
-                    scalar.value < 0x80
-                    ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
-                    : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                let width = scalar.value < 0x80 ? 2 : 4
+                out += (width == 2 ? "\\x" : "\\u") + String(repeating: "0", count: width - hex.count) + hex
             }
         }
         return out
