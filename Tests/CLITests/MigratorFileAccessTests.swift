@@ -115,7 +115,7 @@ final class MigratorFileAccessTests: XCTestCase {
         XCTAssertEqual(try f.query("SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'locked')"), "0")
     }
 
-    /// Above 1 MiB a section goes to the server in pieces of whole statements, all in the migration's one
+    /// Above 256 KiB a section goes to the server in pieces of whole statements, all in the migration's one
     /// transaction: everything applies, and an error in a later piece rolls back the earlier ones and still
     /// names the file's own line and column.
     func testALargeDataMigrationRunsInOneTransactionAndErrorsPointIntoIt() throws {

@@ -27,7 +27,7 @@ final class QueryChunksTests: XCTestCase {
         let pieces = chunks.flatMap { Array(SQLStatements(section, part: $0)) }
         XCTAssertEqual(pieces, statements)
         XCTAssertEqual(pieces, SQLSplitter.split(sql))
-        // The one statement of 3 MiB goes alone; every other piece is about a MiB.
+        // The one statement of 3 MiB goes alone; every other piece is about the piece size.
         XCTAssertEqual(chunks.filter { $0.count > QueryChunks.size + 100 }.count, 1)
     }
 
