@@ -81,3 +81,25 @@ public struct ExecutionPlan: Sendable, Equatable {
         self.note = note
     }
 }
+
+/// Where a section's SQL sits in its file and how `up` runs it: what a linter of it alone must know
+/// (`status --output json`).
+public struct SectionSummary: Sendable, Equatable {
+    public var file: String
+    public var firstLine: Int
+    public var lastLine: Int
+    /// Whether it runs in a transaction, decided from its SQL as `up` decides it, not from the directive alone.
+    public var transactional: Bool
+    /// Its own BEGIN … COMMIT is the transaction it runs in.
+    public var wrapped: Bool
+}
+
+extension SQLSection {
+    /// Read again first when its bytes were let go after loading (`ResidentFiles`).
+    public func summary() throws -> SectionSummary {
+        let section = try loaded()
+        let plan = ExecutionPlan(section)
+        return SectionSummary(
+            file: file, firstLine: firstLine, lastLine: section.lastLine, transactional: plan.isTransactional, wrapped: plan.isWrapped)
+    }
+}

@@ -17,6 +17,11 @@ public enum MigrationSource {
     public static let noTransactionDirective = "-- migrator:no-transaction"
 
     public static func load(directory: String) throws -> [Migration] {
+        try load(directory: directory, resident: .all)
+    }
+
+    /// `resident` decides which files' bytes stay in memory after reading (the others are read again to run).
+    static func load(directory: String, resident: ResidentFiles) throws -> [Migration] {
         var isDirectory: Bool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory else {
             throw MigrationFileError(problems: [.init(file: directory, reason: "no such directory (set --dir or MIGRATIONS_DIR)")])
@@ -81,7 +86,7 @@ public enum MigrationSource {
                     text: text, file: path, firstLine: 1,
                     transactional: !hasNoTransactionDirective(text))
                 if isEmpty(text) { problems.append(.init(file: path, reason: "the up migration is empty")) }
-                ups[parsed.version] = (parsed.name, parsed.versionText, section, path)
+                ups[parsed.version] = (parsed.name, parsed.versionText, section.kept(by: resident), path)
             case .down:
                 let section = SQLSection(
                     text: text, file: path, firstLine: 1,
@@ -90,7 +95,7 @@ public enum MigrationSource {
                     problems.append(.init(file: path, reason: "version \(parsed.version) has another down migration, \(other.file)"))
                     continue
                 }
-                downs[parsed.version] = (parsed.name, isEmpty(text) ? nil : section, path)
+                downs[parsed.version] = (parsed.name, isEmpty(text) ? nil : section.kept(by: resident), path)
             case .combined:
                 guard claim(parsed.version, path) else { continue }
                 switch DbmateFile.parse(text, file: path) {
@@ -98,13 +103,13 @@ public enum MigrationSource {
                     problems.append(.init(file: path, reason: reason))
                 case .success(let file):
                     if isEmpty(file.up) { problems.append(.init(file: path, reason: "the -- migrate:up section is empty")) }
-                    ups[parsed.version] = (parsed.name, parsed.versionText, file.up, path)
+                    ups[parsed.version] = (parsed.name, parsed.versionText, file.up.kept(by: resident), path)
                     if let down = file.down, !isEmpty(down) {
                         if let other = downs[parsed.version] {
                             problems.append(
                                 .init(file: other.file, reason: "version \(parsed.version) has another down migration, in \(path)"))
                         }
-                        downs[parsed.version] = (parsed.name, down, path)
+                        downs[parsed.version] = (parsed.name, down.kept(by: resident), path)
                     }
                 }
             }

@@ -24,17 +24,21 @@ public final class Migrator {
     let config: MigratorConfig
     let log: (String) -> Void
     var lockRetry: LockRetryPolicy
+    /// Which files stay in memory once read: up to `config.residentBytes` in all; the others are read again,
+    /// one at a time, when they run.
+    let resident: ResidentFiles
 
     public init(config: MigratorConfig, log: @escaping (String) -> Void) {
         self.config = config
         self.log = log
         lockRetry = LockRetryPolicy(retries: config.lockRetries)
+        resident = ResidentFiles(limit: config.residentBytes)
     }
 
     /// The migrations on disk; bad files stop everything here (exit 64).
     public func migrations() throws -> [Migration] {
         do {
-            return try MigrationSource.load(directory: config.directory)
+            return try MigrationSource.load(directory: config.directory, resident: resident)
         } catch let error as MigrationFileError {
             throw MigratorError.files(error)
         }
@@ -43,7 +47,7 @@ public final class Migrator {
     /// The `R__NAME.sql` files, in name order; bad ones stop everything (exit 64).
     public func repeatableMigrations() throws -> [RepeatableMigration] {
         do {
-            return try RepeatableMigration.load(directory: config.directory)
+            return try RepeatableMigration.load(directory: config.directory, resident: resident)
         } catch let error as MigrationFileError {
             throw MigratorError.files(error)
         }
@@ -98,21 +102,13 @@ public final class Migrator {
                 log("nothing to apply; the database is at version \(current.map(String.init) ?? "none")")
                 return []
             }
-            let sections = try substituted(plan.map(\.up) + due.map(\.section))
-            let ups = Array(sections.prefix(plan.count))
-            let repeatablePlans = try zip(due, sections.dropFirst(plan.count)).map { r, section in
-                let execution = ExecutionPlan(section)
-                guard case .transaction(let begin, let body) = execution.mode else {
-                    throw MigratorError.usage(
-                        "repeatable migration \(r.label) \(execution.note ?? "cannot run in a transaction")"
-                            + "; a repeatable migration always runs in its own transaction: move that statement to a versioned migration; nothing was applied"
-                    )
-                }
-                return (r, section, begin, body)
-            }
+            // Everything that can stop the run is checked before anything runs, a file at a time, so that only
+            // the migration at hand is in memory: every placeholder, and that each repeatable can run in a transaction.
+            try checkPlaceholders(plan.map(\.up) + due.map(\.section))
+            for r in due { _ = try repeatablePlan(r) }
             if dryRun {
-                for (m, up) in zip(plan, ups) {
-                    let execution = ExecutionPlan(up)
+                for m in plan {
+                    let execution = ExecutionPlan(try runnable(m.up))
                     log(
                         "would apply \(m.label)"
                             + (execution.isTransactional ? "" : execution.note.map { " (\($0))" } ?? " (outside a transaction)"))
@@ -122,14 +118,16 @@ public final class Migrator {
             }
             try history.create()
             let start = SystemClock.shared.now()
-            for (m, up) in zip(plan, ups) {
+            for m in plan {
+                let up = try runnable(m.up)
                 try lockRetry.run(
                     m.label, log: log, nothingTookEffect: { try !history.records().contains { $0.version == m.version } },
                     holder: { LockHolder.blocking(up, on: db) }
                 ) { try apply(m, up, db: db, history: history) }
             }
             if !due.isEmpty { try repeatHistory.create() }
-            for (r, section, begin, body) in repeatablePlans {
+            for r in due {
+                let (section, begin, body) = try repeatablePlan(r)
                 // In a transaction, so a lock timeout leaves nothing behind and is always safe to retry.
                 try lockRetry.run(r.label, log: log, nothingTookEffect: { true }, holder: { LockHolder.blocking(section, on: db) }) {
                     try applyRepeatable(r, section, begin: begin, body: body, db: db, history: repeatHistory)
@@ -168,17 +166,39 @@ public final class Migrator {
         return .validation([refusal(for: status, all: all)!])
     }
 
-    /// The sections as they will run: placeholders substituted, or every missing value (file:line) listed
-    /// before anything runs. The checksums stay those of the files.
-    private func substituted(_ sections: [SQLSection]) throws -> [SQLSection] {
-        guard !config.placeholders.isEmpty else { return sections }
+    /// Every missing placeholder value (file:line) in the sections about to run, listed before anything
+    /// runs, and the run's placeholders line. The sections are read one at a time and nothing is kept.
+    private func checkPlaceholders(_ sections: [SQLSection]) throws {
+        guard !config.placeholders.isEmpty else { return }
+        var problems: [MigrationFileError.Problem] = []
+        for section in sections { problems += config.placeholders.missingValues(in: try section.loaded()) }
+        guard problems.isEmpty else { throw MigratorError.files(MigrationFileError(problems: problems, what: "placeholders")) }
+        log("placeholders: \(config.placeholders.summary)")
+    }
+
+    /// A section as it runs: in memory (read again if it was let go) and its placeholders substituted. The
+    /// checksums stay those of the files.
+    private func runnable(_ section: SQLSection) throws -> SQLSection {
+        let loaded = try section.loaded()
+        guard !config.placeholders.isEmpty else { return loaded }
         do {
-            let out = try config.placeholders.substitute(sections)
-            log("placeholders: \(config.placeholders.summary)")
-            return out
+            return try config.placeholders.substitute([loaded])[0]
         } catch let error as MigrationFileError {
             throw MigratorError.files(error)
         }
+    }
+
+    /// A repeatable migration as it runs, refused unless it runs in a transaction.
+    private func repeatablePlan(_ r: RepeatableMigration) throws -> (SQLSection, begin: String, body: Range<Int>) {
+        let section = try runnable(r.section)
+        let execution = ExecutionPlan(section)
+        guard case .transaction(let begin, let body) = execution.mode else {
+            throw MigratorError.usage(
+                "repeatable migration \(r.label) \(execution.note ?? "cannot run in a transaction")"
+                    + "; a repeatable migration always runs in its own transaction: move that statement to a versioned migration; nothing was applied"
+            )
+        }
+        return (section, begin, body)
     }
 
     /// `up` is the migration's up section as it runs (placeholders substituted).
@@ -357,13 +377,16 @@ public final class Migrator {
                             byVersion[r.version].map(\.label) ?? "\(r.version)_\(r.name) (its file is missing)"
                         }.joined(separator: ", ") + "; nothing was rolled back")
             }
-            let downs = try substituted(chosen.map { byVersion[$0.version]!.down! })
+            try checkPlaceholders(chosen.map { byVersion[$0.version]!.down! })
             if dryRun {
                 for r in chosen { log("would roll back \(byVersion[r.version]!.label)") }
                 return chosen.map(\.version)
             }
             let start = SystemClock.shared.now()
-            for (r, down) in zip(chosen, downs) { try rollBack(byVersion[r.version]!, down, db: db, history: history) }
+            for r in chosen {
+                let m = byVersion[r.version]!
+                try rollBack(m, try runnable(m.down!), db: db, history: history)
+            }
             log(
                 "rolled back \(chosen.count) migration\(chosen.count == 1 ? "" : "s") in \(SystemClock.shared.milliseconds(since: start)) ms"
             )

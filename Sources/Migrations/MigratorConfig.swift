@@ -24,6 +24,9 @@ public struct MigratorConfig: Sendable {
     public var password: ConnectionPassword?
     /// Values for `${name}` in migration SQL; empty leaves the SQL as on disk.
     public var placeholders = Placeholders()
+    /// Bytes of migration files kept in memory after they are read; files beyond it are read again, one at a
+    /// time, when they run (see `ResidentFiles`).
+    public var residentBytes = ResidentFiles.defaultLimit
 
     public init(
         databaseURL: String, directory: String = "migrations", table: String = "migrator_history",

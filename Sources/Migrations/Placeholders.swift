@@ -189,15 +189,52 @@ public struct Placeholders: Sendable, Equatable {
         return out
     }
 
-    /// One pass finds every `${name}` and `$${name}` and what replaces it (and lists the missing values);
-    /// a second writes the new SQL into one buffer of exactly its size. Nothing else is copied.
+    /// Every `${name}` in `section` without a value, as `file:line`, found without substituting anything.
+    func missingValues(in section: SQLSection) -> [MigrationFileError.Problem] {
+        isEmpty ? [] : references(in: section).missing
+    }
+
+    /// A `${name}` or `$${name}`, in the section's bytes, and what replaces it.
+    private struct Reference {
+        var range: Range<Int>
+        var value: String
+    }
+
+    /// One pass finds every reference (and lists the missing values); a second writes the new SQL into one
+    /// buffer of exactly its size. Nothing else is copied.
     private func substitute(_ section: SQLSection) -> (SQLSection, [MigrationFileError.Problem]) {
-        struct Found {
-            /// `${name}` or `$${name}`, in the section's bytes.
-            var range: Range<Int>
-            var value: String
+        let (found, missing) = references(in: section)
+        guard !found.isEmpty, missing.isEmpty else { return (section, missing) }
+        let size = section.byteCount + found.reduce(0) { $0 + $1.value.utf8.count - $1.range.count }
+        var replacements: [PlaceholderMap.Replacement] = []
+        let buffer = section.withBytes { s in
+            TextBuffer(count: size) { out in
+                var written = 0
+                func write<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
+                    written = UnsafeMutableBufferPointer(rebasing: out[written...]).initialize(from: bytes).1 + written
+                }
+                var from = 0
+                for f in found {
+                    write(UnsafeBufferPointer(rebasing: s[from..<f.range.lowerBound]))
+                    replacements.append(
+                        .init(
+                            start: written, length: f.value.utf8.count, valueCodePoints: f.value.unicodeScalars.count,
+                            originalLength: f.range.count))
+                    write(f.value.utf8)
+                    from = f.range.upperBound
+                }
+                write(UnsafeBufferPointer(rebasing: s[from...]))
+                precondition(written == size, "substituted \(written) bytes, expected \(size)")
+            }
         }
-        var found: [Found] = []
+        var result = SQLSection(
+            buffer: buffer, range: buffer.all, file: section.file, firstLine: section.firstLine, transactional: section.transactional)
+        result.placeholders = PlaceholderMap(replacements: replacements)
+        return (result, missing)
+    }
+
+    private func references(in section: SQLSection) -> (found: [Reference], missing: [MigrationFileError.Problem]) {
+        var found: [Reference] = []
         var missing: [MigrationFileError.Problem] = []
         section.withBytes { s in
             var line = section.firstLine
@@ -231,7 +268,7 @@ public struct Placeholders: Sendable, Equatable {
                             reason: "${\(name)} has no value; set --var \(name)=VALUE or \(Self.environmentPrefix)\(name.uppercased())"))
                     value = ""
                 }
-                found.append(Found(range: i..<(close + 1), value: value))
+                found.append(Reference(range: i..<(close + 1), value: value))
                 i = close + 1
                 return true
             }
@@ -266,33 +303,7 @@ public struct Placeholders: Sendable, Equatable {
                 }
             }
         }
-        guard !found.isEmpty, missing.isEmpty else { return (section, missing) }
-        let size = section.byteCount + found.reduce(0) { $0 + $1.value.utf8.count - $1.range.count }
-        var replacements: [PlaceholderMap.Replacement] = []
-        let buffer = section.withBytes { s in
-            TextBuffer(count: size) { out in
-                var written = 0
-                func write<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
-                    written = UnsafeMutableBufferPointer(rebasing: out[written...]).initialize(from: bytes).1 + written
-                }
-                var from = 0
-                for f in found {
-                    write(UnsafeBufferPointer(rebasing: s[from..<f.range.lowerBound]))
-                    replacements.append(
-                        .init(
-                            start: written, length: f.value.utf8.count, valueCodePoints: f.value.unicodeScalars.count,
-                            originalLength: f.range.count))
-                    write(f.value.utf8)
-                    from = f.range.upperBound
-                }
-                write(UnsafeBufferPointer(rebasing: s[from...]))
-                precondition(written == size, "substituted \(written) bytes, expected \(size)")
-            }
-        }
-        var result = SQLSection(
-            buffer: buffer, range: buffer.all, file: section.file, firstLine: section.firstLine, transactional: section.transactional)
-        result.placeholders = PlaceholderMap(replacements: replacements)
-        return (result, missing)
+        return (found, missing)
     }
 }
 

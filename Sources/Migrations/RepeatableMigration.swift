@@ -24,7 +24,7 @@ public struct RepeatableMigration: Sendable, Equatable {
 
     /// Every `R__NAME.sql` in `directory`, in name order (byte order, as `ls` in the C locale); problems
     /// are reported together, as for versioned files.
-    static func load(directory: String) throws -> [RepeatableMigration] {
+    static func load(directory: String, resident: ResidentFiles = .all) throws -> [RepeatableMigration] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".sql") }
             .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
@@ -57,7 +57,8 @@ public struct RepeatableMigration: Sendable, Equatable {
                         reason:
                             "a repeatable migration always runs in its own transaction; remove \(MigrationSource.noTransactionDirective)"))
             }
-            out.append(RepeatableMigration(name: name, section: SQLSection(text: text, file: path, firstLine: 1, transactional: true)))
+            let section = SQLSection(text: text, file: path, firstLine: 1, transactional: true).kept(by: resident)
+            out.append(RepeatableMigration(name: name, section: section))
         }
         guard problems.isEmpty else { throw MigrationFileError(problems: problems) }
         return out

@@ -5,7 +5,7 @@ import System
 /// The SQL is a range of the file's bytes, held once (the up and down sections of one file share them):
 /// checksums, splitting and running work on that range, so a section never costs a second copy of itself.
 public struct SQLSection: Sendable, Equatable {
-    let buffer: TextBuffer
+    var buffer: TextBuffer
     /// Where the section lies in `buffer`.
     let range: Range<Int>
     /// The file it came from.
@@ -17,6 +17,8 @@ public struct SQLSection: Sendable, Equatable {
     /// Set once placeholders were substituted into the section: where the values lie, so that positions
     /// map back to the file.
     public var placeholders: PlaceholderMap? = nil
+    /// Set when the bytes were let go after reading (`ResidentFiles`): the checksums they had.
+    var released: Released? = nil
 
     public init(text: String, file: String, firstLine: Int, transactional: Bool) {
         let buffer = TextBuffer(text)
@@ -33,22 +35,26 @@ public struct SQLSection: Sendable, Equatable {
 
     /// Exactly the SQL sent to the server, as a String: a copy, for tests and messages. The migrator itself
     /// works on the bytes.
-    public var text: String { buffer.string(range) }
+    public var text: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 
     /// The SQL of `part`, a byte range of the section (as `ExecutionPlan` gives them), as a String.
-    public func text(_ part: Range<Int>) -> String { buffer.string(absolute(part)) }
+    public func text(_ part: Range<Int>) -> String {
+        withBytes { String(decoding: UnsafeBufferPointer(rebasing: $0[part]), as: UTF8.self) }
+    }
 
     /// Bytes of SQL.
     public var byteCount: Int { range.count }
 
     /// The section's bytes, indexed from 0.
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try buffer.withBytes(range, body)
+        precondition(released == nil, "\(file): its SQL was let go after reading; use loaded() first")
+        return try buffer.withBytes(range, body)
     }
 
     /// `body` with the bytes of `part` (a byte range of the section) as a C string, for libpq, uncopied.
     func withCString<R>(_ part: Range<Int>, _ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
-        try buffer.withCString(absolute(part), body)
+        precondition(released == nil, "\(file): its SQL was let go after reading; use loaded() first")
+        return try buffer.withCString(absolute(part), body)
     }
 
     private func absolute(_ part: Range<Int>) -> Range<Int> {
@@ -57,8 +63,12 @@ public struct SQLSection: Sendable, Equatable {
     }
 
     public static func == (a: SQLSection, b: SQLSection) -> Bool {
-        a.file == b.file && a.firstLine == b.firstLine && a.transactional == b.transactional && a.placeholders == b.placeholders
-            && a.range.count == b.range.count && a.withBytes { x in b.withBytes { y in x.elementsEqual(y) } }
+        guard
+            a.file == b.file && a.firstLine == b.firstLine && a.transactional == b.transactional && a.placeholders == b.placeholders
+                && a.range.count == b.range.count
+        else { return false }
+        if a.released != nil || b.released != nil { return a.checksums == b.checksums }
+        return a.withBytes { x in b.withBytes { y in x.elementsEqual(y) } }
     }
 
     /// 1-based line of `file` where the section ends: what a linter of this section alone must read.

@@ -136,7 +136,7 @@ struct Status: ParsableCommand {
             if output == .text && pending && statuses.isEmpty && repeatable.isEmpty {
                 Output.result("no pending migrations")
             } else {
-                Output.result(output == .json ? [StatusReport.json(statuses, repeatable)] : StatusReport.table(statuses, repeatable))
+                Output.result(output == .json ? [try StatusReport.json(statuses, repeatable)] : StatusReport.table(statuses, repeatable))
             }
         }
     }

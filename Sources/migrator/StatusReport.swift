@@ -41,7 +41,7 @@ enum StatusReport {
         }
     }
 
-    static func json(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) -> String {
+    static func json(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) throws -> String {
         struct Entry: Encodable {
             let version: Int64
             let name: String
@@ -64,13 +64,12 @@ enum StatusReport {
             /// Its own BEGIN … COMMIT is the transaction it runs in (a linter must not assume another around it).
             let wrapped: Bool
 
-            init(_ section: SQLSection) {
-                let plan = ExecutionPlan(section)
+            init(_ section: SectionSummary) {
                 file = section.file
                 firstLine = section.firstLine
                 lastLine = section.lastLine
-                transactional = plan.isTransactional
-                wrapped = plan.isWrapped
+                transactional = section.transactional
+                wrapped = section.wrapped
             }
         }
         struct Repeatable: Encodable {
@@ -86,11 +85,11 @@ enum StatusReport {
             let repeatable: [Repeatable]?
         }
         let report = Report(
-            migrations: statuses.map {
+            migrations: try statuses.map {
                 Entry(
                     version: $0.version, name: $0.name, state: $0.state.rawValue, appliedAt: $0.appliedAt,
                     executionMs: $0.executionMs, outOfOrder: $0.outOfOrder,
-                    up: $0.up.map(Section.init),
+                    up: try $0.up.map { Section(try $0.summary()) },
                     note: $0.note, runningNow: $0.runningNow)
             },
             repeatable: repeatable.isEmpty
