@@ -22,14 +22,13 @@ public enum MigrationSource {
 
     /// `resident` decides which files' bytes stay in memory after reading (the others are read again to run).
     static func load(directory: String, resident: ResidentFiles) throws -> [Migration] {
-        var isDirectory: Bool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory else {
-            throw MigrationFileError(problems: [.init(file: directory, reason: "no such directory (set --dir or MIGRATIONS_DIR)")])
-        }
         let names: [String]
         do {
             names = try DirectoryListing.names(directory).sorted()
+        } catch let failure as FileBytes.ReadFailure where failure.isMissing {
+            throw MigrationFileError(problems: [.init(file: directory, reason: "no such directory (set --dir or MIGRATIONS_DIR)")])
         } catch {
+            // Also a parent the migrator may not search: "no such directory" would send people looking elsewhere.
             throw MigrationFileError(problems: [
                 .init(file: directory, reason: MigrationFileError.reason("cannot list the directory", error))
             ])

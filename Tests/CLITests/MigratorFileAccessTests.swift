@@ -111,6 +111,14 @@ final class MigratorFileAccessTests: XCTestCase {
             r.stderr.contains("\(f.directory): cannot list the directory: permission denied (the migrator runs as "), r.stderr)
         XCTAssertTrue(r.stderr.contains(who), r.stderr)
         XCTAssertFalse(r.output.contains("CocoaError"), r.output)
+
+        // A directory inside one that may not be searched: not "no such directory".
+        try FileManager.default.createDirectory(atPath: f.directory + "/inner", withIntermediateDirectories: true)
+        chmod(f.directory, 0o600)
+        r = try run(["status", "--dir", f.directory + "/inner"])
+        XCTAssertEqual(r.status, 64, r.output)
+        XCTAssertTrue(
+            r.stderr.contains("\(f.directory)/inner: cannot list the directory: permission denied (the migrator runs as "), r.stderr)
         chmod(f.directory, 0o755)
         XCTAssertEqual(try f.query("SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'locked')"), "0")
     }
