@@ -2,9 +2,10 @@
 
 A mapping value is the image's entrypoint on this machine: a path (or a list, for an entrypoint with
 arguments); an empty list means the image has no entrypoint, so the container's command is run as is,
-the way `busybox` or `alpine` behave. Images whose repository ends in `migrator` run the built migrator, and
-those ending in `efbundle` the stand-in for an EF Core migrations bundle (stand-ins/efbundle). Patterns are shell globs matched against the image's repository
-(the reference without tag or digest) and against its last path component.
+the way `busybox` or `alpine` behave. Patterns are shell globs matched against the image's repository
+(the reference without tag or digest) and against its last path component. Images whose repository ends in
+`migrator` run the built migrator, those ending in `efbundle` the stand-in for an EF Core migrations bundle
+(stand-ins/efbundle).
 """
 import fnmatch
 import json
@@ -85,10 +86,10 @@ class ImageMap:
             f"no local executable for image {image} (add it to LOCAL_ECS_IMAGES, a JSON object pattern → executable)"
         )
 
-
     def path_directory(self, entrypoint):
         """A directory whose only program is the image's, under its own name, for the front of the container's
-        PATH: images put their program on PATH, so a shell entryPoint (`sh -c "exec efbundle …"`) calls it by name."""
+        PATH: images put their program on PATH, so a shell entryPoint (`sh -c "exec efbundle …"`) calls it by
+        name."""
         key = tuple(entrypoint)
         with self._lock:
             if key not in self._bin_dirs:
