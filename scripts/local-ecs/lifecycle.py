@@ -301,14 +301,15 @@ class TaskRun:
 
     def _prepare(self, container, definition):
         override = self._override(definition["name"])
-        entrypoint = self.settings.image_map.entrypoint(definition.get("image") or "")
+        image_entrypoint = self.settings.image_map.entrypoint(definition.get("image") or "")
+        entrypoint = image_entrypoint
         if definition.get("entryPoint"):
-            entrypoint = _entry_point(definition["entryPoint"], entrypoint)
+            entrypoint = _entry_point(definition["entryPoint"], image_entrypoint)
         command = override.get("command") if override.get("command") is not None else definition.get("command") or []
         argv = list(entrypoint) + list(command)
         if not argv:
             raise StartFailed(f"CannotStartContainerError: container {container.name!r} has no entrypoint and no command")
-        environment = self._environment(definition, override)
+        environment = self._environment(definition, override, image_entrypoint)
         cwd = definition.get("workingDirectory")
         if not cwd or not os.path.isdir(cwd):
             cwd = self.settings.workdir
@@ -322,10 +323,13 @@ class TaskRun:
                 return override
         return {}
 
-    def _environment(self, definition, override):
+    def _environment(self, definition, override, image_entrypoint):
         region = self.task.region_name
+        path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+        if image_entrypoint:
+            path = self.settings.image_map.path_directory(image_entrypoint) + os.pathsep + path
         environment = {
-            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            "PATH": path,
             "HOME": os.environ.get("HOME", "/root"),
             "HOSTNAME": f"ip-{self.task.id[:8]}",
             "AWS_REGION": region,
