@@ -193,6 +193,18 @@ class LocalECSTests(unittest.TestCase):
         self.assertIn("CannotPullContainerError", stopped["stoppedReason"])
         self.assertNotIn("exitCode", container)
 
+    def test_run_task_with_the_same_client_token_starts_one_task(self):
+        definition = self.register("token", ["/bin/sh", "-c", "sleep 30"])
+        first = self.run_task(definition, clientToken="retry-of-one-launch")
+        again = self.run_task(definition, clientToken="retry-of-one-launch")
+        other = self.run_task(definition, clientToken="another-launch")
+        self.assertEqual(again["taskArn"], first["taskArn"])
+        self.assertNotEqual(other["taskArn"], first["taskArn"])
+        running = self.ecs.list_tasks(cluster="local", family="token")["taskArns"]
+        self.assertEqual(sorted(running), sorted([first["taskArn"], other["taskArn"]]))
+        for arn in running:
+            self.ecs.stop_task(cluster="local", task=arn)
+
     def test_stop_task_sends_sigterm(self):
         script = "trap 'echo got SIGTERM; exit 143' TERM; echo ready; sleep 30 & wait $!"
         arn = self.run_task(self.register("stoppable", ["/bin/sh", "-c", script]))["taskArn"]
