@@ -51,6 +51,16 @@ JOB_SECONDS = 300
 NOT_RUN = {
     "apk add --no-cache aws-cli": "Alpine's package manager; the venv's AWS CLI is on PATH instead",
 }
+# The GitLab recipe's ecs-run install lines write /usr/local/bin, so they run where that is theirs: in the
+# musl root of scripts/rootfs-proof, with busybox sh, as root, exactly as written; here ecs-run is on PATH.
+
+
+def flatten(lines):
+    """GitLab flattens nested lists in before_script and script (what YAML anchors produce)."""
+    flat = []
+    for line in lines:
+        flat += flatten(line) if isinstance(line, list) else [line]
+    return flat
 # `uses:` steps of the GitHub workflow and what the test does in their place.
 USES = {
     "actions/checkout": "the test's service directory is the checkout",
@@ -81,14 +91,17 @@ def release_version():
     return name[len("ecs-run-"):-len("-linux-x86_64.tar.gz")]
 
 
-def _bash(script, env, cwd):
+def _shell(argv, env, cwd):
     previous = os.getcwd()
     os.chdir(cwd)
     try:
-        return test_example.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], JOB_SECONDS,
-                                env=env)
+        return test_example.run(argv, JOB_SECONDS, env=env)
     finally:
         os.chdir(previous)
+
+
+def _bash(script, env, cwd):
+    return _shell(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], env, cwd)
 
 
 class RecipeRun(unittest.TestCase):
@@ -157,15 +170,25 @@ class GitLabTest(RecipeRun):
         predefined = {"CI_BUILDS_DIR": self.temp, "CI_PROJECT_DIR": self.service, "CI_JOB_ID": "7001",
                       "CI_COMMIT_SHORT_SHA": "1a2b3c4d", "CI_PROJECT_PATH_SLUG": "acme-orders",
                       "ECR_REGISTRY": self.registry, "RELEASE_VERSION": release_version(),
+                      "RELEASES_URL": "https://releases.example.com/ecs-run",
                       "AWS_REGION": STACK.env["AWS_REGION"], "AWS_ROLE_ARN": ROLE_ARN, "AWS_ID_TOKEN": ID_TOKEN}
         variables = dict(predefined)
         for source in (pipeline.get("variables", {}), parent.get("variables", {}), job.get("variables", {})):
             for key, value in source.items():
                 variables[key] = expand(value, variables)
         variables.update(overrides)
-        lines = job.get("before_script", parent.get("before_script", [])) + job["script"]
-        script = "\n".join(f"echo '$ '{shlex.quote(line)}\n{line}" for line in lines if line not in NOT_RUN)
-        return job, variables, _bash(script, {**self.ci_environment(), **variables}, self.service)
+        lines = flatten(job.get("before_script", parent.get("before_script", [])) + job["script"])
+        install = flatten(pipeline[".install-ecs-run"]["script"])
+        script = "\n".join(f"echo '$ '{shlex.quote(line)}\n{line}" for line in lines
+                           if line not in NOT_RUN and line not in install)
+        image = job.get("image", {})
+        if isinstance(image, dict) and image.get("name", "").startswith("hashicorp/terraform:"):
+            # Alpine: GitLab runs the script with sh, busybox's here too.
+            result = _shell(["busybox", "sh", "-c", "set -eo pipefail\n" + script], {**self.ci_environment(), **variables},
+                            self.service)
+        else:
+            result = _bash(script, {**self.ci_environment(), **variables}, self.service)
+        return job, variables, result
 
     def test_yaml_parses_and_names_real_stages(self):
         pipeline = recipe("gitlab-ci.yml")
@@ -180,7 +203,10 @@ class GitLabTest(RecipeRun):
         with open(variables["AWS_WEB_IDENTITY_TOKEN_FILE"], encoding="utf-8") as f:
             self.assertEqual(f.read(), ID_TOKEN)
         self.assertEqual(oct(os.stat(variables["AWS_WEB_IDENTITY_TOKEN_FILE"]).st_mode & 0o777), "0o600")
-        self.assertEqual(expand(job["image"], variables), f"{self.registry}/ecs-run-launcher:{release_version()}")
+        self.assertEqual(job["image"]["entrypoint"], [""], "GitLab needs a shell, not terraform, as the entrypoint")
+        self.assertTrue(job["image"]["name"].startswith("hashicorp/terraform:"), job["image"])
+        install = flatten(recipe("gitlab-ci.yml")[".install-ecs-run"]["script"])
+        self.assertEqual(flatten(job["before_script"])[-len(install):], install, "the job installs ecs-run first")
 
     def test_migrator_image_job_builds_from_the_base_and_pushes(self):
         record = os.path.join(self.temp, "docker-calls.jsonl")
@@ -311,8 +337,9 @@ class TerraformVersionTest(unittest.TestCase):
         with open(os.path.join(ROOT, "Dockerfile"), encoding="utf-8") as f:
             pinned = re.search(r"^ARG TERRAFORM_VERSION=(\S+)", f.read(), re.M).group(1)
         self.assertEqual(pinned, tested, "Dockerfile's TERRAFORM_VERSION")
-        terraform_stage = dockerfile_stages.stage(dockerfile_stages.read(os.path.join(ROOT, "Dockerfile")), "terraform")
-        self.assertEqual(terraform_stage.base, f"hashicorp/terraform:{tested}")
+        launcher = dockerfile_stages.stage(dockerfile_stages.read(os.path.join(ROOT, "Dockerfile")), "launcher")
+        self.assertEqual(launcher.base, f"hashicorp/terraform:{tested}")
+        self.assertEqual(recipe("gitlab-ci.yml")["terraform-apply"]["image"]["name"], f"hashicorp/terraform:{tested}")
         steps = recipe("github-actions.yml")["jobs"]["deploy"]["steps"]
         (setup,) = [s for s in steps if s.get("uses", "").startswith("hashicorp/setup-terraform@")]
         self.assertEqual(str(setup["with"]["terraform_version"]), tested)
