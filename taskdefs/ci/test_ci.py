@@ -1,10 +1,11 @@
 """Tests of the CI recipes in taskdefs/ci: every YAML file parses, and the shell lines their jobs run are run
 here, against the local stack, so that a recipe cannot rot without a test failing.
 
-- GitLab `terraform-apply`: before_script + script in one `bash -eo pipefail`, as GitLab's runner does, with
-  the pipeline's variables expanded, OIDC web identity only (a token in AWS_ID_TOKEN, AWS_ROLE_ARN, no keys),
-  the release's ecs-run and Terraform on PATH (the launcher image's content), against a copy of the Terraform
-  example (taskdefs/terraform/example) whose resources stand in for the targets.
+- GitLab `terraform-apply`: before_script + script in one busybox `sh` (the job runs in hashicorp/terraform,
+  Alpine), with the pipeline's variables expanded, OIDC web identity only (a token in AWS_ID_TOKEN,
+  AWS_ROLE_ARN, no keys), the release's ecs-run and Terraform on PATH (the install lines run in the rootfs
+  proof's musl root instead), against a copy of the Terraform example (taskdefs/terraform/example) whose
+  resources stand in for the targets.
 - GitLab `migrator-image`: the same, with a recording stand-in for `docker` (no engine here); `aws ecr
   get-login-password` runs for real against the emulator; the calls docker got are checked against each other,
   the service Dockerfile and the image names the README publishes.
