@@ -76,6 +76,49 @@ class MissingCABundleTest(unittest.TestCase):
         self.assertNotIn("passed:", result.stderr)
 
 
+class ImageInputTest(unittest.TestCase):
+    """scripts/image refuses inputs that would make a broken image, and says which."""
+
+    def setUp(self):
+        self.temp = tempfile.mkdtemp(prefix="image-input-")
+        self.addCleanup(shutil.rmtree, self.temp, True)
+
+    def image(self, *argv):
+        return run("scripts/image", *argv, "--out", os.path.join(self.temp, "out.tar"))
+
+    def test_a_migrator_that_is_not_an_executable_is_refused(self):
+        text = os.path.join(self.temp, "migrator")
+        with open(text, "w") as f:
+            f.write("#!/bin/sh\n")
+        result = self.image("base", "--migrator", text, "--rds-ca-bundle", "/etc/ssl/certs/ca-certificates.crt")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn(f"{text} is not an ELF executable", result.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.temp, "out.tar")))
+
+    def test_a_ca_bundle_without_certificates_is_refused(self):
+        empty = os.path.join(self.temp, "empty.pem")
+        open(empty, "w").close()
+        result = self.image("base", "--migrator", DEBUG_ECS_RUN, "--rds-ca-bundle", empty)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("--rds-ca-bundle holds no PEM certificate", result.stderr)
+
+    def test_a_service_layer_refuses_symlinks_and_missing_directories(self):
+        base = os.path.join(self.temp, "base.tar")
+        self.assertEqual(run("scripts/image", "base", "--migrator", DEBUG_ECS_RUN, "--rds-ca-bundle",
+                             "/etc/ssl/certs/ca-certificates.crt", "--out", base).returncode, 0)
+        missing = self.image("service", "--base", base, "--migrations", os.path.join(self.temp, "nope"))
+        self.assertEqual(missing.returncode, 1)
+        self.assertIn("nope is not a directory", missing.stderr)
+        migrations = os.path.join(self.temp, "migrations")
+        os.makedirs(migrations)
+        os.symlink("/etc/passwd", os.path.join(migrations, "1_leak.sql"))
+        linked = self.image("service", "--base", base, "--migrations", migrations)
+        self.assertEqual(linked.returncode, 1)
+        self.assertIn("1_leak.sql is not a regular file", linked.stderr)
+        not_an_image = self.image("service", "--base", os.path.join(self.temp, "nope.tar"), "--migrations", migrations)
+        self.assertIn("cannot read the base image", not_an_image.stderr)
+
+
 class UnreachableMirrorTest(unittest.TestCase):
     def test_rootfs_proof_fails_and_says_so_when_debootstrap_cannot_reach_debian(self):
         cache = tempfile.mkdtemp(prefix="rootfs-cache-")
