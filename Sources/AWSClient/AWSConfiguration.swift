@@ -117,9 +117,7 @@ public struct AWSConfiguration {
         }
 
         var http = HTTPClient.Configuration()
-        if let bundle = (environment["AWS_CA_BUNDLE"] ?? settings["ca_bundle"]).flatMap({ $0.isEmpty ? nil : $0 }) {
-            http.caBundle = SharedConfig.expand(bundle, home: environment["HOME"]) ?? bundle
-        }
+        http.trustStore = trustStore(environment: environment, profile: settings)
         let retry = try RetryPolicy.resolve(environment: environment, profile: settings)
         trace("retry mode \(retry.mode.rawValue), at most \(retry.maxAttempts) attempts")
 
