@@ -8,8 +8,9 @@ import System
 /// - dbmate's: one `VERSION_NAME.sql` with a `-- migrate:up` section and an optional `-- migrate:down`
 ///   section; `-- migrate:up transaction:false` (or down) opts that section out of its transaction.
 ///
-/// VERSION is a positive integer; NAME is the rest of the file name, dots included (`0002_1.7.0_schema.up.sql`).
-/// Other files (README.md, hidden files) are ignored. Every problem in the directory is reported at once,
+/// VERSION is a non-negative integer (0 too, as golang-migrate and dbmate read it); NAME is the rest of the
+/// file name, dots included (`0002_1.7.0_schema.up.sql`). An empty or comment-only down is a down that does
+/// nothing (`Migration.downIsEmpty`). Other files (README.md, hidden files) are ignored. Every problem in the directory is reported at once,
 /// before anything runs. Files are read and checksummed here; how a section runs is decided only when it
 /// is about to run (`ExecutionPlan`), so commands that run nothing never split SQL.
 public enum MigrationSource {
@@ -29,7 +30,7 @@ public enum MigrationSource {
         }
         var problems: [MigrationFileError.Problem] = []
         var ups: [Int64: (name: String, versionText: String, section: SQLSection, file: String)] = [:]
-        var downs: [Int64: (name: String, section: SQLSection?, file: String)] = [:]
+        var downs: [Int64: (name: String, section: SQLSection, isEmpty: Bool, file: String)] = [:]
         var seen: [Int64: String] = [:]
         // Sized once: growing these dictionaries of wide tuples a thousand entries at a time moves them
         // again at every doubling.
@@ -84,7 +85,8 @@ public enum MigrationSource {
                     problems.append(.init(file: path, reason: "version \(parsed.version) has another down migration, \(other.file)"))
                     continue
                 }
-                downs[parsed.version] = (parsed.name, isEmpty(text) ? nil : section, path)
+                // 0 bytes or only `-- no-op`: a down that does nothing, as golang-migrate runs it.
+                downs[parsed.version] = (parsed.name, section, isEmpty(text), path)
             case .combined:
                 guard claim(parsed.version, path) else { continue }
                 switch DbmateFile.parse(text, file: path) {
@@ -93,12 +95,13 @@ public enum MigrationSource {
                 case .success(let file):
                     if isEmpty(file.up.text) { problems.append(.init(file: path, reason: "the -- migrate:up section is empty")) }
                     ups[parsed.version] = (parsed.name, parsed.versionText, file.up, path)
-                    if let down = file.down, !isEmpty(down.text) {
+                    // An empty -- migrate:down section is a down that does nothing, as dbmate runs it.
+                    if let down = file.down {
                         if let other = downs[parsed.version] {
                             problems.append(
                                 .init(file: other.file, reason: "version \(parsed.version) has another down migration, in \(path)"))
                         }
-                        downs[parsed.version] = (parsed.name, down, path)
+                        downs[parsed.version] = (parsed.name, down, isEmpty(down.text), path)
                     }
                 }
             }
@@ -125,7 +128,9 @@ public enum MigrationSource {
         }
         return ups.keys.sorted().map { version in
             let up = ups[version]!
-            var migration = Migration(version: version, name: up.name, up: up.section, down: downs[version]?.section)
+            let down = downs[version]
+            var migration = Migration(version: version, name: up.name, up: up.section, down: down?.section)
+            migration.downIsEmpty = down?.isEmpty ?? false
             migration.versionText = up.versionText
             migration.note = notes[version]
             return migration
@@ -234,7 +239,8 @@ struct FileName {
             bytes[..<underscore].allSatisfy({ (0x30...0x39).contains($0) })
         else { return nil }
         versionText = String(decoding: bytes[..<underscore], as: UTF8.self)
-        guard let version = Int64(versionText), version > 0 else { return nil }
+        // golang-migrate parses the digits as an unsigned integer and dbmate keeps them as text: 0 is a version.
+        guard let version = Int64(versionText) else { return nil }
         self.version = version
         name = String(decoding: bytes[(underscore + 1)..<end], as: UTF8.self)
         self.kind = kind
@@ -244,14 +250,13 @@ struct FileName {
 extension FileName {
     /// Why a `.sql` file name is not a migration's, as specifically as can be said.
     static func problem(_ file: String) -> String {
-        let expected = "expected VERSION_NAME.sql, VERSION_NAME.up.sql or VERSION_NAME.down.sql with a positive integer VERSION"
+        let expected = "expected VERSION_NAME.sql, VERSION_NAME.up.sql or VERSION_NAME.down.sql with VERSION a number (0 or more)"
         var stem = Substring(file.dropLast(4))
         for suffix in [".up", ".down"] where stem.hasSuffix(suffix) { stem = stem.dropLast(suffix.count) }
         let digits = stem.prefix { $0.isASCII && $0.isNumber }
         let rest = stem.dropFirst(digits.count)
         if !digits.isEmpty, rest.hasPrefix("_") {
             if Int64(digits) == nil { return "not a migration name: the version \(digits) is larger than \(Int64.max)" }
-            if Int64(digits) == 0 { return "not a migration name: the version must be above zero" }
             if rest.dropFirst().isEmpty { return "not a migration name: nothing follows the version's _; \(expected)" }
         }
         return "not a migration name: \(expected)"

@@ -17,7 +17,8 @@ struct MigratorCommand: ParsableCommand {
                 a first line `-- migrator:no-transaction` runs it outside a transaction
               VERSION_NAME.sql with `-- migrate:up` and `-- migrate:down` sections
                 `-- migrate:up transaction:false` runs the up section outside one
-            VERSION is a positive integer: a sequence number or a timestamp.
+            VERSION is a number, 0 or more: a sequence number or a timestamp. An empty
+            or comment-only down is a rollback that runs nothing.
             R__NAME.sql is a repeatable migration (views, functions, grants): `up`
             runs it after the versioned ones, in name order, whenever the file changed
             since its last run, in its own transaction; `down` leaves it alone.

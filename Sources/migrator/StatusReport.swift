@@ -4,12 +4,12 @@ import Migrations
 /// `migrator status` output: an aligned table, or JSON.
 enum StatusReport {
     static func table(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) -> String {
-        let header = ["VERSION", "NAME", "STATE", "APPLIED AT", "DURATION"]
+        let header = ["VERSION", "NAME", "STATE", "DOWN", "APPLIED AT", "DURATION"]
         var rows = [header]
         for s in statuses {
             var state = s.state.rawValue
             if s.outOfOrder { state += " (out of order)" }
-            rows.append([s.versionText, s.name, state, s.appliedAt ?? "-", s.executionMs.map { "\($0) ms" } ?? "-"])
+            rows.append([s.versionText, s.name, state, down(s), s.appliedAt ?? "-", s.executionMs.map { "\($0) ms" } ?? "-"])
         }
         if statuses.isEmpty && repeatable.isEmpty { return "no migrations found" }
         var table = statuses.isEmpty ? [] : aligned(rows)
@@ -25,6 +25,12 @@ enum StatusReport {
             if let holder = s.runningNow { notes.append("note: \(s.label): being applied or rolled back now by \(holder)") }
         }
         return (table + (notes.isEmpty ? [] : [""] + notes)).joined(separator: "\n")
+    }
+
+    /// What `down` does with the migration: runs its SQL, runs nothing (an empty down), or refuses (none).
+    private static func down(_ s: MigrationStatus) -> String {
+        guard s.up != nil else { return "-" }
+        return s.down == nil ? "none" : s.downIsEmpty ? "empty" : "yes"
     }
 
     /// Each column padded to its widest cell, the last one left as it is.
@@ -46,6 +52,8 @@ enum StatusReport {
             let executionMs: Int?
             let outOfOrder: Bool
             let up: Section?
+            /// Absent when there is no down (`down` refuses it) or no file.
+            let down: Down?
             let note: String?
             /// For a running migration whose migrator holds the lock now: that session.
             let runningNow: String?
@@ -69,6 +77,13 @@ enum StatusReport {
                 wrapped = plan.isWrapped
             }
         }
+        /// Where the down SQL sits, and whether it is empty (rolling back runs nothing and records it).
+        struct Down: Encodable {
+            let file: String
+            let firstLine: Int
+            let lastLine: Int
+            let empty: Bool
+        }
         struct Repeatable: Encodable {
             let name: String
             let state: String
@@ -82,12 +97,13 @@ enum StatusReport {
             let repeatable: [Repeatable]?
         }
         let report = Report(
-            migrations: statuses.map {
+            migrations: statuses.map { s in
                 Entry(
-                    version: $0.version, name: $0.name, state: $0.state.rawValue, appliedAt: $0.appliedAt,
-                    executionMs: $0.executionMs, outOfOrder: $0.outOfOrder,
-                    up: $0.up.map(Section.init),
-                    note: $0.note, runningNow: $0.runningNow)
+                    version: s.version, name: s.name, state: s.state.rawValue, appliedAt: s.appliedAt,
+                    executionMs: s.executionMs, outOfOrder: s.outOfOrder,
+                    up: s.up.map(Section.init),
+                    down: s.down.map { Down(file: $0.file, firstLine: $0.firstLine, lastLine: $0.lastLine, empty: s.downIsEmpty) },
+                    note: s.note, runningNow: s.runningNow)
             },
             repeatable: repeatable.isEmpty
                 ? nil

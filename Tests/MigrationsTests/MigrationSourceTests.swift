@@ -205,7 +205,6 @@ final class MigrationSourceTests: XCTestCase {
                 files: [("5_a.up.sql", Data("SELECT 1;".utf8)), ("5_b.sql", Data("-- migrate:up\nSELECT 1;".utf8))],
                 reason: "version 5 is also used by"),
             BadCase(name: "malformed name", files: [("abc.sql", Data("SELECT 1;".utf8))], reason: "not a migration name"),
-            BadCase(name: "zero version", files: [("0_zero.sql", Data("-- migrate:up\nSELECT 1;".utf8))], reason: "not a migration name"),
             BadCase(name: "no name", files: [("7.up.sql", Data("SELECT 1;".utf8))], reason: "not a migration name"),
             BadCase(
                 name: "version too large", files: [("9223372036854775808_big.up.sql", Data("SELECT 1;".utf8))],
