@@ -31,12 +31,14 @@ public final class Migrator {
         lockRetry = LockRetryPolicy(retries: config.lockRetries)
     }
 
-    /// The migrations on disk; bad files stop everything here (exit 64).
+    /// The migrations on disk; bad files, or none at all, stop everything here (exit 64).
     public func migrations() throws -> [Migration] {
         do {
             return try MigrationSource.load(directory: config.directory)
         } catch let error as MigrationFileError {
             throw MigratorError.files(error)
+        } catch let found as NoMigrationsFound {
+            throw MigratorError.noMigrations(found)
         }
     }
 

@@ -25,7 +25,7 @@ final class MigrationSourceTests: XCTestCase {
         try write("20261125093000_stamp.up.sql", "CREATE TABLE d (x int);\n")
         try write("2_second.sql", "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON a (x);\n")
         try write("README.md", "not a migration")
-        try write(".hidden.sql", "ignored")
+        try write(".gitkeep", "")
         let migrations = try MigrationSource.load(directory: dir)
         XCTAssertEqual(migrations.map(\.version), [1, 2, 3, 20261125093000])
         XCTAssertEqual(migrations.map(\.name), ["first", "second", "third", "stamp"])
