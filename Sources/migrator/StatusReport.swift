@@ -9,7 +9,9 @@ enum StatusReport {
         for s in statuses {
             var state = s.state.rawValue
             if s.outOfOrder { state += " (out of order)" }
-            rows.append([s.versionText, s.name, state, down(s), s.appliedAt ?? "-", s.executionMs.map { "\($0) ms" } ?? "-"])
+            // What `down` does with it: runs its SQL, runs nothing (an empty down), or refuses (none).
+            let down = s.up == nil ? "-" : s.down == nil ? "none" : s.downIsEmpty ? "empty" : "yes"
+            rows.append([s.versionText, s.name, state, down, s.appliedAt ?? "-", s.executionMs.map { "\($0) ms" } ?? "-"])
         }
         if statuses.isEmpty && repeatable.isEmpty { return "no migrations found" }
         var table = statuses.isEmpty ? [] : aligned(rows)
@@ -27,15 +29,9 @@ enum StatusReport {
         return (table + (notes.isEmpty ? [] : [""] + notes)).joined(separator: "\n")
     }
 
-    /// What `down` does with the migration: runs its SQL, runs nothing (an empty down), or refuses (none).
-    private static func down(_ s: MigrationStatus) -> String {
-        guard s.up != nil else { return "-" }
-        return s.down == nil ? "none" : s.downIsEmpty ? "empty" : "yes"
-    }
-
     /// Each column padded to its widest cell, the last one left as it is.
     private static func aligned(_ rows: [[String]]) -> [String] {
-        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let widths = rows[0].indices.map { column in rows.map { $0[column].width }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : cell.padding(to: widths[column])
@@ -118,7 +114,14 @@ enum StatusReport {
 }
 
 extension String {
+    /// Characters, as a terminal shows them; counted on the bytes when they are all ASCII, since a
+    /// Character count of every cell of a thousand rows cost more than the rest of the table.
+    var width: Int {
+        utf8.allSatisfy { $0 < 0x80 } ? utf8.count : count
+    }
+
     func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
+        let own = self.width
+        return own >= width ? self : self + String(repeating: " ", count: width - own)
     }
 }
