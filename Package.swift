@@ -9,6 +9,13 @@ import PackageDescription
 //   system:       System   (clock, sleeping, UTC time, encodings, files, processes, signals, the process end; besides the
 //                 wrappers, the only target that imports Glibc)
 //   C modules:    CCurl, COpenSSL, CLibPQ
+//
+// Linking: `swift build` (development, tests) links the system's shared libcurl, libcrypto and libpq that
+// pkg-config names. scripts/release links fully static executables from the same package: it puts the .pc
+// files of scripts/static-libs (static libcurl and libpq built from Debian's sources, with OpenSSL and zlib
+// archives) first on PKG_CONFIG_PATH and builds with `--static-swift-stdlib -Xswiftc -static-executable`,
+// which links the Swift runtime, FoundationEssentials and glibc in as well. Nothing here changes between the
+// two, so the tests run the same code the release ships.
 let package = Package(
     name: "ecs-run",
     platforms: [.macOS(.v13)],

@@ -31,12 +31,15 @@ public final class AWSClient {
     }
 
     /// A JSON 1.1 call: `POST /` with `X-Amz-Target: <prefix>.<operation>`. Retries per the standard mode.
-    /// Once `cancellation` turns true, the call ends soon, in flight or before a retry, with a
-    /// `.cancelled` error; never cancel a call whose effect must be known (RunTask, StopTask).
+    /// Once `cancellation` turns true, the call ends soon, in flight, before a retry or during its backoff,
+    /// with a `.cancelled` error; once `noNewAttempt` does, no retry is sent, but the attempt in flight
+    /// runs on (RunTask's answer is worth a short wait: it names the task to stop). An `idempotent` call (a read, or StopTask) is safe to repeat, so a 200
+    /// whose body cannot be read is retried like a 5xx; for any other call it is an error at once, since
+    /// the request may have taken effect.
     public func call<Input: Encodable, Output: Decodable>(
         _ service: AWSService, _ operation: String, _ input: Input,
         as output: Output.Type,
-        cancellation: Cancellation = .never
+        cancellation: Cancellation = .never, noNewAttempt: Cancellation = .never, idempotent: Bool = false
     ) throws -> Output {
         guard case .json11(let prefix) = service.wireProtocol else {
             throw AWSError.configuration(
@@ -48,21 +51,28 @@ public final class AWSClient {
         } catch {
             throw AWSError(kind: .configuration, code: "InvalidInput", message: "cannot encode the input of \(operation): \(error)")
         }
-        let response = try send(
-            service, operation,
+        let request = OperationRequest(
+            service: service, operation: operation, endpoint: configuration.resolvedEndpoint(for: service).endpoint,
+            region: configuration.region,
             headers: [
                 (name: "Content-Type", value: "application/x-amz-json-1.1"),
                 (name: "X-Amz-Target", value: "\(prefix).\(operation)"),
-            ], body: body, cancellation: cancellation)
-        let payload = response.body.isEmpty ? Array("{}".utf8) : response.body
-        do {
-            return try Self.decoder.decode(Output.self, from: Data(payload))
-        } catch {
-            throw AWSError(
-                kind: .service, code: "InvalidResponse",
-                message: "the answer to \(operation) could not be read: \(error)", status: response.status,
-                requestID: response.header("x-amzn-RequestId"))
-        }
+            ], body: body)
+        let chain = configuration.credentialChain
+        return try transport.send(
+            request, cancellation: cancellation, noNewAttempt: noNewAttempt,
+            credentials: { try chain.credentials(cancellation: cancellation).signing },
+            read: { response in
+                let payload = response.body.isEmpty ? Array("{}".utf8) : response.body
+                do {
+                    return try Self.decoder.decode(Output.self, from: Data(payload))
+                } catch {
+                    throw AWSError(
+                        kind: .service, code: AWSError.invalidResponseCode,
+                        message: "the answer to \(operation) could not be read: \(error)", status: response.status,
+                        requestID: response.header("x-amzn-RequestId"), isRetryable: idempotent)
+                }
+            })
     }
 
     /// A query-protocol call (`Action=<action>&Version=...`); returns the XML answer.
@@ -78,18 +88,6 @@ public final class AWSClient {
     public func callerIdentity() throws -> (account: String, arn: String, userID: String) {
         let xml = try query(.sts, "GetCallerIdentity", [])
         return (xml.value("Account") ?? "", xml.value("Arn") ?? "", xml.value("UserId") ?? "")
-    }
-
-    private func send(
-        _ service: AWSService, _ operation: String, headers: [(name: String, value: String)],
-        body: [UInt8], cancellation: Cancellation = .never
-    ) throws -> HTTPResponse {
-        try send(
-            OperationRequest(
-                service: service, operation: operation,
-                endpoint: configuration.resolvedEndpoint(for: service).endpoint,
-                region: configuration.region, headers: headers, body: body),
-            cancellation: cancellation)
     }
 
     private func send(_ request: OperationRequest, cancellation: Cancellation = .never) throws -> HTTPResponse {

@@ -54,7 +54,7 @@ public struct AWSConfiguration {
     ) throws -> AWSConfiguration {
         let trace = DebugTrace(sink: debug)
         let clock = AWSClock()
-        let shared = try SharedConfig.load(environment: environment)
+        let shared = try SharedConfig.load(environment: environment, trace: trace)
 
         let explicitProfile = profile.flatMap { $0.isEmpty ? nil : $0 }
         let envProfile = (environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"]).flatMap { $0.isEmpty ? nil : $0 }
@@ -84,7 +84,7 @@ public struct AWSConfiguration {
         }
         let chosenRegion = regionValue.trimmingSpacesTabsAndNewlines()
         if problem(withRegion: chosenRegion) != nil {
-            throw AWSError.configuration("the region \"\(chosenRegion)\" (from \(regionSource)) is not a valid region name like us-east-1")
+            throw AWSError.invalidSetting("the region \"\(chosenRegion)\" (from \(regionSource)) is not a valid region name like us-east-1")
         }
         trace("region \(chosenRegion) from \(regionSource)")
 
@@ -98,12 +98,12 @@ public struct AWSConfiguration {
             } catch let error as AWSError {
                 // A bad setting for a service this tool never calls must not stop it.
                 guard Self.calledServiceSuffixes.contains(suffix) else { continue }
-                throw AWSError.configuration("\(key): \(error.message)")
+                throw AWSError.invalidSetting("\(key): \(error.message)")
             }
         }
         let profileEndpoint = try settings["endpoint_url"].map { value in
             do { return try Endpoint(parsing: value) } catch let error as AWSError {
-                throw AWSError.configuration("endpoint_url in profile \"\(profileName)\": \(error.message)")
+                throw AWSError.invalidSetting("endpoint_url in profile \"\(profileName)\": \(error.message)")
             }
         }
         var serviceEndpoints: [String: Endpoint] = [:]
@@ -111,15 +111,13 @@ public struct AWSConfiguration {
             for (service, values) in section {
                 guard let url = values["endpoint_url"] else { continue }
                 do { serviceEndpoints[service] = try Endpoint(parsing: url) } catch let error as AWSError {
-                    throw AWSError.configuration("endpoint_url for \(service) in [services \(servicesName)]: \(error.message)")
+                    throw AWSError.invalidSetting("endpoint_url for \(service) in [services \(servicesName)]: \(error.message)")
                 }
             }
         }
 
         var http = HTTPClient.Configuration()
-        if let bundle = (environment["AWS_CA_BUNDLE"] ?? settings["ca_bundle"]).flatMap({ $0.isEmpty ? nil : $0 }) {
-            http.caBundle = SharedConfig.expand(bundle, home: environment["HOME"]) ?? bundle
-        }
+        http.trustStore = trustStore(environment: environment, profile: settings)
         let retry = try RetryPolicy.resolve(environment: environment, profile: settings)
         trace("retry mode \(retry.mode.rawValue), at most \(retry.maxAttempts) attempts")
 

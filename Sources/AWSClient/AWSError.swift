@@ -27,6 +27,11 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
 
     /// The code when no setting names a region, so a caller without `--region` can word its own hint.
     public static let noRegionCode = "NoRegion"
+    /// The code of a setting whose value is malformed (an endpoint URL, a region name, a number of
+    /// attempts), found before any request: for a command line, a usage error.
+    public static let invalidSettingCode = "InvalidSetting"
+    /// The code of a 2xx answer whose body could not be read (a proxy's page, a body cut short).
+    public static let invalidResponseCode = "InvalidResponse"
 
     public init(
         kind: Kind, code: String, message: String, status: Int? = nil, requestID: String? = nil,
@@ -80,6 +85,10 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
 
     static func configuration(_ message: String) -> AWSError {
         AWSError(kind: .configuration, code: "InvalidConfiguration", message: message)
+    }
+
+    static func invalidSetting(_ message: String) -> AWSError {
+        AWSError(kind: .configuration, code: invalidSettingCode, message: message)
     }
 
     static func credentials(_ message: String, code: String = "CredentialsNotLoaded") -> AWSError {

@@ -38,17 +38,34 @@ final class AWSTransport {
 
     /// Sends `request`, signed with whatever `credentials` returns at each attempt (nil: unsigned),
     /// and returns the first 2xx response. Throws the last `AWSError` otherwise, or a `.cancelled` one
-    /// once `cancellation` turns true, in flight or before a retry.
+    /// once `cancellation` turns true, in flight, before a retry or during its backoff.
     func send(
         _ request: OperationRequest, cancellation: Cancellation = .never,
         credentials: () throws -> SigV4Credentials?
     ) throws -> HTTPResponse {
+        try send(request, cancellation: cancellation, credentials: credentials, read: { $0 })
+    }
+
+    /// Like `send`, but a 2xx answer is only a success once `read` takes it: an `AWSError` that `read`
+    /// throws as retryable (a malformed answer to a call that is safe to repeat) is retried like a 5xx.
+    /// Once `noNewAttempt` turns true, no further attempt is sent (a retry, or a skew correction's); the
+    /// one in flight runs on until `cancellation`.
+    func send<Output>(
+        _ request: OperationRequest, cancellation: Cancellation = .never, noNewAttempt: Cancellation = .never,
+        credentials: () throws -> SigV4Credentials?, read: (HTTPResponse) throws -> Output
+    ) throws -> Output {
+        let noNewAttempt = noNewAttempt.or(cancellation)
+        var sent = false
         var attempt = 0
         var correctedSkew = false
         var lastRetryCost: Int?
         let name = "\(request.service.signingName).\(request.operation)"
         let url = request.endpoint.url(path: "/")
         while true {
+            if sent, noNewAttempt.isCancelled {
+                throw AWSError.cancelled("\(name) was abandoned before its retry")
+            }
+            sent = true
             attempt += 1
             let creds = try credentials()
             let signedAt = clock.now()
@@ -71,19 +88,24 @@ final class AWSTransport {
                     "\(name) attempt \(attempt)/\(retry.maxAttempts) POST \(url) -> \(response.status) in \(millis) ms\(requestID.map { ", request id \($0)" } ?? "")"
                 )
                 if (200..<300).contains(response.status) {
-                    quota.release(lastRetryCost)
-                    return response
+                    do {
+                        let output = try read(response)
+                        quota.release(lastRetryCost)
+                        return output
+                    } catch let unreadable as AWSError where unreadable.isRetryable {
+                        error = unreadable
+                        trace("\(name) attempt \(attempt): the answer could not be read (retryable)")
+                    }
+                    break
                 }
                 error = ErrorResponse.decode(response)
-                if !correctedSkew, Retryable.clockSkewCodes.contains(error.code),
-                    let dateHeader = response.header("Date"), let serverTime = UTCTime.parseHTTPDate(dateHeader),
-                    abs(serverTime.timeIntervalSince(signedAt)) > 4 * 60
-                {
-                    // The signature failed because our clock is off: adopt AWS's time and try once more.
+                if !correctedSkew, let serverTime = ClockSkew.serverTime(of: response, error: error, signedAt: signedAt) {
+                    // The signature failed because our clock is off: adopt AWS's time, for this retry and
+                    // every later request of the run, and try once more at once.
                     correctedSkew = true
                     clock.adopt(serverTime: serverTime, receivedAt: receivedAt)
                     trace(
-                        "\(name): \(error.code) and the clock is off by \(Int(serverTime.timeIntervalSince(signedAt).rounded())) s from the server's Date; retrying once with the corrected time"
+                        "\(name): \(error.code) and the clock is off by \(Int(serverTime.timeIntervalSince(signedAt).rounded())) s from AWS's time; retrying once with the corrected time (offset \(Int(clock.offset.rounded())) s from now on)"
                     )
                     attempt -= 1
                     continue
@@ -105,13 +127,32 @@ final class AWSTransport {
                 throw error
             }
             lastRetryCost = cost
-            if cancellation.isCancelled {
+            if noNewAttempt.isCancelled {
                 throw AWSError.cancelled("\(name) was abandoned before its retry")
             }
             let delay = retry.backoff(afterAttempt: attempt)
             trace("\(name): retrying in \(Int((delay * 1000).rounded())) ms")
-            retry.sleep(delay)
+            guard backOff(delay, cancellation: noNewAttempt) else {
+                throw AWSError.cancelled("\(name) was abandoned during the wait before its retry")
+            }
         }
+    }
+
+    /// Sleeps `delay` before a retry, in short slices when the call can be cancelled, so the caller's
+    /// deadline or Ctrl-C is not held up by a backoff of up to 20 s; false when cancelled meanwhile.
+    private func backOff(_ delay: Double, cancellation: Cancellation) -> Bool {
+        guard cancellation.canBeCancelled else {
+            retry.sleep(delay)
+            return true
+        }
+        var left = delay
+        while left > 0 {
+            if cancellation.isCancelled { return false }
+            let slice = min(left, 0.1)
+            retry.sleep(slice)
+            left -= slice
+        }
+        return !cancellation.isCancelled
     }
 
     private func build(_ request: OperationRequest, url: String, credentials: SigV4Credentials?, at date: Date) -> HTTPRequest {

@@ -1,3 +1,4 @@
+import HTTP
 import System
 
 /// A parsed `http(s)://host[:port][/path]` endpoint URL.
@@ -12,11 +13,11 @@ struct Endpoint: Sendable, Equatable {
     init(parsing text: String) throws {
         let trimmed = text.trimmingSpacesTabsAndNewlines()
         guard let schemeEnd = trimmed.firstRange(of: "://") else {
-            throw AWSError.configuration("endpoint URL \"\(trimmed)\" has no scheme: use http://host:port or https://host")
+            throw AWSError.invalidSetting("endpoint URL \"\(trimmed)\" has no scheme: use http://host:port or https://host")
         }
         scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else {
-            throw AWSError.configuration("endpoint URL \"\(trimmed)\" must start with http:// or https://")
+            throw AWSError.invalidSetting("endpoint URL \"\(trimmed)\" must start with http:// or https://")
         }
         var rest = trimmed[schemeEnd.upperBound...]
         if let q = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<q] }
@@ -26,23 +27,30 @@ struct Endpoint: Sendable, Equatable {
         var path = String(rest[authorityEnd...])
         while path.hasSuffix("/") { path.removeLast() }
         basePath = path
+        if authority.hasPrefix("["), !authority.contains("]") {
+            throw AWSError.invalidSetting("endpoint URL \"\(trimmed)\" has an IPv6 address without its closing ]")
+        }
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
             host = String(authority[...close])
             let after = authority[authority.index(after: close)...]
             port = after.hasPrefix(":") ? Int(after.dropFirst()) : nil
-            if after.hasPrefix(":"), port == nil { throw AWSError.configuration("endpoint URL \"\(trimmed)\" has a bad port") }
+            if after.hasPrefix(":"), port == nil { throw AWSError.invalidSetting("endpoint URL \"\(trimmed)\" has a bad port") }
         } else if let colon = authority.lastIndex(of: ":") {
             host = String(authority[..<colon])
             guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else {
-                throw AWSError.configuration("endpoint URL \"\(trimmed)\" has a bad port")
+                throw AWSError.invalidSetting("endpoint URL \"\(trimmed)\" has a bad port")
             }
             port = p
         } else {
             host = String(authority)
             port = nil
         }
-        guard !host.isEmpty, !host.contains(" ") else {
-            throw AWSError.configuration("endpoint URL \"\(trimmed)\" has no host")
+        guard !host.isEmpty else { throw AWSError.invalidSetting("endpoint URL \"\(trimmed)\" has no host") }
+        guard !host.contains(" ") else { throw AWSError.invalidSetting("endpoint URL \"\(trimmed)\" has a space in its host") }
+        // What libcurl would refuse at the first request (an unclosed IPv6 bracket, a bad character in the
+        // host) is refused here, before any.
+        if let problem = URLCheck.problem(with: trimmed) {
+            throw AWSError.invalidSetting("endpoint URL \"\(trimmed)\" is malformed: \(problem)")
         }
     }
 

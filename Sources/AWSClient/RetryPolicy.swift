@@ -26,7 +26,7 @@ struct RetryPolicy {
         var policy = RetryPolicy()
         if let text = environment["AWS_RETRY_MODE"] ?? profile["retry_mode"] {
             guard let mode = Mode(rawValue: text.lowercased()) else {
-                throw AWSError.configuration(
+                throw AWSError.invalidSetting(
                     "retry mode \"\(text)\" is not one of standard, legacy, adaptive (AWS_RETRY_MODE or retry_mode)")
             }
             policy.mode = mode
@@ -35,7 +35,7 @@ struct RetryPolicy {
         }
         if let text = environment["AWS_MAX_ATTEMPTS"] ?? profile["max_attempts"] {
             guard let n = Int(text.trimmingSpacesTabsAndNewlines()), n >= 1 else {
-                throw AWSError.configuration(
+                throw AWSError.invalidSetting(
                     "max attempts \"\(text)\" must be a whole number of at least 1 (AWS_MAX_ATTEMPTS or max_attempts)")
             }
             policy.maxAttempts = n

@@ -15,12 +15,12 @@ struct SharedConfig: Sendable {
     /// Which of the two files existed.
     var filesFound: [String] = []
 
-    static func load(environment: [String: String]) throws -> SharedConfig {
+    static func load(environment: [String: String], trace: DebugTrace = DebugTrace(sink: nil)) throws -> SharedConfig {
         var shared = SharedConfig()
         let home = environment["HOME"]
         shared.configPath = expand(environment["AWS_CONFIG_FILE"] ?? "~/.aws/config", home: home)
         shared.credentialsPath = expand(environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "~/.aws/credentials", home: home)
-        if let path = shared.configPath, let text = try readFile(path) {
+        if let path = shared.configPath, let text = try readIfReadable(path, trace: trace) {
             shared.filesFound.append(path)
             for section in try parseINI(text, path: path) {
                 let words = section.name.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -38,7 +38,7 @@ struct SharedConfig: Sendable {
                 // Other sections (`[name]` without `profile`) are not profiles for the CLI.
             }
         }
-        if let path = shared.credentialsPath, let text = try readFile(path) {
+        if let path = shared.credentialsPath, let text = try readIfReadable(path, trace: trace) {
             shared.filesFound.append(path)
             for section in try parseINI(text, path: path) {
                 shared.profiles[section.name, default: [:]].merge(section.values) { _, new in new }
@@ -126,6 +126,20 @@ struct SharedConfig: Sendable {
             return (home.hasSuffix("/") ? String(home.dropLast()) : home) + String(path.dropFirst())
         }
         return path
+    }
+
+    /// A shared file's text, nil when it does not exist or cannot be read: botocore passes the files to
+    /// configparser, which skips a file it cannot open, so a config the process may not read (another
+    /// user's, with HOME=/root) counts as absent, as does a directory in its place.
+    static func readIfReadable(_ path: String, trace: DebugTrace) throws -> String? {
+        do {
+            return try FileBytes.readText(path)
+        } catch FileBytes.Failure.unreadable(let reason) {
+            trace("cannot read \(path) (\(reason)); treated as absent, as the AWS CLI does")
+            return nil
+        } catch FileBytes.Failure.tooLarge(let megabytes) {
+            throw AWSError.configuration("\(path) is larger than \(megabytes) MB")
+        }
     }
 
     /// The file's text, nil when it does not exist.

@@ -4,7 +4,9 @@ public enum DurationText {
         public let text: String
         public var tooLong = false
         public var zero = false
+        public var negative = false
         public var description: String {
+            if negative { return "\"\(text)\" is negative; give a duration above zero, e.g. 90s, 30m or 2h" }
             if tooLong { return "\"\(text)\" is longer than the longest duration accepted, 365d" }
             if zero { return "\"\(text)\" is no time at all; give a duration above zero, e.g. 90s, 30m or 2h" }
             return "\"\(text)\" is not a duration; use for example 90s, 30m, 2h or 1h30m"
@@ -19,6 +21,9 @@ public enum DurationText {
     /// and zero unless `allowingZero` (for options where 0 means "do not wait").
     public static func seconds(_ text: String, allowingZero: Bool = false) throws -> Double {
         let trimmed = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        if trimmed.hasPrefix("-"), (try? seconds(String(trimmed.dropFirst()), allowingZero: true)) != nil {
+            throw Invalid(text: text, negative: true)
+        }
         if trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let plain = Double(trimmed) {
             guard plain > 0 || allowingZero else { throw Invalid(text: text, zero: true) }
             guard plain <= maximum else { throw Invalid(text: text, tooLong: true) }

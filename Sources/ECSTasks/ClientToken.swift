@@ -19,4 +19,13 @@ enum ClientToken {
     static func random() -> String {
         UUID().uuidString.lowercased()
     }
+
+    /// The default `startedBy`: `ecs-run/` and 16 hex digits of the token's SHA-256, unique to the
+    /// launch (and the same for a launch retried with the same idempotency key), in the characters ECS
+    /// allows there. ListTasks by it finds the task of a RunTask whose answer never came.
+    static func startedBy(forToken token: String) -> String {
+        startedByPrefix + String(SHA256.hash(Array(token.utf8)).hex.prefix(16))
+    }
+
+    static let startedByPrefix = "ecs-run/"
 }

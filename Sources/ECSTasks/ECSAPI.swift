@@ -1,12 +1,16 @@
 import AWSClient
 
 /// The ECS operations ecs-run uses. Errors are `AWSError`s; tests script a fake behind this.
-/// A read ends early, with a `.cancelled` error, once its `cancellation` turns true. RunTask and StopTask
-/// take none: their effect must be known (RunTask's answer says which task to stop).
+/// A call ends early, with a `.cancelled` error, once its `cancellation` turns true. The reads and
+/// StopTask are safe to repeat, so a malformed answer to them is retried; RunTask's effect must be known
+/// (its answer says which task to stop), so it is not tried again once the run ends, and the attempt in
+/// flight gets a grace for its answer.
 protocol ECSAPI {
-    func runTask(_ request: RunTaskRequest) throws -> RunTaskResponse
+    /// Once `noNewAttempt` turns true, no retry is sent; the attempt in flight runs on until `cancellation`.
+    func runTask(_ request: RunTaskRequest, noNewAttempt: Cancellation, cancellation: Cancellation) throws -> RunTaskResponse
     func describeTasks(_ request: DescribeTasksRequest, cancellation: Cancellation) throws -> DescribeTasksResponse
-    func stopTask(_ request: StopTaskRequest) throws -> StopTaskResponse
+    func stopTask(_ request: StopTaskRequest, cancellation: Cancellation) throws -> StopTaskResponse
+    func listTasks(_ request: ListTasksRequest, cancellation: Cancellation) throws -> ListTasksResponse
     func describeTaskDefinition(
         _ request: DescribeTaskDefinitionRequest,
         cancellation: Cancellation
@@ -24,27 +28,34 @@ struct AWSECS: ECSAPI {
     let client: AWSClient
     init(client: AWSClient) { self.client = client }
 
-    func runTask(_ request: RunTaskRequest) throws -> RunTaskResponse {
-        try client.call(.ecs, "RunTask", request, as: RunTaskResponse.self)
+    func runTask(_ request: RunTaskRequest, noNewAttempt: Cancellation, cancellation: Cancellation) throws -> RunTaskResponse {
+        try client.call(.ecs, "RunTask", request, as: RunTaskResponse.self, cancellation: cancellation, noNewAttempt: noNewAttempt)
     }
 
     func describeTasks(_ request: DescribeTasksRequest, cancellation: Cancellation) throws -> DescribeTasksResponse {
-        try client.call(.ecs, "DescribeTasks", request, as: DescribeTasksResponse.self, cancellation: cancellation)
+        try client.call(.ecs, "DescribeTasks", request, as: DescribeTasksResponse.self, cancellation: cancellation, idempotent: true)
     }
 
-    func stopTask(_ request: StopTaskRequest) throws -> StopTaskResponse {
-        try client.call(.ecs, "StopTask", request, as: StopTaskResponse.self)
+    /// A second StopTask changes nothing, so StopTask is safe to repeat.
+    func stopTask(_ request: StopTaskRequest, cancellation: Cancellation) throws -> StopTaskResponse {
+        try client.call(.ecs, "StopTask", request, as: StopTaskResponse.self, cancellation: cancellation, idempotent: true)
+    }
+
+    func listTasks(_ request: ListTasksRequest, cancellation: Cancellation) throws -> ListTasksResponse {
+        try client.call(.ecs, "ListTasks", request, as: ListTasksResponse.self, cancellation: cancellation, idempotent: true)
     }
 
     func describeTaskDefinition(
         _ request: DescribeTaskDefinitionRequest,
         cancellation: Cancellation
     ) throws -> DescribeTaskDefinitionResponse {
-        try client.call(.ecs, "DescribeTaskDefinition", request, as: DescribeTaskDefinitionResponse.self, cancellation: cancellation)
+        try client.call(
+            .ecs, "DescribeTaskDefinition", request, as: DescribeTaskDefinitionResponse.self, cancellation: cancellation,
+            idempotent: true)
     }
 
     func describeServices(_ request: DescribeServicesRequest, cancellation: Cancellation) throws -> DescribeServicesResponse {
-        try client.call(.ecs, "DescribeServices", request, as: DescribeServicesResponse.self, cancellation: cancellation)
+        try client.call(.ecs, "DescribeServices", request, as: DescribeServicesResponse.self, cancellation: cancellation, idempotent: true)
     }
 }
 
@@ -54,6 +65,6 @@ struct AWSLogs: LogsAPI {
     init(client: AWSClient) { self.client = client }
 
     func getLogEvents(_ request: GetLogEventsRequest, cancellation: Cancellation) throws -> GetLogEventsResponse {
-        try client.call(.logs, "GetLogEvents", request, as: GetLogEventsResponse.self, cancellation: cancellation)
+        try client.call(.logs, "GetLogEvents", request, as: GetLogEventsResponse.self, cancellation: cancellation, idempotent: true)
     }
 }

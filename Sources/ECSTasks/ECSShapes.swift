@@ -194,6 +194,25 @@ struct StopTaskResponse: Codable, Sendable {
     init(task: ECSTask? = nil) { self.task = task }
 }
 
+/// ListTasks by `startedBy`, which must then be its only filter; the default desired status, RUNNING,
+/// is what a task that must be stopped has.
+struct ListTasksRequest: Codable, Equatable, Sendable {
+    var cluster: String?
+    var startedBy: String?
+    var nextToken: String?
+    init(cluster: String?, startedBy: String?, nextToken: String? = nil) {
+        self.cluster = cluster
+        self.startedBy = startedBy
+        self.nextToken = nextToken
+    }
+}
+
+struct ListTasksResponse: Codable, Sendable {
+    var taskArns: [String]?
+    var nextToken: String?
+    init(taskArns: [String]? = nil, nextToken: String? = nil) { self.taskArns = taskArns; self.nextToken = nextToken }
+}
+
 struct LogConfiguration: Codable, Equatable, Sendable {
     var logDriver: String?
     var options: [String: String]?

@@ -1,3 +1,4 @@
+import AWSClient
 import Durations
 
 /// The end of `run` and `wait`: the last log lines, the summary or the error, and the result.
@@ -16,7 +17,8 @@ extension TaskFollower {
             if let tailer { drainLogs(tailer, display: display, rerun: "`ecs-run logs \(finalTasks.first?.taskID ?? "TASK")`") }
             return summarize(finalTasks, progress: progress, display: display)
         case .timedOut(let finalTasks, let stopped):
-            tailer?.read()
+            // The lines since the last read, if CloudWatch Logs gives them at once: the timeout has passed.
+            tailer?.read(cancellation: .deadline(clock.now() + 1, now: clock.now).or(Cancellation(when: isInterrupted)))
             let left = watch.onTimeout == .leave ? "the task is left running (--on-timeout leave)" : "the task could not be stopped"
             let open = endedEarly(
                 "timeout of \(DurationText.format(watch.timeout ?? 0)) reached after \(duration)",
@@ -32,9 +34,11 @@ extension TaskFollower {
             display.finish(nil)
             display.error("ECS no longer knows the task: " + failures.map(\.text).joined(separator: "; "))
             return result(.lost, nil)
-        case .failed(let error):
+        case .failed(let error, let stopped):
+            let left = watch.onInterrupt == .leave ? "the task is left running (--on-interrupt leave)" : "the task could not be stopped"
             display.finish(nil)
-            display.error("DescribeTasks failed: \(error); the task may still be running: " + target.tasks.joined(separator: " "))
+            display.error(
+                "DescribeTasks failed: \(error); \(stopped ? "StopTask was sent" : left): " + target.tasks.joined(separator: " "))
             return result(.lost, nil)
         }
     }

@@ -118,10 +118,11 @@ public enum LaunchPlan {
 
         request.tags = config.tags.isEmpty ? nil : config.tags
         request.propagateTags = config.propagateTags
-        request.startedBy = config.startedBy.isEmpty ? nil : config.startedBy
         request.group = config.group
         request.enableExecuteCommand = config.enableExecuteCommand ? true : nil
-        request.clientToken = config.idempotencyKey.map(ClientToken.from(idempotencyKey:)) ?? ClientToken.random()
+        let token = config.idempotencyKey.map(ClientToken.from(idempotencyKey:)) ?? ClientToken.random()
+        request.clientToken = token
+        request.startedBy = config.startedBy.flatMap { $0.isEmpty ? nil : $0 } ?? ClientToken.startedBy(forToken: token)
         return request
     }
 

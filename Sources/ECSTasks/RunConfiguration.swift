@@ -42,6 +42,14 @@ public struct WatchOptions: Sendable {
     public var sleepSlice = 0.2
     /// Consecutive MISSING answers before the task counts as vanished (DescribeTasks is eventually consistent).
     public var missingLimit = 5
+    /// After a timeout or an interrupt, or a failure that ends the wait: the seconds StopTask may take,
+    /// all its attempts together (not the AWS client's three 60 s attempts).
+    public var stopBudget = 5.0
+    /// After a timeout or an interrupt while RunTask is in flight: the seconds its answer is still waited for.
+    public var runTaskGrace = 2.0
+    /// When RunTask ended without an answer that says what it did: the seconds spent looking for the
+    /// task it may have started (ListTasks by its startedBy, which may list a new task late).
+    public var searchBudget = 3.0
     public init() {}
 }
 
@@ -68,7 +76,8 @@ public struct RunConfiguration: Sendable {
 
     public var tags: [Tag] = []
     public var propagateTags: String?
-    public var startedBy = "ecs-run"
+    /// Nil: `ecs-run/` and an id of the launch (`ClientToken.startedBy`).
+    public var startedBy: String?
     public var group: String?
     public var enableExecuteCommand = false
     public var idempotencyKey: String?

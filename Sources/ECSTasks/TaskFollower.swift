@@ -72,7 +72,7 @@ final class TaskFollower {
             return end(.timedOut)
         case .vanished(let failures):
             return .failed(.launch("ECS no longer knows the task: " + failures.map(\.text).joined(separator: "; ")))
-        case .failed(let error):
+        case .failed(let error, _):
             return .failed(.launch("DescribeTasks failed: \(error)"))
         }
     }

@@ -35,7 +35,22 @@ struct TaskLauncher {
         if isInterrupted() { throw RunFailure.interrupted(Self.notStarted) }
         let launchedAt = clock.now()
         display.resetClock()
-        let answer = try aws("RunTask", LookUp.never) { try ecs.runTask(request) }
+        // No new attempt after a timeout or an interrupt, and the one in flight gets a short grace for its
+        // answer, which names the task to stop; without one, `LaunchInDoubt` goes looking for the task.
+        let deadline = config.watch.timeout.map { launchedAt + $0 }
+        let isInterrupted = self.isInterrupted
+        let clock = self.clock
+        let ending = { isInterrupted() || deadline.map { clock.now() >= $0 } ?? false }
+        let answer: RunTaskResponse
+        do {
+            answer = try ecs.runTask(
+                request, noNewAttempt: Cancellation(when: ending),
+                cancellation: .graced(ending, grace: config.watch.runTaskGrace, clock: clock))
+        } catch let error as AWSError where LaunchInDoubt.leavesOutcomeOpen(error) {
+            throw LaunchInDoubt(request: request, definition: definition, launchedAt: launchedAt, error: error)
+        } catch let error as AWSError {
+            throw RunFailure.launch("RunTask failed: \(error)")
+        }
         if let failures = answer.failures, !failures.isEmpty {
             throw RunFailure.launch("RunTask could not start the task:\n" + failures.map { "  " + $0.text }.joined(separator: "\n"))
         }
@@ -70,7 +85,7 @@ struct TaskLauncher {
 
     /// For the calls made before RunTask: they are abandoned at once on Ctrl-C, since no task needs
     /// stopping yet, and when --timeout passes, so an endpoint that never answers ends the run in time.
-    /// RunTask itself never is (it takes no cancellation): its answer says which task to stop.
+    /// RunTask itself gets a grace for its answer, which says which task to stop.
     struct LookUp {
         let isInterrupted: () -> Bool
         let cancellation: Cancellation
@@ -84,14 +99,6 @@ struct TaskLauncher {
             self.timeout = timeout.map(DurationText.format)
         }
 
-        private init() {
-            isInterrupted = { false }
-            cancellation = .never
-            timeout = nil
-        }
-
-        /// RunTask's: nothing abandons it.
-        static let never = LookUp()
     }
 
     /// An AWS call of the launch; its failure, or its cancellation, ends the launch.

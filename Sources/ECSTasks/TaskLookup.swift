@@ -1,4 +1,6 @@
 import AWSClient
+import Durations
+import System
 
 /// For `wait` and `logs`: learns each task and its task definition (batched DescribeTasks, one
 /// DescribeTaskDefinition per distinct definition), for the verdicts and the log streams.
@@ -6,14 +8,23 @@ struct TaskLookup {
     let ecs: ECSAPI
     let isInterrupted: () -> Bool
 
-    /// Like `lookUp`, but Ctrl-C ends it at once even while AWS does not answer: nothing is followed yet.
-    func lookUpAbandoningOnInterrupt(cluster: String, tasks: [String], waitFor: WaitCondition, startedAt: Double) throws -> FollowTarget {
+    /// Like `lookUp`, but Ctrl-C, or the timeout (from `startedAt`, on `clock`), ends it at once even while
+    /// AWS does not answer: nothing is followed yet.
+    func lookUpAbandoningOnInterrupt(
+        cluster: String, tasks: [String], waitFor: WaitCondition, startedAt: Double, timeout: Double?,
+        clock: MonotonicClock
+    ) throws -> FollowTarget {
+        let deadline = timeout.map { startedAt + $0 }
+        let expired = { deadline.map { clock.now() >= $0 } ?? false }
         do {
             return try lookUp(
                 cluster: cluster, tasks: tasks, waitFor: waitFor, startedAt: startedAt,
-                cancellation: Cancellation(when: isInterrupted))
+                cancellation: Cancellation(when: { isInterrupted() || expired() }))
         } catch  where isInterrupted() {
             throw RunFailure.interrupted("interrupted before following the task")
+        } catch  where expired() {
+            throw RunFailure.timedOut(
+                "the timeout of \(DurationText.format(timeout ?? 0)) passed while AWS had not answered; the task was not followed")
         }
     }
 

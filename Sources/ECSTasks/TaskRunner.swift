@@ -43,7 +43,15 @@ public final class TaskRunner {
         if config.dryRun { return Self.dryRun(config) }
         return Self.outcome {
             let launcher = TaskLauncher(ecs: ecs, clock: clock, isInterrupted: isInterrupted)
-            let started = try launcher.launch(config, display: display)
+            let started: TaskLauncher.Started
+            do {
+                started = try launcher.launch(config, display: display)
+            } catch let doubt as LaunchInDoubt {
+                switch settle(doubt, config: config, display: display) {
+                case .follow(let found): started = found
+                case .ended(let outcome): return outcome
+                }
+            }
             guard config.wait else { return .launched(started.task, cluster: config.cluster) }
             let definition = started.definition
             display.note("started task \(started.task.taskID) (\(LaunchPlan.describe(definition))) in cluster \(config.cluster)")
@@ -65,7 +73,7 @@ public final class TaskRunner {
         return Self.outcome {
             let target = try lookup.lookUpAbandoningOnInterrupt(
                 cluster: cluster, tasks: tasks, waitFor: watch.waitFor,
-                startedAt: clock.now())
+                startedAt: clock.now(), timeout: watch.timeout, clock: clock)
             return .followed(follower.follow(target, watch: watch, display: display))
         }
     }
@@ -75,7 +83,7 @@ public final class TaskRunner {
         Self.outcome {
             let target = try lookup.lookUpAbandoningOnInterrupt(
                 cluster: cluster, tasks: [task], waitFor: .stopped,
-                startedAt: clock.now())
+                startedAt: clock.now(), timeout: nil, clock: clock)
             guard let tailer = follower.tailer(for: target.streams, display: display) else {
                 throw RunFailure.launch(
                     "the task definition of \(task) has no awslogs log configuration with awslogs-stream-prefix, so there is no log stream to read"
@@ -94,7 +102,9 @@ public final class TaskRunner {
     /// `ecs-run stop TASK [--reason TEXT]`.
     public func stop(cluster: String, task: String, reason: String, display: ProgressDisplay) -> TaskOutcome {
         do {
-            let answer = try ecs.stopTask(StopTaskRequest(cluster: cluster, task: task, reason: reason))
+            // Ctrl-C abandons a StopTask that does not answer; whether it reached ECS is then unknown.
+            let answer = try ecs.stopTask(
+                StopTaskRequest(cluster: cluster, task: task, reason: reason), cancellation: Cancellation(when: isInterrupted))
             var stopped = answer.task ?? ECSTask(taskArn: task)
             if stopped.taskArn == nil { stopped.taskArn = task }
             if display.options.format == .text {
@@ -102,6 +112,8 @@ public final class TaskRunner {
                     "StopTask sent; the task is \(stopped.lastStatus ?? "stopping") (desired \(stopped.desiredStatus ?? "STOPPED"))")
             }
             return .stopRequested(stopped, cluster: cluster)
+        } catch let error as AWSError where error.kind == .cancelled {
+            return .failed(.interrupted("interrupted before StopTask answered; it may or may not have reached ECS: \(task)"))
         } catch let error as AWSError {
             return .failed(.launch("StopTask \(task) failed: \(error)"))
         } catch {

@@ -14,8 +14,10 @@ final class TaskWatcher {
         case interrupted([ECSTask], stopped: Bool)
         /// DescribeTasks kept answering that a task does not exist.
         case vanished([Failure])
-        /// An AWS error that retrying cannot fix (for example AccessDenied or ClusterNotFoundException).
-        case failed(AWSError)
+        /// An AWS error that retrying cannot fix (for example AccessDenied or ClusterNotFoundException); it
+        /// ends the wait, so the tasks are stopped as on an interrupt (`onInterrupt`), and `stopped` says
+        /// whether StopTask was sent.
+        case failed(AWSError, stopped: Bool)
     }
 
     /// What happened while waiting, for the display.
@@ -88,7 +90,12 @@ final class TaskWatcher {
             if now >= state.nextPoll,
                 let end = poll(cluster: cluster, state: &state, start: start, now: now, isDone: isDone, giveUp: giveUp, event: event)
             {
-                return end
+                guard case .failed(let error, _) = end else { return end }
+                // Nobody follows the tasks once the wait ends: they must not run on unwatched.
+                let stopped =
+                    options.onInterrupt == .stop
+                    ? stopPending("DescribeTasks failed", cluster: cluster, state: &state, isDone: isDone, event: event) : false
+                return .failed(error, stopped: stopped)
             }
             tick(giveUp)
             var pause = max(0, state.nextPoll - clock.now())
@@ -125,12 +132,12 @@ final class TaskWatcher {
         } catch let error as AWSError where error.kind == .cancelled {
             return nil // the interrupt or the deadline, handled by the loop
         } catch let error as AWSError {
-            guard error.isRetryable || error.kind == .transport else { return .failed(error) }
+            guard error.isRetryable || error.kind == .transport else { return .failed(error, stopped: false) }
             state.backoff = min(Self.maxBackoff, state.backoff * 2)
             event(.retrying(error, after: state.backoff))
             state.nextPoll = clock.now() + state.backoff
         } catch {
-            return .failed(AWSError(kind: .service, code: "DescribeTasksFailed", message: "\(error)"))
+            return .failed(AWSError(kind: .service, code: "DescribeTasksFailed", message: "\(error)"), stopped: false)
         }
         return nil
     }
@@ -150,17 +157,18 @@ final class TaskWatcher {
         }
     }
 
-    /// StopTask once for each task not yet done; whether any was sent.
+    /// StopTask once for each task not yet done, all within `options.stopBudget`; whether any was sent.
     private func stopPending(
         _ why: String, cluster: String, state: inout State, isDone: (ECSTask) -> Bool,
         event: (Event) -> Void
     ) -> Bool {
         event(.stopping(why))
         var sent = false
+        let stopper = BoundedStop(ecs: ecs, clock: clock, budget: options.stopBudget)
         for arn in state.pending(isDone) {
             do {
-                let answer = try ecs.stopTask(StopTaskRequest(cluster: cluster, task: arn, reason: "stopped by ecs-run: \(why)"))
-                if let task = answer.task { state.latest[arn] = task }
+                let task = try stopper.stop(StopTaskRequest(cluster: cluster, task: arn, reason: "stopped by ecs-run: \(why)"))
+                if let task { state.latest[arn] = task }
                 sent = true
             } catch let error as AWSError {
                 event(.stopFailed(error))

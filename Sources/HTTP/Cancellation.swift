@@ -36,6 +36,6 @@ public struct Cancellation: @unchecked Sendable {
 
     public var isCancelled: Bool { condition?() ?? false }
 
-    /// False only for `never`.
-    var canBeCancelled: Bool { condition != nil }
+    /// False only for `never`: a transfer (or a wait) that cannot be cancelled need not ask.
+    public var canBeCancelled: Bool { condition != nil }
 }

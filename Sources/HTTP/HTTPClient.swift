@@ -11,13 +11,15 @@ public final class HTTPClient {
         public var connectTimeout: Double
         /// Seconds allowed for the whole transfer.
         public var timeout: Double
-        /// A PEM bundle to verify servers with instead of the system's (`AWS_CA_BUNDLE`).
-        public var caBundle: String?
+        /// The CA certificates HTTPS servers are verified with; by default the system's, found at the
+        /// known paths (`TrustStore.locate` with the environment's `SSL_CERT_FILE` and `AWS_CA_BUNDLE` is
+        /// what the AWS configuration passes).
+        public var trustStore: TrustStore
 
-        public init(connectTimeout: Double = 10, timeout: Double = 60, caBundle: String? = nil) {
+        public init(connectTimeout: Double = 10, timeout: Double = 60, trustStore: TrustStore = .systemDefault) {
             self.connectTimeout = connectTimeout
             self.timeout = timeout
-            self.caBundle = caBundle
+            self.trustStore = trustStore
         }
     }
 
@@ -47,6 +49,10 @@ public final class HTTPClient {
         defer { self.cancellation = .never }
         errorBuffer.withUnsafeMutableBufferPointer { $0[0] = 0 }
 
+        let trust = configuration.trustStore
+        if trust.isEmpty, request.url.prefix(8).lowercased() == "https://" {
+            throw HTTPError(noTrustFor: request.url, message: trust.emptyMessage)
+        }
         let headerList = HeaderList(request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
         let body = request.body
         let code: CURLcode = try body.withUnsafeBufferPointer { bodyBuffer in
@@ -58,9 +64,11 @@ public final class HTTPClient {
             try check(ccurl_setopt_long(h, CURLOPT_TIMEOUT_MS, milliseconds(timeout ?? configuration.timeout)), request)
             try check(ccurl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1), request)
             try check(ccurl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2), request)
-            if let bundle = configuration.caBundle {
-                try check(ccurl_setopt_string(h, CURLOPT_CAINFO, bundle), request)
-            }
+            // Always set, also to nothing: the static libcurl has no compiled-in CA path to fall back on.
+            try check(ccurl_setopt_string(h, CURLOPT_CAINFO, trust.bundle), request)
+            try check(ccurl_setopt_string(h, CURLOPT_CAPATH, trust.directories), request)
+            try check(ccurl_setopt_string(h, CURLOPT_PROXY_CAINFO, trust.bundle), request)
+            try check(ccurl_setopt_string(h, CURLOPT_PROXY_CAPATH, trust.directories), request)
             try check(ccurl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1), request)
             try check(ccurl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errorBufferPointer()), request)
             try check(ccurl_setopt_slist(h, CURLOPT_HTTPHEADER, headerList.pointer), request)

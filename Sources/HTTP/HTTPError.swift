@@ -50,6 +50,14 @@ public struct HTTPError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// An HTTPS request that was not sent because no CA certificates were found to verify the server with.
+    init(noTrustFor url: String, message: String) {
+        code = Int(CURLE_SSL_CACERT_BADFILE.rawValue)
+        self.message = message
+        self.url = HTTPError.withoutCredentials(url)
+        kind = .tls
+    }
+
     /// Drops any `user:password@` part, so the error is safe to print.
     static func withoutCredentials(_ url: String) -> String {
         let chars = Array(url)

@@ -38,10 +38,11 @@ struct AdoptionPlan {
             var problems: [String] = []
             var versions = Set<Int64>()
             for text in legacy.versions {
-                if let version = Int64(text), version > 0 {
+                // dbmate keeps the file name's leading digits as text, "0" included.
+                if !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let version = Int64(text) {
                     versions.insert(version)
                 } else {
-                    problems.append("\(legacy.name) lists version '\(text)', which is not a positive integer")
+                    problems.append("\(legacy.name) lists version '\(text)', which is not a version number (digits, 0 or more)")
                 }
             }
             let missing = versions.subtracting(known).sorted()

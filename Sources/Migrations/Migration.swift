@@ -2,14 +2,17 @@ import Hashing
 
 /// One versioned migration as read from disk.
 public struct Migration: Sendable, Equatable {
-    /// A positive integer: a sequence number or a timestamp such as 20261125093000.
+    /// A sequence number (0 and up) or a timestamp such as 20261125093000.
     public var version: Int64
     /// The version as its file name spells it ("0002" for version 2), for every line that names the file.
     public var versionText: String
     public var name: String
     public var up: SQLSection
-    /// Nil when the migration cannot be rolled back (no down file, or an empty down section).
+    /// Nil when the migration cannot be rolled back: no down file, or no `-- migrate:down` section.
     public var down: SQLSection?
+    /// The down is empty or only comments (0 bytes, `-- no-op`, an empty `-- migrate:down` section): rolling
+    /// back runs nothing and removes the history row, as golang-migrate and dbmate do.
+    public var downIsEmpty = false
     /// Lower-case hex SHA-256 of `up.text` with CRLF line endings read as LF: what the history compares
     /// to notice an edited file. A checkout that converts line endings (git's autocrlf on Windows) does
     /// not edit the SQL, so it must not look like an edit.

@@ -5,9 +5,16 @@ public struct MigrationFileError: Error, CustomStringConvertible, Sendable {
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public var file: String
         public var reason: String
+        /// Set when the file is part of a layout the migrator recognises but does not read.
+        public var clue: LayoutClue?
         public init(file: String, reason: String) {
             self.file = file
             self.reason = reason
+        }
+        public init(file: String, clue: LayoutClue) {
+            self.file = file
+            reason = clue.description
+            self.clue = clue
         }
         public var description: String { "\(file): \(reason)" }
     }

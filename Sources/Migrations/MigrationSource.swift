@@ -8,10 +8,13 @@ import System
 /// - dbmate's: one `VERSION_NAME.sql` with a `-- migrate:up` section and an optional `-- migrate:down`
 ///   section; `-- migrate:up transaction:false` (or down) opts that section out of its transaction.
 ///
-/// VERSION is a positive integer; NAME is the rest of the file name, dots included (`0002_1.7.0_schema.up.sql`).
-/// Other files (README.md, hidden files) are ignored. Every problem in the directory is reported at once,
-/// before anything runs. Files are read and checksummed here; how a section runs is decided only when it
-/// is about to run (`ExecutionPlan`), so commands that run nothing never split SQL.
+/// VERSION is a non-negative integer (0 too, as golang-migrate and dbmate read it); NAME is the rest of the
+/// file name, dots included (`0002_1.7.0_schema.up.sql`). An empty or comment-only down is a down that does
+/// nothing (`Migration.downIsEmpty`). Every other entry is a companion file or a problem (`DirectoryEntry`),
+/// and a directory without a migration is an error (`NoMigrationsFound`), never an empty plan. Every problem
+/// in the directory is reported at once, before anything runs. Files are read and checksummed here; how a
+/// section runs is decided only when it is about to run (`ExecutionPlan`), so commands that run nothing
+/// never split SQL.
 public enum MigrationSource {
     /// The first-line directive of the `.up.sql`/`.down.sql` layout.
     public static let noTransactionDirective = "-- migrator:no-transaction"
@@ -35,7 +38,14 @@ public enum MigrationSource {
         }
         var problems: [MigrationFileError.Problem] = []
         var ups: [Int64: (name: String, versionText: String, section: SQLSection, file: String)] = [:]
-        var downs: [Int64: (name: String, section: SQLSection?, file: String)] = [:]
+        var downs: [Int64: (name: String, section: SQLSection, isEmpty: Bool, file: String)] = [:]
+        // Entries read as this migrator's versioned migrations, valid or not, and its repeatable ones: none at
+        // all is an error of its own, as are repeatables alone beside another tool's files (Flyway's R__ files).
+        var ours = 0
+        var repeatables = 0
+        var sightings: [NoMigrationsFound.Sighting] = []
+        var sqlInFolders: [String] = []
+        let besideAtlasSum = names.contains("atlas.sum")
         var seen: [Int64: String] = [:]
         // Sized once: growing these dictionaries of wide tuples a thousand entries at a time moves them
         // again at every doubling.
@@ -52,25 +62,36 @@ public enum MigrationSource {
             return true
         }
 
-        for name in names where !name.hasPrefix(".") {
+        for name in names {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             if name.containsOutputControls && name.lowercased().hasSuffix(".sql") {
                 problems.append(.init(file: path, reason: MigrationFileError.controlCharacterInName))
                 continue
             }
-            guard name.hasSuffix(".sql") else {
-                // Passed over in silence, a file named *.SQL would simply never run.
-                if name.lowercased().hasSuffix(".sql") {
-                    problems.append(.init(file: path, reason: "ends in \(name.suffix(4)), not .sql: rename it, or it never runs"))
-                }
+            let parsed: FileName
+            switch DirectoryEntry.classify(name, in: directory) {
+            case .versioned(let fileName): parsed = fileName
+            case .repeatable:
+                // R__NAME.sql files are repeatable migrations (`RepeatableMigration`), read apart.
+                repeatables += 1
+                continue
+            case .companion: continue
+            case .foreign(let clue):
+                sightings.append(.init(entry: clue == .prismaMigrationFolder ? name + "/" : name, clue: clue))
+                problems.append(.init(file: path, clue: clue))
+                continue
+            case .sqlFolder(let example):
+                sqlInFolders.append(example)
+                problems.append(
+                    .init(
+                        file: path,
+                        reason: "a folder of .sql files (\(example)), which are not read: migrations sit directly in \(directory)"))
+                continue
+            case .stray(let reason):
+                problems.append(.init(file: path, reason: reason))
                 continue
             }
-            // R__NAME.sql files are repeatable migrations (`RepeatableMigration`), read apart.
-            if name.hasPrefix(RepeatableMigration.prefix) { continue }
-            guard let parsed = FileName(name) else {
-                problems.append(.init(file: path, reason: FileName.problem(name)))
-                continue
-            }
+            ours += 1
             let text: FileText
             switch read(path) {
             case .success(let t): text = t
@@ -94,21 +115,32 @@ public enum MigrationSource {
                     problems.append(.init(file: path, reason: "version \(parsed.version) has another down migration, \(other.file)"))
                     continue
                 }
-                downs[parsed.version] = (parsed.name, isEmpty(text) ? nil : section.kept(by: resident), path)
+                // 0 bytes or only `-- no-op`: a down that does nothing, as golang-migrate runs it.
+                downs[parsed.version] = (parsed.name, section.kept(by: resident), isEmpty(text), path)
             case .combined:
+                let parsedFile = DbmateFile.parse(text, file: path)
+                if case .failure(DbmateFile.noUpMarker) = parsedFile,
+                    let clue = LayoutClue.gooseAnnotation(in: text) ?? (besideAtlasSum ? .atlasFile : nil)
+                {
+                    ours -= 1
+                    sightings.append(.init(entry: name, clue: clue))
+                    problems.append(.init(file: path, clue: clue))
+                    continue
+                }
                 guard claim(parsed.version, path) else { continue }
-                switch DbmateFile.parse(text, file: path) {
+                switch parsedFile {
                 case .failure(let reason):
                     problems.append(.init(file: path, reason: reason))
                 case .success(let file):
                     if isEmpty(file.up) { problems.append(.init(file: path, reason: "the -- migrate:up section is empty")) }
                     ups[parsed.version] = (parsed.name, parsed.versionText, file.up.kept(by: resident), path)
-                    if let down = file.down, !isEmpty(down) {
+                    // An empty -- migrate:down section is a down that does nothing, as dbmate runs it.
+                    if let down = file.down {
                         if let other = downs[parsed.version] {
                             problems.append(
                                 .init(file: other.file, reason: "version \(parsed.version) has another down migration, in \(path)"))
                         }
-                        downs[parsed.version] = (parsed.name, down.kept(by: resident), path)
+                        downs[parsed.version] = (parsed.name, down.kept(by: resident), isEmpty(down), path)
                     }
                 }
             }
@@ -130,12 +162,19 @@ public enum MigrationSource {
                 notes[version] = "its down file \(Self.baseName(down.file)) has another name; paired by version"
             }
         }
+        if ours == 0 && (repeatables == 0 || !sightings.isEmpty) {
+            throw NoMigrationsFound(
+                directory: directory, entries: names.map { isFolder(directory, $0) ? $0 + "/" : $0 }, sightings: sightings,
+                sqlInFolders: sqlInFolders)
+        }
         guard problems.isEmpty else {
             throw MigrationFileError(problems: problems.sorted { $0.file < $1.file })
         }
         return ups.keys.sorted().map { version in
             let up = ups[version]!
-            var migration = Migration(version: version, name: up.name, up: up.section, down: downs[version]?.section)
+            let down = downs[version]
+            var migration = Migration(version: version, name: up.name, up: up.section, down: down?.section)
+            migration.downIsEmpty = down?.isEmpty ?? false
             migration.versionText = up.versionText
             migration.note = notes[version]
             return migration
@@ -146,6 +185,11 @@ public enum MigrationSource {
     public static func newestVersion(directory: String) -> Int64? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.compactMap { FileName($0)?.version }.max()
+    }
+
+    private static func isFolder(_ directory: String, _ name: String) -> Bool {
+        var isDirectory: Bool = false
+        return FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory) && isDirectory
     }
 
     private static func baseName(_ path: String) -> String {
@@ -256,7 +300,8 @@ struct FileName {
             bytes[..<underscore].allSatisfy({ (0x30...0x39).contains($0) })
         else { return nil }
         versionText = String(decoding: bytes[..<underscore], as: UTF8.self)
-        guard let version = Int64(versionText), version > 0 else { return nil }
+        // golang-migrate parses the digits as an unsigned integer and dbmate keeps them as text: 0 is a version.
+        guard let version = Int64(versionText) else { return nil }
         self.version = version
         name = String(decoding: bytes[(underscore + 1)..<end], as: UTF8.self)
         self.kind = kind
@@ -266,14 +311,13 @@ struct FileName {
 extension FileName {
     /// Why a `.sql` file name is not a migration's, as specifically as can be said.
     static func problem(_ file: String) -> String {
-        let expected = "expected VERSION_NAME.sql, VERSION_NAME.up.sql or VERSION_NAME.down.sql with a positive integer VERSION"
+        let expected = "expected VERSION_NAME.sql, VERSION_NAME.up.sql or VERSION_NAME.down.sql with VERSION a number (0 or more)"
         var stem = Substring(file.dropLast(4))
         for suffix in [".up", ".down"] where stem.hasSuffix(suffix) { stem = stem.dropLast(suffix.count) }
         let digits = stem.prefix { $0.isASCII && $0.isNumber }
         let rest = stem.dropFirst(digits.count)
         if !digits.isEmpty, rest.hasPrefix("_") {
             if Int64(digits) == nil { return "not a migration name: the version \(digits) is larger than \(Int64.max)" }
-            if Int64(digits) == 0 { return "not a migration name: the version must be above zero" }
             if rest.dropFirst().isEmpty { return "not a migration name: nothing follows the version's _; \(expected)" }
         }
         return "not a migration name: \(expected)"
@@ -286,6 +330,9 @@ struct DbmateFile {
     var down: SQLSection?
 
     enum Result { case success(DbmateFile), failure(String) }
+
+    /// The failure of a file without dbmate's `-- migrate:up` marker, which may be another tool's file.
+    static let noUpMarker = "no -- migrate:up line"
 
     static func parse(_ text: FileText, file: String) -> Result {
         // Found on the bytes, so CRLF files work too ("\r\n" is one Character); the "\r" stays in the
@@ -328,7 +375,7 @@ struct DbmateFile {
             return buffer.count
         }
         if let failure { return .failure(failure) }
-        guard let up = upMarker else { return .failure("no -- migrate:up line") }
+        guard let up = upMarker else { return .failure(noUpMarker) }
         if let down = downMarker, down.line < up.line {
             return .failure("-- migrate:down comes before -- migrate:up")
         }

@@ -22,6 +22,10 @@ public struct MigrationStatus: Sendable, Equatable {
     public var outOfOrder: Bool
     /// The file's up section; nil when the file is missing.
     public var up: SQLSection? = nil
+    /// The file's down section; nil when there is none (`down` refuses) or the file is missing.
+    public var down: SQLSection? = nil
+    /// The down is empty or only comments: `down` records the rollback and runs nothing.
+    public var downIsEmpty = false
     /// What `status` says about the files beside the state, such as a down file named unlike its up file.
     public var note: String? = nil
     /// For a running migration: the migrator session that holds the migration lock now, so the migration
@@ -42,12 +46,14 @@ public struct MigrationStatus: Sendable, Equatable {
                 out.append(
                     MigrationStatus(
                         version: m.version, versionText: m.versionText, name: m.name, state: state,
-                        appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false, up: m.up, note: m.note))
+                        appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false, up: m.up, down: m.down,
+                        downIsEmpty: m.downIsEmpty, note: m.note))
             } else {
                 out.append(
                     MigrationStatus(
                         version: m.version, versionText: m.versionText, name: m.name, state: .pending,
-                        appliedAt: nil, executionMs: nil, outOfOrder: m.version < newestRecorded, up: m.up, note: m.note))
+                        appliedAt: nil, executionMs: nil, outOfOrder: m.version < newestRecorded, up: m.up, down: m.down,
+                        downIsEmpty: m.downIsEmpty, note: m.note))
             }
         }
         let files = Set(migrations.map(\.version))

@@ -35,12 +35,14 @@ public final class Migrator {
         resident = ResidentFiles(limit: config.residentBytes)
     }
 
-    /// The migrations on disk; bad files stop everything here (exit 64).
+    /// The migrations on disk; bad files, or none at all, stop everything here (exit 64).
     public func migrations() throws -> [Migration] {
         do {
             return try MigrationSource.load(directory: config.directory, resident: resident)
         } catch let error as MigrationFileError {
             throw MigratorError.files(error)
+        } catch let found as NoMigrationsFound {
+            throw MigratorError.noMigrations(found)
         }
     }
 
@@ -359,7 +361,8 @@ public final class Migrator {
             switch target {
             case .steps(let n): chosen = Array(applied.prefix(max(n, 0)))
             case .to(let version):
-                // 0 means "everything"; any other target must be a real version, so a typo cannot roll back everything.
+                // Without a version-0 migration, 0 means "everything" (below every version); any other target must be a
+                // real version, so a typo cannot roll back everything.
                 if version != 0 { try requireKnown(version, among: all.map(\.version) + records.map(\.version), option: "--to") }
                 chosen = applied.filter { $0.version > version }
             case .all: chosen = applied
@@ -375,17 +378,27 @@ public final class Migrator {
                     "cannot roll back: no down migration for "
                         + missing.map { r in
                             byVersion[r.version].map(\.label) ?? "\(r.version)_\(r.name) (its file is missing)"
-                        }.joined(separator: ", ") + "; nothing was rolled back")
+                        }.joined(separator: ", ")
+                        + "; nothing was rolled back (a down that should do nothing is an empty down file or -- migrate:down section)")
             }
-            try checkPlaceholders(chosen.map { byVersion[$0.version]!.down! })
+            // An empty down sends nothing, so it has nothing to substitute either.
+            try checkPlaceholders(chosen.map { byVersion[$0.version]! }.filter { !$0.downIsEmpty }.map { $0.down! })
             if dryRun {
-                for r in chosen { log("would roll back \(byVersion[r.version]!.label)") }
+                for r in chosen {
+                    let m = byVersion[r.version]!
+                    log("would roll back \(m.label)" + (m.downIsEmpty ? " (its down is empty: nothing to run)" : ""))
+                }
                 return chosen.map(\.version)
             }
             let start = SystemClock.shared.now()
             for r in chosen {
                 let m = byVersion[r.version]!
-                try rollBack(m, try runnable(m.down!), db: db, history: history)
+                if !m.downIsEmpty {
+                    try rollBack(m, try runnable(m.down!), db: db, history: history)
+                } else {
+                    try history.delete(m.version)
+                    log("rolled back \(m.label) (its down is empty: nothing to run)")
+                }
             }
             log(
                 "rolled back \(chosen.count) migration\(chosen.count == 1 ? "" : "s") in \(SystemClock.shared.milliseconds(since: start)) ms"

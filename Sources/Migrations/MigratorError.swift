@@ -4,6 +4,8 @@ import Postgres
 public enum MigratorError: Error, CustomStringConvertible {
     /// Bad migration files: nothing ran. Exit 64.
     case files(MigrationFileError)
+    /// No migration in the directory, and what is there instead: nothing ran. Exit 64.
+    case noMigrations(NoMigrationsFound)
     /// A usage problem found only after reading files or history (an unknown version, a missing down). Exit 64.
     case usage(String)
     /// A migration failed and was rolled back (or, outside a transaction, left `running`). Exit 1.
@@ -19,7 +21,7 @@ public enum MigratorError: Error, CustomStringConvertible {
 
     public var exitCode: Int32 {
         switch self {
-        case .files, .usage: return 64
+        case .files, .noMigrations, .usage: return 64
         case .migrationFailed, .database: return 1
         case .validation: return 3
         case .lockTimeout: return 4
@@ -35,6 +37,7 @@ public enum MigratorError: Error, CustomStringConvertible {
     public var lines: [String] {
         switch self {
         case .files(let error): return error.lines
+        case .noMigrations(let found): return [found.description]
         case .usage(let message): return [message]
         case .migrationFailed(let failure): return failure.lines
         case .database(let what, let error):

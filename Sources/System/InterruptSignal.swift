@@ -2,10 +2,14 @@
 import Glibc
 #endif
 
-/// SIGINT and SIGTERM (or the death of our parent) set a flag that the waiting loops check between short sleeps; nothing else
-/// happens inside the handler (only async-signal-safe work is allowed there). Signal dispositions belong to the whole
-/// process, so only an executable installs this (ecs-run, at its edge); libraries are handed `isSet` as a check.
+/// SIGINT, SIGTERM, SIGHUP and SIGQUIT (or the death of our parent) set a flag that the waiting loops check between short
+/// sleeps; nothing else happens inside the handler (only async-signal-safe work is allowed there). `docker run` passes each
+/// of these on to its container; ECS can deliver none but StopTask's SIGTERM, so each stops the task. Signal dispositions
+/// belong to the whole process, so only an executable installs this (ecs-run, at its edge); libraries are handed `isSet`.
 public enum InterruptSignal {
+    /// A closed terminal or a dropped SSH session sends SIGHUP; Ctrl-\ sends SIGQUIT.
+    public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
     nonisolated(unsafe) private static var received: sig_atomic_t = 0
     nonisolated(unsafe) private static var parent: pid_t = 0
     /// CLOCK_MONOTONIC nanoseconds of the first signal.
@@ -19,7 +23,7 @@ public enum InterruptSignal {
     public static func install() {
         received = 0
         firstAt = 0
-        for sig in [SIGINT, SIGTERM] {
+        for sig in signals {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signal in
                 // Only async-signal-safe calls here: clock_gettime, signal and raise are.
@@ -42,7 +46,7 @@ public enum InterruptSignal {
         parent = getppid()
     }
 
-    /// True after SIGINT or SIGTERM, or once the process that started us has died: Terraform cancels
+    /// True after one of `signals`, or once the process that started us has died: Terraform cancels
     /// an interrupted `local-exec` with SIGKILL to its shell, which no handler sees, and the task must
     /// not run on with nobody watching it. (Only the shell dies; we are re-parented and live on.)
     public static var isSet: Bool { received != 0 || parentDied }

@@ -12,8 +12,8 @@ enum HelpText {
                  ClusterNotFoundException or AccessDenied, RunTask failures, or a task
                  that stopped without an exit code (CannotPullContainerError,
                  ResourceInitializationError, TaskFailedToStart, ...)
-          130    interrupted by SIGINT or SIGTERM (the task is stopped once unless
-                 --on-interrupt leave)
+          130    interrupted by SIGINT, SIGTERM, SIGHUP or SIGQUIT (the task is stopped
+                 once unless --on-interrupt leave)
         """
 
     static let environment = """

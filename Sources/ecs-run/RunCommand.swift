@@ -78,8 +78,12 @@ struct RunCommand: ParsableCommand {
         name: .customLong("propagate-tags"), help: ArgumentHelp("Copy tags from TASK_DEFINITION (or SERVICE, NONE).", valueName: "FROM"))
     var propagateTags: String?
 
-    @Option(name: .customLong("started-by"), help: ArgumentHelp("The task's startedBy field.", valueName: "TEXT"))
-    var startedBy = "ecs-run"
+    @Option(
+        name: .customLong("started-by"),
+        help: ArgumentHelp(
+            "The task's startedBy field. Default: ecs-run/ and an id of this launch, by which ecs-run finds the task of a RunTask whose answer was lost.",
+            valueName: "TEXT"))
+    var startedBy: String?
 
     @Option(help: ArgumentHelp("The task group, e.g. family:migrations.", valueName: "NAME"))
     var group: String?

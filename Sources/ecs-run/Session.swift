@@ -14,6 +14,9 @@ enum Session {
     static func outcome(_ aws: AWSOptions, environment: [String: String], _ command: (TaskRunner) -> TaskOutcome) -> TaskOutcome {
         do {
             return command(try runner(aws, environment: environment))
+        } catch let error as AWSError where error.code == AWSError.invalidSettingCode {
+            // A malformed AWS_ENDPOINT_URL_*, AWS_REGION or AWS_MAX_ATTEMPTS, found before any request.
+            return .failed(.usage("\(error)"))
         } catch {
             return .failed(.launch("\(error)"))
         }
@@ -39,7 +42,7 @@ enum Session {
         }
         let logsHost = configuration.endpoint(for: .logs).split(separator: "/").dropFirst(1).first ?? ""
         let awsLogs = logsHost.hasSuffix(".amazonaws.com") || logsHost.hasSuffix(".amazonaws.com.cn")
-        // Ctrl-C or SIGTERM ends a sleep at once, so the waiting loops see the interrupt without delay.
+        // Ctrl-C, SIGTERM or SIGHUP ends a sleep at once, so the waiting loops see the interrupt without delay.
         let clock = SystemClock(wakingWhen: { InterruptSignal.isSet })
         return TaskRunner(
             client: client, logsClient: logsClient, clock: clock, region: region,

@@ -63,7 +63,10 @@ struct OutputOptions: ParsableArguments {
 
 /// How long and for what to wait.
 struct WatchFlags: ParsableArguments {
+    // Unconditional, so that `--timeout -5s` reaches the check and is refused as negative instead of as
+    // a missing value.
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp("Give up after this long, e.g. 90s, 30m, 2h, 1h30m (exit 124). Default: no limit.", valueName: "DURATION"),
         transform: { text in
             do { return try DurationText.seconds(text) } catch { throw ValidationError("--timeout: \(error)") }
@@ -77,7 +80,7 @@ struct WatchFlags: ParsableArguments {
 
     @Option(
         name: .customLong("on-interrupt"),
-        help: ArgumentHelp("stop: StopTask once on SIGINT/SIGTERM; leave: let it run.", valueName: "stop|leave"))
+        help: ArgumentHelp("stop: StopTask once on SIGINT/SIGTERM/SIGHUP/SIGQUIT; leave: let it run.", valueName: "stop|leave"))
     var onInterrupt: LeavePolicy = .stop
 
     @Option(

@@ -67,9 +67,12 @@ struct Down: ParsableCommand {
         abstract: "Roll back applied migrations, newest first.",
         usage: "migrator down [database options] [--var NAME=VALUE ...] [--steps N | --to VERSION | --all] [--dry-run]",
         discussion: """
-            Each down section and the removal of its history row form one transaction. If
-            any needed down section is missing, nothing is rolled back. Placeholders in
-            down sections are substituted as for `up` (see `migrator up --help`).
+            Each down section and the removal of its history row form one transaction. An
+            empty or comment-only down (a 0-byte .down.sql, one holding only `-- no-op`,
+            an empty `-- migrate:down` section) runs nothing: its history row is removed,
+            as golang-migrate and dbmate do. If a needed down is missing (no .down.sql, no
+            `-- migrate:down` section), nothing is rolled back. Placeholders in down
+            sections are substituted as for `up` (see `migrator up --help`).
             """)
 
     @OptionGroup var db: DatabaseOptions
@@ -79,7 +82,7 @@ struct Down: ParsableCommand {
     @Option(parsing: .unconditional, help: "Roll back this many migrations (default 1).")
     var steps: Int?
 
-    @Option(help: "Roll back every migration newer than this version.")
+    @Option(help: "Roll back every migration newer than this version (0 without a version-0 migration: all of them).")
     var to: Int64?
 
     @Flag(help: "Roll back every applied migration.")
@@ -108,11 +111,15 @@ struct Status: ParsableCommand {
         abstract: "Show each migration's state: applied, pending, running, checksum changed or file missing.",
         usage: "migrator status [database options] [--output text|json] [--pending]",
         discussion: """
+            DOWN says what `down` does with each migration: yes (runs its down SQL),
+            empty (its down is empty or only comments: runs nothing, removes the history
+            row) or none (no down file or section: `down` refuses).
             With --output json, each migration whose file exists has "up": its file, the
             first and last line of its up section, whether `up` runs it in a transaction
             ("transactional", decided from its SQL) and whether that is the file's own
-            BEGIN … COMMIT ("wrapped"). A running migration whose migrator holds the
-            lock now has "runningNow": that session.
+            BEGIN … COMMIT ("wrapped"); and, unless it has none, "down": its file, first
+            and last line, and "empty" (true: rolling back runs nothing). A running
+            migration whose migrator holds the lock now has "runningNow": that session.
             Repeatable migrations (R__NAME.sql) follow, by name: applied, pending, changed
             (edited; `up` runs it again) or file missing; in JSON under "repeatable".
             With --pending, only the migrations that `up` would apply are listed; CI lints

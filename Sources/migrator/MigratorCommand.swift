@@ -17,7 +17,12 @@ struct MigratorCommand: ParsableCommand {
                 a first line `-- migrator:no-transaction` runs it outside a transaction
               VERSION_NAME.sql with `-- migrate:up` and `-- migrate:down` sections
                 `-- migrate:up transaction:false` runs the up section outside one
-            VERSION is a positive integer: a sequence number or a timestamp.
+            VERSION is a number, 0 or more: a sequence number or a timestamp. An empty
+            or comment-only down is a rollback that runs nothing.
+            Beside them only README*, *.md, *.go, hidden files and folders without .sql
+            files may sit; anything else, and a directory without a migration, is an
+            error (64) that says what it looks like: Prisma, Flyway, goose and Atlas
+            layouts are recognised, not read.
             R__NAME.sql is a repeatable migration (views, functions, grants): `up`
             runs it after the versioned ones, in name order, whenever the file changed
             since its last run, in its own transaction; `down` leaves it alone.
@@ -51,7 +56,8 @@ struct MigratorCommand: ParsableCommand {
                   history not adopted yet: see `migrator adopt --help`)
               4   another migrator held the lock longer than --lock-wait
               5   could not connect within --wait
-              64  usage error or bad migration files (nothing was applied)
+              64  usage error, bad migration files or none at all (nothing was
+                  applied)
 
             EXAMPLES
               migrator --version
@@ -210,7 +216,7 @@ func run(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as MigratorError {
-        Output.error(error.lines)
+        Output.error(FailureText.message(error))
         throw ExitCode(error.exitCode)
     }
 }

@@ -6,12 +6,15 @@ enum StatusReport {
     /// The table's lines. Names and times come from files and the history table, so cells are escaped
     /// before the columns are measured.
     static func table(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) -> [String] {
-        let header = ["VERSION", "NAME", "STATE", "APPLIED AT", "DURATION"]
+        let header = ["VERSION", "NAME", "STATE", "DOWN", "APPLIED AT", "DURATION"]
         var rows = [header]
         for s in statuses {
             var state = s.state.rawValue
             if s.outOfOrder { state += " (out of order)" }
-            rows.append([s.versionText, s.name, state, s.appliedAt ?? "-", s.executionMs.map { "\($0) ms" } ?? "-"].map(Output.cell))
+            // What `down` does with it: runs its SQL, runs nothing (an empty down), or refuses (none).
+            let down = s.up == nil ? "-" : s.down == nil ? "none" : s.downIsEmpty ? "empty" : "yes"
+            rows.append(
+                [s.versionText, s.name, state, down, s.appliedAt ?? "-", s.executionMs.map { "\($0) ms" } ?? "-"].map(Output.cell))
         }
         if statuses.isEmpty && repeatable.isEmpty { return ["no migrations found"] }
         var table = statuses.isEmpty ? [] : aligned(rows)
@@ -33,7 +36,7 @@ enum StatusReport {
 
     /// Each column padded to its widest cell, the last one left as it is.
     private static func aligned(_ rows: [[String]]) -> [String] {
-        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let widths = rows[0].indices.map { column in rows.map { $0[column].width }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : cell.padding(to: widths[column])
@@ -50,6 +53,8 @@ enum StatusReport {
             let executionMs: Int?
             let outOfOrder: Bool
             let up: Section?
+            /// Absent when there is no down (`down` refuses it) or no file.
+            let down: Down?
             let note: String?
             /// For a running migration whose migrator holds the lock now: that session.
             let runningNow: String?
@@ -72,6 +77,13 @@ enum StatusReport {
                 wrapped = section.wrapped
             }
         }
+        /// Where the down SQL sits, and whether it is empty (rolling back runs nothing and records it).
+        struct Down: Encodable {
+            let file: String
+            let firstLine: Int
+            let lastLine: Int
+            let empty: Bool
+        }
         struct Repeatable: Encodable {
             let name: String
             let state: String
@@ -85,12 +97,16 @@ enum StatusReport {
             let repeatable: [Repeatable]?
         }
         let report = Report(
-            migrations: try statuses.map {
+            migrations: try statuses.map { s in
                 Entry(
-                    version: $0.version, name: $0.name, state: $0.state.rawValue, appliedAt: $0.appliedAt,
-                    executionMs: $0.executionMs, outOfOrder: $0.outOfOrder,
-                    up: try $0.up.map { Section(try $0.summary()) },
-                    note: $0.note, runningNow: $0.runningNow)
+                    version: s.version, name: s.name, state: s.state.rawValue, appliedAt: s.appliedAt,
+                    executionMs: s.executionMs, outOfOrder: s.outOfOrder,
+                    up: try s.up.map { Section(try $0.summary()) },
+                    // A down let go after reading is read again for its last line.
+                    down: try s.down.map {
+                        Down(file: $0.file, firstLine: $0.firstLine, lastLine: try $0.loaded().lastLine, empty: s.downIsEmpty)
+                    },
+                    note: s.note, runningNow: s.runningNow)
             },
             repeatable: repeatable.isEmpty
                 ? nil
@@ -105,7 +121,14 @@ enum StatusReport {
 }
 
 extension String {
+    /// Characters, as a terminal shows them; counted on the bytes when they are all ASCII, since a
+    /// Character count of every cell of a thousand rows cost more than the rest of the table.
+    var width: Int {
+        utf8.allSatisfy { $0 < 0x80 } ? utf8.count : count
+    }
+
     func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
+        let own = self.width
+        return own >= width ? self : self + String(repeating: " ", count: width - own)
     }
 }

@@ -108,14 +108,44 @@ final class ConfigurationTests: XCTestCase {
             ("bad port", nil, ["AWS_ENDPOINT_URL_ECS": "http://x:notaport"], "AWS_ENDPOINT_URL_ECS"),
             ("no host", nil, ["AWS_ENDPOINT_URL": "http://"], "no host"),
             ("bad STS", nil, ["AWS_ENDPOINT_URL_STS": "sts.local"], "AWS_ENDPOINT_URL_STS"),
+            ("unclosed IPv6 bracket", "http://[::1", [:], "IPv6 address without its closing ]"),
+            ("not an IPv6 address", "http://[zz::1]:4566", [:], "malformed"),
+            ("garbage after the IPv6 address", "http://[::1]x:4566", [:], "malformed"),
+            ("a bad character in the host", nil, ["AWS_ENDPOINT_URL_ECS": "http://ecs<local>:4566"], "AWS_ENDPOINT_URL_ECS"),
+            ("port out of range", "http://localhost:70000", [:], "bad port"),
         ]
         for c in cases {
             var env = ["HOME": home.path, "AWS_REGION": "us-east-1"]
             env.merge(c.env) { _, n in n }
             XCTAssertThrowsError(try AWSConfiguration.resolve(environment: env, endpointURL: c.flag), c.name) { error in
                 XCTAssertEqual((error as? AWSError)?.kind, .configuration, c.name)
+                // A malformed value, found before any request: a command line calls it a usage error.
+                XCTAssertEqual((error as? AWSError)?.code, AWSError.invalidSettingCode, c.name)
                 XCTAssertTrue("\(error)".contains(c.mentions), "\(c.name): \(error)")
             }
+            if let flag = c.flag {
+                XCTAssertNotNil(AWSConfiguration.problem(withEndpointURL: flag), c.name)
+            }
+        }
+        for good in ["http://[::1]:4566", "http://127.0.0.1:4566/base", "https://ecs.eu-west-1.amazonaws.com"] {
+            XCTAssertNil(AWSConfiguration.problem(withEndpointURL: good), good)
+        }
+    }
+
+    /// botocore hands the shared files to configparser, which skips a file it cannot open: a config the
+    /// process may not read (another user's, as with HOME=/root) is absent, not an error. Tests run as
+    /// root, whom permissions do not stop, so a directory stands in for the unreadable file.
+    func testAnUnreadableSharedFileCountsAsAbsentAndTheTraceSaysSo() throws {
+        try FileManager.default.createDirectory(atPath: home.file(".aws/config"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: home.file(".aws/credentials"), withIntermediateDirectories: true)
+        var trace: [String] = []
+        let configuration = try AWSConfiguration.resolve(
+            environment: ["HOME": home.path, "AWS_REGION": "us-east-1"], debug: { trace.append($0) })
+        XCTAssertEqual(configuration.profileName, "default")
+        for file in [".aws/config", ".aws/credentials"] {
+            XCTAssertTrue(
+                trace.contains { $0.contains("cannot read \(home.file(file)) (Is a directory); treated as absent, as the AWS CLI does") },
+                "\(trace)")
         }
     }
 
@@ -140,12 +170,13 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertEqual(retry.mode, c.mode, c.name)
             XCTAssertEqual(retry.maxAttempts, c.attempts, c.name)
         }
-        for bad in [["AWS_MAX_ATTEMPTS": "0"], ["AWS_MAX_ATTEMPTS": "many"], ["AWS_RETRY_MODE": "yolo"]] {
+        for bad in [["AWS_MAX_ATTEMPTS": "0"], ["AWS_MAX_ATTEMPTS": "-2"], ["AWS_MAX_ATTEMPTS": "many"], ["AWS_RETRY_MODE": "yolo"]] {
             XCTAssertThrowsError(
                 try AWSConfiguration.resolve(environment: bad.merging(["HOME": home.path, "AWS_REGION": "x"]) { a, _ in a }),
                 "\(bad)"
             ) { error in
                 XCTAssertEqual((error as? AWSError)?.kind, .configuration)
+                XCTAssertEqual((error as? AWSError)?.code, AWSError.invalidSettingCode)
             }
         }
     }

@@ -123,6 +123,8 @@ final class MigratorRefusalTests: XCTestCase {
     }
 
     func testABadConnectionSettingIsAUsageErrorAndNotRetried() throws {
+        // A migration to read: an empty directory is an error of its own, found before the connection's.
+        try f.write("1_a.up.sql", "CREATE TABLE a (id int);\n")
         let started = Date()
         let r = try f.migrator(["status", "--wait", "30s"], environment: ["DATABASE_URL": f.url + "?sslmode=bogus"])
         XCTAssertEqual(r.status, 64, r.output)

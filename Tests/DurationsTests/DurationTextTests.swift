@@ -27,6 +27,18 @@ final class DurationTextTests: XCTestCase {
         }
     }
 
+    /// "-5s" reads as a duration with a minus sign, so the message says so instead of "not a duration".
+    func testANegativeDurationIsCalledNegative() {
+        for text in ["-5s", "-1h30m", "-90", " -0.5s"] {
+            XCTAssertThrowsError(try DurationText.seconds(text, allowingZero: true), text) { error in
+                XCTAssertTrue("\(error)".contains("is negative; give a duration above zero"), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try DurationText.seconds("-soon")) { error in
+            XCTAssertTrue("\(error)".contains("is not a duration"), "\(error)")
+        }
+    }
+
     func testAYearAtMost() throws {
         XCTAssertEqual(try DurationText.seconds("365d"), 365 * 86400)
         for text in ["366d", "31536001", "9000h", "99999999999999999999s"] {

@@ -37,9 +37,33 @@ final class FakeECS: ECSAPI {
     /// The cancellation each read was given, by operation.
     var cancellations: [(operation: String, cancellation: Cancellation)] = []
 
-    func runTask(_ request: RunTaskRequest) throws -> RunTaskResponse {
+    /// When set, RunTask throws it instead of answering (a lost answer, a 5xx, a malformed body).
+    var runError: AWSError?
+    /// Seconds the clock moves on before `runError` is thrown: how long the attempt hung.
+    var runErrorAfter: Double = 0
+    /// Each RunTask's two cancellations: when no new attempt may start, and when the one in flight ends.
+    var runCancellations: [(noNewAttempt: Cancellation, inFlight: Cancellation)] = []
+    var stopError: AWSError?
+    var stopCancellations: [Cancellation] = []
+    /// ListTasks answers, in order (the last one repeats); every call is recorded.
+    var listAnswers: [ListTasksResponse] = [ListTasksResponse(taskArns: [])]
+    var listCalls: [ListTasksRequest] = []
+    var listError: AWSError?
+
+    func runTask(_ request: RunTaskRequest, noNewAttempt: Cancellation, cancellation: Cancellation) throws -> RunTaskResponse {
         runCalls.append(request)
+        runCancellations.append((noNewAttempt, cancellation))
+        if let runError {
+            clock?.time += runErrorAfter
+            throw runError
+        }
         return runAnswer
+    }
+
+    func listTasks(_ request: ListTasksRequest, cancellation: Cancellation) throws -> ListTasksResponse {
+        listCalls.append(request)
+        if let listError { throw listError }
+        return listAnswers.count > 1 ? listAnswers.removeFirst() : listAnswers.first ?? ListTasksResponse()
     }
 
     func describeTasks(_ request: DescribeTasksRequest, cancellation: Cancellation) throws -> DescribeTasksResponse {
@@ -56,8 +80,10 @@ final class FakeECS: ECSAPI {
         }
     }
 
-    func stopTask(_ request: StopTaskRequest) throws -> StopTaskResponse {
+    func stopTask(_ request: StopTaskRequest, cancellation: Cancellation) throws -> StopTaskResponse {
         stopCalls.append(request)
+        stopCancellations.append(cancellation)
+        if let stopError { throw stopError }
         var task = ECSTask(taskArn: request.task, lastStatus: "RUNNING")
         task.desiredStatus = "STOPPED"
         return StopTaskResponse(task: task)

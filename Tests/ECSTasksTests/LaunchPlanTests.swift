@@ -46,7 +46,8 @@ final class LaunchPlanTests: XCTestCase {
         XCTAssertEqual(request.overrides?.executionRoleArn, "arn:role/e")
         XCTAssertEqual(request.tags, [Tag(key: "k", value: "v")])
         XCTAssertEqual(request.propagateTags, "TASK_DEFINITION")
-        XCTAssertEqual(request.startedBy, "ecs-run")
+        // The launch's own: ecs-run/ and the start of the SHA-256 of its client token, "deploy-1".
+        XCTAssertEqual(request.startedBy, "ecs-run/244cf825d65c1c4e")
         XCTAssertEqual(request.group, "family:app")
         XCTAssertEqual(request.enableExecuteCommand, true)
         XCTAssertEqual(request.clientToken, "deploy-1")
@@ -56,6 +57,23 @@ final class LaunchPlanTests: XCTestCase {
         let json = CommandEnding.requestJSON(try LaunchPlan.request(config()))
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
         XCTAssertEqual(Set(object.keys), ["cluster", "taskDefinition", "startedBy", "clientToken"])
+    }
+
+    func testAStartedByTheUserChoseIsSentAsItIs() throws {
+        let request = try LaunchPlan.request(config { $0.startedBy = "ci-42" })
+        XCTAssertEqual(request.startedBy, "ci-42")
+    }
+
+    func testEachLaunchWithoutAKeyHasItsOwnStartedBy() throws {
+        let first = try LaunchPlan.request(config())
+        let second = try LaunchPlan.request(config())
+        XCTAssertNotEqual(first.startedBy, second.startedBy)
+        for request in [first, second] {
+            let startedBy = try XCTUnwrap(request.startedBy)
+            XCTAssertEqual(startedBy, ClientToken.startedBy(forToken: try XCTUnwrap(request.clientToken)))
+            // ECS allows letters, digits, -, / and _ in startedBy.
+            XCTAssertTrue(startedBy.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-/_".contains($0)) }, startedBy)
+        }
     }
 
     func testWrongContainerListsTheRealNames() {

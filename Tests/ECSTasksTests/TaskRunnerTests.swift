@@ -194,7 +194,7 @@ final class TaskRunnerTests: XCTestCase {
 
     /// Each read on the way is given up on at Ctrl-C, even while AWS does not answer: the launch's reads
     /// before RunTask, DescribeTasks and the log reads while following, and the look-up and log reads of
-    /// `logs`. (RunTask and StopTask take no cancellation at all.)
+    /// `logs`. (RunTask and StopTask are given theirs by their own rules: LaunchInDoubtTests.)
     func testEveryReadIsCancelledByAnInterrupt() {
         logs.append("ecs/app/0123456789abcdef", ["hello"])
         ecs.describeAnswers = [

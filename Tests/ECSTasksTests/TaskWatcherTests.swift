@@ -123,8 +123,11 @@ final class TaskWatcherTests: XCTestCase {
         let ecs = FakeECS()
         ecs.describeAnswers = [.error(AWSError(kind: .service, code: "AccessDeniedException", message: "no", status: 400))]
         let outcome = makeWatcher(ecs, FakeClock()).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
-        guard case .failed(let error) = outcome else { return XCTFail("\(outcome)") }
+        guard case .failed(let error, let stopped) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(error.code, "AccessDeniedException")
+        // The wait is over, so the task must not run on unwatched.
+        XCTAssertTrue(stopped)
+        XCTAssertEqual(ecs.stopCalls.map(\.task), [taskArn])
     }
 
     func testVanishingTask() {

@@ -126,12 +126,26 @@ final class HTTPClientTests: XCTestCase {
     }
 
     func testMissingCABundleIsReported() throws {
-        let client = try HTTPClient(configuration: .init(caBundle: "/nonexistent/ca.pem"))
+        let client = try HTTPClient(configuration: .init(trustStore: TrustStore(bundle: "/nonexistent/ca.pem")))
         // The bundle is only read for TLS; a plain-HTTP request still works.
         XCTAssertEqual(try client.send(HTTPRequest(url: fixture.baseURL + "/")).status, 200)
         XCTAssertThrowsError(try client.send(HTTPRequest(url: "https://127.0.0.1:\(fixture.port)/"))) { error in
             XCTAssertNotNil(error as? HTTPError)
         }
+    }
+
+    func testNoCACertificatesFailsHTTPSWithThePathsTriedAndSendsNothing() throws {
+        let empty = TrustStore.locate(environment: [:], isFile: { _ in false }, isHashedDirectory: { _ in false })
+        let client = try HTTPClient(configuration: .init(trustStore: empty))
+        XCTAssertEqual(try client.send(HTTPRequest(url: fixture.baseURL + "/")).status, 200)
+        let before = try echo(client.send(HTTPRequest(url: fixture.baseURL + "/"))).connections
+        XCTAssertThrowsError(try client.send(HTTPRequest(url: "HTTPS://127.0.0.1:\(fixture.port)/"))) { error in
+            let error = error as! HTTPError
+            XCTAssertEqual(error.kind, .tls)
+            XCTAssertTrue(error.message.contains("/etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt"), error.message)
+            XCTAssertTrue(error.message.contains("set SSL_CERT_FILE (or AWS_CA_BUNDLE)"), error.message)
+        }
+        XCTAssertEqual(try echo(client.send(HTTPRequest(url: fixture.baseURL + "/"))).connections, before, "no connection was made")
     }
 
     func testResidentMemoryStaysFlatOverAThousandRequests() throws {

@@ -44,6 +44,18 @@ final class AdoptionPlanTests: XCTestCase {
         }
     }
 
+    /// golang-migrate records version 0 like any other; dbmate keeps "0" (or "00") as the file spells it.
+    func testVersionZeroIsAdoptedLikeAnyOtherVersion() throws {
+        let files = [0, 1, 2].map { migration($0) }
+        let cases: [(LegacyHistory.Tool, [String], [Int64])] = [
+            (.golangMigrate, ["0"], [0]), (.golangMigrate, ["1"], [0, 1]), (.dbmate, ["0"], [0]), (.dbmate, ["00", "2"], [0, 2]),
+        ]
+        for (tool, versions, applied) in cases {
+            let legacy = LegacyHistory(tool: tool, schema: "public", table: "schema_migrations", versions: versions, dirty: false)
+            XCTAssertEqual(try AdoptionPlan(legacy, migrations: files).applied.map(\.version), applied, "\(tool) \(versions)")
+        }
+    }
+
     func testWhatIsRefused() {
         struct Case { let name: String; let tool: LegacyHistory.Tool; let versions: [String]; let dirty: Bool; let message: String }
         let files = [1, 2, 3].map { migration($0) }
@@ -63,7 +75,7 @@ final class AdoptionPlanTests: XCTestCase {
                 message: "lists versions 4, 7 as applied, but no migration file has them"),
             Case(
                 name: "dbmate version that is not a number", tool: .dbmate, versions: ["1", "2026-01-01"], dirty: false,
-                message: "lists version '2026-01-01', which is not a positive integer"),
+                message: "lists version '2026-01-01', which is not a version number (digits, 0 or more)"),
         ]
         for c in cases {
             let legacy = LegacyHistory(tool: c.tool, schema: "public", table: "schema_migrations", versions: c.versions, dirty: c.dirty)

@@ -8,6 +8,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
+import footprint  # noqa: E402
 import launcher  # noqa: E402
 import memory  # noqa: E402
 import migrations  # noqa: E402
@@ -42,7 +43,8 @@ def main():
     parser.add_argument("--task-seconds", type=float, default=3.0)
     parser.add_argument("--delays", default="0,15")
     parser.add_argument("--memory-sizes", default="1,20,100", help="MB of the migration files of the memory check")
-    parser.add_argument("--only", choices=["launcher", "migrator", "memory"])
+    parser.add_argument("--only", choices=["launcher", "migrator", "memory", "footprint"])
+    parser.add_argument("--before-bin-dir", help="the former release build (shared libraries), for the footprint")
     parser.add_argument("--output", required=True)
     parser.add_argument("--command", required=True, help="the command line that reproduces this run")
     args = parser.parse_args()
@@ -89,6 +91,15 @@ def main():
         raw["memory"] = found
         memory_failed = memory.exceeded(found)
 
+    if args.only == "footprint":
+        # Only this section changes: it is spliced into the BENCHMARKS.md that is there.
+        text, raw["footprint"] = footprint.run(root, args.before_bin_dir, bin_dir)
+        footprint.splice(args.output, text)
+        with open(os.path.join(charts, "footprint.json"), "w") as f:
+            json.dump(raw["footprint"], f, indent=1)
+        print(f"[bench] updated the footprint section of {args.output}", file=sys.stderr)
+        return
+
     if args.only in (None, "launcher"):
         delays = [int(d) for d in args.delays.split(",") if d != ""]
         print(f"[bench] launcher: {args.runs} rounds, task of {args.task_seconds} s, delays {delays}", file=sys.stderr)
@@ -96,6 +107,10 @@ def main():
         sections.append(text)
         targets += found
         raw["launcher"] = {str(d): r for d, r in rows.items()}
+
+    if args.only is None and args.before_bin_dir:
+        text, raw["footprint"] = footprint.run(root, args.before_bin_dir, bin_dir)
+        sections.append(text)
 
     done.set()
     busy = contention.finish()

@@ -3,12 +3,17 @@
 A mapping value is the image's entrypoint on this machine: a path (or a list, for an entrypoint with
 arguments); an empty list means the image has no entrypoint, so the container's command is run as is,
 the way `busybox` or `alpine` behave. Patterns are shell globs matched against the image's repository
-(the reference without tag or digest) and against its last path component.
+(the reference without tag or digest) and against its last path component. Images whose repository ends in
+`migrator` run the built migrator, those ending in `efbundle` the stand-in for an EF Core migrations bundle
+(stand-ins/efbundle).
 """
 import fnmatch
 import json
 import os
+import shlex
 import shutil
+import tempfile
+import threading
 
 
 class ImageNotFound(Exception):
@@ -37,10 +42,18 @@ def default_migrator(root):
     return os.path.join(root, ".build", "release", "migrator")
 
 
+def efbundle_stand_in(root):
+    """The program that behaves as an EF Core migrations bundle (stand-ins/efbundle)."""
+    return os.path.join(root, "scripts", "local-ecs", "stand-ins", "efbundle")
+
+
 class ImageMap:
     def __init__(self, entries):
         # Ordered (pattern, entrypoint argv) pairs; the first match wins.
         self.entries = entries
+        self._lock = threading.Lock()
+        self._bin_root = None
+        self._bin_dirs = {}  # entrypoint argv → directory holding it under its own name
 
     @classmethod
     def from_environment(cls, root):
@@ -53,6 +66,7 @@ class ImageMap:
             for pattern, value in parsed.items():
                 entries.append((pattern, _entrypoint(pattern, value)))
         entries.append(("*migrator", [default_migrator(root)]))
+        entries.append(("*efbundle", [efbundle_stand_in(root)]))
         for shell_image in ("busybox", "alpine"):
             entries.append((shell_image, []))
         return cls(entries)
@@ -71,6 +85,31 @@ class ImageMap:
         raise ImageNotFound(
             f"no local executable for image {image} (add it to LOCAL_ECS_IMAGES, a JSON object pattern → executable)"
         )
+
+    def path_directory(self, entrypoint):
+        """A directory whose only program is the image's, under its own name, for the front of the container's
+        PATH: images put their program on PATH, so a shell entryPoint (`sh -c "exec efbundle …"`) calls it by
+        name."""
+        key = tuple(entrypoint)
+        with self._lock:
+            if key not in self._bin_dirs:
+                if self._bin_root is None:
+                    self._bin_root = tempfile.mkdtemp(prefix="local-ecs-path.")
+                directory = os.path.join(self._bin_root, str(len(self._bin_dirs)))
+                os.mkdir(directory)
+                program = os.path.join(directory, os.path.basename(entrypoint[0]))
+                with open(program, "w", encoding="utf-8") as f:
+                    f.write(f"#!/bin/sh\nexec {' '.join(shlex.quote(word) for word in entrypoint)} \"$@\"\n")
+                os.chmod(program, 0o755)
+                self._bin_dirs[key] = directory
+            return self._bin_dirs[key]
+
+    def remove_path_directories(self):
+        with self._lock:
+            if self._bin_root:
+                shutil.rmtree(self._bin_root, ignore_errors=True)
+            self._bin_root = None
+            self._bin_dirs = {}
 
 
 def _entrypoint(pattern, value):

@@ -12,6 +12,7 @@ import threading
 import uuid
 
 from moto.ecs.models import EC2ContainerServiceBackend
+from moto.ecs.responses import EC2ContainerServiceResponse
 
 from logs import AwsLogsStream, LogSetupFailed
 from images import ImageNotFound
@@ -36,6 +37,11 @@ class Settings:
 
 _runs = {}  # task ARN → TaskRun
 _runs_lock = threading.Lock()
+# RunTask's clientToken, as ECS keeps it: a repeat with the same token answers with the tasks the first
+# request started instead of starting more (moto 5.2.5 ignores the token).
+_by_token = {}  # (account, region, cluster, token) → [Task]
+_token_lock = threading.Lock()
+_request = threading.local()
 
 
 def install(settings):
@@ -43,8 +49,24 @@ def install(settings):
     original_run_task = EC2ContainerServiceBackend.run_task
     original_stop_task = EC2ContainerServiceBackend.stop_task
 
-    def run_task(backend, *args, **kwargs):
-        tasks = original_run_task(backend, *args, **kwargs)
+    original_run_task_response = EC2ContainerServiceResponse.run_task
+
+    def run_task_response(response):
+        _request.token = response._get_param("clientToken")
+        try:
+            with _token_lock:
+                return original_run_task_response(response)
+        finally:
+            _request.token = None
+
+    def run_task(backend, cluster_str, *args, **kwargs):
+        token = getattr(_request, "token", None)
+        key = (backend.account_id, backend.region_name, backend._get_cluster(cluster_str).name, token)
+        if token and key in _by_token:
+            return _by_token[key]
+        tasks = original_run_task(backend, cluster_str, *args, **kwargs)
+        if token:
+            _by_token[key] = tasks
         for task in tasks:
             run = TaskRun(backend, task, settings)
             with _runs_lock:
@@ -60,6 +82,7 @@ def install(settings):
         return run.task
 
     EC2ContainerServiceBackend.run_task = run_task
+    EC2ContainerServiceResponse.run_task = run_task_response
     EC2ContainerServiceBackend.stop_task = stop_task
     _allow_task_level_memory()
 
@@ -301,14 +324,15 @@ class TaskRun:
 
     def _prepare(self, container, definition):
         override = self._override(definition["name"])
-        entrypoint = self.settings.image_map.entrypoint(definition.get("image") or "")
+        image_entrypoint = self.settings.image_map.entrypoint(definition.get("image") or "")
+        entrypoint = image_entrypoint
         if definition.get("entryPoint"):
-            entrypoint = _entry_point(definition["entryPoint"], entrypoint)
+            entrypoint = _entry_point(definition["entryPoint"], image_entrypoint)
         command = override.get("command") if override.get("command") is not None else definition.get("command") or []
         argv = list(entrypoint) + list(command)
         if not argv:
             raise StartFailed(f"CannotStartContainerError: container {container.name!r} has no entrypoint and no command")
-        environment = self._environment(definition, override)
+        environment = self._environment(definition, override, image_entrypoint)
         cwd = definition.get("workingDirectory")
         if not cwd or not os.path.isdir(cwd):
             cwd = self.settings.workdir
@@ -322,10 +346,13 @@ class TaskRun:
                 return override
         return {}
 
-    def _environment(self, definition, override):
+    def _environment(self, definition, override, image_entrypoint):
         region = self.task.region_name
+        path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+        if image_entrypoint:
+            path = self.settings.image_map.path_directory(image_entrypoint) + os.pathsep + path
         environment = {
-            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            "PATH": path,
             "HOME": os.environ.get("HOME", "/root"),
             "HOSTNAME": f"ip-{self.task.id[:8]}",
             "AWS_REGION": region,

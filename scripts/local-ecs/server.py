@@ -3,6 +3,7 @@
 Environment:
   LOCAL_ECS_IMAGES               JSON object, image pattern → executable (or argv list; [] = run the command as is)
   LOCAL_ECS_MIGRATOR             the migrator binary for images whose repository ends in `migrator`
+                                 (those ending in `efbundle` run stand-ins/efbundle, an EF Core bundle's stand-in)
   LOCAL_ECS_DEPROVISION_SECONDS  delay between DEPROVISIONING and STOPPED (default 2)
   LOCAL_ECS_CHECK_SIGNATURES     like --check-signatures N
 """
@@ -72,6 +73,7 @@ def main():
     while not stop.wait(3600):
         pass
     lifecycle.kill_everything()
+    settings.image_map.remove_path_directories()
     server.shutdown()
     print("local-ecs: stopped", flush=True)
 

@@ -193,6 +193,18 @@ class LocalECSTests(unittest.TestCase):
         self.assertIn("CannotPullContainerError", stopped["stoppedReason"])
         self.assertNotIn("exitCode", container)
 
+    def test_run_task_with_the_same_client_token_starts_one_task(self):
+        definition = self.register("token", ["/bin/sh", "-c", "sleep 30"])
+        first = self.run_task(definition, clientToken="retry-of-one-launch")
+        again = self.run_task(definition, clientToken="retry-of-one-launch")
+        other = self.run_task(definition, clientToken="another-launch")
+        self.assertEqual(again["taskArn"], first["taskArn"])
+        self.assertNotEqual(other["taskArn"], first["taskArn"])
+        running = self.ecs.list_tasks(cluster="local", family="token")["taskArns"]
+        self.assertEqual(sorted(running), sorted([first["taskArn"], other["taskArn"]]))
+        for arn in running:
+            self.ecs.stop_task(cluster="local", task=arn)
+
     def test_stop_task_sends_sigterm(self):
         script = "trap 'echo got SIGTERM; exit 143' TERM; echo ready; sleep 30 & wait $!"
         arn = self.run_task(self.register("stoppable", ["/bin/sh", "-c", script]))["taskArn"]
@@ -268,6 +280,8 @@ class LocalECSTests(unittest.TestCase):
              ["up"], "up"),
             ("migrator by digest", "ghcr.io/acme/migrator@sha256:" + "0" * 64, ["status"], "status"),
             ("LOCAL_ECS_IMAGES pattern with an argv", "example.com/tools/printer:latest", ["a", "b"], "printer: a b"),
+            ("efbundle repository → the EF Core bundle stand-in", "registry.local/orders-efbundle:7", ["--version"],
+             "10.0.0"),
         ]
         for name, image, command, expected in cases:
             with self.subTest(name):
@@ -275,6 +289,28 @@ class LocalECSTests(unittest.TestCase):
                 stopped = self.wait_for(arn, "STOPPED")
                 self.assertEqual(stopped["containers"][0].get("exitCode"), 0, stopped.get("stoppedReason"))
                 self.assertEqual(self.log_messages(arn), [expected])
+
+    def test_shell_entry_point_calls_the_image_program_by_name(self):
+        # As taskdefs/efbundle.json does: a secret reaches the image's program through `sh -c`, the command is "$@".
+        secret = self.emulator.client("secretsmanager").create_secret(
+            Name="efbundle-connection", SecretString=f"Host=127.0.0.1;Port={free_port()};Username=app")
+        migrations = tempfile.mkdtemp(prefix="efbundle-test.")
+        self.addCleanup(os.rmdir, migrations)
+        task_definition = self.register(
+            "byname", [], image="registry.local/orders-efbundle:1",
+            entryPoint=["/bin/sh", "-c", 'exec efbundle --connection "$DB_CONNECTION" "$@"', "efbundle"],
+            environment=[{"name": "EFBUNDLE_STANDIN_MIGRATIONS", "value": migrations}],
+            secrets=[{"name": "DB_CONNECTION", "valueFrom": secret["ARN"]}])
+
+        arn = self.run_task(task_definition)["taskArn"]
+        stopped = self.wait_for(arn, "STOPPED")
+        self.assertEqual(stopped["containers"][0].get("exitCode"), 1, self.log_messages(arn))
+        self.assertIn("Failed to connect to 127.0.0.1:", self.log_messages(arn)[-1])
+
+        overrides = {"containerOverrides": [{"name": "main", "command": ["--version"]}]}
+        arn = self.run_task(task_definition, overrides=overrides)["taskArn"]
+        self.assertEqual(self.wait_for(arn, "STOPPED")["containers"][0].get("exitCode"), 0)
+        self.assertEqual(self.log_messages(arn), ["10.0.0"])
 
     def test_request_log_records_operations(self):
         self.ecs.list_clusters()

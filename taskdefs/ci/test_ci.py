@@ -1,10 +1,11 @@
 """Tests of the CI recipes in taskdefs/ci: every YAML file parses, and the shell lines their jobs run are run
 here, against the local stack, so that a recipe cannot rot without a test failing.
 
-- GitLab `terraform-apply`: before_script + script in one `bash -eo pipefail`, as GitLab's runner does, with
-  the pipeline's variables expanded, OIDC web identity only (a token in AWS_ID_TOKEN, AWS_ROLE_ARN, no keys),
-  the release's ecs-run and Terraform on PATH (the launcher image's content), against a copy of the Terraform
-  example (taskdefs/terraform/example) whose resources stand in for the targets.
+- GitLab `terraform-apply`: before_script + script in one busybox `sh` (the job runs in hashicorp/terraform,
+  Alpine), with the pipeline's variables expanded, OIDC web identity only (a token in AWS_ID_TOKEN,
+  AWS_ROLE_ARN, no keys), the release's ecs-run and Terraform on PATH (the install lines run in the rootfs
+  proof's musl root instead), against a copy of the Terraform example (taskdefs/terraform/example) whose
+  resources stand in for the targets.
 - GitLab `migrator-image`: the same, with a recording stand-in for `docker` (no engine here); `aws ecr
   get-login-password` runs for real against the emulator; the calls docker got are checked against each other,
   the service Dockerfile and the image names the README publishes.
@@ -51,6 +52,16 @@ JOB_SECONDS = 300
 NOT_RUN = {
     "apk add --no-cache aws-cli": "Alpine's package manager; the venv's AWS CLI is on PATH instead",
 }
+# The GitLab recipe's ecs-run install lines write /usr/local/bin, so they run where that is theirs: in the
+# musl root of scripts/rootfs-proof, with busybox sh, as root, exactly as written; here ecs-run is on PATH.
+
+
+def flatten(lines):
+    """GitLab flattens nested lists in before_script and script (what YAML anchors produce)."""
+    flat = []
+    for line in lines:
+        flat += flatten(line) if isinstance(line, list) else [line]
+    return flat
 # `uses:` steps of the GitHub workflow and what the test does in their place.
 USES = {
     "actions/checkout": "the test's service directory is the checkout",
@@ -81,14 +92,17 @@ def release_version():
     return name[len("ecs-run-"):-len("-linux-x86_64.tar.gz")]
 
 
-def _bash(script, env, cwd):
+def _shell(argv, env, cwd):
     previous = os.getcwd()
     os.chdir(cwd)
     try:
-        return test_example.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], JOB_SECONDS,
-                                env=env)
+        return test_example.run(argv, JOB_SECONDS, env=env)
     finally:
         os.chdir(previous)
+
+
+def _bash(script, env, cwd):
+    return _shell(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], env, cwd)
 
 
 class RecipeRun(unittest.TestCase):
@@ -157,20 +171,31 @@ class GitLabTest(RecipeRun):
         predefined = {"CI_BUILDS_DIR": self.temp, "CI_PROJECT_DIR": self.service, "CI_JOB_ID": "7001",
                       "CI_COMMIT_SHORT_SHA": "1a2b3c4d", "CI_PROJECT_PATH_SLUG": "acme-orders",
                       "ECR_REGISTRY": self.registry, "RELEASE_VERSION": release_version(),
+                      "RELEASES_URL": "https://releases.example.com/ecs-run",
                       "AWS_REGION": STACK.env["AWS_REGION"], "AWS_ROLE_ARN": ROLE_ARN, "AWS_ID_TOKEN": ID_TOKEN}
         variables = dict(predefined)
         for source in (pipeline.get("variables", {}), parent.get("variables", {}), job.get("variables", {})):
             for key, value in source.items():
                 variables[key] = expand(value, variables)
         variables.update(overrides)
-        lines = job.get("before_script", parent.get("before_script", [])) + job["script"]
-        script = "\n".join(f"echo '$ '{shlex.quote(line)}\n{line}" for line in lines if line not in NOT_RUN)
-        return job, variables, _bash(script, {**self.ci_environment(), **variables}, self.service)
+        lines = flatten(job.get("before_script", parent.get("before_script", [])) + job["script"])
+        install = flatten(pipeline[".install-ecs-run"]["script"])
+        script = "\n".join(f"echo '$ '{shlex.quote(line)}\n{line}" for line in lines
+                           if line not in NOT_RUN and line not in install)
+        image = job.get("image", {})
+        if isinstance(image, dict) and image.get("name", "").startswith("hashicorp/terraform:"):
+            # Alpine: GitLab runs the script with sh, busybox's here too.
+            result = _shell(["busybox", "sh", "-c", "set -eo pipefail\n" + script], {**self.ci_environment(), **variables},
+                            self.service)
+        else:
+            result = _bash(script, {**self.ci_environment(), **variables}, self.service)
+        return job, variables, result
 
     def test_yaml_parses_and_names_real_stages(self):
         pipeline = recipe("gitlab-ci.yml")
         for name, job in pipeline.items():
-            if isinstance(job, dict) and "script" in job:
+            # Keys starting with "." are hidden: templates and anchors (.install-ecs-run), never jobs.
+            if isinstance(job, dict) and "script" in job and not name.startswith("."):
                 self.assertIn(job["stage"], pipeline["stages"], name)
 
     def test_terraform_apply_job_deploys_with_web_identity(self):
@@ -180,7 +205,10 @@ class GitLabTest(RecipeRun):
         with open(variables["AWS_WEB_IDENTITY_TOKEN_FILE"], encoding="utf-8") as f:
             self.assertEqual(f.read(), ID_TOKEN)
         self.assertEqual(oct(os.stat(variables["AWS_WEB_IDENTITY_TOKEN_FILE"]).st_mode & 0o777), "0o600")
-        self.assertEqual(expand(job["image"], variables), f"{self.registry}/ecs-run-launcher:{release_version()}")
+        self.assertEqual(job["image"]["entrypoint"], [""], "GitLab needs a shell, not terraform, as the entrypoint")
+        self.assertTrue(job["image"]["name"].startswith("hashicorp/terraform:"), job["image"])
+        install = flatten(recipe("gitlab-ci.yml")[".install-ecs-run"]["script"])
+        self.assertEqual(flatten(job["before_script"])[-len(install):], install, "the job installs ecs-run first")
 
     def test_migrator_image_job_builds_from_the_base_and_pushes(self):
         record = os.path.join(self.temp, "docker-calls.jsonl")
@@ -311,8 +339,9 @@ class TerraformVersionTest(unittest.TestCase):
         with open(os.path.join(ROOT, "Dockerfile"), encoding="utf-8") as f:
             pinned = re.search(r"^ARG TERRAFORM_VERSION=(\S+)", f.read(), re.M).group(1)
         self.assertEqual(pinned, tested, "Dockerfile's TERRAFORM_VERSION")
-        terraform_stage = dockerfile_stages.stage(dockerfile_stages.read(os.path.join(ROOT, "Dockerfile")), "terraform")
-        self.assertEqual(terraform_stage.base, f"hashicorp/terraform:{tested}")
+        launcher = dockerfile_stages.stage(dockerfile_stages.read(os.path.join(ROOT, "Dockerfile")), "launcher")
+        self.assertEqual(launcher.base, f"hashicorp/terraform:{tested}")
+        self.assertEqual(recipe("gitlab-ci.yml")["terraform-apply"]["image"]["name"], f"hashicorp/terraform:{tested}")
         steps = recipe("github-actions.yml")["jobs"]["deploy"]["steps"]
         (setup,) = [s for s in steps if s.get("uses", "").startswith("hashicorp/setup-terraform@")]
         self.assertEqual(str(setup["with"]["terraform_version"]), tested)

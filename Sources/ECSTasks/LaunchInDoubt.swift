@@ -1,0 +1,140 @@
+import AWSClient
+import Durations
+import System
+
+/// RunTask ended without an answer that says what it did: abandoned after its grace (a timeout or an
+/// interrupt came while it hung), cut off, a 5xx, or a 200 that could not be read. It may still have
+/// started a task, which would then run with nobody watching it. No new RunTask is sent for it; the task
+/// is looked for by the request's `startedBy` (ListTasks), since ECS's `clientToken` only helps a request
+/// that is sent again, and after a timeout or an interrupt none may be.
+struct LaunchInDoubt: Error {
+    var request: RunTaskRequest
+    var definition: TaskDefinition
+    /// When RunTask was sent, on the clock.
+    var launchedAt: Double
+    var error: AWSError
+
+    /// Whether `error` leaves open whether RunTask started a task. An error answer below 500 (a bad
+    /// parameter, no permission, throttling) says it did not; a missing or unreadable answer does not.
+    static func leavesOutcomeOpen(_ error: AWSError) -> Bool {
+        switch error.kind {
+        case .cancelled, .transport: return true
+        case .service: return (error.status ?? 0) >= 500 || error.code == AWSError.invalidResponseCode
+        case .credentials, .configuration: return false
+        }
+    }
+
+    var startedBy: String { request.startedBy ?? "" }
+
+    /// Whether `startedBy` is this launch's own (the default), so that every task listed by it is this
+    /// launch's; one the user chose may be shared with other runs.
+    var startedByIsOwn: Bool { request.clientToken.map(ClientToken.startedBy(forToken:)) == request.startedBy }
+}
+
+extension TaskRunner {
+    enum Settled {
+        /// RunTask's answer was lost, but its task was found and nobody asked to end the run: follow it.
+        case follow(TaskLauncher.Started)
+        case ended(TaskOutcome)
+    }
+
+    /// Finds the task an unanswered RunTask may have started; stops it when the run is ending (a timeout
+    /// or an interrupt, unless `leave`), and says in one line which task it was and whether it was stopped.
+    func settle(_ doubt: LaunchInDoubt, config: RunConfiguration, display: ProgressDisplay) -> Settled {
+        let watch = config.watch
+        let elapsed = DurationText.format(clock.now() - doubt.launchedAt)
+        let ending: FollowResult.Ending?
+        let lead: String
+        if isInterrupted() {
+            ending = .interrupted
+            lead = "interrupted after \(elapsed), before RunTask's outcome was known"
+        } else if let timeout = watch.timeout, clock.now() >= doubt.launchedAt + timeout {
+            ending = .timedOut
+            lead = "timeout of \(DurationText.format(timeout)) reached after \(elapsed), before RunTask's outcome was known"
+        } else {
+            ending = nil
+            lead = "RunTask failed: \(doubt.error)"
+        }
+        let look = "aws ecs list-tasks --cluster \(config.cluster) --started-by \(doubt.startedBy)"
+        let failure = { (text: String) -> Settled in
+            switch ending {
+            case .interrupted: return .ended(.failed(.interrupted(text)))
+            case .timedOut: return .ended(.failed(.timedOut(text)))
+            default: return .ended(.failed(.launch(text)))
+            }
+        }
+        let found: [ECSTask]
+        do {
+            found = try findStarted(doubt, cluster: config.cluster, budget: watch.searchBudget)
+        } catch {
+            return failure("\(lead); could not check whether it started a task (ListTasks: \(error)); look with: \(look)")
+        }
+        guard let task = found.first, let arn = task.taskArn else {
+            return failure(
+                "\(lead); no task started by \(doubt.startedBy) was found within \(DurationText.format(watch.searchBudget)), so none was started (one that ECS lists later shows in: \(look))"
+            )
+        }
+        guard found.count == 1 else {
+            return failure(
+                "\(lead); \(found.count) tasks started by \(doubt.startedBy) run from this task definition, so ecs-run cannot tell which one RunTask started and stops none: "
+                    + found.compactMap(\.taskArn).joined(separator: " "))
+        }
+        guard let ending else {
+            display.note("RunTask's answer was lost (\(doubt.error.code)); its task was found by its startedBy \(doubt.startedBy)")
+            return .follow(TaskLauncher.Started(task: task, arn: arn, definition: doubt.definition, launchedAt: doubt.launchedAt))
+        }
+        let policy = ending == .timedOut ? watch.onTimeout : watch.onInterrupt
+        let fate: String
+        if policy == .leave {
+            fate = "it is left running (--on-\(ending == .timedOut ? "timeout" : "interrupt") leave)"
+        } else {
+            do {
+                let reason = ending == .timedOut ? "timeout reached" : "interrupted"
+                _ = try BoundedStop(ecs: ecs, clock: clock, budget: watch.stopBudget).stop(
+                    StopTaskRequest(cluster: config.cluster, task: arn, reason: "stopped by ecs-run: \(reason)"))
+                fate = "StopTask was sent"
+            } catch {
+                fate = "it could not be stopped (StopTask failed: \(error))"
+            }
+        }
+        display.error("\(lead); it had started a task, found by its startedBy \(doubt.startedBy); \(fate): \(arn)")
+        return .ended(.followed(FollowResult(ending: ending, task: task, cluster: config.cluster, streams: [])))
+    }
+
+    /// The running tasks started by the request's `startedBy` from its task definition, asked for until
+    /// one shows (ListTasks can list a new task late) or `budget` seconds pass. With a `startedBy` the user
+    /// chose, the answer may hold other runs' tasks too.
+    private func findStarted(_ doubt: LaunchInDoubt, cluster: String, budget: Double) throws -> [ECSTask] {
+        let deadline = clock.now() + budget
+        let cancellation = Cancellation.deadline(deadline, now: clock.now)
+        var looked = false
+        while true {
+            do {
+                let ours = try lookOnce(doubt, cluster: cluster, cancellation: cancellation)
+                if !ours.isEmpty { return ours }
+                looked = true
+            } catch let error as AWSError where error.kind == .cancelled && looked {
+                return [] // the budget ran out during a later look; the earlier ones found nothing
+            }
+            let pause = min(1.0, deadline - clock.now())
+            guard pause > 0 else { return [] }
+            clock.sleep(pause)
+        }
+    }
+
+    private func lookOnce(_ doubt: LaunchInDoubt, cluster: String, cancellation: Cancellation) throws -> [ECSTask] {
+        var arns: [String] = []
+        var token: String?
+        for _ in 0..<5 {
+            let page = try ecs.listTasks(
+                ListTasksRequest(cluster: cluster, startedBy: doubt.startedBy, nextToken: token), cancellation: cancellation)
+            arns += page.taskArns ?? []
+            token = page.nextToken
+            if token == nil { break }
+        }
+        guard !arns.isEmpty else { return [] }
+        let described = try ecs.describeTasks(
+            DescribeTasksRequest(cluster: cluster, tasks: Array(arns.prefix(TaskWatcher.batchSize))), cancellation: cancellation)
+        return (described.tasks ?? []).filter { doubt.startedByIsOwn || $0.taskDefinitionArn == doubt.definition.taskDefinitionArn }
+    }
+}
