@@ -1,4 +1,3 @@
-import Hashing
 import System
 
 /// How much of the migration files stays in memory once they are read. Reading every file is needed to

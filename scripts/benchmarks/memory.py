@@ -7,6 +7,7 @@ one small statement, measured in the same run: the program, its libraries and on
 that counts is (peak - baseline) / file size, for `up --dry-run`, `up` on a fresh database and `status`.
 """
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -134,3 +135,20 @@ def markdown(results):
     lines += [f"| {name} | {measured} | {report.verdict(ok, literal)} |" for name, measured, ok, literal in targets]
     lines.append("")
     return "\n".join(lines), targets
+
+
+def splice(path, section):
+    """Replaces the memory section of an existing BENCHMARKS.md (or adds it before the footprint or the profiles note)."""
+    text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmarks\n\n"
+    pattern = re.compile(r"^## migrator memory against .*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text)
+    else:
+        for anchor in ("## Footprint: ", "## Why targets are missed"):
+            if anchor in text:
+                text = text.replace(anchor, section + "\n" + anchor, 1)
+                break
+        else:
+            text = text.rstrip("\n") + "\n\n" + section
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
