@@ -49,7 +49,7 @@ let package = Package(
 
         // Executables, and ecs-run's edge: signals, stdout/stderr, ECS_RUN_* variables, exit codes and
         // the JSON result, apart from ArgumentParser so that tests can reach them.
-        .target(name: "ECSRunEdge", dependencies: ["ECSTasks", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "ECSRunEdge", dependencies: ["ECSTasks", "Durations", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "ecs-run", dependencies: [
             "ECSRunEdge", "ECSTasks", "AWSClient", "Durations", "BuildVersion", "System",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

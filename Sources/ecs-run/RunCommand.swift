@@ -1,8 +1,9 @@
 import ArgumentParser
+import ECSRunEdge
 import ECSTasks
 import System
 
-struct RunCommand: ParsableCommand {
+struct RunCommand: StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Launch a task, follow it to its exit, stream its logs, exit with the container's code.",
@@ -114,14 +115,14 @@ struct RunCommand: ParsableCommand {
     /// The checks that need no AWS call, here so that ArgumentParser shows a mistake with the usage text.
     func validate() throws {
         do {
-            try LaunchPlan.validate(configuration(environment: [:]))
+            try LaunchPlan.validate(configuration())
         } catch let failure as RunFailure {
-            throw ValidationError(failure.description)
+            throw ValidationError(Messages.text(failure))
         }
     }
 
     /// The flags as a configuration value; malformed values are usage errors.
-    func configuration(environment: [String: String]) throws -> RunConfiguration {
+    func configuration() throws -> RunConfiguration {
         var config = RunConfiguration()
         config.cluster = cluster
         config.taskDefinition = taskDefinition ?? ""
@@ -162,7 +163,6 @@ struct RunCommand: ParsableCommand {
         config.wait = !noWait
         config.dryRun = dryRun
         config.watch = watch.options
-        config.display = output.display(showLogs: !watch.noLogs, environment: environment)
         return config
     }
 
@@ -190,18 +190,17 @@ struct RunCommand: ParsableCommand {
             base: parts.count > 2 ? base : nil)
     }
 
-    func run() throws {
-        let environment = ProcessEnvironment.current
-        let config = try configuration(environment: environment)
-        let display = Session.display(config.display)
+    func status(environment: [String: String]) throws -> Int32 {
+        let config = try configuration()
+        let display = Session.display(output.display(environment: environment))
         // A dry run calls nothing, so it needs no region or credentials either.
         let outcome =
             config.dryRun
             ? TaskRunner.dryRun(config)
             : Session.outcome(aws, environment: environment) { runner in
-                runner.run(config, display: display)
+                runner.run(config, observer: display)
             }
-        try end(outcome, display: display, failureCluster: config.cluster)
+        return CommandEnding.finish(outcome, display: display, failureCluster: config.cluster)
     }
 }
 

@@ -7,18 +7,17 @@ import System
 enum Session {
     /// Progress on stderr and results on stdout of this process.
     static func display(_ options: DisplayOptions) -> ProgressDisplay {
-        ProgressDisplay(sink: StandardStreams(), options: options, clock: SystemClock.shared)
+        ProgressDisplay(sink: StandardStreams(), options: options)
     }
 
     /// `command`'s outcome with a runner for this invocation; failing to set up AWS is the outcome too.
     static func outcome(_ aws: AWSOptions, environment: [String: String], _ command: (TaskRunner) -> TaskOutcome) -> TaskOutcome {
         do {
             return command(try runner(aws, environment: environment))
-        } catch let error as AWSError where error.code == AWSError.invalidSettingCode {
-            // A malformed AWS_ENDPOINT_URL_*, AWS_REGION or AWS_MAX_ATTEMPTS, found before any request.
-            return .failed(.usage("\(error)"))
+        } catch let error as AWSError {
+            return .failed(RunFailure(.awsConfiguration(error)))
         } catch {
-            return .failed(.launch("\(error)"))
+            return .failed(RunFailure(.unexpected(error)))
         }
     }
 

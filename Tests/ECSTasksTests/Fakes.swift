@@ -1,4 +1,5 @@
 import AWSClient
+import ECSRunEdge
 @testable import ECSTasks
 import System
 

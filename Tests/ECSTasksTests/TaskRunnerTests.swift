@@ -29,6 +29,12 @@ final class TaskRunnerTests: XCTestCase {
             output: output, clock: clock)
     }
 
+    func display(_ edit: (inout DisplayOptions) -> Void) -> DisplayOptions {
+        var options = DisplayOptions()
+        edit(&options)
+        return options
+    }
+
     func config(_ edit: (inout RunConfiguration) -> Void = { _ in }) -> RunConfiguration {
         var c = RunConfiguration()
         c.cluster = "c1"
@@ -105,7 +111,7 @@ final class TaskRunnerTests: XCTestCase {
         stopped.startedAt = Date(timeIntervalSince1970: 1_700_000_000)
         stopped.stoppedAt = Date(timeIntervalSince1970: 1_700_000_012.5)
         ecs.describeAnswers = [.tasks([stopped])]
-        XCTAssertEqual(runner().run(config { $0.display.format = .json }), 3)
+        XCTAssertEqual(runner().run(config(), display: display { $0.format = .json }), 3)
         let object = try JSONSerialization.jsonObject(with: Data(output.out.utf8)) as! [String: Any]
         XCTAssertEqual(object["taskArn"] as? String, taskArn)
         XCTAssertEqual(object["cluster"] as? String, "arn:aws:ecs:us-east-1:123456789012:cluster/c1")
@@ -287,7 +293,7 @@ final class TaskRunnerTests: XCTestCase {
     func testQuietPrintsOnlyLogs() {
         logs.append("ecs/app/0123456789abcdef", ["only this"])
         ecs.describeAnswers = [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
-        XCTAssertEqual(runner().run(config { $0.display.quiet = true }), 0)
+        XCTAssertEqual(runner().run(config(), display: display { $0.quiet = true }), 0)
         XCTAssertEqual(output.out, "only this\n")
         XCTAssertEqual(output.err, "")
     }
@@ -298,8 +304,9 @@ final class TaskRunnerTests: XCTestCase {
         ]
         XCTAssertEqual(
             runner().run(
-                config {
-                    $0.display.interactive = true; $0.display.color = false
+                config(),
+                display: display {
+                    $0.interactive = true; $0.color = false
                 }), 0)
         XCTAssertTrue(output.err.contains("\r\u{1B}[K"), "status line redrawn in place")
         XCTAssertFalse(output.err.contains("\u{1B}[3"), "no colour")
@@ -317,15 +324,15 @@ struct DrivenRunner {
     let output: CapturedOutput
     let clock: FakeClock
 
-    func run(_ config: RunConfiguration) -> Int32 {
-        let display = ProgressDisplay(sink: output, options: config.display, clock: clock)
-        return CommandEnding.finish(runner.run(config, display: display), display: display, failureCluster: config.cluster)
+    func run(_ config: RunConfiguration, display options: DisplayOptions = DisplayOptions()) -> Int32 {
+        let display = ProgressDisplay(sink: output, options: options)
+        return CommandEnding.finish(runner.run(config, observer: display), display: display, failureCluster: config.cluster)
     }
 
     func logs(cluster: String, task: String, follow: Bool, display options: DisplayOptions) -> Int32 {
-        let display = ProgressDisplay(sink: output, options: options, clock: clock)
+        let display = ProgressDisplay(sink: output, options: options)
         return CommandEnding.finish(
-            runner.logs(cluster: cluster, task: task, follow: follow, display: display),
+            runner.logs(cluster: cluster, task: task, follow: follow, observer: display),
             display: display, failureCluster: nil)
     }
 }
