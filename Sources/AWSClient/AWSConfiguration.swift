@@ -5,7 +5,7 @@ import System
 /// Region, endpoints, credentials and retry settings, resolved the way the AWS CLI and SDKs do.
 /// Reads only the `environment` it is given (and the shared files it names), never the process's.
 public struct AWSConfiguration {
-    public private(set) var region: String
+    public internal(set) var region: String
     /// The profile whose settings apply (`--profile`, `AWS_PROFILE`, or `default`).
     public private(set) var profileName: String
 

@@ -29,22 +29,18 @@ enum Session {
             endpointURL: aws.endpointURL, debug: debug)
         let client = try AWSClient(configuration: configuration)
         let region = configuration.region
-        // A log stream in another region (awslogs-region) is read there; failing that, here.
+        // A log stream in another region (awslogs-region) is read there, with the same credentials; a region
+        // name that cannot be one is read here, as AWS would refuse it there anyway.
         let logsClient: (String?) -> AWSClient = { other in
-            guard let other, other != region,
-                let config = try? AWSConfiguration.resolve(
-                    environment: environment, profile: aws.profile, region: other,
-                    endpointURL: aws.endpointURL, debug: debug),
-                let otherClient = try? AWSClient(configuration: config)
+            guard let other, other != region, AWSConfiguration.problem(withRegion: other) == nil,
+                let otherClient = try? AWSClient(configuration: configuration.inRegion(other))
             else { return client }
             return otherClient
         }
-        let logsHost = configuration.endpoint(for: .logs).split(separator: "/").dropFirst(1).first ?? ""
-        let awsLogs = logsHost.hasSuffix(".amazonaws.com") || logsHost.hasSuffix(".amazonaws.com.cn")
         // Ctrl-C, SIGTERM or SIGHUP ends a sleep at once, so the waiting loops see the interrupt without delay.
         let clock = SystemClock(wakingWhen: { InterruptSignal.isSet })
         return TaskRunner(
             client: client, logsClient: logsClient, clock: clock, region: region,
-            linksToConsole: awsLogs, isInterrupted: { InterruptSignal.isSet })
+            linksToConsole: configuration.usesAWSEndpoint(for: .logs), isInterrupted: { InterruptSignal.isSet })
     }
 }
