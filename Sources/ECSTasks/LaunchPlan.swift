@@ -1,3 +1,5 @@
+import System
+
 /// Builds the RunTask request from the configuration, the task definition and, when the network comes
 /// from a service, the service. A dry run prints exactly what this returns. Build it once per launch:
 /// without an idempotency key each request gets a new random client token.
@@ -118,26 +120,11 @@ public enum LaunchPlan {
 
     /// The CloudWatch console page of a log stream.
     static func consoleURL(region: String, group: String, stream: String) -> String {
-        // The console's fragment takes each path part percent-encoded, with "%" itself written "$25".
-        func part(_ s: String) -> String {
-            var out = ""
-            for byte in s.utf8 {
-                let c = Character(Unicode.Scalar(byte))
-                if byte < 128, c.isLetter || c.isNumber || "-_.".contains(c) {
-                    out.append(c)
-                } else {
-                    out += "$25" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-                }
-            }
-            return out
+        // The console's fragment takes each path part percent-encoded ("~" too), with "%" itself written "$25".
+        func part(_ text: String) -> String {
+            PercentEncoding.encode(text).replacing("~", with: "%7E").replacing("%", with: "$25")
         }
         return
             "https://\(region).console.aws.amazon.com/cloudwatch/home?region=\(region)#logsV2:log-groups/log-group/\(part(group))/log-events/\(part(stream))"
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

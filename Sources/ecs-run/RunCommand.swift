@@ -167,7 +167,7 @@ struct RunCommand: StatusCommand {
     }
 
     static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { String($0).trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }
+        text.split(separator: ",").map { $0.trimmingSpacesTabsAndNewlines() }.filter { !$0.isEmpty }
     }
 
     static func pair(_ text: String, option: String) throws -> (String, String) {
@@ -201,14 +201,5 @@ struct RunCommand: StatusCommand {
                 runner.run(config, observer: display)
             }
         return CommandEnding.finish(outcome, display: display, failureCluster: config.cluster)
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
     }
 }

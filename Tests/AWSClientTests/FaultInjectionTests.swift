@@ -20,15 +20,7 @@ final class FaultInjectionTests: MotoTestCase {
 
     /// Answers request n with `plan[n]`, or forwards to moto when the plan is used up or says nil.
     private func startProxy(_ plan: [LoopbackServer.Reply?]) throws -> LoopbackServer {
-        let index = Mutex(0)
-        let upstream = moto.url
-        let server = try LoopbackServer { request in
-            let step = index.withLock { index in
-                defer { index += 1 }
-                return index < plan.count ? plan[index] : nil
-            }
-            return step ?? LoopbackServer.forward(request, to: upstream)
-        }
+        let server = try LoopbackServer.planned(plan, otherwise: moto.url)
         proxy = server
         return server
     }

@@ -186,6 +186,18 @@ final class LoopbackServer: Sendable {
         return formatter.string(from: date)
     }
 
+    /// A server that answers request n with `plan[n]`, and forwards to `upstream` past the plan or at nil.
+    static func planned(_ plan: [Reply?], otherwise upstream: String) throws -> LoopbackServer {
+        let index = Mutex(0)
+        return try LoopbackServer { request in
+            let step = index.withLock { index in
+                defer { index += 1 }
+                return index < plan.count ? plan[index] : nil
+            }
+            return step ?? forward(request, to: upstream)
+        }
+    }
+
     /// Sends the request on to `upstream` unchanged (same Host header, so signatures still verify).
     static func forward(_ request: Request, to upstream: String) -> Reply {
         let skip: Set<String> = ["content-length", "connection", "expect", "accept"]

@@ -19,15 +19,7 @@ final class MalformedAnswerTests: MotoTestCase {
 
     /// Request n gets `plan[n]`; past the plan, or at nil, the request goes on to moto.
     private func server(_ plan: [LoopbackServer.Reply?]) throws -> LoopbackServer {
-        let index = Mutex(0)
-        let upstream = moto.url
-        let server = try LoopbackServer { request in
-            let step = index.withLock { index in
-                defer { index += 1 }
-                return index < plan.count ? plan[index] : nil
-            }
-            return step ?? LoopbackServer.forward(request, to: upstream)
-        }
+        let server = try LoopbackServer.planned(plan, otherwise: moto.url)
         proxy = server
         return server
     }

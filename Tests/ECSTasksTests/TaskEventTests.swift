@@ -18,12 +18,7 @@ final class TaskEventTests: XCTestCase {
     override func setUp() {
         ecs = FakeECS(); logs = FakeLogs(); clock = FakeClock(); recorder = Recorder()
         ecs.clock = clock
-        let awslogs = LogConfiguration(logDriver: "awslogs", options: ["awslogs-group": "/ecs/app", "awslogs-stream-prefix": "ecs"])
-        var d = TaskDefinition(
-            taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/app:1",
-            containerDefinitions: [ContainerDefinition(name: "app", logConfiguration: awslogs)])
-        d.family = "app"; d.revision = 1
-        ecs.definition = d
+        ecs.definition = appDefinition()
         ecs.runAnswer = RunTaskResponse(tasks: [task("PROVISIONING", [container("app", "PENDING")])], failures: [])
     }
 

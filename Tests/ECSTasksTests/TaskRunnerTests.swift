@@ -13,11 +13,7 @@ final class TaskRunnerTests: XCTestCase {
     override func setUp() {
         ecs = FakeECS(); logs = FakeLogs(); clock = FakeClock(); output = CapturedOutput()
         ecs.clock = clock
-        var d = TaskDefinition(
-            taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/app:1",
-            containerDefinitions: [ContainerDefinition(name: "app", logConfiguration: awslogs)])
-        d.family = "app"; d.revision = 1
-        ecs.definition = d
+        ecs.definition = appDefinition()
         ecs.runAnswer = RunTaskResponse(tasks: [task("PROVISIONING", [container("app", "PENDING")])], failures: [])
     }
 
