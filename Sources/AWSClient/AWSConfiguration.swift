@@ -48,6 +48,8 @@ public struct AWSConfiguration {
         }
     }
 
+    // Long because it is the SDKs' order of precedence read top to bottom (profile, region, endpoints, CA
+    // bundle, retries, credentials), each step using the ones before it.
     public static func resolve(
         environment: [String: String], profile: String? = nil, region: String? = nil,
         endpointURL: String? = nil, debug: ((String) -> Void)? = nil

@@ -50,6 +50,8 @@ final class AWSTransport {
     /// throws as retryable (a malformed answer to a call that is safe to repeat) is retried like a 5xx.
     /// Once `noNewAttempt` turns true, no further attempt is sent (a retry, or a skew correction's); the
     /// one in flight runs on until `cancellation`.
+    // Long because one call's attempts share their state across the loop (the count, the one clock-skew
+    // correction, the last retry's cost); split up, that state would have to travel between functions.
     func send<Output>(
         _ request: OperationRequest, cancellation: Cancellation = .never, noNewAttempt: Cancellation = .never,
         credentials: () throws -> SigV4Credentials?, read: (HTTPResponse) throws -> Output

@@ -73,22 +73,23 @@ extension TaskRunner {
         case .interrupted: ending = .interrupted
         case .timedOut: ending = .timedOut
         }
-        let policy = ending == .timedOut ? watch.onTimeout : watch.onInterrupt
-        let fate: StopFate
-        if policy == .leave {
-            fate = .leftRunning
-        } else {
-            do {
-                let reason = ending == .timedOut ? "timeout reached" : "interrupted"
-                _ = try BoundedStop(ecs: ecs, clock: clock, budget: watch.stopBudget).stop(
-                    StopTaskRequest(cluster: config.cluster, task: arn, reason: "stopped by ecs-run: \(reason)"))
-                fate = .stopSent
-            } catch {
-                fate = .notStopped(error)
-            }
-        }
+        let fate = stopFound(arn, ending: ending, config: config)
         observer.observe(.launchSettled(report(.stoppedOrLeft(arn: arn, fate))))
         return .ended(.followed(FollowResult(ending: ending, task: task, cluster: config.cluster, streams: [])))
+    }
+
+    /// StopTask for the task found as the run ends, unless the user asked to leave it.
+    private func stopFound(_ arn: String, ending: TaskEnding, config: RunConfiguration) -> StopFate {
+        let watch = config.watch
+        guard (ending == .timedOut ? watch.onTimeout : watch.onInterrupt) == .stop else { return .leftRunning }
+        do {
+            let reason = ending == .timedOut ? "timeout reached" : "interrupted"
+            _ = try BoundedStop(ecs: ecs, clock: clock, budget: watch.stopBudget).stop(
+                StopTaskRequest(cluster: config.cluster, task: arn, reason: "stopped by ecs-run: \(reason)"))
+            return .stopSent
+        } catch {
+            return .notStopped(error)
+        }
     }
 
     /// The running tasks started by the request's `startedBy` from its task definition, asked for until

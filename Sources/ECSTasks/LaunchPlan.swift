@@ -72,16 +72,7 @@ public enum LaunchPlan {
             }
         }
         request.platformVersion = config.platformVersion ?? service?.platformVersion
-        var vpc = service?.networkConfiguration?.awsvpcConfiguration
-        if !config.subnets.isEmpty {
-            vpc = AwsVpcConfiguration(subnets: config.subnets, securityGroups: vpc?.securityGroups, assignPublicIp: vpc?.assignPublicIp)
-        }
-        if !config.securityGroups.isEmpty { vpc?.securityGroups = config.securityGroups }
-        if let assign = config.assignPublicIp { vpc?.assignPublicIp = assign ? "ENABLED" : "DISABLED" }
-        if let vpc {
-            if service != nil, vpc.subnets.isEmpty { throw RunFailure(.serviceWithoutSubnets(service?.serviceName ?? "")) }
-            request.networkConfiguration = NetworkConfiguration(awsvpcConfiguration: vpc)
-        }
+        request.networkConfiguration = try network(config, service: service)
 
         let target = try overrideTarget(config, taskDefinition: taskDefinition)
         var overrides = TaskOverride(
@@ -104,6 +95,19 @@ public enum LaunchPlan {
         request.clientToken = token
         request.startedBy = config.startedBy.flatMap { $0.isEmpty ? nil : $0 } ?? ClientToken.startedBy(forToken: token)
         return request
+    }
+
+    /// The awsvpc network: the service's, with the parts the configuration names replaced.
+    private static func network(_ config: RunConfiguration, service: Service?) throws -> NetworkConfiguration? {
+        var vpc = service?.networkConfiguration?.awsvpcConfiguration
+        if !config.subnets.isEmpty {
+            vpc = AwsVpcConfiguration(subnets: config.subnets, securityGroups: vpc?.securityGroups, assignPublicIp: vpc?.assignPublicIp)
+        }
+        if !config.securityGroups.isEmpty { vpc?.securityGroups = config.securityGroups }
+        if let assign = config.assignPublicIp { vpc?.assignPublicIp = assign ? "ENABLED" : "DISABLED" }
+        guard let vpc else { return nil }
+        if service != nil, vpc.subnets.isEmpty { throw RunFailure(.serviceWithoutSubnets(service?.serviceName ?? "")) }
+        return NetworkConfiguration(awsvpcConfiguration: vpc)
     }
 
     /// The awslogs streams of the task's containers: `prefix/container/task-id`. Containers without

@@ -40,6 +40,8 @@ public final class HTTPClient {
     /// Sends the request and returns whatever status the server answered with.
     /// Throws `HTTPError` only when no response arrived. `timeout` overrides the configured total;
     /// once `cancellation` turns true the transfer ends soon with an `.aborted` error.
+    // Long because libcurl takes every option, callback and the body's pointer before `curl_easy_perform`,
+    // inside the closure that keeps that pointer valid: one place shows what the transfer holds on to.
     public func send(_ request: HTTPRequest, timeout: Double? = nil, cancellation: Cancellation = .never) throws -> HTTPResponse {
         responseBody = []
         responseHeaders = []

@@ -30,6 +30,8 @@ final class DebugTraceTests: MotoTestCase {
     struct ListClustersOutput: Decodable { var clusterArns: [String] }
     struct DescribeServicesInput: Encodable { var cluster: String; var services: [String] }
 
+    // Long on purpose: one trace through every credential source and failure, whose every line is then
+    // checked against every secret that passed through it.
     func testTraceShowsTheCallsAndNeverTheSecrets() throws {
         var secrets: [String: String] = ["admin secret": moto.adminSecret]
 
