@@ -21,6 +21,7 @@ final class ECSRunFixture {
     private(set) var serviceSubnet = ""
     private(set) var serviceSecurityGroup = ""
 
+    // XCTest runs these tests one after another on one thread, the only one that reads or sets this.
     nonisolated(unsafe) private static var cached: ECSRunFixture?
 
     static func shared() throws -> ECSRunFixture {
