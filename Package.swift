@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "ECSRunEdge", "AWSClient", "System", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "ECSRunEdgeTests", dependencies: ["ECSRunEdge", "ECSTasks", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "ECSRunCommandTests", dependencies: ["ecs-run", "ECSRunEdge"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "AWSClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
