@@ -71,13 +71,13 @@ public final class ProgressDisplay: TaskObserver {
     }
 
     /// Always shown, even with --quiet.
-    public func error(_ text: String) {
+    func error(_ text: String) {
         clearStatusLine()
         sink.writeErr(paint("ecs-run: error:", "31") + " \(text)\n")
         redrawStatusLine()
     }
 
-    public func warning(_ text: String) {
+    func warning(_ text: String) {
         guard !options.quiet else { return }
         clearStatusLine()
         sink.writeErr(paint("ecs-run: warning:", "33") + " \(text)\n")
@@ -116,7 +116,7 @@ public final class ProgressDisplay: TaskObserver {
     }
 
     /// The one result on stdout.
-    public func result(_ text: String) {
+    func result(_ text: String) {
         clearStatusLine()
         sink.writeOut(text.hasSuffix("\n") ? text : text + "\n")
     }
