@@ -33,34 +33,34 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Safe wrappers
-        .target(name: "HTTP", dependencies: ["CCurl", "System"]),
-        .target(name: "Hashing", dependencies: ["COpenSSL", "System"]),
+        .target(name: "HTTP", dependencies: ["CCurl", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "Hashing", dependencies: ["COpenSSL", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // Durations as people type them (90s, 30m, 1h30m), shared by both programs' options.
-        .target(name: "Durations"),
+        .target(name: "Durations", swiftSettings: [.swiftLanguageMode(.v6)]),
         // The version and commit `--version` prints; scripts/release fills them in.
-        .target(name: "BuildVersion"),
+        .target(name: "BuildVersion", swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // System, the layer below the wrappers: the small utilities every layer above shares (clock,
         // sleeping, UTC time, encodings, files, child processes, signal flags, a background thread, the process end).
         // It depends on nothing of ours.
-        .target(name: "System"),
+        .target(name: "System", swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // AWS
-        .target(name: "AWSSigV4", dependencies: ["Hashing", "System"]),
-        .target(name: "AWSClient", dependencies: ["AWSSigV4", "HTTP", "Hashing", "System"]),
+        .target(name: "AWSSigV4", dependencies: ["Hashing", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "AWSClient", dependencies: ["AWSSigV4", "HTTP", "Hashing", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // Domain
-        .target(name: "ECSTasks", dependencies: ["AWSClient", "Hashing", "Durations", "System"]),
+        .target(name: "ECSTasks", dependencies: ["AWSClient", "Hashing", "Durations", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "Migrations", dependencies: ["Postgres", "Hashing", "System"]),
 
         // Executables, and ecs-run's edge: signals, stdout/stderr, ECS_RUN_* variables, exit codes and
         // the JSON result, apart from ArgumentParser so that tests can reach them.
-        .target(name: "ECSRunEdge", dependencies: ["ECSTasks", "System"]),
+        .target(name: "ECSRunEdge", dependencies: ["ECSTasks", "Durations", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "ecs-run", dependencies: [
             "ECSRunEdge", "ECSTasks", "AWSClient", "Durations", "BuildVersion", "System",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(name: "migrator", dependencies: [
             "Migrations", "Postgres", "AWSClient", "HTTP", "Durations", "BuildVersion", "System",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -68,15 +68,16 @@ let package = Package(
 
         // Tests. TestSupport finds the local stack and runs the built executables.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "SystemTests", dependencies: ["System"]),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing", "System"]),
-        .testTarget(name: "DurationsTests", dependencies: ["Durations"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "SystemTests", dependencies: ["System"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "DurationsTests", dependencies: ["Durations"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "System"]),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP", "TestSupport"]),
-        .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "ECSRunEdge", "AWSClient", "System", "TestSupport"]),
-        .testTarget(name: "ECSRunEdgeTests", dependencies: ["ECSRunEdge", "ECSTasks", "System"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "ECSRunEdge", "AWSClient", "System", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "ECSRunEdgeTests", dependencies: ["ECSRunEdge", "ECSTasks", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "ECSRunCommandTests", dependencies: ["ecs-run", "ECSRunEdge"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "AWSClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],

@@ -2,7 +2,7 @@
 """Tests of scripts/check-layers on small packages written here: a clean one passes, and each kind of
 breach (a dependency pointing up, the C library outside System and the wrappers, an unguarded Glibc, a C
 module imported publicly or by a domain target, an import not declared in Package.swift, a domain target
-printing or exiting) fails with a line naming the file and line."""
+printing or exiting, a domain string naming a flag or a command) fails with a line naming the file and line."""
 import pathlib
 import subprocess
 import sys
@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "System"),
         .target(name: "Postgres", dependencies: ["CLibPQ", "System"]),
         .target(name: "Migrations", dependencies: [{migrations_deps}]),
+        .target(name: "ECSTasks", dependencies: ["System"]),
         .executableTarget(name: "migrator", dependencies: ["Migrations", "System"]),
     ]
 )
@@ -37,6 +38,11 @@ CLEAN = {
         import Postgres
         // print("a comment may say print(")
         public struct Migrator { let text = "print(\\"inside a string\\")"; func note() -> String { "exit(1)" } }
+        """),
+    "Sources/ECSTasks/Outcome.swift": textwrap.dedent("""\
+        // A comment may say: pass --cluster, or run `ecs-run logs TASK`.
+        /* and so may /* a nested */ block: --timeout */
+        public enum Outcome { static let separator = "--"; static let reason = "stopped by ecs-run: timeout"; static let sql = "-- migrate:up" }
         """),
     "Sources/migrator/main.swift": 'import Migrations\nimport System\nprint("ok")\n',
 }
@@ -64,7 +70,7 @@ class CheckLayersTests(unittest.TestCase):
     def test_clean_package_passes(self):
         code, out = self.run_on()
         self.assertEqual(code, 0, out)
-        self.assertIn("5 targets, 4 files", out)
+        self.assertIn("6 targets, 5 files", out)
 
     def test_dependency_pointing_up(self):
         self.assertBreach("Package.swift: Migrations (domain) depends on migrator (executables): dependencies point down only",
@@ -101,10 +107,30 @@ class CheckLayersTests(unittest.TestCase):
     def test_domain_writing_to_stdout(self):
         for line, what in [('print("applied")', "print("), ("FileHandle.standardError.write(data)", "FileHandle.standardOutput/standardError"),
                            ("fputs(text, stderr)", "C stdio"), ("_ = write(STDOUT_FILENO, p, n)", "write(2) to stdout/stderr"),
-                           ("exit(3)", "exit("), ("ProcessEnd.now(3)", "ProcessEnd.now")]:
+                           ("exit(3)", "exit("), ("ProcessEnd.now(3)", "ProcessEnd.now"), ("debugPrint(plan)", "debugPrint(/dump("),
+                           ("dump(plan)", "debugPrint(/dump("), ('puts("x")', "C stdio"),
+                           ("OutputDescriptor.write(2, text)", "OutputDescriptor.write")]:
             with self.subTest(line=line):
                 self.assertBreach(f"Sources/Migrations/Report.swift:2: Migrations is below the programs' edge and must not write to stdout/stderr or exit ({what})",
                                   changes={"Sources/Migrations/Report.swift": f"func report() {{\n    {line}\n}}\n"})
+
+    def test_domain_string_naming_a_flag_or_a_command(self):
+        message = "is the domain and names {what} ({name}) in a string; report a value and let the executable say it"
+        for text, line, what, name in [
+            ('let hint = "pass --cluster NAME"\n', 1, "a command-line flag", "--cluster"),
+            ('let a = 1\nlet hint = "raise \\(x) with --memory"\n', 2, "a command-line flag", "--memory"),
+            ('let hint = #"see "--no-wait""#\n', 1, "a command-line flag", "--no-wait"),
+            ('let hint = """\n    the schema:\n    set --schema\n    """\n', 3, "a command-line flag", "--schema"),
+            ('let hint = "run `ecs-run logs TASK`"\n', 1, "a command", "ecs-run logs"),
+            ('let hint = "migrator repair"\n', 1, "a command", "migrator repair"),
+        ]:
+            with self.subTest(text=text):
+                self.assertBreach(f"Sources/ECSTasks/Hint.swift:{line}: ECSTasks " + message.format(what=what, name=name),
+                                  changes={"Sources/ECSTasks/Hint.swift": text})
+
+    def test_migrations_is_excused_until_its_restructure(self):
+        code, out = self.run_on(changes={"Sources/Migrations/Hint.swift": 'let hint = "set --schema or run migrator repair"\n'})
+        self.assertEqual(code, 0, out)
 
     def test_only_system_process_end_may_end_the_process(self):
         end = "#if canImport(Glibc)\nimport Glibc\n#endif\npublic enum ProcessEnd {\n    public static func now(_ s: Int32) -> Never { fflush(nil); _exit(s) }\n}\n"

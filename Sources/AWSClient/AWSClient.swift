@@ -6,8 +6,8 @@ import HTTP
 public typealias Cancellation = HTTP.Cancellation
 
 /// Calls AWS services: JSON 1.1 (ECS, CloudWatch Logs) and the query protocol (STS), signed with
-/// SigV4, retried in the standard mode, corrected for clock skew. Blocking; safe to share between
-/// threads (transfers are serialized on one connection).
+/// SigV4, retried in the standard mode, corrected for clock skew. Blocking, over one libcurl connection; not
+/// `Sendable`, so one thread uses a client at a time (a program with several threads makes one for each).
 public final class AWSClient {
     public let configuration: AWSConfiguration
     let transport: AWSTransport

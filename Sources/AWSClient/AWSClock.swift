@@ -1,33 +1,36 @@
 import FoundationEssentials
-import System
+import Synchronization
 
 /// The time requests are signed with: a base clock plus the offset learned from AWS's `Date` header
-/// after a clock-skew error. Shared by everything one configuration creates.
-final class AWSClock: @unchecked Sendable {
-    private let mutex = Mutex()
-    private var baseClock: @Sendable () -> Date
-    private var storedOffset: Double = 0
+/// after a clock-skew error. Shared by everything one configuration creates, and by the signer's
+/// `@Sendable` clock, hence the lock.
+final class AWSClock: Sendable {
+    private struct State {
+        var base: @Sendable () -> Date
+        var offset: Double = 0
+    }
+    private let state: Mutex<State>
 
     init(base: @escaping @Sendable () -> Date = { Date() }) {
-        baseClock = base
+        state = Mutex(State(base: base))
     }
 
     /// The uncorrected clock; tests replace it.
     var base: @Sendable () -> Date {
-        get { mutex.locked { baseClock } }
-        set { mutex.locked { baseClock = newValue } }
+        get { state.withLock { $0.base } }
+        set { state.withLock { $0.base = newValue } }
     }
 
     /// Seconds added to the base clock.
-    var offset: Double { mutex.locked { storedOffset } }
+    var offset: Double { state.withLock { $0.offset } }
 
     func now() -> Date {
-        let (clock, offset) = mutex.locked { (baseClock, storedOffset) }
+        let (clock, offset) = state.withLock { ($0.base, $0.offset) }
         return clock().addingTimeInterval(offset)
     }
 
     /// Adopts the server's time, as seen in a response received at local (uncorrected) time `local`.
     func adopt(serverTime: Date, receivedAt local: Date) {
-        mutex.locked { storedOffset = serverTime.timeIntervalSince(local) }
+        state.withLock { $0.offset = serverTime.timeIntervalSince(local) }
     }
 }

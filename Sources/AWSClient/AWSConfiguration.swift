@@ -5,7 +5,7 @@ import System
 /// Region, endpoints, credentials and retry settings, resolved the way the AWS CLI and SDKs do.
 /// Reads only the `environment` it is given (and the shared files it names), never the process's.
 public struct AWSConfiguration {
-    public private(set) var region: String
+    public internal(set) var region: String
     /// The profile whose settings apply (`--profile`, `AWS_PROFILE`, or `default`).
     public private(set) var profileName: String
 
@@ -48,6 +48,8 @@ public struct AWSConfiguration {
         }
     }
 
+    // Long because it is the SDKs' order of precedence read top to bottom (profile, region, endpoints, CA
+    // bundle, retries, credentials), each step using the ones before it.
     public static func resolve(
         environment: [String: String], profile: String? = nil, region: String? = nil,
         endpointURL: String? = nil, debug: ((String) -> Void)? = nil

@@ -14,12 +14,12 @@ struct OperationRequest {
 }
 
 /// Sends signed requests: attempts, backoff and quota (standard retry mode), clock-skew correction,
-/// error decoding, and the debug trace. Thread-safe; HTTP transfers are serialized on one handle.
+/// error decoding, and the debug trace. Not `Sendable`: one thread uses it at a time (its libcurl handle
+/// allows no more), and the compiler keeps it so.
 final class AWSTransport {
     static let userAgent = "ecs-run-aws/1.0"
 
     private let http: HTTPClient
-    private let httpMutex = Mutex()
     let retry: RetryPolicy
     let quota = RetryQuota()
     let clock: AWSClock
@@ -50,6 +50,8 @@ final class AWSTransport {
     /// throws as retryable (a malformed answer to a call that is safe to repeat) is retried like a 5xx.
     /// Once `noNewAttempt` turns true, no further attempt is sent (a retry, or a skew correction's); the
     /// one in flight runs on until `cancellation`.
+    // Long because one call's attempts share their state across the loop (the count, the one clock-skew
+    // correction, the last retry's cost); split up, that state would have to travel between functions.
     func send<Output>(
         _ request: OperationRequest, cancellation: Cancellation = .never, noNewAttempt: Cancellation = .never,
         credentials: () throws -> SigV4Credentials?, read: (HTTPResponse) throws -> Output
@@ -73,7 +75,7 @@ final class AWSTransport {
             let started = SystemClock.shared.now()
             let outcome: Result<HTTPResponse, HTTPError>
             do {
-                outcome = .success(try httpMutex.locked { try http.send(httpRequest, cancellation: cancellation) })
+                outcome = .success(try http.send(httpRequest, cancellation: cancellation))
             } catch let error as HTTPError {
                 outcome = .failure(error)
             }

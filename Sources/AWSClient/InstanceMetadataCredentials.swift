@@ -47,6 +47,8 @@ final class InstanceMetadataCredentials: CredentialProvider {
         var Expiration: String?
     }
 
+    // Long because it is IMDSv2's three requests in their order (session token, role name, the role's
+    // credentials), each with the answers that end the lookup, as botocore reads them.
     func load(cancellation: Cancellation) throws -> CredentialLookup {
         if disabled { return .notFound("disabled by AWS_EC2_METADATA_DISABLED") }
         if http == nil {

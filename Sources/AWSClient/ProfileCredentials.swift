@@ -43,37 +43,7 @@ final class ProfileCredentials: CredentialProvider {
         let isSourceOfItself = chain.last == name
 
         if let roleARN = value(settings, "role_arn"), value(settings, "web_identity_token_file") == nil, !isSourceOfItself {
-            if value(settings, "mfa_serial") != nil {
-                throw AWSError.credentials(
-                    "\(label) needs an MFA code (mfa_serial), which a non-interactive tool cannot ask for; use `aws sts get-session-token` or a profile without MFA",
-                    code: "InvalidProfile")
-            }
-            let source: CredentialProvider
-            switch (value(settings, "source_profile"), value(settings, "credential_source")) {
-            case (let sourceProfile?, nil):
-                if chain.contains(sourceProfile) && sourceProfile != name {
-                    throw AWSError.credentials(
-                        "the role profiles form a loop: \((chain + [name, sourceProfile]).joined(separator: " -> "))",
-                        code: "InvalidProfile")
-                }
-                guard let found = try provider(for: sourceProfile, chain: chain + [name]) else {
-                    throw AWSError.credentials(
-                        "\(label) takes its role credentials from source_profile \"\(sourceProfile)\", which has no credentials",
-                        code: "InvalidProfile")
-                }
-                source = found
-            case (nil, let credentialSource?):
-                source = try self.credentialSource(credentialSource, label: label)
-            case (nil, nil):
-                throw AWSError.credentials("\(label) has role_arn but neither source_profile nor credential_source", code: "InvalidProfile")
-            case (_?, _?):
-                throw AWSError.credentials("\(label) has both source_profile and credential_source; keep one", code: "InvalidProfile")
-            }
-            return AssumeRoleCredentials(
-                name: label, source: source, roleARN: roleARN,
-                sessionName: value(settings, "role_session_name"),
-                externalID: value(settings, "external_id"),
-                durationSeconds: try duration(settings, label: label), sts: sts, clock: configuration.clock)
+            return try assumeRole(roleARN, profile: name, settings: settings, chain: chain)
         }
         if let tokenFile = value(settings, "web_identity_token_file") {
             guard let roleARN = value(settings, "role_arn") else {
@@ -110,6 +80,45 @@ final class ProfileCredentials: CredentialProvider {
                 code: "InvalidProfile")
         }
         return nil
+    }
+
+    /// A role profile: the role's credentials, from its source_profile (followed down the chain, which
+    /// must not loop) or its credential_source.
+    private func assumeRole(_ roleARN: String, profile name: String, settings: [String: String], chain: [String]) throws
+        -> CredentialProvider
+    {
+        let label = "profile \"\(name)\""
+        if value(settings, "mfa_serial") != nil {
+            throw AWSError.credentials(
+                "\(label) needs an MFA code (mfa_serial), which a non-interactive tool cannot ask for; use `aws sts get-session-token` or a profile without MFA",
+                code: "InvalidProfile")
+        }
+        let source: CredentialProvider
+        switch (value(settings, "source_profile"), value(settings, "credential_source")) {
+        case (let sourceProfile?, nil):
+            if chain.contains(sourceProfile) && sourceProfile != name {
+                throw AWSError.credentials(
+                    "the role profiles form a loop: \((chain + [name, sourceProfile]).joined(separator: " -> "))",
+                    code: "InvalidProfile")
+            }
+            guard let found = try provider(for: sourceProfile, chain: chain + [name]) else {
+                throw AWSError.credentials(
+                    "\(label) takes its role credentials from source_profile \"\(sourceProfile)\", which has no credentials",
+                    code: "InvalidProfile")
+            }
+            source = found
+        case (nil, let credentialSource?):
+            source = try self.credentialSource(credentialSource, label: label)
+        case (nil, nil):
+            throw AWSError.credentials("\(label) has role_arn but neither source_profile nor credential_source", code: "InvalidProfile")
+        case (_?, _?):
+            throw AWSError.credentials("\(label) has both source_profile and credential_source; keep one", code: "InvalidProfile")
+        }
+        return AssumeRoleCredentials(
+            name: label, source: source, roleARN: roleARN,
+            sessionName: value(settings, "role_session_name"),
+            externalID: value(settings, "external_id"),
+            durationSeconds: try duration(settings, label: label), sts: sts, clock: configuration.clock)
     }
 
     private func credentialSource(_ source: String, label: String) throws -> CredentialProvider {

@@ -45,28 +45,25 @@ struct RetryPolicy {
 }
 
 /// The retry token bucket of the standard mode: retries spend tokens, successes return them.
-final class RetryQuota: @unchecked Sendable {
+final class RetryQuota {
     static let capacity = 500
     static let retryCost = 5
     static let timeoutCost = 10
     static let successIncrement = 1
 
-    private let mutex = Mutex()
     private var tokens = RetryQuota.capacity
 
-    var available: Int { mutex.locked { tokens } }
+    var available: Int { tokens }
 
     /// Takes the cost of one retry; false when the quota is spent, and then no retry happens.
     func acquire(_ cost: Int) -> Bool {
-        mutex.locked {
-            guard tokens >= cost else { return false }
-            tokens -= cost
-            return true
-        }
+        guard tokens >= cost else { return false }
+        tokens -= cost
+        return true
     }
 
     /// Called after a success: gives back what the last retry cost, or a small increment.
     func release(_ cost: Int?) {
-        mutex.locked { tokens = min(Self.capacity, tokens + (cost ?? Self.successIncrement)) }
+        tokens = min(Self.capacity, tokens + (cost ?? Self.successIncrement))
     }
 }

@@ -8,7 +8,6 @@ final class STSClient {
     private let region: String
     private let makeTransport: () throws -> AWSTransport
     private var cachedTransport: AWSTransport?
-    private let mutex = Mutex()
 
     init(configuration: AWSConfiguration) {
         endpoint = configuration.resolvedEndpoint(for: .sts).endpoint
@@ -47,12 +46,8 @@ final class STSClient {
         _ action: String, _ parameters: [(String, String)], credentials: AWSCredentials?,
         roleARN: String, cancellation: Cancellation
     ) throws -> XMLText {
-        let transport = try mutex.locked { () throws -> AWSTransport in
-            if let cachedTransport { return cachedTransport }
-            let made = try makeTransport()
-            cachedTransport = made
-            return made
-        }
+        let transport = try cachedTransport ?? makeTransport()
+        cachedTransport = transport
         let request = try QueryProtocol.request(.sts, action, parameters, endpoint: endpoint, region: region)
         do {
             let response = try transport.send(request, cancellation: cancellation, credentials: { credentials?.signing })

@@ -8,7 +8,7 @@ public enum CommandEnding {
     /// a failure also prints a JSON object with `failureCluster` and the exit code, so a script reading
     /// stdout always gets one; nil for the commands whose failures print none (logs, stop).
     public static func finish(_ outcome: TaskOutcome, display: ProgressDisplay, failureCluster: String?) -> Int32 {
-        let status = ExitStatus.of(outcome)
+        let status = ExitStatus.code(for: outcome.ending)
         let json = display.options.format == .json
         switch outcome {
         case .planned(let request):
@@ -22,9 +22,10 @@ public enum CommandEnding {
                 display.result(TaskReport(task: result.task, cluster: result.cluster, exitCode: status, streams: result.streams).json())
             }
         case .failed(let failure):
-            display.error(failure.description)
-            if json, failure.kind != .usage, let failureCluster {
-                display.result(TaskReport.failure(cluster: failureCluster, exitCode: status, error: failure.description))
+            let text = Messages.text(failure)
+            display.error(text)
+            if json, failure.ending != .usageError, let failureCluster {
+                display.result(TaskReport.failure(cluster: failureCluster, exitCode: status, error: text))
             }
         }
         return status

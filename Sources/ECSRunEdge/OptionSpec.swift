@@ -28,6 +28,13 @@ public struct OptionSpec: Sendable, Equatable {
         self.yieldsTo = yieldsTo
     }
 
+    /// A flag's variable that is neither true nor false: a usage error.
+    public struct NotABoolean: Error, Equatable {
+        public var variable: String
+        public var value: String
+        public var ending: TaskEnding { .usageError }
+    }
+
     public var environmentName: String {
         "ECS_RUN_" + String(name.uppercased().map { $0 == "-" ? "_" : $0 })
     }
@@ -57,7 +64,7 @@ public struct OptionSpec: Sendable, Equatable {
             case "0", "false", "no", "off": return kind == .invertible ? ["--no-" + name] : []
             case "": return []
             default:
-                throw RunFailure.usage("\(environmentName)=\"\(raw)\" must be true or false (1/0, yes/no, on/off)")
+                throw NotABoolean(variable: environmentName, value: raw)
             }
         case .repeated:
             return raw.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })

@@ -90,22 +90,15 @@ public struct RunTaskRequest: Codable, Equatable, Sendable {
     init(taskDefinition: String) { self.taskDefinition = taskDefinition }
 }
 
-struct Failure: Codable, Equatable, Sendable {
-    var arn: String?
-    var reason: String?
-    var detail: String?
-    init(arn: String? = nil, reason: String? = nil, detail: String? = nil) {
+/// A failure ECS reports for one task or resource (`MISSING`, `RESOURCE:MEMORY`, ...).
+public struct Failure: Codable, Equatable, Sendable {
+    public var arn: String?
+    public var reason: String?
+    public var detail: String?
+    public init(arn: String? = nil, reason: String? = nil, detail: String? = nil) {
         self.arn = arn
         self.reason = reason
         self.detail = detail
-    }
-
-    /// `MISSING (arn:...): detail`
-    var text: String {
-        var text = reason ?? "unknown failure"
-        if let arn, !arn.isEmpty { text += " (\(arn))" }
-        if let detail, !detail.isEmpty { text += ": \(detail)" }
-        return text
     }
 }
 

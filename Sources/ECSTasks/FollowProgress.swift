@@ -1,26 +1,28 @@
-import Durations
 import System
 
-/// What following has shown so far: each task's last status on screen, and when each was first seen done
-/// (for its own duration in the summary). Turns the watcher's events into progress lines.
+/// What following has reported so far: each task's last status, and when each was first seen done (for
+/// its own duration in the summary). Turns the watcher's events into the command's events.
 final class FollowProgress {
     let target: FollowTarget
     let waitFor: WaitCondition
     let clock: MonotonicClock
-    let display: ProgressDisplay
+    let observer: TaskObserver
     private var shown: [String: ECSTask] = [:]
     private var doneAt: [String: Double] = [:]
 
-    init(target: FollowTarget, waitFor: WaitCondition, clock: MonotonicClock, display: ProgressDisplay) {
+    init(target: FollowTarget, waitFor: WaitCondition, clock: MonotonicClock, observer: TaskObserver) {
         self.target = target
         self.waitFor = waitFor
         self.clock = clock
-        self.display = display
+        self.observer = observer
         for task in target.initial {
-            display.status(task, previous: nil)
+            observer.observe(.status(task, previous: nil, elapsed: elapsed))
             shown[task.taskArn ?? ""] = task
         }
     }
+
+    /// Seconds since following began.
+    var elapsed: Double { clock.now() - target.startedAt }
 
     func isDone(_ task: ECSTask) -> Bool { target.verdict(for: task, waitFor: waitFor).isDone(task) }
 
@@ -35,16 +37,16 @@ final class FollowProgress {
             let key = task.taskArn ?? ""
             let before = previous ?? shown[key]?.lastStatus
             if before != task.lastStatus || TaskWatcher.exitCodes(shown[key]) != TaskWatcher.exitCodes(task) {
-                display.status(task, previous: before == task.lastStatus ? nil : before)
+                observer.observe(.status(task, previous: before == task.lastStatus ? nil : before, elapsed: elapsed))
             }
             shown[key] = task
             if doneAt[key] == nil, isDone(task) { doneAt[key] = clock.now() }
         case .retrying(let error, let after):
-            display.warning("\(error.code) while waiting; retrying in \(DurationText.format(after))")
+            observer.observe(.retrying(errorCode: error.code, after: after))
         case .stopping(let why):
-            display.note("stopping \(target.tasks.count == 1 ? "the task" : "the tasks") (\(why))")
+            observer.observe(.stopping(why, tasks: target.tasks.count))
         case .stopFailed(let error):
-            display.error("StopTask failed: \(error)")
+            observer.observe(.stopFailed(error))
         }
     }
 }

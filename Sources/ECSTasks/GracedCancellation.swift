@@ -14,15 +14,13 @@ extension Cancellation {
     }
 }
 
-/// When a condition was first seen true; asked from the transfer's thread, kept behind a mutex anyway.
-private final class FirstSeen: @unchecked Sendable {
-    private let mutex = Mutex()
+/// When a condition was first seen true. A `Cancellation` is asked only on the thread of its call, so
+/// this needs no lock (and, not being `Sendable`, cannot reach another thread).
+private final class FirstSeen {
     private var seen: Double?
 
     func time(orNow now: Double) -> Double {
-        mutex.locked {
-            if seen == nil { seen = now }
-            return seen ?? now
-        }
+        if seen == nil { seen = now }
+        return seen ?? now
     }
 }

@@ -1,5 +1,4 @@
 import AWSClient
-import Durations
 import System
 
 /// RunTask ended without an answer that says what it did: abandoned after its grace (a timeout or an
@@ -39,66 +38,58 @@ extension TaskRunner {
     }
 
     /// Finds the task an unanswered RunTask may have started; stops it when the run is ending (a timeout
-    /// or an interrupt, unless `leave`), and says in one line which task it was and whether it was stopped.
-    func settle(_ doubt: LaunchInDoubt, config: RunConfiguration, display: ProgressDisplay) -> Settled {
+    /// or an interrupt, unless `leave`), and reports which task it was and whether it was stopped.
+    func settle(_ doubt: LaunchInDoubt, config: RunConfiguration, observer: TaskObserver) -> Settled {
         let watch = config.watch
-        let elapsed = DurationText.format(clock.now() - doubt.launchedAt)
-        let ending: FollowResult.Ending?
-        let lead: String
+        let elapsed = clock.now() - doubt.launchedAt
+        let moment: LaunchDoubt.Moment
         if isInterrupted() {
-            ending = .interrupted
-            lead = "interrupted after \(elapsed), before RunTask's outcome was known"
+            moment = .interrupted
         } else if let timeout = watch.timeout, clock.now() >= doubt.launchedAt + timeout {
-            ending = .timedOut
-            lead = "timeout of \(DurationText.format(timeout)) reached after \(elapsed), before RunTask's outcome was known"
+            moment = .timedOut(timeout: timeout)
         } else {
-            ending = nil
-            lead = "RunTask failed: \(doubt.error)"
+            moment = .runTaskFailed
         }
-        let look = "aws ecs list-tasks --cluster \(config.cluster) --started-by \(doubt.startedBy)"
-        let failure = { (text: String) -> Settled in
-            switch ending {
-            case .interrupted: return .ended(.failed(.interrupted(text)))
-            case .timedOut: return .ended(.failed(.timedOut(text)))
-            default: return .ended(.failed(.launch(text)))
-            }
+        let report = { (finding: LaunchDoubt.Finding) in
+            LaunchDoubt(
+                moment: moment, elapsed: elapsed, error: doubt.error, cluster: config.cluster, startedBy: doubt.startedBy,
+                searched: watch.searchBudget, finding: finding)
         }
         let found: [ECSTask]
         do {
             found = try findStarted(doubt, cluster: config.cluster, budget: watch.searchBudget)
         } catch {
-            return failure("\(lead); could not check whether it started a task (ListTasks: \(error)); look with: \(look)")
+            return .ended(.failed(RunFailure(.launchInDoubt(report(.searchFailed(error))))))
         }
-        guard let task = found.first, let arn = task.taskArn else {
-            return failure(
-                "\(lead); no task started by \(doubt.startedBy) was found within \(DurationText.format(watch.searchBudget)), so none was started (one that ECS lists later shows in: \(look))"
-            )
-        }
+        guard let task = found.first, let arn = task.taskArn else { return .ended(.failed(RunFailure(.launchInDoubt(report(.none))))) }
         guard found.count == 1 else {
-            return failure(
-                "\(lead); \(found.count) tasks started by \(doubt.startedBy) run from this task definition, so ecs-run cannot tell which one RunTask started and stops none: "
-                    + found.compactMap(\.taskArn).joined(separator: " "))
+            return .ended(.failed(RunFailure(.launchInDoubt(report(.several(arns: found.compactMap(\.taskArn)))))))
         }
-        guard let ending else {
-            display.note("RunTask's answer was lost (\(doubt.error.code)); its task was found by its startedBy \(doubt.startedBy)")
+        let ending: TaskEnding
+        switch moment {
+        case .runTaskFailed:
+            observer.observe(.foundByStartedBy(errorCode: doubt.error.code, startedBy: doubt.startedBy))
             return .follow(TaskLauncher.Started(task: task, arn: arn, definition: doubt.definition, launchedAt: doubt.launchedAt))
+        case .interrupted: ending = .interrupted
+        case .timedOut: ending = .timedOut
         }
-        let policy = ending == .timedOut ? watch.onTimeout : watch.onInterrupt
-        let fate: String
-        if policy == .leave {
-            fate = "it is left running (--on-\(ending == .timedOut ? "timeout" : "interrupt") leave)"
-        } else {
-            do {
-                let reason = ending == .timedOut ? "timeout reached" : "interrupted"
-                _ = try BoundedStop(ecs: ecs, clock: clock, budget: watch.stopBudget).stop(
-                    StopTaskRequest(cluster: config.cluster, task: arn, reason: "stopped by ecs-run: \(reason)"))
-                fate = "StopTask was sent"
-            } catch {
-                fate = "it could not be stopped (StopTask failed: \(error))"
-            }
-        }
-        display.error("\(lead); it had started a task, found by its startedBy \(doubt.startedBy); \(fate): \(arn)")
+        let fate = stopFound(arn, ending: ending, config: config)
+        observer.observe(.launchSettled(report(.stoppedOrLeft(arn: arn, fate))))
         return .ended(.followed(FollowResult(ending: ending, task: task, cluster: config.cluster, streams: [])))
+    }
+
+    /// StopTask for the task found as the run ends, unless the user asked to leave it.
+    private func stopFound(_ arn: String, ending: TaskEnding, config: RunConfiguration) -> StopFate {
+        let watch = config.watch
+        guard (ending == .timedOut ? watch.onTimeout : watch.onInterrupt) == .stop else { return .leftRunning }
+        do {
+            let reason = ending == .timedOut ? "timeout reached" : "interrupted"
+            _ = try BoundedStop(ecs: ecs, clock: clock, budget: watch.stopBudget).stop(
+                StopTaskRequest(cluster: config.cluster, task: arn, reason: "stopped by ecs-run: \(reason)"))
+            return .stopSent
+        } catch {
+            return .notStopped(error)
+        }
     }
 
     /// The running tasks started by the request's `startedBy` from its task definition, asked for until

@@ -1,65 +1,47 @@
-/// Builds the RunTask request from the configuration, the task definition and, with
-/// --network-from-service, the service. `--dry-run` prints exactly what this returns. Build it once per
-/// launch: without an idempotency key each request gets a new random client token.
+import System
+
+/// Builds the RunTask request from the configuration, the task definition and, when the network comes
+/// from a service, the service. A dry run prints exactly what this returns. Build it once per launch:
+/// without an idempotency key each request gets a new random client token.
 public enum LaunchPlan {
     /// RunTask's launch types; the executable upper-cases what the user typed.
     static let launchTypes = ["FARGATE", "EC2", "EXTERNAL", "MANAGED_INSTANCES"]
 
     /// Checks that need no AWS call; usage errors.
     public static func validate(_ config: RunConfiguration) throws {
-        if config.taskDefinition.isEmpty {
-            throw RunFailure.usage(
-                "a task definition is required: pass --task-definition FAMILY[:REVISION] or ARN (or set ECS_RUN_TASK_DEFINITION)")
-        }
+        if config.taskDefinition.isEmpty { throw RunFailure(.noTaskDefinition) }
         if let launchType = config.launchType, !launchTypes.contains(launchType) {
-            let choices = launchTypes.dropLast().joined(separator: ", ") + " or " + (launchTypes.last ?? "")
-            throw RunFailure.usage("--launch-type \"\(launchType)\" must be \(choices)")
+            throw RunFailure(.unknownLaunchType(launchType, known: launchTypes))
         }
-        if config.launchType != nil, !config.capacityProviders.isEmpty {
-            throw RunFailure.usage("--launch-type and --capacity-provider cannot be combined; ECS accepts one or the other")
-        }
+        if config.launchType != nil, !config.capacityProviders.isEmpty { throw RunFailure(.launchTypeWithCapacityProviders) }
         if config.subnets.isEmpty, config.networkFromService == nil {
-            if !config.securityGroups.isEmpty { throw RunFailure.usage("--security-groups needs --subnets (or --network-from-service)") }
-            if config.assignPublicIp != nil { throw RunFailure.usage("--assign-public-ip needs --subnets (or --network-from-service)") }
+            if !config.securityGroups.isEmpty { throw RunFailure(.securityGroupsWithoutSubnets) }
+            if config.assignPublicIp != nil { throw RunFailure(.assignPublicIpWithoutSubnets) }
         }
-        for pair in config.environment where (pair.name ?? "").isEmpty {
-            throw RunFailure.usage("an environment variable needs a name: use -e KEY=VALUE")
-        }
-        if config.dryRun, config.networkFromService != nil {
-            throw RunFailure.usage(
-                "--dry-run calls nothing, so it cannot read the service of --network-from-service; pass --subnets and --security-groups instead"
-            )
-        }
+        if config.environment.contains(where: { ($0.name ?? "").isEmpty }) { throw RunFailure(.environmentVariableWithoutName) }
+        if config.dryRun, config.networkFromService != nil { throw RunFailure(.dryRunWithServiceNetwork) }
     }
 
-    /// The container receiving the overrides: --container, or the only essential container (sidecars
+    /// The container receiving the overrides: the one named, or the only essential container (sidecars
     /// are not essential). With a task definition, a wrong name is an error listing the real ones.
     static func overrideTarget(_ config: RunConfiguration, taskDefinition: TaskDefinition?) throws -> String? {
         let needsOverride = !config.command.isEmpty || !config.environment.isEmpty
         guard let taskDefinition else {
-            if needsOverride, config.container == nil {
-                throw RunFailure.usage(
-                    "--dry-run does not read the task definition, so name the container that receives the command and environment with --container"
-                )
-            }
+            if needsOverride, config.container == nil { throw RunFailure(.dryRunWithoutContainer) }
             return config.container
         }
         let definitions = taskDefinition.containerDefinitions ?? []
         let names = definitions.compactMap(\.name)
         if let container = config.container {
             guard names.contains(container) else {
-                throw RunFailure.usage(
-                    "the task definition \(describe(taskDefinition)) has no container \"\(container)\"; its containers are: \(names.joined(separator: ", "))"
-                )
+                throw RunFailure(.unknownContainer(container, taskDefinition: describe(taskDefinition), containers: names))
             }
             return container
         }
         guard needsOverride else { return nil }
         let essentials = definitions.filter(\.isEssential).compactMap(\.name)
         guard essentials.count == 1 else {
-            throw RunFailure.usage(
-                "the task definition \(describe(taskDefinition)) has several essential containers (\(essentials.joined(separator: ", "))); name the one that receives the command and environment with --container"
-            )
+            throw RunFailure(.severalEssentialContainers(taskDefinition: describe(taskDefinition), essentials: essentials))
         }
         return essentials[0]
     }
@@ -90,18 +72,7 @@ public enum LaunchPlan {
             }
         }
         request.platformVersion = config.platformVersion ?? service?.platformVersion
-        var vpc = service?.networkConfiguration?.awsvpcConfiguration
-        if !config.subnets.isEmpty {
-            vpc = AwsVpcConfiguration(subnets: config.subnets, securityGroups: vpc?.securityGroups, assignPublicIp: vpc?.assignPublicIp)
-        }
-        if !config.securityGroups.isEmpty { vpc?.securityGroups = config.securityGroups }
-        if let assign = config.assignPublicIp { vpc?.assignPublicIp = assign ? "ENABLED" : "DISABLED" }
-        if let vpc {
-            if service != nil, vpc.subnets.isEmpty {
-                throw RunFailure.launch("the service \(service?.serviceName ?? "") has no awsvpc subnets to copy; pass --subnets")
-            }
-            request.networkConfiguration = NetworkConfiguration(awsvpcConfiguration: vpc)
-        }
+        request.networkConfiguration = try network(config, service: service)
 
         let target = try overrideTarget(config, taskDefinition: taskDefinition)
         var overrides = TaskOverride(
@@ -126,6 +97,19 @@ public enum LaunchPlan {
         return request
     }
 
+    /// The awsvpc network: the service's, with the parts the configuration names replaced.
+    private static func network(_ config: RunConfiguration, service: Service?) throws -> NetworkConfiguration? {
+        var vpc = service?.networkConfiguration?.awsvpcConfiguration
+        if !config.subnets.isEmpty {
+            vpc = AwsVpcConfiguration(subnets: config.subnets, securityGroups: vpc?.securityGroups, assignPublicIp: vpc?.assignPublicIp)
+        }
+        if !config.securityGroups.isEmpty { vpc?.securityGroups = config.securityGroups }
+        if let assign = config.assignPublicIp { vpc?.assignPublicIp = assign ? "ENABLED" : "DISABLED" }
+        guard let vpc else { return nil }
+        if service != nil, vpc.subnets.isEmpty { throw RunFailure(.serviceWithoutSubnets(service?.serviceName ?? "")) }
+        return NetworkConfiguration(awsvpcConfiguration: vpc)
+    }
+
     /// The awslogs streams of the task's containers: `prefix/container/task-id`. Containers without
     /// awslogs or without a stream prefix have no stream name ecs-run can know.
     static func logStreams(_ definition: TaskDefinition, taskID: String) -> [LogStreamRef] {
@@ -140,26 +124,11 @@ public enum LaunchPlan {
 
     /// The CloudWatch console page of a log stream.
     static func consoleURL(region: String, group: String, stream: String) -> String {
-        // The console's fragment takes each path part percent-encoded, with "%" itself written "$25".
-        func part(_ s: String) -> String {
-            var out = ""
-            for byte in s.utf8 {
-                let c = Character(Unicode.Scalar(byte))
-                if byte < 128, c.isLetter || c.isNumber || "-_.".contains(c) {
-                    out.append(c)
-                } else {
-                    out += "$25" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-                }
-            }
-            return out
+        // The console's fragment takes each path part percent-encoded ("~" too), with "%" itself written "$25".
+        func part(_ text: String) -> String {
+            PercentEncoding.encode(text).replacing("~", with: "%7E").replacing("%", with: "$25")
         }
         return
             "https://\(region).console.aws.amazon.com/cloudwatch/home?region=\(region)#logsV2:log-groups/log-group/\(part(group))/log-events/\(part(stream))"
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -15,11 +15,12 @@ public struct LogStreamRef: Equatable, Sendable {
     }
 }
 
-struct LogLine: Equatable, Sendable {
-    var container: String
+/// One line of a container's output.
+public struct LogLine: Equatable, Sendable {
+    public var container: String
     /// Milliseconds since the epoch.
-    var timestamp: Int64
-    var message: String
+    public var timestamp: Int64
+    public var message: String
 }
 
 /// Reads CloudWatch log streams from the start with GetLogEvents and `nextForwardToken`. A stream that
@@ -42,18 +43,22 @@ final class LogTailer {
     let streams: [StreamState]
     let clock: MonotonicClock
     let emit: (LogLine) -> Void
-    let warn: (String) -> Void
+    /// A stream that cannot be read for good (no permission, say); it is read no more.
+    let unreadable: (LogStreamRef, any Error) -> Void
     /// Seconds between reads while the task runs.
     var interval = 1.0
     /// Pages read from one stream in one read, so one chatty stream cannot stall the wait.
     var maxPages = 20
     private var lastRead: Double?
 
-    init(sources: [Source], clock: MonotonicClock, emit: @escaping (LogLine) -> Void, warn: @escaping (String) -> Void = { _ in }) {
+    init(
+        sources: [Source], clock: MonotonicClock, emit: @escaping (LogLine) -> Void,
+        unreadable: @escaping (LogStreamRef, any Error) -> Void = { _, _ in }
+    ) {
         streams = sources.map(StreamState.init)
         self.clock = clock
         self.emit = emit
-        self.warn = warn
+        self.unreadable = unreadable
     }
 
     /// The longest one read may take while the task runs. CloudWatch Logs that hangs (a missing VPC endpoint,
@@ -130,15 +135,13 @@ final class LogTailer {
                     GetLogEventsRequest(
                         logGroupName: ref.group, logStreamName: ref.stream, nextToken: state.token, startFromHead: true),
                     cancellation: cancellation)
-            } catch let error as AWSError {
-                if error.code == "ResourceNotFoundException" { return (lines, true) }
-                if error.isRetryable || error.kind == .transport || error.kind == .cancelled { return (lines, false) }
-                state.disabled = true
-                warn("cannot read the logs of \(ref.container) (\(ref.group) \(ref.stream)): \(error)")
+            } catch let error as AWSError where error.code == "ResourceNotFoundException" {
                 return (lines, true)
+            } catch let error as AWSError where error.isRetryable || error.kind == .transport || error.kind == .cancelled {
+                return (lines, false)
             } catch {
                 state.disabled = true
-                warn("cannot read the logs of \(ref.container): \(error)")
+                unreadable(ref, error)
                 return (lines, true)
             }
             for event in answer.events ?? [] {

@@ -1,5 +1,3 @@
-import System
-
 /// What to do when the timeout passes or the user interrupts.
 public enum LeavePolicy: String, Sendable, CaseIterable {
     /// StopTask once, with a reason naming ecs-run.
@@ -16,24 +14,14 @@ public enum WaitCondition: String, Sendable, CaseIterable {
     case stopped
 }
 
-/// How progress and results are shown.
-public struct DisplayOptions: Sendable {
-    public var format: OutputFormat = .text
-    public var quiet = false
-    public var showLogs = true
-    /// stderr is a terminal: one status line updated in place.
-    public var interactive = false
-    /// Colour only on a terminal with NO_COLOR unset; the executable decides.
-    public var color = false
-    public init() {}
-}
-
 /// How to follow a task once it runs; shared by `run` and `wait`.
 public struct WatchOptions: Sendable {
     public var timeout: Double?
     public var onTimeout: LeavePolicy = .stop
     public var onInterrupt: LeavePolicy = .stop
     public var waitFor: WaitCondition = .exit
+    /// Read the tasks' CloudWatch logs while following them.
+    public var streamLogs = true
     /// Poll interval while the task is young, and after `slowAfter` seconds.
     public var fastInterval = 1.0
     public var slowInterval = 5.0
@@ -85,7 +73,6 @@ public struct RunConfiguration: Sendable {
     public var wait = true
     public var dryRun = false
     public var watch = WatchOptions()
-    public var display = DisplayOptions()
 
     public init() {}
 }

@@ -1,9 +1,8 @@
 import AWSClient
-import Durations
 import System
 
 /// Follows tasks to their end for `run`, `wait` and `logs --follow`: watches them, tails and drains
-/// their logs, and, for `run` and `wait`, prints the summary.
+/// their logs, and reports what happens to the command's observer.
 final class TaskFollower {
     let ecs: ECSAPI
     /// CloudWatch Logs for a region (nil: the configured one).
@@ -28,14 +27,11 @@ final class TaskFollower {
     }
 
     /// `run` and `wait`: follows the tasks to the end with progress, logs and a summary.
-    func follow(_ target: FollowTarget, watch: WatchOptions, display: ProgressDisplay) -> FollowResult {
-        let progress = FollowProgress(target: target, waitFor: watch.waitFor, clock: clock, display: display)
-        display.prefixLogs = Set(target.streams.map(\.container)).count > 1
-        let showLogs = display.options.showLogs
-        var tailer = showLogs ? self.tailer(for: target.streams, display: display) : nil
-        if showLogs, target.streams.isEmpty, target.tasks.count == 1 {
-            display.note("no awslogs log stream to follow (the task definition has no awslogs driver with awslogs-stream-prefix)")
-        }
+    func follow(_ target: FollowTarget, watch: WatchOptions, observer: TaskObserver) -> FollowResult {
+        let progress = FollowProgress(target: target, waitFor: watch.waitFor, clock: clock, observer: observer)
+        observer.observe(.logStreams(target.streams))
+        var tailer = watch.streamLogs ? self.tailer(for: target.streams, observer: observer) : nil
+        if watch.streamLogs, target.streams.isEmpty, target.tasks.count == 1 { observer.observe(.noLogStream) }
         let watcher = TaskWatcher(ecs: ecs, clock: clock, options: watch, isInterrupted: isInterrupted)
         let outcome = watcher.watch(
             cluster: target.cluster, tasks: target.tasks, startedAt: target.startedAt,
@@ -43,42 +39,43 @@ final class TaskFollower {
             tick: { cancellation in
                 tailer?.readIfDue(cancellation: cancellation)
                 // `ecs-run ... | head -1`: nobody reads the lines any more, but the exit code still matters.
-                if tailer != nil, display.options.format == .text, display.isOutClosed {
+                if tailer != nil, observer.logReaderGone {
                     tailer = nil
-                    display.note("stdout is closed; the log lines are no longer read, but the task is followed to its end")
+                    observer.observe(.logReaderGone)
                 }
             }, event: progress.record)
-        return conclude(outcome, progress: progress, tailer: tailer, watch: watch, display: display)
+        return conclude(outcome, progress: progress, tailer: tailer, watch: watch, observer: observer)
     }
 
     /// `logs --follow`, after the lines so far: reads on until the task stops, quietly. Leaves the task
-    /// running on Ctrl-C; a closed stdout ends it, since the lines are the whole point.
-    func followLogs(_ target: FollowTarget, tailer: LogTailer, display: ProgressDisplay) -> TaskOutcome {
+    /// running on Ctrl-C; nobody reading the lines ends it, since the lines are the whole point.
+    func followLogs(_ target: FollowTarget, tailer: LogTailer, observer: TaskObserver) -> TaskOutcome {
         var watch = WatchOptions()
         watch.onInterrupt = .leave
         watch.waitFor = .stopped
+        let isInterrupted = self.isInterrupted
         let watcher = TaskWatcher(
             ecs: ecs, clock: clock, options: watch,
-            isInterrupted: { self.isInterrupted() || display.isOutClosed })
+            isInterrupted: { isInterrupted() || observer.logReaderGone })
         let isDone = { target.verdict(for: $0, waitFor: .stopped).isDone($0) }
         let end = { ending in TaskOutcome.followed(FollowResult(ending: ending, cluster: target.cluster, streams: target.streams)) }
         switch watcher.watch(cluster: target.cluster, tasks: target.tasks, isDone: isDone, tick: { tailer.readIfDue(cancellation: $0) }) {
         case .done:
-            drainLogs(tailer, display: display, rerun: "running this again")
+            drainLogs(tailer, observer: observer, rerun: .readAgain)
             return .printed
-        case .interrupted:
-            return display.isOutClosed ? .printed : end(.interrupted)
-        case .timedOut:
-            return end(.timedOut)
-        case .vanished(let failures):
-            return .failed(.launch("ECS no longer knows the task: " + failures.map(\.text).joined(separator: "; ")))
-        case .failed(let error, _):
-            return .failed(.launch("DescribeTasks failed: \(error)"))
+        case .cut(.interrupted, _, _):
+            return observer.logReaderGone ? .printed : end(.interrupted)
+        case .cut(let ending, _, _):
+            return end(ending)
+        case .lost(.vanished(let failures), _):
+            return .failed(RunFailure(.taskVanished(failures)))
+        case .lost(.describeTasksFailed(let error), _):
+            return .failed(RunFailure(.awsCall(AWSCall("DescribeTasks"), error)))
         }
     }
 
-    /// A tailer of `streams` printing through `display`, with one Logs client per region; nil without streams.
-    func tailer(for streams: [LogStreamRef], display: ProgressDisplay) -> LogTailer? {
+    /// A tailer of `streams` reporting to `observer`, with one Logs client per region; nil without streams.
+    func tailer(for streams: [LogStreamRef], observer: TaskObserver) -> LogTailer? {
         guard !streams.isEmpty else { return nil }
         var byRegion: [String: LogsAPI] = [:]
         let sources = streams.map { ref -> LogTailer.Source in
@@ -87,27 +84,29 @@ final class TaskFollower {
             byRegion[key] = api
             return LogTailer.Source(ref: ref, logs: api)
         }
-        return LogTailer(sources: sources, clock: clock, emit: display.log, warn: display.warning)
+        return LogTailer(
+            sources: sources, clock: clock, emit: { observer.observe(.logLine($0)) },
+            unreadable: { observer.observe(.logStreamUnreadable($0, $1)) })
     }
 
     /// `logs`: reads every stream to its end once, tolerating a few reads cut short; returns the lines
-    /// printed, or the outcome when Ctrl-C or a closed stdout ended the reading.
-    func readAll(_ tailer: LogTailer, display: ProgressDisplay, cluster: String) -> (lines: Int, ended: TaskOutcome?) {
+    /// read, or the outcome when Ctrl-C or the reader's going ended the reading.
+    func readAll(_ tailer: LogTailer, observer: TaskObserver, cluster: String) -> (lines: Int, ended: TaskOutcome?) {
         // Bounded: each read follows at most `maxPages` pages per stream; stop once a read reaches the end
         // of every stream. A read cut short by throttling or the network is tried again a few times.
-        // The lines are the whole point, so a closed stdout (`ecs-run logs ... | head`) ends the command.
+        // The lines are the whole point, so nobody reading them (`ecs-run logs ... | head`) ends the command.
         var printed = 0
         var failedReads = 0
         for _ in 0..<10_000 {
             if isInterrupted() { return (printed, .followed(FollowResult(ending: .interrupted, cluster: cluster, streams: []))) }
             let lines = tailer.read(cancellation: Cancellation(when: isInterrupted))
-            if display.isOutClosed { return (printed, .printed) }
+            if observer.logReaderGone { return (printed, .printed) }
             printed += lines
             if tailer.lastReadReachedEnd { break }
             if lines > 0 { failedReads = 0; continue }
             failedReads += 1
             if failedReads >= 10 {
-                display.warning("CloudWatch Logs kept failing to answer; the lines above may not be all of them")
+                observer.observe(.logsKeptFailing)
                 break
             }
             clock.sleep(1)
@@ -117,11 +116,8 @@ final class TaskFollower {
 
     /// After the tasks are done: the last log lines, until the drain is satisfied or Ctrl-C; says so when
     /// CloudWatch Logs cut it short, and what prints the rest (`rerun`).
-    func drainLogs(_ tailer: LogTailer, display: ProgressDisplay, rerun: String) {
+    func drainLogs(_ tailer: LogTailer, observer: TaskObserver, rerun: LogRerun) {
         let complete = tailer.drain(shouldStop: isInterrupted, cancellation: Cancellation(when: isInterrupted))
-        if !complete, !isInterrupted() {
-            display.warning(
-                "the last log lines may be missing: CloudWatch Logs did not answer to the end within 5 s; \(rerun) prints them all")
-        }
+        if !complete, !isInterrupted() { observer.observe(.logDrainCutShort(rerun: rerun)) }
     }
 }

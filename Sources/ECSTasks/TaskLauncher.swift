@@ -1,5 +1,4 @@
 import AWSClient
-import Durations
 import System
 
 /// Launches one task: validates the configuration once, reads the task definition (and, with
@@ -24,7 +23,7 @@ struct TaskLauncher {
         return try LaunchPlan.request(config)
     }
 
-    func launch(_ config: RunConfiguration, display: ProgressDisplay) throws -> Started {
+    func launch(_ config: RunConfiguration) throws -> Started {
         try LaunchPlan.validate(config)
         let lookUp = LookUp(isInterrupted: isInterrupted, clock: clock, timeout: config.watch.timeout)
         let definition = try taskDefinition(config.taskDefinition, lookUp)
@@ -32,9 +31,8 @@ struct TaskLauncher {
         let request = try LaunchPlan.request(config, taskDefinition: definition, service: service)
 
         // Interrupted while reading the task definition: nothing runs yet, so nothing needs stopping.
-        if isInterrupted() { throw RunFailure.interrupted(Self.notStarted) }
+        if isInterrupted() { throw RunFailure(.interruptedBeforeRunTask) }
         let launchedAt = clock.now()
-        display.resetClock()
         // No new attempt after a timeout or an interrupt, and the one in flight gets a short grace for its
         // answer, which names the task to stop; without one, `LaunchInDoubt` goes looking for the task.
         let deadline = config.watch.timeout.map { launchedAt + $0 }
@@ -49,69 +47,58 @@ struct TaskLauncher {
         } catch let error as AWSError where LaunchInDoubt.leavesOutcomeOpen(error) {
             throw LaunchInDoubt(request: request, definition: definition, launchedAt: launchedAt, error: error)
         } catch let error as AWSError {
-            throw RunFailure.launch("RunTask failed: \(error)")
+            throw RunFailure(.awsCall(AWSCall("RunTask"), error))
         }
-        if let failures = answer.failures, !failures.isEmpty {
-            throw RunFailure.launch("RunTask could not start the task:\n" + failures.map { "  " + $0.text }.joined(separator: "\n"))
-        }
-        guard let task = answer.tasks?.first, let arn = task.taskArn else {
-            throw RunFailure.launch("RunTask answered without a task and without failures")
-        }
+        if let failures = answer.failures, !failures.isEmpty { throw RunFailure(.runTaskFailures(failures)) }
+        guard let task = answer.tasks?.first, let arn = task.taskArn else { throw RunFailure(.runTaskAnsweredNothing) }
         return Started(task: task, arn: arn, definition: definition, launchedAt: launchedAt)
     }
 
-    static let notStarted = "interrupted before RunTask; no task was started"
-
     private func taskDefinition(_ name: String, _ lookUp: LookUp) throws -> TaskDefinition {
-        let answer = try aws("DescribeTaskDefinition \(name)", lookUp) {
+        let answer = try aws(AWSCall("DescribeTaskDefinition", name), lookUp) {
             try ecs.describeTaskDefinition(DescribeTaskDefinitionRequest(taskDefinition: name), cancellation: lookUp.cancellation)
         }
-        guard let definition = answer.taskDefinition else {
-            throw RunFailure.launch("DescribeTaskDefinition \(name) answered without a task definition")
-        }
+        guard let definition = answer.taskDefinition else { throw RunFailure(.noTaskDefinitionInAnswer(name)) }
         return definition
     }
 
     private func service(_ name: String, cluster: String, _ lookUp: LookUp) throws -> Service {
-        let answer = try aws("DescribeServices \(name)", lookUp) {
+        let answer = try aws(AWSCall("DescribeServices", name), lookUp) {
             try ecs.describeServices(DescribeServicesRequest(cluster: cluster, services: [name]), cancellation: lookUp.cancellation)
         }
         guard let found = answer.services?.first(where: { $0.status != "INACTIVE" }) ?? answer.services?.first else {
-            let why = (answer.failures ?? []).map(\.text).joined(separator: "; ")
-            throw RunFailure.launch("the service \"\(name)\" was not found in cluster \(cluster)\(why.isEmpty ? "" : ": " + why)")
+            throw RunFailure(.serviceNotFound(name, cluster: cluster, failures: answer.failures ?? []))
         }
         return found
     }
 
     /// For the calls made before RunTask: they are abandoned at once on Ctrl-C, since no task needs
-    /// stopping yet, and when --timeout passes, so an endpoint that never answers ends the run in time.
+    /// stopping yet, and when the timeout passes, so an endpoint that never answers ends the run in time.
     /// RunTask itself gets a grace for its answer, which says which task to stop.
     struct LookUp {
         let isInterrupted: () -> Bool
         let cancellation: Cancellation
-        /// --timeout, as the user wrote it; nil without one.
-        let timeout: String?
+        /// The timeout; nil without one.
+        let timeout: Double?
 
         init(isInterrupted: @escaping () -> Bool, clock: MonotonicClock, timeout: Double?) {
             self.isInterrupted = isInterrupted
             let start = clock.now()
             cancellation = Cancellation(when: isInterrupted).or(timeout.map { .deadline(start + $0, now: clock.now) } ?? .never)
-            self.timeout = timeout.map(DurationText.format)
+            self.timeout = timeout
         }
-
     }
 
     /// An AWS call of the launch; its failure, or its cancellation, ends the launch.
-    private func aws<T>(_ what: String, _ lookUp: LookUp, _ call: () throws -> T) throws -> T {
+    private func aws<T>(_ what: AWSCall, _ lookUp: LookUp, _ call: () throws -> T) throws -> T {
         do {
             return try call()
         } catch let error as AWSError {
             if error.kind == .cancelled {
-                if lookUp.isInterrupted() { throw RunFailure.interrupted(Self.notStarted) }
-                throw RunFailure.timedOut(
-                    "the timeout of \(lookUp.timeout ?? "?") passed while \(what) had not answered; no task was started")
+                if lookUp.isInterrupted() { throw RunFailure(.interruptedBeforeRunTask) }
+                throw RunFailure(.timeoutBeforeRunTask(timeout: lookUp.timeout, waitingFor: what))
             }
-            throw RunFailure.launch("\(what) failed: \(error)")
+            throw RunFailure(.awsCall(what, error))
         }
     }
 }

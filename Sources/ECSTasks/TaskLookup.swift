@@ -1,5 +1,4 @@
 import AWSClient
-import Durations
 import System
 
 /// For `wait` and `logs`: learns each task and its task definition (batched DescribeTasks, one
@@ -21,10 +20,9 @@ struct TaskLookup {
                 cluster: cluster, tasks: tasks, waitFor: waitFor, startedAt: startedAt,
                 cancellation: Cancellation(when: { isInterrupted() || expired() }))
         } catch  where isInterrupted() {
-            throw RunFailure.interrupted("interrupted before following the task")
+            throw RunFailure(.interruptedBeforeFollowing)
         } catch  where expired() {
-            throw RunFailure.timedOut(
-                "the timeout of \(DurationText.format(timeout ?? 0)) passed while AWS had not answered; the task was not followed")
+            throw RunFailure(.timeoutBeforeFollowing(timeout: timeout ?? 0))
         }
     }
 
@@ -37,7 +35,7 @@ struct TaskLookup {
         var target = FollowTarget(cluster: cluster, tasks: tasks, initial: found, verdicts: [:], streams: [], startedAt: startedAt)
         for wanted in tasks {
             guard let task = found.first(where: { TaskWatcher.matches($0, wanted) }) else {
-                throw RunFailure.launch("DescribeTasks did not return the task \(wanted) in cluster \(cluster)")
+                throw RunFailure(.taskNotDescribed(wanted, cluster: cluster))
             }
             guard let arn = task.taskDefinitionArn else { continue }
             if definitions[arn] == nil {
@@ -47,7 +45,7 @@ struct TaskLookup {
                         cancellation: cancellation
                     ).taskDefinition
                 } catch let error as AWSError {
-                    throw RunFailure.launch("DescribeTaskDefinition \(arn) failed: \(error)")
+                    throw RunFailure(.awsCall(AWSCall("DescribeTaskDefinition", arn), error))
                 }
             }
             guard let definition = definitions[arn] else { continue }
@@ -72,13 +70,10 @@ struct TaskLookup {
                 found += answer.tasks ?? []
                 failures += answer.failures ?? []
             } catch let error as AWSError {
-                throw RunFailure.launch("DescribeTasks failed: \(error)")
+                throw RunFailure(.awsCall(AWSCall("DescribeTasks"), error))
             }
         }
-        if !failures.isEmpty {
-            throw RunFailure.launch(
-                "DescribeTasks in cluster \(cluster) failed for:\n" + failures.map { "  " + $0.text }.joined(separator: "\n"))
-        }
+        if !failures.isEmpty { throw RunFailure(.describeTasksFailures(cluster: cluster, failures: failures)) }
         return found
     }
 }

@@ -1,6 +1,6 @@
-/// How one ecs-run command ended. The executable turns it into the exit status and, with
-/// `--output json`, into the JSON result, in one place.
-public enum TaskOutcome {
+/// What one ecs-run command produced. The executable turns it into what it prints last (the result on
+/// stdout, or the error) and, through `ending`, into the exit status, in one place.
+public enum TaskOutcome: Sendable {
     /// `run --dry-run`: the request that would be sent.
     case planned(RunTaskRequest)
     /// `run --no-wait`: the task RunTask started.
@@ -11,26 +11,31 @@ public enum TaskOutcome {
     case printed
     /// `run`, `wait`, `logs --follow`: how following the tasks ended.
     case followed(FollowResult)
-    /// Before anything was followed; not printed yet: the executable prints it.
+    /// Before anything was followed; not shown yet: the executable shows it.
     case failed(RunFailure)
+
+    public var ending: TaskEnding {
+        switch self {
+        case .planned, .launched, .stopRequested, .printed: return .completed
+        case .followed(let result): return result.ending
+        case .failed(let failure): return failure.ending
+        }
+    }
 }
 
 /// The end of following one or more tasks.
-public struct FollowResult {
-    public enum Ending: Equatable, Sendable {
-        /// Every task is done; the deciding container's exit code (0–255).
-        case exited(Int32)
-        /// A task stopped without an exit code for a deciding container (it never ran its command).
-        case noExitCode
-        case timedOut
-        case interrupted
-        /// ECS no longer knows a task, or DescribeTasks failed for good.
-        case lost
-    }
-
-    public var ending: Ending
+public struct FollowResult: Sendable {
+    /// `.exited`, `.noExitCode`, `.timedOut`, `.interrupted` or `.lost`.
+    public var ending: TaskEnding
     /// The task the JSON result describes: with several, the one whose exit code decided.
     public var task: ECSTask?
     public var cluster: String
     public var streams: [LogStreamRef]
+
+    public init(ending: TaskEnding, task: ECSTask? = nil, cluster: String, streams: [LogStreamRef]) {
+        self.ending = ending
+        self.task = task
+        self.cluster = cluster
+        self.streams = streams
+    }
 }

@@ -1,8 +1,9 @@
 import AWSClient
 import System
 
-/// The library entry points behind ecs-run's commands: each takes configuration values and a display,
-/// and returns the command's outcome. Launching is `TaskLauncher`'s, following `TaskFollower`'s.
+/// The library entry points behind ecs-run's commands: each takes configuration values and an observer
+/// for what happens on the way, and returns the command's outcome. Launching is `TaskLauncher`'s,
+/// following `TaskFollower`'s.
 public final class TaskRunner {
     let ecs: ECSAPI
     let clock: MonotonicClock
@@ -38,35 +39,35 @@ public final class TaskRunner {
         outcome { .planned(try TaskLauncher.plan(config)) }
     }
 
-    /// `ecs-run [run]`: launches the task and, unless --no-wait, follows it to its end.
-    public func run(_ config: RunConfiguration, display: ProgressDisplay) -> TaskOutcome {
+    /// `ecs-run [run]`: launches the task and, unless `wait` is off, follows it to its end.
+    public func run(_ config: RunConfiguration, observer: TaskObserver) -> TaskOutcome {
         if config.dryRun { return Self.dryRun(config) }
         return Self.outcome {
             let launcher = TaskLauncher(ecs: ecs, clock: clock, isInterrupted: isInterrupted)
             let started: TaskLauncher.Started
             do {
-                started = try launcher.launch(config, display: display)
+                started = try launcher.launch(config)
             } catch let doubt as LaunchInDoubt {
-                switch settle(doubt, config: config, display: display) {
+                switch settle(doubt, config: config, observer: observer) {
                 case .follow(let found): started = found
                 case .ended(let outcome): return outcome
                 }
             }
             guard config.wait else { return .launched(started.task, cluster: config.cluster) }
             let definition = started.definition
-            display.note("started task \(started.task.taskID) (\(LaunchPlan.describe(definition))) in cluster \(config.cluster)")
+            observer.observe(.started(started.task, taskDefinition: LaunchPlan.describe(definition), cluster: config.cluster))
             let verdict = TaskVerdict(taskDefinition: definition, container: config.container, waitFor: config.watch.waitFor)
             let target = FollowTarget(
                 cluster: config.cluster, tasks: [started.arn], initial: [started.task],
                 verdicts: [started.arn: verdict],
                 streams: LaunchPlan.logStreams(definition, taskID: started.task.taskID),
                 startedAt: started.launchedAt)
-            return .followed(follower.follow(target, watch: config.watch, display: display))
+            return .followed(follower.follow(target, watch: config.watch, observer: observer))
         }
     }
 
     /// `ecs-run wait TASK...`: follows running tasks to the end, like `run` after the launch.
-    public func wait(cluster: String, tasks: [String], watch: WatchOptions, display: ProgressDisplay) -> TaskOutcome {
+    public func wait(cluster: String, tasks: [String], watch: WatchOptions, observer: TaskObserver) -> TaskOutcome {
         // The same task named twice (by ARN and by id, say) is followed once.
         var seen = Set<String>()
         let tasks = tasks.filter { seen.insert(ECSTask.id(fromArn: $0)).inserted }
@@ -74,50 +75,43 @@ public final class TaskRunner {
             let target = try lookup.lookUpAbandoningOnInterrupt(
                 cluster: cluster, tasks: tasks, waitFor: watch.waitFor,
                 startedAt: clock.now(), timeout: watch.timeout, clock: clock)
-            return .followed(follower.follow(target, watch: watch, display: display))
+            return .followed(follower.follow(target, watch: watch, observer: observer))
         }
     }
 
-    /// `ecs-run logs TASK [--follow]`: prints the task's log lines; with `follow`, until the task is done.
-    public func logs(cluster: String, task: String, follow: Bool, display: ProgressDisplay) -> TaskOutcome {
+    /// `ecs-run logs TASK [--follow]`: the task's log lines; with `follow`, until the task is done.
+    public func logs(cluster: String, task: String, follow: Bool, observer: TaskObserver) -> TaskOutcome {
         Self.outcome {
             let target = try lookup.lookUpAbandoningOnInterrupt(
                 cluster: cluster, tasks: [task], waitFor: .stopped,
                 startedAt: clock.now(), timeout: nil, clock: clock)
-            guard let tailer = follower.tailer(for: target.streams, display: display) else {
-                throw RunFailure.launch(
-                    "the task definition of \(task) has no awslogs log configuration with awslogs-stream-prefix, so there is no log stream to read"
-                )
+            guard let tailer = follower.tailer(for: target.streams, observer: observer) else {
+                throw RunFailure(.noLogStream(task: task))
             }
-            display.prefixLogs = target.streams.count > 1
-            let read = follower.readAll(tailer, display: display, cluster: cluster)
+            observer.observe(.logStreams(target.streams))
+            let read = follower.readAll(tailer, observer: observer, cluster: cluster)
             if let ended = read.ended { return ended }
-            if read.lines == 0, !follow {
-                display.note("no log events yet (" + target.streams.map { "\($0.group) \($0.stream)" }.joined(separator: ", ") + ")")
-            }
-            return follow ? follower.followLogs(target, tailer: tailer, display: display) : .printed
+            if read.lines == 0, !follow { observer.observe(.noLogEvents(target.streams)) }
+            return follow ? follower.followLogs(target, tailer: tailer, observer: observer) : .printed
         }
     }
 
     /// `ecs-run stop TASK [--reason TEXT]`.
-    public func stop(cluster: String, task: String, reason: String, display: ProgressDisplay) -> TaskOutcome {
+    public func stop(cluster: String, task: String, reason: String, observer: TaskObserver) -> TaskOutcome {
         do {
             // Ctrl-C abandons a StopTask that does not answer; whether it reached ECS is then unknown.
             let answer = try ecs.stopTask(
                 StopTaskRequest(cluster: cluster, task: task, reason: reason), cancellation: Cancellation(when: isInterrupted))
             var stopped = answer.task ?? ECSTask(taskArn: task)
             if stopped.taskArn == nil { stopped.taskArn = task }
-            if display.options.format == .text {
-                display.note(
-                    "StopTask sent; the task is \(stopped.lastStatus ?? "stopping") (desired \(stopped.desiredStatus ?? "STOPPED"))")
-            }
+            observer.observe(.stopSent(stopped))
             return .stopRequested(stopped, cluster: cluster)
         } catch let error as AWSError where error.kind == .cancelled {
-            return .failed(.interrupted("interrupted before StopTask answered; it may or may not have reached ECS: \(task)"))
+            return .failed(RunFailure(.interruptedBeforeStopTaskAnswered(task: task)))
         } catch let error as AWSError {
-            return .failed(.launch("StopTask \(task) failed: \(error)"))
+            return .failed(RunFailure(.awsCall(AWSCall("StopTask", task), error)))
         } catch {
-            return .failed(.launch("\(error)"))
+            return .failed(RunFailure(.unexpected(error)))
         }
     }
 
@@ -130,7 +124,7 @@ public final class TaskRunner {
         } catch let failure as RunFailure {
             return .failed(failure)
         } catch {
-            return .failed(.launch("\(error)"))
+            return .failed(RunFailure(.unexpected(error)))
         }
     }
 }

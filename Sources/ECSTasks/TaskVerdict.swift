@@ -30,11 +30,12 @@ struct TaskVerdict: Sendable {
         return names.allSatisfy { name in containers.contains { $0.name == name && $0.exitCode != nil } }
     }
 
-    enum Status: Equatable, Sendable {
-        /// A deciding container's exit code (the first non-zero one, or 0).
-        case exited(code: Int32, container: String)
-        /// The task stopped, or was judged done, without an exit code for a deciding container.
-        case noExitCode
+    /// How a task ended by this verdict, and the container that decided.
+    struct Decision: Equatable, Sendable {
+        /// `.exited(code)` with the deciding container's code (the first non-zero one, or 0), or
+        /// `.noExitCode`: the task stopped, or was judged done, without an exit code for a deciding container.
+        var ending: TaskEnding
+        var container: String?
     }
 
     /// The codes of containers that ECS ended: SIGKILL (137) and SIGTERM (143).
@@ -43,7 +44,7 @@ struct TaskVerdict: Sendable {
     /// The first non-zero exit code of the deciding containers, in declaration order. When the task
     /// stopped because an essential container exited, ECS ended the others with SIGTERM or SIGKILL, so
     /// 137 and 143 rank below every other non-zero code: the container that stopped the task decides.
-    func status(of task: ECSTask) -> Status {
+    func decision(for task: ECSTask) -> Decision {
         let containers = task.containers ?? []
         let names = deciding.isEmpty ? containers.compactMap(\.name) : deciding
         var failed: [(code: Int, container: String)] = []
@@ -57,36 +58,12 @@ struct TaskVerdict: Sendable {
         }
         let stoppedByAnExit = task.stopCode == "EssentialContainerExited"
         let decisive = failed.first { !(stoppedByAnExit && Self.killedByECS.contains($0.code)) } ?? failed.first
-        if let decisive { return .exited(code: Self.processStatus(decisive.code), container: decisive.container) }
-        return allExited ? .exited(code: 0, container: names[0]) : .noExitCode
+        if let decisive { return Decision(ending: .exited(Self.processStatus(decisive.code)), container: decisive.container) }
+        return allExited ? Decision(ending: .exited(0), container: names[0]) : Decision(ending: .noExitCode)
     }
 
     /// A process can only exit with 0–255; a code outside that must still mean failure.
     static func processStatus(_ code: Int) -> Int32 {
         (1...255).contains(code) ? Int32(code) : (code == 0 ? 0 : 1)
-    }
-
-    /// One line of advice for the usual reasons a task never ran its command.
-    static func hint(for task: ECSTask) -> String? {
-        let texts = [task.stopCode, task.stoppedReason].compactMap { $0 } + (task.containers ?? []).compactMap(\.reason)
-        let all = texts.joined(separator: "\n")
-        if all.contains("CannotPullContainerError") {
-            return
-                "hint: the image could not be pulled; check the image name and tag, the execution role's ECR permissions, and that the subnet reaches the registry (NAT gateway, IP or VPC endpoints)"
-        }
-        if all.contains("ResourceInitializationError") {
-            return
-                "hint: the task could not fetch its secrets, image or log setup; check the execution role's permissions and that the subnet reaches Secrets Manager/SSM, ECR and CloudWatch Logs"
-        }
-        if all.contains("OutOfMemoryError") || all.contains("OutOfMemory") {
-            return "hint: a container ran out of memory; raise --memory or the memory in the task definition"
-        }
-        if all.contains("CannotStartContainerError") {
-            return "hint: the container could not start; check the command, the entry point and the image's architecture"
-        }
-        if all.contains("TaskFailedToStart") {
-            return "hint: the task failed to start; the reasons above say why (often networking, IAM or the image)"
-        }
-        return nil
     }
 }

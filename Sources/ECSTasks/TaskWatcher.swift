@@ -1,4 +1,3 @@
-import Durations
 import AWSClient
 import System
 
@@ -9,22 +8,20 @@ final class TaskWatcher {
     enum Outcome {
         /// Every task is done; the last description of each, in the order asked.
         case done([ECSTask])
-        /// The timeout passed; `stopped` says whether StopTask was sent.
-        case timedOut([ECSTask], stopped: Bool)
-        case interrupted([ECSTask], stopped: Bool)
-        /// DescribeTasks kept answering that a task does not exist.
-        case vanished([Failure])
-        /// An AWS error that retrying cannot fix (for example AccessDenied or ClusterNotFoundException); it
-        /// ends the wait, so the tasks are stopped as on an interrupt (`onInterrupt`), and `stopped` says
-        /// whether StopTask was sent.
-        case failed(AWSError, stopped: Bool)
+        /// The timeout passed (`.timedOut`) or the user interrupted (`.interrupted`); the tasks as last
+        /// described, and whether StopTask was sent.
+        case cut(TaskEnding, [ECSTask], stopped: Bool)
+        /// DescribeTasks kept answering that a task does not exist, or failed with an AWS error that retrying
+        /// cannot fix (AccessDenied, ClusterNotFoundException). The latter ends the wait while the tasks run,
+        /// so they are stopped as on an interrupt (`onInterrupt`); `stopped` says whether StopTask was sent.
+        case lost(Loss, stopped: Bool)
     }
 
-    /// What happened while waiting, for the display.
+    /// What happened while waiting, for the follower to report.
     enum Event {
         case status(ECSTask, previous: String?)
         case retrying(AWSError, after: Double)
-        case stopping(String)
+        case stopping(StopCause)
         case stopFailed(AWSError)
     }
 
@@ -77,25 +74,25 @@ final class TaskWatcher {
             if isInterrupted() {
                 let stopped =
                     options.onInterrupt == .stop
-                    ? stopPending("interrupted", cluster: cluster, state: &state, isDone: isDone, event: event) : false
-                return .interrupted(state.ordered(), stopped: stopped)
+                    ? stopPending(.interrupted, cluster: cluster, state: &state, isDone: isDone, event: event) : false
+                return .cut(.interrupted, state.ordered(), stopped: stopped)
             }
             let now = clock.now()
             if let deadline, now >= deadline {
-                let why = "timeout of \(DurationText.format(options.timeout ?? 0)) reached"
+                let why = StopCause.timeout(options.timeout ?? 0)
                 let stopped =
                     options.onTimeout == .stop ? stopPending(why, cluster: cluster, state: &state, isDone: isDone, event: event) : false
-                return .timedOut(state.ordered(), stopped: stopped)
+                return .cut(.timedOut, state.ordered(), stopped: stopped)
             }
             if now >= state.nextPoll,
                 let end = poll(cluster: cluster, state: &state, start: start, now: now, isDone: isDone, giveUp: giveUp, event: event)
             {
-                guard case .failed(let error, _) = end else { return end }
+                guard case .lost(.describeTasksFailed(let error), _) = end else { return end }
                 // Nobody follows the tasks once the wait ends: they must not run on unwatched.
                 let stopped =
                     options.onInterrupt == .stop
-                    ? stopPending("DescribeTasks failed", cluster: cluster, state: &state, isDone: isDone, event: event) : false
-                return .failed(error, stopped: stopped)
+                    ? stopPending(.describeTasksFailed, cluster: cluster, state: &state, isDone: isDone, event: event) : false
+                return .lost(.describeTasksFailed(error), stopped: stopped)
             }
             tick(giveUp)
             var pause = max(0, state.nextPoll - clock.now())
@@ -122,8 +119,9 @@ final class TaskWatcher {
             }
             let gone = state.missing.filter { $0.value >= options.missingLimit }.map(\.key)
             if !gone.isEmpty {
-                return .vanished(
-                    gone.sorted().map { Failure(arn: $0, reason: "MISSING", detail: "DescribeTasks no longer knows this task") })
+                return .lost(
+                    .vanished(gone.sorted().map { Failure(arn: $0, reason: "MISSING", detail: "DescribeTasks no longer knows this task") }),
+                    stopped: false)
             }
             if state.pending(isDone).isEmpty { return .done(state.ordered()) }
             state.backoff = options.fastInterval
@@ -132,12 +130,12 @@ final class TaskWatcher {
         } catch let error as AWSError where error.kind == .cancelled {
             return nil // the interrupt or the deadline, handled by the loop
         } catch let error as AWSError {
-            guard error.isRetryable || error.kind == .transport else { return .failed(error, stopped: false) }
+            guard error.isRetryable || error.kind == .transport else { return .lost(.describeTasksFailed(error), stopped: false) }
             state.backoff = min(Self.maxBackoff, state.backoff * 2)
             event(.retrying(error, after: state.backoff))
             state.nextPoll = clock.now() + state.backoff
         } catch {
-            return .failed(AWSError(kind: .service, code: "DescribeTasksFailed", message: "\(error)"), stopped: false)
+            return .lost(.describeTasksFailed(AWSError(kind: .service, code: "DescribeTasksFailed", message: "\(error)")), stopped: false)
         }
         return nil
     }
@@ -159,7 +157,7 @@ final class TaskWatcher {
 
     /// StopTask once for each task not yet done, all within `options.stopBudget`; whether any was sent.
     private func stopPending(
-        _ why: String, cluster: String, state: inout State, isDone: (ECSTask) -> Bool,
+        _ why: StopCause, cluster: String, state: inout State, isDone: (ECSTask) -> Bool,
         event: (Event) -> Void
     ) -> Bool {
         event(.stopping(why))
@@ -167,7 +165,7 @@ final class TaskWatcher {
         let stopper = BoundedStop(ecs: ecs, clock: clock, budget: options.stopBudget)
         for arn in state.pending(isDone) {
             do {
-                let task = try stopper.stop(StopTaskRequest(cluster: cluster, task: arn, reason: "stopped by ecs-run: \(why)"))
+                let task = try stopper.stop(StopTaskRequest(cluster: cluster, task: arn, reason: why.stopTaskReason))
                 if let task { state.latest[arn] = task }
                 sent = true
             } catch let error as AWSError {

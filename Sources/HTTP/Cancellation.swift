@@ -3,10 +3,10 @@
 /// ends with an `.aborted` `HTTPError` soon after the condition turns true (libcurl asks at least about
 /// once a second, more often while data flows) instead of sitting out its own timeout.
 ///
-/// The value is immutable, so it may be handed between threads (`@unchecked` because the condition is
-/// a plain closure). The condition is asked on the thread that runs the call it was given to; the
-/// conditions used here read an interrupt flag or a monotonic clock.
-public struct Cancellation: @unchecked Sendable {
+/// Not `Sendable`, on purpose: the condition is asked only on the thread that runs the call it was given
+/// to (libcurl calls its progress callback inside `curl_easy_perform`, on the caller's thread), so it may
+/// read state of that thread without a lock, and the compiler refuses to let a cancellation reach another.
+public struct Cancellation {
     /// Nil for `never`: a transfer then does not ask at all.
     private let condition: (() -> Bool)?
 
@@ -20,7 +20,7 @@ public struct Cancellation: @unchecked Sendable {
     }
 
     /// Never cancelled: the call runs to its own timeouts.
-    public static let never = Cancellation(condition: nil)
+    public static var never: Cancellation { Cancellation(condition: nil) }
 
     /// Cancelled once `now()` reaches `deadline`, both in seconds on the same clock.
     public static func deadline(_ deadline: Double, now: @escaping () -> Double) -> Cancellation {

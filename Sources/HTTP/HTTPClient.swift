@@ -42,6 +42,8 @@ public final class HTTPClient {
     /// Sends the request and returns whatever status the server answered with.
     /// Throws `HTTPError` only when no response arrived. `timeout` overrides the configured total;
     /// once `cancellation` turns true the transfer ends soon with an `.aborted` error.
+    // Long because libcurl takes every option, callback and the body's pointer before `curl_easy_perform`,
+    // inside the closure that keeps that pointer valid: one place shows what the transfer holds on to.
     public func send(_ request: HTTPRequest, timeout: Double? = nil, cancellation: Cancellation = .never) throws -> HTTPResponse {
         responseBody = []
         responseHeaders = []
@@ -54,7 +56,10 @@ public final class HTTPClient {
             throw HTTPError(noTrustFor: request.url, message: trust.emptyMessage)
         }
         let headerList = HeaderList(request.headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
-        let body = request.body
+        // CURLOPT_POSTFIELDS needs a pointer even for an empty body (NULL makes libcurl read the body from a
+        // callback), so an empty body is sent from one spare byte, of which libcurl reads none.
+        let bodySize = request.body.count
+        let body = request.body.isEmpty ? [0] : request.body
         let code: CURLcode = try body.withUnsafeBufferPointer { bodyBuffer in
             let h = handle.pointer
             curl_easy_reset(h)
@@ -120,9 +125,9 @@ public final class HTTPClient {
                     try check(ccurl_setopt_string(h, CURLOPT_CUSTOMREQUEST, request.method), request)
                 }
                 try check(ccurl_setopt_long(h, CURLOPT_POST, 1), request)
-                try check(ccurl_setopt_offset(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyBuffer.count)), request)
+                try check(ccurl_setopt_offset(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodySize)), request)
                 // libcurl reads the body from this pointer during curl_easy_perform, which runs inside this closure.
-                let fields = UnsafeMutableRawPointer(mutating: bodyBuffer.baseAddress) ?? UnsafeMutableRawPointer(mutating: emptyBody)
+                let fields = UnsafeMutableRawPointer(mutating: bodyBuffer.baseAddress)
                 try check(ccurl_setopt_pointer(h, CURLOPT_POSTFIELDS, fields), request)
             }
             return curl_easy_perform(h)
@@ -165,5 +170,3 @@ public final class HTTPClient {
         max(1, Int((seconds * 1000).rounded()))
     }
 }
-
-private let emptyBody: UnsafeMutablePointer<UInt8> = .allocate(capacity: 1)

@@ -45,7 +45,11 @@ public struct SHA256 {
 final class DigestContext {
     /// SHA-256 fetched once: OpenSSL 3 otherwise looks the algorithm up in its provider tables on every
     /// init, which was most of the cost of checksumming a thousand small migration files.
-    static let sha256: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
+    ///
+    /// `nonisolated(unsafe)` because a C pointer is not `Sendable`; sharing this one is safe: it is set once,
+    /// by Swift's thread-safe lazy initialisation of statics, never written again, and OpenSSL 3 documents a
+    /// fetched `EVP_MD` as read-only and usable from any number of threads at once.
+    nonisolated(unsafe) static let sha256: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
 
     private let pointer: OpaquePointer
     private var finished = false

@@ -8,6 +8,12 @@ import Glibc
 /// The value is handed over exactly once: to `wait()`, or, after `abandon(_:)`, to the discard closure,
 /// which runs on whichever thread sees the value last (at once if it is already there). The work must not
 /// share unsynchronised state with the caller; the value itself is safe to use once handed over.
+///
+/// `@unchecked Sendable`, because its state sits behind a pthread mutex with a condition variable, which the
+/// compiler cannot see (Synchronization has no condition variable). It is safe: `work` is set before the
+/// thread starts (`pthread_create` orders that) and read only by that thread; `value` and `discard` are
+/// read and written only while `lock` is held; and a value leaves under the lock exactly once, so no two
+/// threads ever hold it.
 public final class BackgroundWork<Value>: @unchecked Sendable {
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
     private let ready: UnsafeMutablePointer<pthread_cond_t>

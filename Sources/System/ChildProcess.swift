@@ -24,6 +24,8 @@ public enum ChildProcess {
 
     /// Runs `arguments` (the first is the program's path) with stdin from /dev/null and only `environment`;
     /// after `timeout` seconds the child is killed and `timedOut` is true.
+    // Long because the pipes, the spawn, the bounded reading and the reaping share file descriptors and a
+    // pid that every path out must close or reap; in one function each path shows that it does.
     public static func run(_ arguments: [String], environment: [String: String], timeout: Double) throws -> Result {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]

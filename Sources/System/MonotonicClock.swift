@@ -18,7 +18,7 @@ extension MonotonicClock {
 }
 
 /// The real clock: CLOCK_MONOTONIC, and `SystemClock.sleep`.
-public final class SystemClock: MonotonicClock, @unchecked Sendable {
+public final class SystemClock: MonotonicClock, Sendable {
     /// For callers that never want a signal to end a sleep.
     public static let shared = SystemClock()
 

@@ -14,14 +14,21 @@ struct ECSRun: ParsableCommand {
         defaultSubcommand: RunCommand.self
     )
 
-    /// Adds the `ECS_RUN_*` variables to the arguments before parsing, so both go through one parser.
     static func main() {
         InterruptSignal.install()
         // A closed stdout then fails with EPIPE instead of killing us, so ecs-run can still follow (and,
         // if need be, stop) its task.
         OutputDescriptor.ignoreBrokenPipe()
-        let environment = ProcessEnvironment.current
-        var arguments = Array(CommandLine.arguments.dropFirst())
+        let status = status(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessEnvironment.current)
+        // The one place ecs-run ends: with the status its command returned.
+        Self.exit(withError: status == 0 ? nil : ExitCode(status))
+    }
+
+    /// One invocation, from its arguments to its exit status. The `ECS_RUN_*` variables become arguments
+    /// before parsing, so both go through one parser.
+    static func status(arguments: [String], environment: [String: String]) -> Int32 {
+        let streams = StandardStreams()
+        var arguments = arguments
         let subcommands = OptionTable.bySubcommand
         var head: [String] = []
         var name = "run"
@@ -32,42 +39,51 @@ struct ECSRun: ParsableCommand {
         }
         // `run` takes nothing before `--` but options, so a leading word is a mistyped command.
         if head.isEmpty, let first = arguments.first, !first.hasPrefix("-"), first != "help" {
-            StandardStreams().writeErr(
-                "ecs-run: error: unknown command '\(first)'; the commands are run, wait, logs and stop"
-                    + " (the task's own command goes after --). See 'ecs-run --help'.\n")
-            Self.exit(withError: ExitCode.validationFailure)
+            streams.writeErr("ecs-run: error: \(Messages.unknownCommand(first))\n")
+            return ExitStatus.code(for: .usageError)
         }
         if head.isEmpty, RootHelp.isAsked(arguments) {
-            StandardStreams().writeOut(RootHelp.text)
-            return
+            streams.writeOut(RootHelp.text)
+            return 0
         }
-        let allSpecs = subcommands.values.flatMap { $0 }
-        for name in OptionEnvironment.unknownVariables(specs: allSpecs, environment: environment) {
-            StandardStreams().writeErr("ecs-run: warning: \(name) matches no option and is ignored\n")
+        for name in OptionEnvironment.unknownVariables(specs: subcommands.values.flatMap { $0 }, environment: environment) {
+            streams.writeErr("ecs-run: warning: \(Messages.unknownVariable(name))\n")
         }
         // Asking for help ignores the variables, so a bad one cannot hide the help.
         let specs = HelpRequest.isAsked(head + arguments) ? [] : subcommands[name] ?? []
         let injected = OptionEnvironment.injected(arguments, specs: specs, environment: environment)
         do {
-            arguments = try OptionEnvironment.arguments(arguments, specs: specs, environment: environment)
-            var command = try parseAsRoot(head + arguments)
-            try command.run()
-        } catch let failure as RunFailure {
-            StandardStreams().writeErr("ecs-run: error: \(failure.description)\n")
-            Self.exit(withError: ExitCode(ExitStatus.of(failure)))
+            let full = try OptionEnvironment.arguments(arguments, specs: specs, environment: environment)
+            var command = try parseAsRoot(head + full)
+            guard let statusCommand = command as? StatusCommand else {
+                try command.run()
+                return 0
+            }
+            return try statusCommand.status(environment: environment)
+        } catch let error as OptionSpec.NotABoolean {
+            streams.writeErr("ecs-run: error: \(Messages.text(error))\n")
+            return ExitStatus.code(for: error.ending)
         } catch {
-            let blamed = OptionEnvironment.blamed(by: message(for: error), injected: injected)
-            guard exitCode(for: error) == .validationFailure, !blamed.isEmpty else { Self.exit(withError: error) }
-            StandardStreams().writeErr(usageMessage(for: error, blaming: blamed) + "\n")
-            Self.exit(withError: ExitCode.validationFailure)
+            return report(error, blaming: OptionEnvironment.blamed(by: message(for: error), injected: injected), on: streams)
         }
+    }
+
+    /// ArgumentParser's own ends (help, the version, usage errors): its text, on stdout for help and the
+    /// version and on stderr otherwise, and its exit code, as its `exit(withError:)` would.
+    static func report(_ error: Error, blaming blamed: [OptionSpec], on streams: StandardStreams) -> Int32 {
+        let code = exitCode(for: error)
+        let text = code == .validationFailure && !blamed.isEmpty ? usageMessage(for: error, blaming: blamed) : fullMessage(for: error)
+        if !text.isEmpty {
+            if code == .success { streams.writeOut(text + "\n") } else { streams.writeErr(text + "\n") }
+        }
+        return code.rawValue
     }
 
     /// ArgumentParser's message for a usage error, with a note after the error naming the variables
     /// that supplied the options it is about.
     static func usageMessage(for error: Error, blaming blamed: [OptionSpec]) -> String {
         let full = fullMessage(for: error)
-        let notes = blamed.map { "\nNote: --\($0.name) comes from \($0.environmentName) in the environment." }.joined()
+        let notes = blamed.map { "\n" + Messages.suppliedByVariable($0) }.joined()
         let lead = "Error: " + message(for: error)
         guard full.hasPrefix(lead) else { return full + notes }
         return lead + notes + full.dropFirst(lead.count)

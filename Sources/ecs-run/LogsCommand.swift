@@ -1,8 +1,9 @@
 import ArgumentParser
+import ECSRunEdge
 import ECSTasks
 import System
 
-struct LogsCommand: ParsableCommand {
+struct LogsCommand: StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Print a task's CloudWatch logs; with --follow, until the task stops.",
@@ -33,12 +34,11 @@ struct LogsCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let environment = ProcessEnvironment.current
+    func status(environment: [String: String]) -> Int32 {
         let display = Session.display(quiet.display(format: .text, environment: environment))
         let outcome = Session.outcome(aws, environment: environment) { runner in
-            runner.logs(cluster: cluster, task: task, follow: follow, display: display)
+            runner.logs(cluster: cluster, task: task, follow: follow, observer: display)
         }
-        try end(outcome, display: display, failureCluster: nil)
+        return CommandEnding.finish(outcome, display: display, failureCluster: nil)
     }
 }

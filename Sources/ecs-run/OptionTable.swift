@@ -1,7 +1,8 @@
 import ECSRunEdge
 
-/// The options of each subcommand that can come from `ECS_RUN_<NAME>`. Tests check that every option
-/// in the help text is here.
+/// The options of each subcommand that can come from `ECS_RUN_<NAME>`, written out so that a run reads
+/// no option descriptions (ArgumentParser's cost a few milliseconds); `OptionTableTests` derives the same
+/// table from the commands' own `@Option` and `@Flag` declarations and fails when the two disagree.
 enum OptionTable {
     static let aws: [OptionSpec] = [.init("region"), .init("profile"), .init("endpoint-url"), .init("debug", .flag)]
     static let output: [OptionSpec] = [.init("output"), .init("quiet", .flag, short: "q")]

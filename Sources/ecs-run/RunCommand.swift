@@ -1,8 +1,9 @@
 import ArgumentParser
+import ECSRunEdge
 import ECSTasks
 import System
 
-struct RunCommand: ParsableCommand {
+struct RunCommand: StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Launch a task, follow it to its exit, stream its logs, exit with the container's code.",
@@ -114,14 +115,14 @@ struct RunCommand: ParsableCommand {
     /// The checks that need no AWS call, here so that ArgumentParser shows a mistake with the usage text.
     func validate() throws {
         do {
-            try LaunchPlan.validate(configuration(environment: [:]))
+            try LaunchPlan.validate(configuration())
         } catch let failure as RunFailure {
-            throw ValidationError(failure.description)
+            throw ValidationError(Messages.text(failure))
         }
     }
 
     /// The flags as a configuration value; malformed values are usage errors.
-    func configuration(environment: [String: String]) throws -> RunConfiguration {
+    func configuration() throws -> RunConfiguration {
         var config = RunConfiguration()
         config.cluster = cluster
         config.taskDefinition = taskDefinition ?? ""
@@ -162,12 +163,11 @@ struct RunCommand: ParsableCommand {
         config.wait = !noWait
         config.dryRun = dryRun
         config.watch = watch.options
-        config.display = output.display(showLogs: !watch.noLogs, environment: environment)
         return config
     }
 
     static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { String($0).trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }
+        text.split(separator: ",").map { $0.trimmingSpacesTabsAndNewlines() }.filter { !$0.isEmpty }
     }
 
     static func pair(_ text: String, option: String) throws -> (String, String) {
@@ -190,26 +190,16 @@ struct RunCommand: ParsableCommand {
             base: parts.count > 2 ? base : nil)
     }
 
-    func run() throws {
-        let environment = ProcessEnvironment.current
-        let config = try configuration(environment: environment)
-        let display = Session.display(config.display)
+    func status(environment: [String: String]) throws -> Int32 {
+        let config = try configuration()
+        let display = Session.display(output.display(environment: environment))
         // A dry run calls nothing, so it needs no region or credentials either.
         let outcome =
             config.dryRun
             ? TaskRunner.dryRun(config)
             : Session.outcome(aws, environment: environment) { runner in
-                runner.run(config, display: display)
+                runner.run(config, observer: display)
             }
-        try end(outcome, display: display, failureCluster: config.cluster)
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
+        return CommandEnding.finish(outcome, display: display, failureCluster: config.cluster)
     }
 }

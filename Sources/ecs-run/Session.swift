@@ -7,18 +7,17 @@ import System
 enum Session {
     /// Progress on stderr and results on stdout of this process.
     static func display(_ options: DisplayOptions) -> ProgressDisplay {
-        ProgressDisplay(sink: StandardStreams(), options: options, clock: SystemClock.shared)
+        ProgressDisplay(sink: StandardStreams(), options: options)
     }
 
     /// `command`'s outcome with a runner for this invocation; failing to set up AWS is the outcome too.
     static func outcome(_ aws: AWSOptions, environment: [String: String], _ command: (TaskRunner) -> TaskOutcome) -> TaskOutcome {
         do {
             return command(try runner(aws, environment: environment))
-        } catch let error as AWSError where error.code == AWSError.invalidSettingCode {
-            // A malformed AWS_ENDPOINT_URL_*, AWS_REGION or AWS_MAX_ATTEMPTS, found before any request.
-            return .failed(.usage("\(error)"))
+        } catch let error as AWSError {
+            return .failed(RunFailure(.awsConfiguration(error)))
         } catch {
-            return .failed(.launch("\(error)"))
+            return .failed(RunFailure(.unexpected(error)))
         }
     }
 
@@ -30,22 +29,18 @@ enum Session {
             endpointURL: aws.endpointURL, debug: debug)
         let client = try AWSClient(configuration: configuration)
         let region = configuration.region
-        // A log stream in another region (awslogs-region) is read there; failing that, here.
+        // A log stream in another region (awslogs-region) is read there, with the same credentials; a region
+        // name that cannot be one is read here, as AWS would refuse it there anyway.
         let logsClient: (String?) -> AWSClient = { other in
-            guard let other, other != region,
-                let config = try? AWSConfiguration.resolve(
-                    environment: environment, profile: aws.profile, region: other,
-                    endpointURL: aws.endpointURL, debug: debug),
-                let otherClient = try? AWSClient(configuration: config)
+            guard let other, other != region, AWSConfiguration.problem(withRegion: other) == nil,
+                let otherClient = try? AWSClient(configuration: configuration.inRegion(other))
             else { return client }
             return otherClient
         }
-        let logsHost = configuration.endpoint(for: .logs).split(separator: "/").dropFirst(1).first ?? ""
-        let awsLogs = logsHost.hasSuffix(".amazonaws.com") || logsHost.hasSuffix(".amazonaws.com.cn")
         // Ctrl-C, SIGTERM or SIGHUP ends a sleep at once, so the waiting loops see the interrupt without delay.
         let clock = SystemClock(wakingWhen: { InterruptSignal.isSet })
         return TaskRunner(
             client: client, logsClient: logsClient, clock: clock, region: region,
-            linksToConsole: awsLogs, isInterrupted: { InterruptSignal.isSet })
+            linksToConsole: configuration.usesAWSEndpoint(for: .logs), isInterrupted: { InterruptSignal.isSet })
     }
 }

@@ -37,11 +37,10 @@ struct QuietFlag: ParsableArguments {
     @Flag(name: [.customShort("q"), .long], help: "Print no progress and no summary, only errors (and the logs).")
     var quiet = false
 
-    func display(format: OutputFormat, showLogs: Bool = true, environment: [String: String]) -> DisplayOptions {
+    func display(format: OutputFormat, environment: [String: String]) -> DisplayOptions {
         var options = DisplayOptions()
         options.format = format
         options.quiet = quiet
-        options.showLogs = showLogs
         let terminal = OutputDescriptor.isTerminal(2) && environment["TERM"] != "dumb"
         options.interactive = terminal
         options.color = terminal && (environment["NO_COLOR"] ?? "").isEmpty
@@ -56,8 +55,8 @@ struct OutputOptions: ParsableArguments {
 
     @OptionGroup var quiet: QuietFlag
 
-    func display(showLogs: Bool = true, environment: [String: String]) -> DisplayOptions {
-        quiet.display(format: output, showLogs: showLogs, environment: environment)
+    func display(environment: [String: String]) -> DisplayOptions {
+        quiet.display(format: output, environment: environment)
     }
 }
 
@@ -98,6 +97,7 @@ struct WatchFlags: ParsableArguments {
         options.onTimeout = onTimeout
         options.onInterrupt = onInterrupt
         options.waitFor = waitFor
+        options.streamLogs = !noLogs
         return options
     }
 }

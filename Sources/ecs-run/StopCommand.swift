@@ -1,8 +1,8 @@
 import ArgumentParser
+import ECSRunEdge
 import ECSTasks
-import System
 
-struct StopCommand: ParsableCommand {
+struct StopCommand: StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop",
         abstract: "Stop a task (StopTask).",
@@ -22,12 +22,11 @@ struct StopCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The task ARN or id.", valueName: "TASK"))
     var task: String
 
-    func run() throws {
-        let environment = ProcessEnvironment.current
+    func status(environment: [String: String]) -> Int32 {
         let display = Session.display(output.display(environment: environment))
         let outcome = Session.outcome(aws, environment: environment) { runner in
-            runner.stop(cluster: cluster, task: task, reason: reason, display: display)
+            runner.stop(cluster: cluster, task: task, reason: reason, observer: display)
         }
-        try end(outcome, display: display, failureCluster: nil)
+        return CommandEnding.finish(outcome, display: display, failureCluster: nil)
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
+import ECSRunEdge
 import ECSTasks
-import System
 
-struct WaitCommand: ParsableCommand {
+struct WaitCommand: StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "wait",
         abstract: "Follow tasks that are already running; exit with the first non-zero exit code.",
@@ -24,12 +24,11 @@ struct WaitCommand: ParsableCommand {
         if tasks.isEmpty { throw ValidationError("name at least one task") }
     }
 
-    func run() throws {
-        let environment = ProcessEnvironment.current
-        let display = Session.display(output.display(showLogs: !watch.noLogs, environment: environment))
+    func status(environment: [String: String]) -> Int32 {
+        let display = Session.display(output.display(environment: environment))
         let outcome = Session.outcome(aws, environment: environment) { runner in
-            runner.wait(cluster: cluster, tasks: tasks, watch: watch.options, display: display)
+            runner.wait(cluster: cluster, tasks: tasks, watch: watch.options, observer: display)
         }
-        try end(outcome, display: display, failureCluster: cluster)
+        return CommandEnding.finish(outcome, display: display, failureCluster: cluster)
     }
 }

@@ -1,5 +1,6 @@
 @testable import AWSClient
 import Foundation
+import Synchronization
 import XCTest
 
 /// Runs real flows with real secrets and session tokens and checks every line the debug trace prints:
@@ -29,19 +30,21 @@ final class DebugTraceTests: MotoTestCase {
     struct ListClustersOutput: Decodable { var clusterArns: [String] }
     struct DescribeServicesInput: Encodable { var cluster: String; var services: [String] }
 
+    // Long on purpose: one trace through every credential source and failure, whose every line is then
+    // checked against every secret that passed through it.
     func testTraceShowsTheCallsAndNeverTheSecrets() throws {
         var secrets: [String: String] = ["admin secret": moto.adminSecret]
 
         // 1. A role profile through a proxy that throttles the first ECS call: AssumeRole, retries, an error.
         let role = try moto.createRole("trace-role")
         let upstream = moto.url
-        let throttledOnce = NSLock()
-        var throttled = false
+        let throttled = Mutex(false)
         let proxy = try LoopbackServer { request in
-            throttledOnce.lock()
-            defer { throttledOnce.unlock() }
-            if !throttled, request.header("X-Amz-Target")?.hasSuffix("ListClusters") == true {
-                throttled = true
+            let throttle = throttled.withLock { throttled in
+                defer { throttled = throttled || request.header("X-Amz-Target")?.hasSuffix("ListClusters") == true }
+                return !throttled && request.header("X-Amz-Target")?.hasSuffix("ListClusters") == true
+            }
+            if throttle {
                 return .json(
                     400, #"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
                     headers: [(name: "x-amzn-RequestId", value: "req-throttled")])

@@ -4,6 +4,7 @@ import XCTest
 
 /// Error answers of every shape become one AWSError with code, message, status and request id.
 final class ErrorDecodingTests: XCTestCase {
+    // Long by its table: one row per shape of error answer the services send.
     func testShapes() {
         let cases:
             [(

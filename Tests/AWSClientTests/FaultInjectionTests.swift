@@ -1,5 +1,6 @@
 @testable import AWSClient
 import Foundation
+import Synchronization
 import XCTest
 
 /// A fault-injecting proxy in front of moto (signature checks on): throttling, 5xx, resets, stalls,
@@ -19,16 +20,7 @@ final class FaultInjectionTests: MotoTestCase {
 
     /// Answers request n with `plan[n]`, or forwards to moto when the plan is used up or says nil.
     private func startProxy(_ plan: [LoopbackServer.Reply?]) throws -> LoopbackServer {
-        let lock = NSLock()
-        var index = 0
-        let upstream = moto.url
-        let server = try LoopbackServer { request in
-            lock.lock()
-            let step = index < plan.count ? plan[index] : nil
-            index += 1
-            lock.unlock()
-            return step ?? LoopbackServer.forward(request, to: upstream)
-        }
+        let server = try LoopbackServer.planned(plan, otherwise: moto.url)
         proxy = server
         return server
     }
@@ -99,15 +91,14 @@ final class FaultInjectionTests: MotoTestCase {
     /// Cancelled once the first 503 is on its way: depending on when libcurl asks, the transfer ends in
     /// flight or the retry is not made; either way there is one request and no backoff.
     func testARequestCancelledBeforeItsRetryIsNotRetried() throws {
-        let lock = NSLock()
-        var answered = false
+        let answered = Mutex(false)
         let server = try LoopbackServer { _ in
-            lock.lock(); answered = true; lock.unlock()
+            answered.withLock { $0 = true }
             return Self.unavailable
         }
         proxy = server
         let cancellation = Cancellation(when: {
-            lock.lock(); defer { lock.unlock() }; return answered
+            answered.withLock { $0 }
         })
         XCTAssertThrowsError(
             try client(through: server).call(

@@ -1,10 +1,12 @@
 import Foundation
 import HTTP
+import Synchronization
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 for tests: each request goes to `handler`, which answers,
 /// resets the connection, or stalls. One thread per connection; every connection is closed after one
-/// answer. Requests are recorded in arrival order.
-final class LoopbackServer {
+/// answer. Requests are recorded in arrival order. The handler runs on the connections' threads, so it is
+/// `@Sendable`, and what it shares with the test goes behind a `Mutex`.
+final class LoopbackServer: Sendable {
     struct Request {
         var method: String
         var path: String
@@ -36,15 +38,13 @@ final class LoopbackServer {
     let port: Int
     var url: String { "http://127.0.0.1:\(port)" }
     private let listener: Int32
-    private let handler: (Request) -> Reply
-    private let lock = NSLock()
-    private var recorded: [Request] = []
-    private var stopped = false
+    private let handler: @Sendable (Request) -> Reply
+    private let state = Mutex<(recorded: [Request], stopped: Bool)>(([], false))
     private let acceptThreadDone = DispatchSemaphore(value: 0)
 
-    var requests: [Request] { lock.lock(); defer { lock.unlock() }; return recorded }
+    var requests: [Request] { state.withLock { $0.recorded } }
 
-    init(handler: @escaping (Request) -> Reply) throws {
+    init(handler: @escaping @Sendable (Request) -> Reply) throws {
         self.handler = handler
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
@@ -69,16 +69,16 @@ final class LoopbackServer {
     deinit { stop() }
 
     func stop() {
-        lock.lock()
-        let wasStopped = stopped
-        stopped = true
-        lock.unlock()
+        let wasStopped = state.withLock { state in
+            defer { state.stopped = true }
+            return state.stopped
+        }
         guard !wasStopped else { return }
         _ = acceptThreadDone.wait(timeout: .now() + 5)
         close(listener)
     }
 
-    private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+    private var isStopped: Bool { state.withLock { $0.stopped } }
 
     private func acceptLoop() {
         defer { acceptThreadDone.signal() }
@@ -94,9 +94,7 @@ final class LoopbackServer {
 
     private func serve(_ fd: Int32) {
         guard let request = readRequest(fd) else { close(fd); return }
-        lock.lock()
-        recorded.append(request)
-        lock.unlock()
+        state.withLock { $0.recorded.append(request) }
         switch handler(request) {
         case .respond(let status, let headers, let body):
             var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
@@ -186,6 +184,18 @@ final class LoopbackServer {
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         return formatter.string(from: date)
+    }
+
+    /// A server that answers request n with `plan[n]`, and forwards to `upstream` past the plan or at nil.
+    static func planned(_ plan: [Reply?], otherwise upstream: String) throws -> LoopbackServer {
+        let index = Mutex(0)
+        return try LoopbackServer { request in
+            let step = index.withLock { index in
+                defer { index += 1 }
+                return index < plan.count ? plan[index] : nil
+            }
+            return step ?? forward(request, to: upstream)
+        }
     }
 
     /// Sends the request on to `upstream` unchanged (same Host header, so signatures still verify).

@@ -1,5 +1,6 @@
 @testable import AWSClient
 import Foundation
+import Synchronization
 import XCTest
 
 /// A 200 whose body cannot be read (a proxy's page, a body cut short) is transient for a call that is
@@ -18,16 +19,7 @@ final class MalformedAnswerTests: MotoTestCase {
 
     /// Request n gets `plan[n]`; past the plan, or at nil, the request goes on to moto.
     private func server(_ plan: [LoopbackServer.Reply?]) throws -> LoopbackServer {
-        let lock = NSLock()
-        var index = 0
-        let upstream = moto.url
-        let server = try LoopbackServer { request in
-            lock.lock()
-            let step = index < plan.count ? plan[index] : nil
-            index += 1
-            lock.unlock()
-            return step ?? LoopbackServer.forward(request, to: upstream)
-        }
+        let server = try LoopbackServer.planned(plan, otherwise: moto.url)
         proxy = server
         return server
     }
@@ -101,20 +93,19 @@ final class MalformedAnswerTests: MotoTestCase {
 
     /// RunTask's rule: once the run ends no new attempt is sent, but the one in flight keeps its chance.
     func testNoNewAttemptAfterTheCallerGaveUpWhileTheAttemptInFlightRunsOn() throws {
-        let lock = NSLock()
-        var firstAnswered = false
+        let firstAnswered = Mutex(false)
         let upstream = moto.url
         let server = try LoopbackServer { request in
-            lock.lock()
-            let first = !firstAnswered
-            firstAnswered = true
-            lock.unlock()
+            let first = firstAnswered.withLock { answered in
+                defer { answered = true }
+                return !answered
+            }
             if first { return Self.unavailable }
             return LoopbackServer.forward(request, to: upstream)
         }
         proxy = server
         let noNewAttempt = Cancellation(when: {
-            lock.lock(); defer { lock.unlock() }; return firstAnswered
+            firstAnswered.withLock { $0 }
         })
         XCTAssertThrowsError(
             try client(through: server).call(

@@ -46,7 +46,7 @@ final class MetadataCredentialTests: MotoTestCase {
         return env
     }
 
-    private func serve(_ handler: @escaping (LoopbackServer.Request) -> LoopbackServer.Reply) throws -> LoopbackServer {
+    private func serve(_ handler: @escaping @Sendable (LoopbackServer.Request) -> LoopbackServer.Reply) throws -> LoopbackServer {
         let server = try LoopbackServer(handler: handler)
         servers.append(server)
         return server

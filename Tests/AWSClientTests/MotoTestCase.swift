@@ -3,8 +3,9 @@ import XCTest
 /// A test class with a moto server of its own (signature checks on), started once for the class
 /// and stopped after its last test. Subclasses that override `setUpWithError` call super first.
 class MotoTestCase: XCTestCase {
-    static var server: MotoServer?
-    static var startError = ""
+    // XCTest runs a class's setUp, its tests and its tearDown one after another on one thread, so these need no lock.
+    nonisolated(unsafe) static var server: MotoServer?
+    nonisolated(unsafe) static var startError = ""
 
     override class func setUp() {
         super.setUp()

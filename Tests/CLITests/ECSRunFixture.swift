@@ -21,6 +21,7 @@ final class ECSRunFixture {
     private(set) var serviceSubnet = ""
     private(set) var serviceSecurityGroup = ""
 
+    // XCTest runs these tests one after another on one thread, the only one that reads or sets this.
     nonisolated(unsafe) private static var cached: ECSRunFixture?
 
     static func shared() throws -> ECSRunFixture {
@@ -103,21 +104,30 @@ final class ECSRunFixture {
     private var registered: Set<String> = []
 
     /// Registers (once per run) an awsvpc Fargate task definition with one essential container that logs
-    /// to the fixture's group; returns its family, made unique to this run.
+    /// to the fixture's group (in `logRegion`, by default the stack's); returns its family, made unique to this run.
     @discardableResult
-    func registerTaskDefinition(family base: String, image: String, container: String, command: [String]) throws -> String {
+    func registerTaskDefinition(
+        family base: String, image: String, container: String, command: [String], logRegion: String? = nil
+    ) throws -> String {
         let name = base + "-" + suffix
-        if !registered.contains(name) { try registerTaskDefinition(named: name, image: image, container: container, command: command) }
+        if !registered.contains(name) {
+            try registerTaskDefinition(named: name, image: image, container: container, command: command, logRegion: logRegion)
+        }
         return name
     }
 
-    private func registerTaskDefinition(named name: String, image: String, container: String, command: [String]) throws {
+    private func registerTaskDefinition(
+        named name: String, image: String, container: String, command: [String], logRegion: String? = nil
+    ) throws {
+        if let logRegion, logRegion != stack.region {
+            try aws(["logs", "create-log-group", "--log-group-name", logGroup, "--region", logRegion])
+        }
         let definition: [String: Any] = [
             "name": container, "image": image, "memory": 256, "essential": true, "command": command,
             "logConfiguration": [
                 "logDriver": "awslogs",
                 "options": [
-                    "awslogs-group": logGroup, "awslogs-region": stack.region, "awslogs-stream-prefix": "ecs",
+                    "awslogs-group": logGroup, "awslogs-region": logRegion ?? stack.region, "awslogs-stream-prefix": "ecs",
                 ],
             ],
         ]

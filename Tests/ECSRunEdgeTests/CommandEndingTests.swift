@@ -13,23 +13,18 @@ final class CommandEndingTests: XCTestCase {
         func writeErr(_ text: String) { err += text }
     }
 
-    final class StillClock: MonotonicClock {
-        func now() -> Double { 0 }
-        func sleep(_ seconds: Double) {}
-    }
-
     let arn = "arn:aws:ecs:eu-west-1:123456789012:task/prod/5f3c2a1b9d8e4f70"
 
     func end(_ outcome: TaskOutcome, json: Bool = false, failureCluster: String? = "prod") -> (status: Int32, out: String, err: String) {
         let sink = Captured()
         var options = DisplayOptions()
         options.format = json ? .json : .text
-        let display = ProgressDisplay(sink: sink, options: options, clock: StillClock())
+        let display = ProgressDisplay(sink: sink, options: options)
         let status = CommandEnding.finish(outcome, display: display, failureCluster: failureCluster)
         return (status, sink.out, sink.err)
     }
 
-    func followed(_ ending: FollowResult.Ending) -> TaskOutcome {
+    func followed(_ ending: TaskEnding) -> TaskOutcome {
         .followed(FollowResult(ending: ending, task: ECSTask(taskArn: arn, lastStatus: "STOPPED"), cluster: "prod", streams: []))
     }
 
@@ -46,9 +41,13 @@ final class CommandEndingTests: XCTestCase {
             ("timeout", followed(.timedOut), 124),
             ("interrupted while following", followed(.interrupted), 130),
             ("task lost", followed(.lost), 125),
-            ("usage", .failed(.usage("--launch-type \"ECS\" must be FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES")), 64),
-            ("launch", .failed(.launch("DescribeTaskDefinition orders-migrator failed: ClientException")), 125),
-            ("interrupted before RunTask", .failed(.interrupted("interrupted before RunTask; no task was started")), 130),
+            ("usage", .failed(RunFailure(.unknownLaunchType("ECS", known: ["FARGATE", "EC2"]))), 64),
+            ("launch", .failed(RunFailure(.runTaskFailures([Failure(reason: "RESOURCE:MEMORY")]))), 125),
+            ("interrupted before RunTask", .failed(RunFailure(.interruptedBeforeRunTask)), 130),
+            (
+                "timeout before RunTask",
+                .failed(RunFailure(.timeoutBeforeRunTask(timeout: 5, waitingFor: AWSCall("DescribeTaskDefinition")))), 124
+            ),
         ]
         for c in cases {
             XCTAssertEqual(end(c.outcome).status, c.status, c.name)
@@ -57,19 +56,20 @@ final class CommandEndingTests: XCTestCase {
     }
 
     func testAFailureIsPrintedAndWithJSONAlsoDescribedOnStdout() throws {
-        let failure = TaskOutcome.failed(.launch("RunTask could not start the task"))
+        let failure = TaskOutcome.failed(RunFailure(.runTaskAnsweredNothing))
         let text = end(failure)
         XCTAssertEqual(text.out, "")
-        XCTAssertEqual(text.err, "ecs-run: error: RunTask could not start the task\n")
+        XCTAssertEqual(text.err, "ecs-run: error: RunTask answered without a task and without failures\n")
 
         let json = end(failure, json: true)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
         XCTAssertEqual(object["cluster"] as? String, "prod")
         XCTAssertEqual(object["exitCode"] as? Int, 125)
         XCTAssertTrue(object["taskArn"] is NSNull, "no task: \(json.out)")
-        XCTAssertEqual(json.err, "ecs-run: error: RunTask could not start the task\n")
+        XCTAssertEqual(json.err, "ecs-run: error: RunTask answered without a task and without failures\n")
+        XCTAssertEqual(object["error"] as? String, "RunTask answered without a task and without failures")
 
-        XCTAssertEqual(end(.failed(.usage("a task definition is required")), json: true).out, "", "usage errors print no JSON")
+        XCTAssertEqual(end(.failed(RunFailure(.noTaskDefinition)), json: true).out, "", "usage errors print no JSON")
         XCTAssertEqual(end(failure, json: true, failureCluster: nil).out, "", "stop and logs print no JSON for a failure")
     }
 

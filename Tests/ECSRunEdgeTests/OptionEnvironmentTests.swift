@@ -58,8 +58,9 @@ final class OptionEnvironmentTests: XCTestCase {
     func testMalformedFlagValueIsAUsageError() {
         for name in ["ECS_RUN_NO_LOGS", "ECS_RUN_ASSIGN_PUBLIC_IP"] {
             XCTAssertThrowsError(try OptionEnvironment.arguments([], specs: specs, environment: [name: "maybe"])) { error in
-                XCTAssertEqual((error as? RunFailure).map(ExitStatus.of), 64)
-                XCTAssertTrue("\(error)".contains(name))
+                let notABoolean = error as? OptionSpec.NotABoolean
+                XCTAssertEqual(notABoolean.map { ExitStatus.code(for: $0.ending) }, 64)
+                XCTAssertEqual(notABoolean.map(Messages.text), "\(name)=\"maybe\" must be true or false (1/0, yes/no, on/off)")
             }
         }
     }

@@ -1,4 +1,5 @@
 import AWSClient
+import ECSRunEdge
 @testable import ECSTasks
 import System
 
@@ -161,6 +162,17 @@ final class CapturedOutput: OutputSink {
 }
 
 let taskArn = "arn:aws:ecs:us-east-1:123456789012:task/c1/0123456789abcdef"
+
+/// `app:1`, one container `app` logging with awslogs to /ecs/app with the stream prefix ecs.
+func appDefinition() -> TaskDefinition {
+    let awslogs = LogConfiguration(logDriver: "awslogs", options: ["awslogs-group": "/ecs/app", "awslogs-stream-prefix": "ecs"])
+    var d = TaskDefinition(
+        taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/app:1",
+        containerDefinitions: [ContainerDefinition(name: "app", logConfiguration: awslogs)])
+    d.family = "app"
+    d.revision = 1
+    return d
+}
 
 func task(_ status: String, _ containers: [Container] = [], stopCode: String? = nil, reason: String? = nil) -> ECSTask {
     var task = ECSTask(taskArn: taskArn, lastStatus: status, containers: containers)

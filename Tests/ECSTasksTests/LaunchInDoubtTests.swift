@@ -83,7 +83,7 @@ final class LaunchInDoubtTests: XCTestCase {
     func testATimeoutWhileRunTaskHangsWithNoTaskFoundIs124AndSaysWhereToLook() throws {
         ecs.runError = Self.abandoned
         ecs.runErrorAfter = 7 // RunTask hangs past the timeout and its grace, then is abandoned
-        XCTAssertEqual(run { $0.watch.timeout = 5 }, 124)
+        XCTAssertEqual(run(interrupted: { false }) { $0.watch.timeout = 5 }, 124)
         XCTAssertTrue(ecs.stopCalls.isEmpty)
         XCTAssertGreaterThan(ecs.listCalls.count, 1, "asked again while the search lasts, as ListTasks may list a new task late")
         XCTAssertLessThanOrEqual(clock.time, 1000 + 7 + 3 + 0.01, "within the search budget")

@@ -3,6 +3,11 @@
 import XCTest
 
 final class LaunchPlanTests: XCTestCase {
+    /// A failure in ecs-run's words, as the user reads it.
+    func text(_ error: Error) -> String {
+        (error as? RunFailure).map(Messages.text) ?? "\(error)"
+    }
+
     func definition(_ containers: [ContainerDefinition]) -> TaskDefinition {
         var d = TaskDefinition(
             taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/app:3", containerDefinitions: containers)
@@ -82,9 +87,12 @@ final class LaunchPlanTests: XCTestCase {
                 config { $0.container = "ap" },
                 taskDefinition: definition([ContainerDefinition(name: "app"), ContainerDefinition(name: "proxy")]))
         ) { error in
-            XCTAssertEqual((error as? RunFailure).map(ExitStatus.of), 64)
-            XCTAssertTrue("\(error)".contains("no container \"ap\""), "\(error)")
-            XCTAssertTrue("\(error)".contains("app, proxy"), "\(error)")
+            XCTAssertEqual((error as? RunFailure).map { ExitStatus.code(for: $0.ending) }, 64)
+            guard case .unknownContainer("ap", "app:3", ["app", "proxy"]) = (error as? RunFailure)?.reason else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertTrue(text(error).contains("no container \"ap\""), text(error))
+            XCTAssertTrue(text(error).contains("app, proxy"), text(error))
         }
     }
 
@@ -100,9 +108,9 @@ final class LaunchPlanTests: XCTestCase {
             ContainerDefinition(name: "proxy", essential: false),
         ])
         XCTAssertThrowsError(try LaunchPlan.request(config { $0.command = ["x"] }, taskDefinition: two)) { error in
-            XCTAssertEqual((error as? RunFailure).map(ExitStatus.of), 64)
-            XCTAssertTrue("\(error)".contains("several essential containers (app, worker)"), "\(error)")
-            XCTAssertTrue("\(error)".contains("--container"), "\(error)")
+            XCTAssertEqual((error as? RunFailure).map { ExitStatus.code(for: $0.ending) }, 64)
+            XCTAssertTrue(text(error).contains("several essential containers (app, worker)"), text(error))
+            XCTAssertTrue(text(error).contains("--container"), text(error))
         }
         // Without overrides no container needs naming.
         XCTAssertNil(try LaunchPlan.request(config(), taskDefinition: two).overrides)
@@ -171,8 +179,8 @@ final class LaunchPlanTests: XCTestCase {
         ]
         for c in cases {
             XCTAssertThrowsError(try TaskLauncher.plan(config(c.edit)), c.name) { error in
-                XCTAssertEqual((error as? RunFailure).map(ExitStatus.of), 64, c.name)
-                XCTAssertTrue("\(error)".contains(c.message), "\(c.name): \(error)")
+                XCTAssertEqual((error as? RunFailure).map { ExitStatus.code(for: $0.ending) }, 64, c.name)
+                XCTAssertTrue(text(error).contains(c.message), "\(c.name): \(text(error))")
             }
         }
     }

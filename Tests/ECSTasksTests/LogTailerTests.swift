@@ -8,7 +8,7 @@ final class LogTailerTests: XCTestCase {
         var warnings: [String] = []
         let tailer = LogTailer(
             sources: refs.map { LogTailer.Source(ref: $0, logs: logs) }, clock: clock,
-            emit: { lines.append($0) }, warn: { warnings.append($0) })
+            emit: { lines.append($0) }, unreadable: { warnings.append("\($0.container): \($1)") })
         return (tailer, { lines }, { warnings })
     }
 

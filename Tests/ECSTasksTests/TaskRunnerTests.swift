@@ -13,11 +13,7 @@ final class TaskRunnerTests: XCTestCase {
     override func setUp() {
         ecs = FakeECS(); logs = FakeLogs(); clock = FakeClock(); output = CapturedOutput()
         ecs.clock = clock
-        var d = TaskDefinition(
-            taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/app:1",
-            containerDefinitions: [ContainerDefinition(name: "app", logConfiguration: awslogs)])
-        d.family = "app"; d.revision = 1
-        ecs.definition = d
+        ecs.definition = appDefinition()
         ecs.runAnswer = RunTaskResponse(tasks: [task("PROVISIONING", [container("app", "PENDING")])], failures: [])
     }
 
@@ -27,6 +23,12 @@ final class TaskRunnerTests: XCTestCase {
         DrivenRunner(
             runner: TaskRunner(ecs: ecs, logs: { _ in self.logs }, clock: clock, region: "us-east-1", isInterrupted: interrupted),
             output: output, clock: clock)
+    }
+
+    func display(_ edit: (inout DisplayOptions) -> Void) -> DisplayOptions {
+        var options = DisplayOptions()
+        edit(&options)
+        return options
     }
 
     func config(_ edit: (inout RunConfiguration) -> Void = { _ in }) -> RunConfiguration {
@@ -105,7 +107,7 @@ final class TaskRunnerTests: XCTestCase {
         stopped.startedAt = Date(timeIntervalSince1970: 1_700_000_000)
         stopped.stoppedAt = Date(timeIntervalSince1970: 1_700_000_012.5)
         ecs.describeAnswers = [.tasks([stopped])]
-        XCTAssertEqual(runner().run(config { $0.display.format = .json }), 3)
+        XCTAssertEqual(runner().run(config(), display: display { $0.format = .json }), 3)
         let object = try JSONSerialization.jsonObject(with: Data(output.out.utf8)) as! [String: Any]
         XCTAssertEqual(object["taskArn"] as? String, taskArn)
         XCTAssertEqual(object["cluster"] as? String, "arn:aws:ecs:us-east-1:123456789012:cluster/c1")
@@ -192,57 +194,6 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertTrue(ecs.stopCalls[0].reason?.contains("ecs-run") ?? false)
     }
 
-    /// Each read on the way is given up on at Ctrl-C, even while AWS does not answer: the launch's reads
-    /// before RunTask, DescribeTasks and the log reads while following, and the look-up and log reads of
-    /// `logs`. (RunTask and StopTask are given theirs by their own rules: LaunchInDoubtTests.)
-    func testEveryReadIsCancelledByAnInterrupt() {
-        logs.append("ecs/app/0123456789abcdef", ["hello"])
-        ecs.describeAnswers = [
-            .tasks([task("RUNNING", [container("app")])]),
-            .tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])]),
-        ]
-        var interrupted = false
-        XCTAssertEqual(runner(interrupted: { interrupted }).run(config()), 0)
-        XCTAssertEqual(Set(ecs.cancellations.map(\.operation)), ["DescribeTaskDefinition", "DescribeTasks"])
-        XCTAssertFalse(logs.cancellations.isEmpty)
-        var given = ecs.cancellations.map(\.cancellation) + logs.cancellations
-        XCTAssertFalse(given.contains { $0.isCancelled })
-        interrupted = true
-        XCTAssertTrue(given.allSatisfy { $0.isCancelled })
-
-        interrupted = false
-        ecs.cancellations = []
-        logs.cancellations = []
-        XCTAssertEqual(runner(interrupted: { interrupted }).logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 0)
-        XCTAssertEqual(Set(ecs.cancellations.map(\.operation)), ["DescribeTaskDefinition", "DescribeTasks"])
-        XCTAssertFalse(logs.cancellations.isEmpty)
-        given = ecs.cancellations.map(\.cancellation) + logs.cancellations
-        XCTAssertFalse(given.contains { $0.isCancelled })
-        interrupted = true
-        XCTAssertTrue(given.allSatisfy { $0.isCancelled })
-    }
-
-    func testLogsOfAStreamWithNoEventsSaySoOnStderr() {
-        ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]
-        XCTAssertEqual(runner().logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 0)
-        XCTAssertEqual(output.out, "")
-        XCTAssertTrue(output.err.contains("no log events yet"), output.err)
-
-        output = CapturedOutput()
-        logs.append("ecs/app/0123456789abcdef", ["hello"])
-        XCTAssertEqual(runner().logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 0)
-        XCTAssertEqual(output.out, "hello\n")
-        XCTAssertFalse(output.err.contains("no log events yet"), output.err)
-    }
-
-    func testLogsWithoutFollowStopWhenInterrupted() {
-        ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]
-        logs.append("ecs/app/0123456789abcdef", (0..<1000).map { "line \($0)" })
-        let interrupted = { !self.logs.calls.isEmpty }
-        XCTAssertEqual(runner(interrupted: interrupted).logs(cluster: "c1", task: taskArn, follow: false, display: DisplayOptions()), 130)
-        XCTAssertLessThan(logs.calls.count, 500 / logs.pageSize, "stopped reading at the interrupt")
-    }
-
     func testAfterStdoutClosesTheLogsAreNoLongerReadButTheTaskIsFollowedToItsExitCode() {
         output.outClosesAfter = 1
         logs.append("ecs/app/0123456789abcdef", ["one"])
@@ -260,24 +211,6 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertLessThanOrEqual(logs.calls.count, 2, "no more reads once nobody reads the lines")
     }
 
-    func testLogsEndWhenStdoutCloses() {
-        output.outClosesAfter = 1
-        logs.append("ecs/app/0123456789abcdef", (0..<1000).map { "line \($0)" })
-        ecs.describeAnswers =
-            Array(repeating: .tasks([task("RUNNING", [container("app")])]), count: 30)
-            + [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
-        for follow in [false, true] {
-            output = CapturedOutput()
-            output.outClosesAfter = 1
-            logs.calls = []
-            ecs.describeCalls = []
-            XCTAssertEqual(runner().logs(cluster: "c1", task: taskArn, follow: follow, display: DisplayOptions()), 0)
-            XCTAssertEqual(output.out, "line 0\n")
-            XCTAssertLessThanOrEqual(logs.calls.count, 20, "one read (of at most 20 pages), follow: \(follow)")
-            XCTAssertEqual(ecs.describeCalls.count, 1, "only the look-up, follow: \(follow)")
-        }
-    }
-
     func testNoWaitPrintsTheArn() {
         XCTAssertEqual(runner().run(config { $0.wait = false }), 0)
         XCTAssertEqual(output.out, taskArn + "\n")
@@ -287,7 +220,7 @@ final class TaskRunnerTests: XCTestCase {
     func testQuietPrintsOnlyLogs() {
         logs.append("ecs/app/0123456789abcdef", ["only this"])
         ecs.describeAnswers = [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 0)])])]
-        XCTAssertEqual(runner().run(config { $0.display.quiet = true }), 0)
+        XCTAssertEqual(runner().run(config(), display: display { $0.quiet = true }), 0)
         XCTAssertEqual(output.out, "only this\n")
         XCTAssertEqual(output.err, "")
     }
@@ -298,8 +231,9 @@ final class TaskRunnerTests: XCTestCase {
         ]
         XCTAssertEqual(
             runner().run(
-                config {
-                    $0.display.interactive = true; $0.display.color = false
+                config(),
+                display: display {
+                    $0.interactive = true; $0.color = false
                 }), 0)
         XCTAssertTrue(output.err.contains("\r\u{1B}[K"), "status line redrawn in place")
         XCTAssertFalse(output.err.contains("\u{1B}[3"), "no colour")
@@ -307,25 +241,5 @@ final class TaskRunnerTests: XCTestCase {
         XCTAssertEqual(
             output.err.filter { $0 == "\n" }.count, 2,
             "only the start note and the summary end lines: \(output.err.debugDescription)")
-    }
-}
-
-/// The runner as ecs-run's commands drive it: a display on the captured output, and the outcome
-/// turned into the exit status (and the JSON result) by the edge.
-struct DrivenRunner {
-    let runner: TaskRunner
-    let output: CapturedOutput
-    let clock: FakeClock
-
-    func run(_ config: RunConfiguration) -> Int32 {
-        let display = ProgressDisplay(sink: output, options: config.display, clock: clock)
-        return CommandEnding.finish(runner.run(config, display: display), display: display, failureCluster: config.cluster)
-    }
-
-    func logs(cluster: String, task: String, follow: Bool, display options: DisplayOptions) -> Int32 {
-        let display = ProgressDisplay(sink: output, options: options, clock: clock)
-        return CommandEnding.finish(
-            runner.logs(cluster: cluster, task: task, follow: follow, display: display),
-            display: display, failureCluster: nil)
     }
 }

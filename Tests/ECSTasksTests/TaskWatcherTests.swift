@@ -1,4 +1,5 @@
 import AWSClient
+@testable import ECSRunEdge
 @testable import ECSTasks
 import XCTest
 
@@ -33,7 +34,7 @@ final class TaskWatcherTests: XCTestCase {
                 if case .status(let t, _) = $0 { statuses.append(t.lastStatus ?? "") }
             })
         guard case .done(let tasks) = outcome else { return XCTFail("\(outcome)") }
-        XCTAssertEqual(oneEssential.status(of: tasks[0]), .exited(code: 0, container: "app"))
+        XCTAssertEqual(oneEssential.decision(for: tasks[0]), .init(ending: .exited(0), container: "app"))
         XCTAssertEqual(statuses, ["PROVISIONING", "PENDING", "RUNNING", "DEPROVISIONING"])
         XCTAssertEqual(ecs.describeCalls.count, 4)
         XCTAssertEqual(ecs.stopCalls.count, 0)
@@ -47,7 +48,7 @@ final class TaskWatcherTests: XCTestCase {
         ecs.describeAnswers = [.tasks([task("STOPPED", [container("app", "STOPPED", exit: 3)], stopCode: "EssentialContainerExited")])]
         let outcome = makeWatcher(ecs, FakeClock()).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
         guard case .done(let tasks) = outcome else { return XCTFail("\(outcome)") }
-        XCTAssertEqual(oneEssential.status(of: tasks[0]), .exited(code: 3, container: "app"))
+        XCTAssertEqual(oneEssential.decision(for: tasks[0]), .init(ending: .exited(3), container: "app"))
     }
 
     func testTwoEssentialContainersWaitForBothAndTheFirstNonZeroWins() {
@@ -61,11 +62,11 @@ final class TaskWatcherTests: XCTestCase {
         let outcome = makeWatcher(ecs, FakeClock()).watch(cluster: "c1", tasks: [taskArn], isDone: verdict.isDone)
         guard case .done(let tasks) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(ecs.describeCalls.count, 2, "one exit code is not enough")
-        XCTAssertEqual(verdict.status(of: tasks[0]), .exited(code: 2, container: "worker"))
+        XCTAssertEqual(verdict.decision(for: tasks[0]), .init(ending: .exited(2), container: "worker"))
         let first = TaskVerdict(deciding: ["web", "worker"], essentials: ["web", "worker"], waitFor: .exit)
         XCTAssertEqual(
-            first.status(of: task("STOPPED", [container("web", exit: 7), container("worker", exit: 9)])),
-            .exited(code: 7, container: "web"))
+            first.decision(for: task("STOPPED", [container("web", exit: 7), container("worker", exit: 9)])),
+            .init(ending: .exited(7), container: "web"))
     }
 
     /// When one essential container exits, ECS stops the others (SIGTERM, 143; SIGKILL, 137): their
@@ -73,17 +74,17 @@ final class TaskWatcherTests: XCTestCase {
     func testContainersKilledByECSRankBelowTheOneThatStoppedTheTask() {
         let verdict = TaskVerdict(deciding: ["app", "side"], essentials: ["app", "side"], waitFor: .exit)
         let essentialExited = "EssentialContainerExited"
-        let cases: [(app: Int, side: Int, stopCode: String?, expected: TaskVerdict.Status)] = [
-            (143, 7, essentialExited, .exited(code: 7, container: "side")),
-            (137, 7, essentialExited, .exited(code: 7, container: "side")),
-            (143, 137, essentialExited, .exited(code: 143, container: "app")),
-            (0, 143, essentialExited, .exited(code: 143, container: "side")),
-            (143, 7, "UserInitiated", .exited(code: 143, container: "app")),
+        let cases: [(app: Int, side: Int, stopCode: String?, expected: TaskVerdict.Decision)] = [
+            (143, 7, essentialExited, .init(ending: .exited(7), container: "side")),
+            (137, 7, essentialExited, .init(ending: .exited(7), container: "side")),
+            (143, 137, essentialExited, .init(ending: .exited(143), container: "app")),
+            (0, 143, essentialExited, .init(ending: .exited(143), container: "side")),
+            (143, 7, "UserInitiated", .init(ending: .exited(143), container: "app")),
         ]
         for c in cases {
             let stopped = task(
                 "STOPPED", [container("app", "STOPPED", exit: c.app), container("side", "STOPPED", exit: c.side)], stopCode: c.stopCode)
-            XCTAssertEqual(verdict.status(of: stopped), c.expected, "\(c)")
+            XCTAssertEqual(verdict.decision(for: stopped), c.expected, "\(c)")
         }
     }
 
@@ -95,8 +96,8 @@ final class TaskWatcherTests: XCTestCase {
         ecs.describeAnswers = [.tasks([task("PENDING", [container("app", "PENDING")])]), .tasks([failed])]
         let outcome = makeWatcher(ecs, FakeClock()).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
         guard case .done(let tasks) = outcome else { return XCTFail("\(outcome)") }
-        XCTAssertEqual(oneEssential.status(of: tasks[0]), .noExitCode)
-        XCTAssertTrue(TaskVerdict.hint(for: tasks[0])?.contains("image could not be pulled") ?? false)
+        XCTAssertEqual(oneEssential.decision(for: tasks[0]), .init(ending: .noExitCode))
+        XCTAssertTrue(Messages.hint(for: tasks[0])?.contains("image could not be pulled") ?? false)
     }
 
     func testThrottlingMidWaitBacksOffAndRetries() {
@@ -123,7 +124,7 @@ final class TaskWatcherTests: XCTestCase {
         let ecs = FakeECS()
         ecs.describeAnswers = [.error(AWSError(kind: .service, code: "AccessDeniedException", message: "no", status: 400))]
         let outcome = makeWatcher(ecs, FakeClock()).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
-        guard case .failed(let error, let stopped) = outcome else { return XCTFail("\(outcome)") }
+        guard case .lost(.describeTasksFailed(let error), let stopped) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(error.code, "AccessDeniedException")
         // The wait is over, so the task must not run on unwatched.
         XCTAssertTrue(stopped)
@@ -134,7 +135,7 @@ final class TaskWatcherTests: XCTestCase {
         let ecs = FakeECS()
         ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])]), .missing(taskArn)]
         let outcome = makeWatcher(ecs, FakeClock()).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
-        guard case .vanished(let failures) = outcome else { return XCTFail("\(outcome)") }
+        guard case .lost(.vanished(let failures), _) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(failures.first?.reason, "MISSING")
         XCTAssertEqual(
             ecs.describeCalls.count, 1 + WatchOptions().missingLimit, "a few MISSING answers are tolerated (eventual consistency)")
@@ -153,7 +154,7 @@ final class TaskWatcherTests: XCTestCase {
         let clock = FakeClock()
         let start = clock.time
         let outcome = makeWatcher(ecs, clock, timeout: 10).watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
-        guard case .timedOut(_, let stopped) = outcome else { return XCTFail("\(outcome)") }
+        guard case .cut(.timedOut, _, let stopped) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertTrue(stopped)
         XCTAssertEqual(clock.time - start, 10, accuracy: 0.01, "ends at the deadline, not a poll later")
         XCTAssertEqual(ecs.stopCalls.count, 1)
@@ -167,7 +168,7 @@ final class TaskWatcherTests: XCTestCase {
         ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]
         let outcome = makeWatcher(ecs, FakeClock(), timeout: 3, configure: { $0.onTimeout = .leave })
             .watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
-        guard case .timedOut(_, let stopped) = outcome else { return XCTFail("\(outcome)") }
+        guard case .cut(.timedOut, _, let stopped) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertFalse(stopped)
         XCTAssertEqual(ecs.stopCalls.count, 0)
     }
@@ -181,7 +182,7 @@ final class TaskWatcherTests: XCTestCase {
         clock.onSleep = { now in if now - start >= 3 { interrupted = true } }
         let outcome = makeWatcher(ecs, clock, interrupted: { interrupted }).watch(
             cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
-        guard case .interrupted(_, let stopped) = outcome else { return XCTFail("\(outcome)") }
+        guard case .cut(.interrupted, _, let stopped) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertTrue(stopped)
         XCTAssertEqual(ecs.stopCalls.count, 1)
         XCTAssertTrue(ecs.stopCalls[0].reason?.contains("ecs-run") ?? false)
@@ -234,7 +235,7 @@ final class TaskWatcherTests: XCTestCase {
         // Ctrl-C came while the first DescribeTasks was in flight.
         let outcome = makeWatcher(ecs, FakeClock(), interrupted: { !ecs.describeCalls.isEmpty }, configure: { $0.onInterrupt = .leave })
             .watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone, event: { events.append($0) })
-        guard case .interrupted(_, let stopped) = outcome else { return XCTFail("\(outcome)") }
+        guard case .cut(.interrupted, _, let stopped) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertFalse(stopped)
         XCTAssertEqual(ecs.describeCalls.count, 1)
         XCTAssertTrue(events.isEmpty, "\(events)")
@@ -245,7 +246,7 @@ final class TaskWatcherTests: XCTestCase {
         ecs.describeAnswers = [.tasks([task("RUNNING", [container("app")])])]
         let outcome = makeWatcher(ecs, FakeClock(), interrupted: { true }, configure: { $0.onInterrupt = .leave })
             .watch(cluster: "c1", tasks: [taskArn], isDone: oneEssential.isDone)
-        guard case .interrupted(_, let stopped) = outcome else { return XCTFail("\(outcome)") }
+        guard case .cut(.interrupted, _, let stopped) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertFalse(stopped)
         XCTAssertEqual(ecs.stopCalls.count, 0)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import System
+import Synchronization
 import XCTest
 
 final class BackgroundWorkTests: XCTestCase {
@@ -79,9 +80,8 @@ final class BackgroundWorkTests: XCTestCase {
     }
 }
 
-private final class Box: @unchecked Sendable {
-    private let lock = NSLock()
-    private var seen: [Int] = []
-    func add(_ value: Int) { lock.lock(); seen.append(value); lock.unlock() }
-    var values: [Int] { lock.lock(); defer { lock.unlock() }; return seen }
+private final class Box: Sendable {
+    private let seen = Mutex<[Int]>([])
+    func add(_ value: Int) { seen.withLock { $0.append(value) } }
+    var values: [Int] { seen.withLock { $0 } }
 }

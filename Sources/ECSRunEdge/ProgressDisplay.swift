@@ -1,31 +1,49 @@
 import Durations
+import ECSTasks
 import System
 
-/// Shows a task's progress on stderr: plain lines for CI logs, or one status line updated in place on
-/// a terminal; log lines on stdout (stderr with --output json, whose stdout holds only the result).
-public final class ProgressDisplay {
+/// Shows a command's events: progress on stderr, as plain lines for CI logs or as one status line updated
+/// in place on a terminal; log lines on stdout (stderr with --output json, whose stdout holds only the
+/// result). The words come from `Messages`.
+public final class ProgressDisplay: TaskObserver {
     let sink: OutputSink
     public let options: DisplayOptions
-    let clock: MonotonicClock
-    var start: Double
     /// Prefix log lines with the container name (several containers log).
-    var prefixLogs = false
+    private var prefixLogs = false
     private var statusLineShown = false
     private var statusText = ""
 
-    public init(sink: OutputSink, options: DisplayOptions, clock: MonotonicClock) {
+    public init(sink: OutputSink, options: DisplayOptions) {
         self.sink = sink
         self.options = options
-        self.clock = clock
-        start = clock.now()
     }
 
-    func resetClock() { start = clock.now() }
+    public func observe(_ event: TaskEvent) {
+        switch event {
+        case .status(let task, let previous, let elapsed):
+            status(task, previous: previous, elapsed: elapsed)
+        case .logLine(let line):
+            log(line)
+        case .logStreams(let streams):
+            prefixLogs = Set(streams.map(\.container)).count > 1
+        case .stopSent where options.format != .text:
+            break // the JSON result says it
+        default:
+            switch Messages.line(for: event) {
+            case .note(let text): note(text)
+            case .warning(let text): warning(text)
+            case .error(let text): error(text)
+            case .summary(let text): finish(text)
+            case .final(let text):
+                finish(nil)
+                error(text)
+            case nil: break
+            }
+        }
+    }
 
-    /// True once nobody reads stdout any more.
-    var isOutClosed: Bool { sink.isOutClosed }
-
-    var elapsed: String { DurationText.format(clock.now() - start) }
+    /// Only text output goes to stdout: with JSON the log lines are on stderr, and still read.
+    public var logReaderGone: Bool { options.format == .text && sink.isOutClosed }
 
     private func paint(_ text: String, _ code: String) -> String {
         options.color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
@@ -53,7 +71,7 @@ public final class ProgressDisplay {
     }
 
     /// Always shown, even with --quiet.
-    public func error(_ text: String) {
+    func error(_ text: String) {
         clearStatusLine()
         sink.writeErr(paint("ecs-run: error:", "31") + " \(text)\n")
         redrawStatusLine()
@@ -67,13 +85,13 @@ public final class ProgressDisplay {
     }
 
     /// A task's status changed.
-    func status(_ task: ECSTask, previous: String?) {
+    private func status(_ task: ECSTask, previous: String?, elapsed: Double) {
         guard !options.quiet else { return }
         let now = task.lastStatus ?? "?"
         let exits = (task.containers ?? []).compactMap { c in c.exitCode.map { "\(c.name ?? "?") exited \($0)" } }
         var text = previous.map { "\($0) → \(now)" } ?? now
         if !exits.isEmpty { text += " (" + exits.joined(separator: ", ") + ")" }
-        let line = "[\(elapsed)] \(ECSTask.id(fromArn: task.taskArn ?? "")) \(text)"
+        let line = "[\(DurationText.format(elapsed))] \(task.taskID) \(text)"
         if options.interactive {
             statusText = paint("ecs-run:", "2") + " " + line
             redrawStatusLine()
@@ -83,8 +101,7 @@ public final class ProgressDisplay {
     }
 
     /// One line of the container's output.
-    func log(_ line: LogLine) {
-        guard options.showLogs else { return }
+    private func log(_ line: LogLine) {
         let text = (prefixLogs ? paint(line.container + " |", "36") + " " : "") + line.message + (line.message.hasSuffix("\n") ? "" : "\n")
         clearStatusLine()
         if options.format == .json { sink.writeErr(text) } else { sink.writeOut(text) }
@@ -92,14 +109,14 @@ public final class ProgressDisplay {
     }
 
     /// The end: the status line is replaced by the summary.
-    func finish(_ summary: String?) {
+    private func finish(_ summary: String?) {
         clearStatusLine()
         statusText = ""
         if let summary, !options.quiet { sink.writeErr("ecs-run: \(summary)\n") }
     }
 
     /// The one result on stdout.
-    public func result(_ text: String) {
+    func result(_ text: String) {
         clearStatusLine()
         sink.writeOut(text.hasSuffix("\n") ? text : text + "\n")
     }
