@@ -80,6 +80,8 @@ let package = Package(
         .testTarget(name: "ECSRunCommandTests", dependencies: ["ecs-run", "ECSRunEdge"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "AWSClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // The migrator's words and exit codes for the library's values, and its flag parsing, without a database.
+        .testTarget(name: "MigratorCommandTests", dependencies: ["migrator", "Migrations", "Postgres"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -217,6 +217,6 @@ func run(_ body: () throws -> Void) throws {
         try body()
     } catch let error as MigratorError {
         Output.error(FailureText.message(error))
-        throw ExitCode(error.exitCode)
+        throw ExitCode(FailureText.status(error))
     }
 }
