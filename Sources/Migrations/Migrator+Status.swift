@@ -1,7 +1,7 @@
 import Postgres
 
 /// Where every migration stands: versioned ones by version, repeatable ones by name.
-public struct MigrationReport: Sendable {
+public struct MigrationReport {
     public var versioned: [MigrationStatus]
     public var repeatable: [RepeatableStatus]
 }
