@@ -89,6 +89,8 @@ public enum AdoptionRefusal: Sendable, Equatable {
     case noTable(String)
     /// The table was written by `found`, not the tool asked for.
     case otherTool(table: String, found: LegacyHistory.Tool, asked: LegacyHistory.Tool)
+    /// The table is there, but no tool the migrator adopts from wrote it; `columns` as "name type, …".
+    case notAHistoryTable(table: String, columns: String)
     /// The migrator's own history exists already, with `records` rows.
     case historyExists(history: String, records: String, legacy: String)
 }

@@ -22,6 +22,8 @@ enum FailureText {
     }
 
     /// A line at a time: the output escapes each, and names from files and the server sit inside them.
+    /// Over 50 lines because it is one case per failure, so that each new one is worded beside its
+    /// siblings; the long ones call the helpers below.
     static func message(_ error: MigratorError) -> [String] {
         switch error {
         case .noMigrations(let found): return noMigrations(found)
@@ -147,6 +149,9 @@ enum FailureText {
         case .otherTool(let table, let found, let asked):
             return
                 "\(table) was written by \(found.rawValue), not \(asked.rawValue): run `migrator adopt \(found.rawValue)`; nothing was changed"
+        case .notAHistoryTable(let table, let columns):
+            return
+                "\(table) (\(columns)) is not a history table of golang-migrate (version bigint, dirty boolean) or dbmate (version varchar); nothing was changed"
         case .historyExists(let history, let records, let legacy):
             return "\(history) already exists (\(records) records): this database already has migrator history, so adopting "
                 + "\(legacy) would overwrite what it knows. If that table is empty and unused, drop it and adopt again; nothing was changed"

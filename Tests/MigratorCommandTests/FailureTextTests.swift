@@ -89,6 +89,13 @@ final class FailureTextTests: XCTestCase {
                 ["there is no table app.versions to adopt (name another with --migrations-table); nothing was changed"]
             ),
             (
+                "not a history table", .adoptionRefused(.notAHistoryTable(table: "public.schema_migrations", columns: "id integer")), 64,
+                [
+                    "public.schema_migrations (id integer) is not a history table of golang-migrate (version bigint, dirty boolean) "
+                        + "or dbmate (version varchar); nothing was changed"
+                ]
+            ),
+            (
                 "no current schema", .noCurrentSchema, 64,
                 ["the connection has no current schema (search_path names no existing schema); set --schema"]
             ),
