@@ -6,7 +6,7 @@ extension Migrator {
     public func baseline(version: Int64) throws -> [Migration] {
         let load = { () throws -> [Migration] in
             let all = try self.migrations()
-            try self.requireKnown(version, among: all.map(\.version), option: .migration)
+            try Self.requireKnown(version, among: all.map(\.version), option: .migration)
             return all
         }
         return try withStore(locked: true, whileConnecting: load) { all, history in
@@ -14,7 +14,7 @@ extension Migrator {
             let records = try history.records()
             // Recording over a migration left running would hide it; it needs a person and `repair` first.
             if let running = records.first(where: { $0.state == .running && $0.version <= version }) {
-                throw leftRunning(running, all: all)
+                throw Self.leftRunning(running, all: all)
             }
             let recorded = Set(records.map(\.version))
             let chosen = all.filter { $0.version <= version && !recorded.contains($0.version) }
@@ -32,7 +32,7 @@ extension Migrator {
     public func repair(version: Int64, action: RepairAction) throws {
         try withStore(locked: true, whileConnecting: migrations) { all, history in
             let records = try history.records()
-            try requireKnown(version, among: all.map(\.version) + records.map(\.version), option: .migration)
+            try Self.requireKnown(version, among: all.map(\.version) + records.map(\.version), option: .migration)
             let record = records.first { $0.version == version }
             let file = all.first { $0.version == version }
             switch action {

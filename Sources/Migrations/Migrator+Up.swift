@@ -7,7 +7,7 @@ extension Migrator {
     public func up(to target: Int64? = nil, allowOutOfOrder: Bool = false, dryRun: Bool = false) throws -> [Migration] {
         let load = { () throws -> ([Migration], [RepeatableMigration]) in
             let all = try self.migrations()
-            if let target { try self.requireKnown(target, among: all.map(\.version), option: .target) }
+            if let target { try Self.requireKnown(target, among: all.map(\.version), option: .target) }
             return (all, try self.repeatableMigrations())
         }
         return try withSession(locked: !dryRun, whileConnecting: load) { files, db, history in
@@ -87,7 +87,7 @@ extension Migrator {
     }
 
     /// The refusal for a migration recorded running, which commands other than `repair` must not go past.
-    func leftRunning(_ record: HistoryRecord, all: [Migration]) -> MigratorError {
+    static func leftRunning(_ record: HistoryRecord, all: [Migration]) -> MigratorError {
         let status = MigrationStatus.compute(migrations: all, records: [record]).first { $0.version == record.version }!
         return .refused([Refusal(status, all: all)!])
     }

@@ -92,7 +92,7 @@ public final class Migrator {
     }
 
     /// Refuses a version that names no migration, listing the nearest ones.
-    func requireKnown(_ version: Int64, among versions: [Int64], option: VersionOption) throws {
+    static func requireKnown(_ version: Int64, among versions: [Int64], option: VersionOption) throws {
         let known = Set(versions).sorted()
         guard !known.contains(version) else { return }
         let below = known.filter { $0 < version }.suffix(2)
