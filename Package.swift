@@ -35,7 +35,7 @@ let package = Package(
         // Safe wrappers
         .target(name: "HTTP", dependencies: ["CCurl", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "Hashing", dependencies: ["COpenSSL", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // Durations as people type them (90s, 30m, 1h30m), shared by both programs' options.
         .target(name: "Durations", swiftSettings: [.swiftLanguageMode(.v6)]),
         // The version and commit `--version` prints; scripts/release fills them in.
@@ -52,7 +52,7 @@ let package = Package(
 
         // Domain
         .target(name: "ECSTasks", dependencies: ["AWSClient", "Hashing", "Durations", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "Migrations", dependencies: ["Postgres", "Hashing", "System"]),
+        .target(name: "Migrations", dependencies: ["Postgres", "Hashing", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // Executables, and ecs-run's edge: signals, stdout/stderr, ECS_RUN_* variables, exit codes and
         // the JSON result, apart from ArgumentParser so that tests can reach them.
@@ -64,22 +64,26 @@ let package = Package(
         .executableTarget(name: "migrator", dependencies: [
             "Migrations", "Postgres", "AWSClient", "HTTP", "Durations", "BuildVersion", "System",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // Tests. TestSupport finds the local stack and runs the built executables.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "SystemTests", dependencies: ["System"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "DurationsTests", dependencies: ["Durations"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "ECSTasksTests", dependencies: ["ECSTasks", "ECSRunEdge", "AWSClient", "System", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "ECSRunEdgeTests", dependencies: ["ECSRunEdge", "ECSTasks", "System"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "ECSRunCommandTests", dependencies: ["ecs-run", "ECSRunEdge"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "AWSClient", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "MigrationsTests", dependencies: ["Migrations", "Postgres", "AWSClient", "TestSupport"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // The migrator's words and exit codes for the library's values, and its flag parsing, without a database.
+        .testTarget(
+            name: "MigratorCommandTests", dependencies: ["migrator", "Migrations", "Postgres"], swiftSettings: [.swiftLanguageMode(.v6)]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -22,7 +22,7 @@ public struct ConnectionPassword: Sendable {
         do {
             target = try ConnectionTarget.resolve(conninfo)
         } catch let error as PostgresError {
-            throw MigratorError.usage("bad --database-url: \(error.message)")
+            throw MigratorError.badDatabaseURL(error.message)
         }
         guard requiresTLS else { return target }
         if target.isUnixSocket {

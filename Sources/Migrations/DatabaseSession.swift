@@ -50,7 +50,7 @@ enum DatabaseSession {
                     SystemClock.shared.sleep(min(delay, config.wait - elapsed))
                     delay = min(delay * 2, 5)
                 } catch let error as PostgresError where error.kind == .badConnectionString {
-                    throw MigratorError.usage("bad --database-url: \(error.message)")
+                    throw MigratorError.badDatabaseURL(error.message)
                 }
                 attempts += 1
                 result = Result { try attempt(config) }

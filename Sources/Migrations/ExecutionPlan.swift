@@ -9,8 +9,8 @@
 ///
 /// Deciding reads the statements one at a time and keeps none of them, and the plan points into the
 /// section's bytes: a large data migration is never held twice.
-public struct ExecutionPlan: Sendable, Equatable {
-    public enum Mode: Sendable, Equatable {
+public struct ExecutionPlan: Equatable {
+    public enum Mode: Equatable {
         /// `begin` opens the transaction and the bytes `body` of the section run in it as one query: the
         /// whole section, or of a file wrapped by hand in BEGIN … COMMIT, what lies between the two. Server
         /// error positions count from the start of `body` (`SQLSection.location(ofCharacter:offset:)` with

@@ -17,7 +17,7 @@ struct HistoryTable {
             resolved = schema
         } else {
             guard let current = try connection.exec("SELECT current_schema() AS s").value("s") else {
-                throw MigratorError.usage("the connection has no current schema (search_path names no existing schema); set --schema")
+                throw MigratorError.noCurrentSchema
             }
             resolved = current
         }

@@ -3,10 +3,7 @@ import Postgres
 /// The history table of the tool a team used before the migrator, as that tool wrote it.
 ///
 /// Recognised by its columns, not its name alone, because other frameworks (Rails, Diesel, goose) name
-/// theirs `schema_migrations` too:
-/// - golang-migrate: `version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL`, one row holding the
-///   latest version applied;
-/// - dbmate: `version varchar(128) PRIMARY KEY`, one row per applied version.
+/// theirs `schema_migrations` too; each tool's shape, rows and meaning are its `LegacyHistoryReader`'s.
 public struct LegacyHistory: Sendable, Equatable {
     public enum Tool: String, Sendable, CaseIterable {
         case golangMigrate = "golang-migrate"
@@ -28,31 +25,15 @@ public struct LegacyHistory: Sendable, Equatable {
     var name: String { "\(schema).\(table)" }
 
     /// One line saying what the table records, for messages.
-    var summary: String {
-        switch tool {
-        case .golangMigrate:
-            guard let version = versions.first else { return "\(tool.rawValue)'s \(name), with no version applied" }
-            return "\(tool.rawValue)'s \(name), at version \(version)\(dirty ? " (dirty)" : "")"
-        case .dbmate:
-            let numbers = versions.compactMap { Int64($0) }
-            return "\(tool.rawValue)'s \(name), with \(versions.count) applied version\(versions.count == 1 ? "" : "s")"
-                + (numbers.max().map { ", the newest \($0)" } ?? "")
-        }
-    }
+    var summary: String { tool.reader.summary(self) }
 
     /// Which tool wrote a table with these columns (name → type as `format_type` prints it), or nil.
     static func tool(columns: [String: String]) -> Tool? {
-        if columns == ["version": "bigint", "dirty": "boolean"] { return .golangMigrate }
-        if columns.count == 1, let type = columns["version"],
-            type == "text" || type.hasPrefix("character varying")
-        {
-            return .dbmate
-        }
-        return nil
+        Tool.allCases.first { $0.reader.recognises(columns: columns) }
     }
 
     /// Reads the table `table` (a name, or schema.name) in `schema`; nil when there is no such table.
-    /// Throws `.usage` when it exists but no known tool wrote it.
+    /// Throws `.adoptionRefused(.notAHistoryTable)` when it exists but no known tool wrote it.
     static func read(_ db: Connection, schema: String, table: String) throws -> LegacyHistory? {
         var schema = schema
         var table = table
@@ -73,26 +54,11 @@ public struct LegacyHistory: Sendable, Equatable {
         for row in result.rows { columns[row[0] ?? ""] = row[1] ?? "" }
         guard let tool = tool(columns: columns) else {
             let shape = columns.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            throw MigratorError.usage(
-                "\(schema).\(table) (\(shape)) is not a history table of golang-migrate "
-                    + "(version bigint, dirty boolean) or dbmate (version varchar); nothing was changed")
+            throw MigratorError.adoptionRefused(.notAHistoryTable(table: "\(schema).\(table)", columns: shape))
         }
         let qualified = try db.quoteIdentifier(schema) + "." + db.quoteIdentifier(table)
-        switch tool {
-        case .golangMigrate:
-            let rows = try db.exec("SELECT version, dirty FROM \(qualified)").rows
-            guard rows.count <= 1 else {
-                throw MigratorError.usage(
-                    "\(schema).\(table) has \(rows.count) rows, but golang-migrate keeps exactly one "
-                        + "(the latest version); fix it with golang-migrate's `migrate force VERSION` first; nothing was changed")
-            }
-            return LegacyHistory(
-                tool: tool, schema: schema, table: table, versions: rows.map { $0[0] ?? "" },
-                dirty: rows.first?[1] == "t")
-        case .dbmate:
-            let rows = try db.exec("SELECT version FROM \(qualified) ORDER BY version").rows
-            return LegacyHistory(tool: tool, schema: schema, table: table, versions: rows.map { $0[0] ?? "" }, dirty: false)
-        }
+        let (versions, dirty) = try tool.reader.read(db, qualified: qualified, name: "\(schema).\(table)")
+        return LegacyHistory(tool: tool, schema: schema, table: table, versions: versions, dirty: dirty)
     }
 
     /// The old tool's table that a database without migrator history has, in the history's schema or the

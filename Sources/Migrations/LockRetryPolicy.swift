@@ -36,10 +36,8 @@ struct LockRetryPolicy {
                 return try attempt()
             } catch MigratorError.migrationFailed(var failure) where failure.error.sqlState == Self.lockNotAvailable && retries > 0 {
                 guard retry < retries, try nothingTookEffect() else {
-                    failure.advice =
-                        (failure.advice.map { $0 + "\n" } ?? "")
-                        + "  Tried \(retry + 1) time\(retry == 0 ? "" : "s") (--lock-retries \(retries))"
-                        + (retry < retries ? "; not retried, because part of it took effect." : ".")
+                    failure.lockAttempts = MigrationFailure.LockAttempts(
+                        tried: retry + 1, retries: retries, partTookEffect: retry < retries)
                     throw MigratorError.migrationFailed(failure)
                 }
                 retry += 1

@@ -1,7 +1,7 @@
 import Hashing
 
 /// One versioned migration as read from disk.
-public struct Migration: Sendable, Equatable {
+public struct Migration: Equatable {
     /// A sequence number (0 and up) or a timestamp such as 20261125093000.
     public var version: Int64
     /// The version as its file name spells it ("0002" for version 2), for every line that names the file.

@@ -7,9 +7,12 @@ public struct MigrationFileError: Error, CustomStringConvertible, Sendable {
         public var reason: String
         /// Set when the file is part of a layout the migrator recognises but does not read.
         public var clue: LayoutClue?
-        public init(file: String, reason: String) {
+        /// Set when the fix is a setting the executable names in its own words.
+        public var hint: Hint?
+        public init(file: String, reason: String, hint: Hint? = nil) {
             self.file = file
             self.reason = reason
+            self.hint = hint
         }
         public init(file: String, clue: LayoutClue) {
             self.file = file
@@ -17,6 +20,14 @@ public struct MigrationFileError: Error, CustomStringConvertible, Sendable {
             self.clue = clue
         }
         public var description: String { "\(file): \(reason)" }
+    }
+
+    /// The setting that fixes a problem.
+    public enum Hint: Sendable, Equatable {
+        /// Point the migrator at the right directory.
+        case setDirectory
+        /// Give the placeholder `name` a value.
+        case setPlaceholder(String)
     }
 
     public var problems: [Problem]

@@ -28,8 +28,8 @@ public enum MigrationSource {
         let names: [String]
         do {
             names = try DirectoryListing.names(directory).sorted()
-        } catch let failure as FileBytes.ReadFailure where failure.isMissing {
-            throw MigrationFileError(problems: [.init(file: directory, reason: "no such directory (set --dir or MIGRATIONS_DIR)")])
+        } catch let failure where failure.isMissing {
+            throw MigrationFileError(problems: [.init(file: directory, reason: "no such directory", hint: .setDirectory)])
         } catch {
             // Also a parent the migrator may not search: "no such directory" would send people looking elsewhere.
             throw MigrationFileError(problems: [

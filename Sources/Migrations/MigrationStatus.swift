@@ -1,5 +1,5 @@
 /// Where one version stands: its file compared with its history record.
-public struct MigrationStatus: Sendable, Equatable {
+public struct MigrationStatus: Equatable {
     public enum State: String, Sendable, CaseIterable {
         case applied
         case pending

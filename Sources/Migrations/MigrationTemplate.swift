@@ -18,9 +18,7 @@ public enum MigrationTemplate {
         let slug = name.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
             .split(separator: "_").joined(separator: "_")
         guard !slug.isEmpty, slug.allSatisfy({ $0.isASCII }) else {
-            throw MigratorError.usage(
-                "the migration name may only use ASCII letters and digits (anything else between them becomes _), e.g. `migrator new add_users_table`"
-            )
+            throw MigratorError.badMigrationName
         }
         var isDirectory: Bool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {

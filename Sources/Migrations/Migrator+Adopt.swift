@@ -8,46 +8,33 @@ extension Migrator {
     public func adopt(_ tool: LegacyHistory.Tool, table: String = LegacyHistory.defaultTable, dryRun: Bool = false) throws -> [Migration] {
         return try withSession(locked: !dryRun, whileConnecting: migrations) { all, db, history in
             guard let legacy = try LegacyHistory.read(db, schema: history.schema, table: table) else {
-                throw MigratorError.usage(
-                    "there is no table \(table.contains(".") ? table : "\(history.schema).\(table)") to adopt"
-                        + " (name another with --migrations-table); nothing was changed")
+                throw MigratorError.adoptionRefused(.noTable(table.contains(".") ? table : "\(history.schema).\(table)"))
             }
             guard legacy.tool == tool else {
-                throw MigratorError.usage(
-                    "\(legacy.name) was written by \(legacy.tool.rawValue), not \(tool.rawValue): "
-                        + "run `migrator adopt \(legacy.tool.rawValue)`; nothing was changed")
+                throw MigratorError.adoptionRefused(.otherTool(table: legacy.name, found: legacy.tool, asked: tool))
             }
             if try history.exists() {
                 let count = try db.exec("SELECT count(*) AS n FROM \(history.qualified)").value("n") ?? "?"
-                throw MigratorError.usage(
-                    "\(history.schema).\(history.table) already exists (\(count) records): this database "
-                        + "already has migrator history, so adopting \(legacy.name) would overwrite what it knows. "
-                        + "If that table is empty and unused, drop it and adopt again; nothing was changed")
+                throw MigratorError.adoptionRefused(
+                    .historyExists(history: "\(history.schema).\(history.table)", records: count, legacy: legacy.name))
             }
             let plan = try AdoptionPlan(legacy, migrations: all).applied
             log("found \(legacy.summary)")
             let verb = dryRun ? "would record" : "recorded"
             if dryRun {
                 for m in plan { log("\(verb) \(m.label) as applied (not run)") }
-                log("\(verb) \(plan.count) migration\(plan.count == 1 ? "" : "s"); \(all.count - plan.count) left for `migrator up`")
+                progress(.adoptionCounted(recorded: plan.count, left: all.count - plan.count, dryRun: true))
                 return plan
             }
             let by = "adopted from \(legacy.tool.rawValue) \(legacy.name) by " + appliedBy(db)
-            try db.exec("BEGIN")
-            do {
+            try transaction(db, failed: { .database("adopting \(legacy.name) failed; nothing was recorded", $0) }) {
                 // Created even when the plan is empty: the adoption is then recorded as done, and `up` no
                 // longer refuses over the old table.
                 try history.create()
                 for m in plan { try history.insert(m, state: .applied, executionMs: 0, appliedBy: by) }
-                try db.exec("COMMIT")
-            } catch let error as PostgresError {
-                _ = try? db.exec("ROLLBACK")
-                throw MigratorError.database("adopting \(legacy.name) failed; nothing was recorded", error)
             }
             for m in plan { log("\(verb) \(m.label) as applied (not run)") }
-            log(
-                "adopted \(legacy.name): \(verb) \(plan.count) migration\(plan.count == 1 ? "" : "s"); "
-                    + "\(all.count - plan.count) left for `migrator up`; \(legacy.table) was left as it is")
+            progress(.adopted(legacy: legacy.name, table: legacy.table, recorded: plan.count, left: all.count - plan.count))
             return plan
         }
     }
@@ -58,10 +45,6 @@ extension Migrator {
         guard try !history.exists(), let legacy = try LegacyHistory.find(db, historySchema: history.schema),
             !legacy.versions.isEmpty
         else { return }
-        throw MigratorError.validation([
-            "found \(legacy.summary), and no migrator history (\(history.schema).\(history.table)); "
-                + "the migrator will not guess which migrations already ran. Adopt that history first: "
-                + "`migrator adopt \(legacy.tool.rawValue)` (`--dry-run` shows what it would record; see `migrator adopt --help`)"
-        ])
+        throw MigratorError.notAdopted(found: legacy.summary, tool: legacy.tool, history: "\(history.schema).\(history.table)")
     }
 }

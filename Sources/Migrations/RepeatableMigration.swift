@@ -4,7 +4,7 @@ import System
 
 /// A file `R__NAME.sql` of SQL that can run again (`CREATE OR REPLACE VIEW`, functions, grants): `up` runs it
 /// after every versioned migration whenever its checksum differs from the one last recorded.
-public struct RepeatableMigration: Sendable, Equatable {
+public struct RepeatableMigration: Equatable {
     public static let prefix = "R__"
 
     public var name: String

@@ -74,6 +74,7 @@ extension SQLSection {
 }
 
 extension TextBuffer {
-    /// What a section let go of its bytes points at.
-    static let empty = TextBuffer("")
+    /// What a section let go of its bytes points at: a new one each time, because `withCString` writes
+    /// into a buffer, so one shared by every section could not stay on one thread.
+    static var empty: TextBuffer { TextBuffer("") }
 }

@@ -4,7 +4,7 @@ import System
 ///
 /// The SQL is a range of the file's bytes, held once (the up and down sections of one file share them):
 /// checksums, splitting and running work on that range, so a section never costs a second copy of itself.
-public struct SQLSection: Sendable, Equatable {
+public struct SQLSection: Equatable {
     var buffer: TextBuffer
     /// Where the section lies in `buffer`.
     let range: Range<Int>

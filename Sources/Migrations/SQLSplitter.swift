@@ -1,7 +1,7 @@
 import System
 
 /// One statement of a section that runs statement by statement: a range of the section's bytes.
-public struct SQLStatement: Sendable, Equatable {
+public struct SQLStatement: Equatable {
     let buffer: TextBuffer
     /// The statement in `buffer`, without its terminating semicolon.
     let range: Range<Int>
@@ -86,7 +86,7 @@ public enum SQLSplitter {
 /// The statements of a section (or of a byte range of it), found one at a time as they are read, so
 /// that a section of a million statements is never a million values at once. Lines and offsets count
 /// from the start of the section.
-public struct SQLStatements: Sequence, Sendable, Equatable {
+public struct SQLStatements: Sequence, Equatable {
     let section: SQLSection
     /// Bytes of the section to split.
     let part: Range<Int>

@@ -17,12 +17,10 @@ struct StatementRun {
     /// What the failing statement is, when PostgreSQL refuses it in a transaction block ("REINDEX CONCURRENTLY").
     var statementKind: String?
 
-    /// For the failure's advice: "`subject` ran outside a transaction: statements before line N took effect."
-    /// (N counted in the file, whose section starts at `firstLine`), and the block the SQL had open, if any.
-    func whatTookEffect(_ subject: String, firstLine: Int) -> String {
-        guard let line = firstUncommittedLine else { return "\(subject) ran outside a transaction." }
-        return "\(subject) ran outside a transaction: statements before line \(firstLine + line - 1) took effect."
-            + (rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "")
+    /// What took effect, with the line counted in the file, whose section starts at `firstLine`.
+    func statementsRun(firstLine: Int) -> MigrationFailure.StatementsRun {
+        MigrationFailure.StatementsRun(
+            firstUncommittedLine: firstUncommittedLine.map { firstLine + $0 - 1 }, rolledBackOpenTransaction: rolledBackOpenTransaction)
     }
 
     /// Nil when every statement succeeded. The statements are read one at a time as they run.

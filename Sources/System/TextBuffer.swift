@@ -8,9 +8,10 @@ import Glibc
 /// string without a copy (`withCString`).
 ///
 /// Immutable, except that `withCString` sets the byte after its range to NUL for the length of the call
-/// and puts it back: nothing else may use the same buffer on another thread meanwhile. The migrator reads
-/// and runs its SQL on one thread.
-public final class TextBuffer: @unchecked Sendable {
+/// and puts it back: nothing else may use the same buffer on another thread meanwhile. So it is not
+/// `Sendable`, and neither is anything that holds one (`SQLSection`, `Migration`): the compiler keeps each
+/// buffer on the thread that read it, which is how the migrator reads and runs its SQL.
+public final class TextBuffer {
     private let base: UnsafeMutablePointer<UInt8>
     public let count: Int
 

@@ -55,10 +55,12 @@ struct Up: ParsableCommand {
     }
 
     func run() throws {
-        var config = db.config()
-        config.lockRetries = lockRetries
-        config.placeholders = try vars.placeholders()
-        try migrator.run { try Migrator(config: config, log: Output.progress).up(to: to, allowOutOfOrder: allowOutOfOrder, dryRun: dryRun) }
+        try migrator.run {
+            try db.migrator {
+                $0.lockRetries = lockRetries
+                $0.placeholders = try vars.placeholders()
+            }.up(to: to, allowOutOfOrder: allowOutOfOrder, dryRun: dryRun)
+        }
     }
 }
 
@@ -100,9 +102,7 @@ struct Down: ParsableCommand {
 
     func run() throws {
         let target: Migrator.DownTarget = all ? .all : to.map { .to($0) } ?? .steps(steps ?? 1)
-        var config = db.config()
-        config.placeholders = try vars.placeholders()
-        try migrator.run { try Migrator(config: config, log: Output.progress).down(target, dryRun: dryRun) }
+        try migrator.run { try db.migrator { $0.placeholders = try vars.placeholders() }.down(target, dryRun: dryRun) }
     }
 }
 

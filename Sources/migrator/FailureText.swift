@@ -1,18 +1,236 @@
 import Migrations
+import Postgres
 
-/// The words for the library's errors that need more than their description: what a directory without
-/// migrations looks like and the fix, and what to do about another tool's files. Which layouts this
-/// release reads is decided here, so a release that reads one changes only these words.
+/// The migrator's words for what the library reports as values, and the exit code of each failure: the
+/// one place that names the migrator's commands and flags in a message. Which layouts this release reads
+/// is decided here too, so a release that reads one changes only these words.
 enum FailureText {
-    /// A line at a time, as `MigratorError.lines`: the output escapes each, and entries' names sit inside them.
+    /// Usage errors, bad files, none at all: nothing was applied.
+    static let usageStatus: Int32 = 64
+
+    /// The documented exit code (see `migrator --help`).
+    static func status(_ error: MigratorError) -> Int32 {
+        switch error {
+        case .files, .noMigrations, .unknownVersion, .noDownMigration, .repeatableNeedsTransaction, .repairRefused,
+            .adoptionRefused, .badMigrationName, .badDatabaseURL, .noCurrentSchema, .usage:
+            return usageStatus
+        case .migrationFailed, .database: return 1
+        case .refused, .drift, .notAdopted, .adoptionProblems: return 3
+        case .lockTimeout: return 4
+        case .connect: return 5
+        }
+    }
+
+    /// A line at a time: the output escapes each, and names from files and the server sit inside them.
+    /// Over 50 lines because it is one case per failure, so that each new one is worded beside its
+    /// siblings; the long ones call the helpers below.
     static func message(_ error: MigratorError) -> [String] {
         switch error {
         case .noMigrations(let found): return noMigrations(found)
         case .files(let files):
             let layouts = ForeignLayout.allCases.filter { layout in files.problems.contains { $0.clue?.layout == layout } }
-            return files.lines + layouts.map { "  \($0.rawValue): " + notRead($0) + "; " + mixedFix($0) }
-        default: return error.lines
+            return [files.lines[0]] + files.problems.map { "  " + problem($0) }
+                + layouts.map { "  \($0.rawValue): " + notRead($0) + "; " + mixedFix($0) }
+        case .unknownVersion(let version, let nearest, let option):
+            return [
+                "\(option == .target ? "--to" : "--version") \(version): no migration has this version"
+                    + (nearest.isEmpty
+                        ? " (there are no migrations)" : "; the nearest are \(nearest.map(String.init).joined(separator: ", "))")
+                    + "; nothing was changed"
+            ]
+        case .noDownMigration(let labels):
+            return [
+                "cannot roll back: no down migration for " + labels.joined(separator: ", ")
+                    + "; nothing was rolled back (a down that should do nothing is an empty down file or -- migrate:down section)"
+            ]
+        case .repeatableNeedsTransaction(let label, let reason):
+            return [
+                "repeatable migration \(label) \(reason ?? "cannot run in a transaction")"
+                    + "; a repeatable migration always runs in its own transaction: move that statement to a versioned migration; nothing was applied"
+            ]
+        case .repairRefused(let refusal): return [repair(refusal)]
+        case .adoptionRefused(let refusal): return [adoption(refusal)]
+        case .badMigrationName:
+            return [
+                "the migration name may only use ASCII letters and digits (anything else between them becomes _), e.g. `migrator new add_users_table`"
+            ]
+        case .badDatabaseURL(let message): return ["bad --database-url: \(message)"]
+        case .noCurrentSchema: return ["the connection has no current schema (search_path names no existing schema); set --schema"]
+        case .usage(let message), .lockTimeout(let message): return [message]
+        case .migrationFailed(let failure): return self.failure(failure)
+        case .database(let what, let error):
+            return ["\(what): \(error.message)" + (error.sqlState.map { " (SQLSTATE \($0))" } ?? "")]
+                + (error.detail.map { ["DETAIL: \($0)"] } ?? []) + (error.hint.map { ["HINT: \($0)"] } ?? [])
+        case .refused(let refusals): return validationFailed(refusals.map(refusal))
+        case .drift(let drift): return validationFailed(drift.map(self.drift))
+        case .notAdopted(let found, let tool, let history):
+            return validationFailed([
+                "found \(found), and no migrator history (\(history)); the migrator will not guess which migrations already ran. "
+                    + "Adopt that history first: `migrator adopt \(tool.rawValue)` (`--dry-run` shows what it would record; see `migrator adopt --help`)"
+            ])
+        case .adoptionProblems(let problems):
+            // dbmate's problems come as a list, which one line closes.
+            let listed = problems.contains { if case .notAVersion = $0 { true } else if case .noFiles = $0 { true } else { false } }
+            return validationFailed(problems.map(adoption) + (listed ? ["nothing was recorded"] : []))
+        case .connect(let error, let attempts, let seconds):
+            let tries = attempts == 1 ? "" : " after \(attempts) attempts in \(Int(seconds.rounded())) s"
+            return ["could not connect to the database\(tries): \(error.message)"]
         }
+    }
+
+    /// A progress line, as `Output.progress` writes it.
+    static func progress(_ event: MigrationProgress) -> String {
+        switch event {
+        case .note(let line): return line
+        case .repeatablesNotRun(let target):
+            return "repeatable migrations are not run with --to \(target), which stops short of the newest migration"
+        case .adoptionCounted(let recorded, let left, let dryRun):
+            return "\(dryRun ? "would record" : "recorded") \(migrations(recorded)); \(left) left for `migrator up`"
+        case .adopted(let legacy, let table, let recorded, let left):
+            return "adopted \(legacy): recorded \(migrations(recorded)); \(left) left for `migrator up`; \(table) was left as it is"
+        }
+    }
+
+    private static func migrations(_ n: Int) -> String {
+        "\(n) migration\(n == 1 ? "" : "s")"
+    }
+
+    private static func validationFailed(_ problems: [String]) -> [String] {
+        ["validation failed:"] + problems.map { "  - \($0)" }
+    }
+
+    private static func problem(_ p: MigrationFileError.Problem) -> String {
+        switch p.hint {
+        case nil: return p.description
+        case .setDirectory: return "\(p.description) (set --dir or MIGRATIONS_DIR)"
+        case .setPlaceholder(let name):
+            return "\(p.description); set --var \(name)=VALUE or \(Placeholders.environmentPrefix)\(name.uppercased())"
+        }
+    }
+
+    private static func refusal(_ refusal: Refusal) -> String {
+        switch refusal {
+        case .beingApplied(let label, let holder):
+            return "migration \(label) is being applied or rolled back now by \(holder); wait for it to finish"
+        case .leftRunning(let version, let label, let files):
+            return "migration \(label) was left running: a migrator stopped while applying or rolling it back outside a transaction. "
+                + "Check which statements of \(files.isEmpty ? "it" : files.joined(separator: " or ")) took effect. "
+                + "If the migration is in effect, run `migrator repair --version \(version) --mark applied`; "
+                + "if it is not (never applied, or wholly rolled back), run `migrator repair --version \(version) --mark pending`"
+        case .checksumChanged(let version, let label):
+            return "migration \(label) was changed after it was applied. Restore the file, or if the change is intended run "
+                + "`migrator repair --version \(version) --accept-checksum`"
+        case .outOfOrder(let label):
+            return "migration \(label) is older than the newest applied one; apply it with --allow-out-of-order if that is intended"
+        }
+    }
+
+    private static func drift(_ drift: Drift) -> String {
+        switch drift {
+        case .checksumChanged(let label): return "\(label): the file changed after it was applied"
+        case .fileMissing(let label): return "\(label): applied, but its file is missing"
+        case .leftRunning(let label): return "\(label): left running outside a transaction; see `migrator repair`"
+        case .outOfOrder(let label): return "\(label): pending, but older than the newest applied migration"
+        }
+    }
+
+    private static func repair(_ refusal: RepairRefusal) -> String {
+        switch refusal {
+        case .notLeftRunning(let v):
+            return "migration \(v) is not left running; `repair --mark` only resolves a migration left running (see `migrator status`)"
+        case .notApplied(let v): return "migration \(v) is not applied; nothing to accept"
+        case .noFile(let v): return "migration \(v) has no file; restore it before accepting its checksum"
+        }
+    }
+
+    private static func adoption(_ refusal: AdoptionRefusal) -> String {
+        switch refusal {
+        case .noTable(let table): return "there is no table \(table) to adopt (name another with --migrations-table); nothing was changed"
+        case .otherTool(let table, let found, let asked):
+            return
+                "\(table) was written by \(found.rawValue), not \(asked.rawValue): run `migrator adopt \(found.rawValue)`; nothing was changed"
+        case .notAHistoryTable(let table, let columns):
+            return
+                "\(table) (\(columns)) is not a history table of golang-migrate (version bigint, dirty boolean) or dbmate (version varchar); nothing was changed"
+        case .historyExists(let history, let records, let legacy):
+            return "\(history) already exists (\(records) records): this database already has migrator history, so adopting "
+                + "\(legacy) would overwrite what it knows. If that table is empty and unused, drop it and adopt again; nothing was changed"
+        }
+    }
+
+    private static func adoption(_ problem: AdoptionProblem) -> String {
+        switch problem {
+        case .dirty(let table, let version, let file, let earlier):
+            return "\(table) is dirty at version \(version): that migration failed partway, and golang-migrate "
+                + "itself refuses to go on until it is forced. Check which statements of \(file ?? "its up file") took effect, then "
+                + "finish or undo them by hand and record the result with golang-migrate: `migrate force \(version)` "
+                + "if it is now fully applied, `migrate force \(earlier)` if it is undone. "
+                + "Then run `migrator adopt golang-migrate` again. Nothing was recorded."
+        case .unknownLatest(let table, let version):
+            return "\(table) says version \(version) is applied, but no migration file has that version "
+                + "(golang-migrate needs it too). Restore the file, or check --dir. Nothing was recorded."
+        case .notAVersion(let table, let text):
+            return "\(table) lists version '\(text)', which is not a version number (digits, 0 or more)"
+        case .noFiles(let table, let versions):
+            return "\(table) lists \(versions.count == 1 ? "version" : "versions") " + versions.map(String.init).joined(separator: ", ")
+                + " as applied, but no migration file has " + (versions.count == 1 ? "it" : "them")
+                + ". Restore the files (their checksums go into the history), or check --dir"
+        }
+    }
+
+    private static func failure(_ f: MigrationFailure) -> [String] {
+        var where_ = f.file
+        if let line = f.line { where_ += ":\(line)" }
+        if let column = f.column { where_ += ":\(column)" }
+        var lines = ["migration \(f.migration) failed at \(where_)"]
+        lines.append("  \(f.error.severity ?? "ERROR")" + (f.error.sqlState.map { " \($0)" } ?? "") + ": \(f.error.message)")
+        if let detail = f.error.detail { lines.append("  DETAIL: \(detail)") }
+        if let hint = f.error.hint { lines.append("  HINT: \(hint)") }
+        let advice = [f.aftermath.map { aftermath($0, f) }, f.lockAttempts.map(attempts)].compactMap { $0 }
+        if !advice.isEmpty { lines.append(advice.joined(separator: "\n")) }
+        return lines
+    }
+
+    /// What took effect of a migration run outside a transaction, and the repair that resolves it.
+    private static func aftermath(_ aftermath: MigrationFailure.Aftermath, _ f: MigrationFailure) -> String {
+        let v = f.version.map(String.init) ?? "VERSION"
+        let open = "  The open transaction was rolled back; statements before its BEGIN took effect. "
+        switch aftermath {
+        case .upUndone: return "  Nothing of it took effect and the history is unchanged."
+        case .upPartial(let run, let invalidIndex):
+            return "  " + ran("It", run) + " It stays recorded as running."
+                + (invalidIndex.map {
+                    " A failed \($0) leaves an INVALID index behind"
+                        + " (SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid); drop it with DROP INDEX CONCURRENTLY."
+                } ?? "")
+                + " Fix the database, then run `migrator repair --version \(v) --mark applied` or `--mark pending`."
+        case .upLeftTransactionOpen:
+            return open
+                + "It stays recorded as running. Add the COMMIT, undo what took effect, then run `migrator repair --version \(v) --mark pending`."
+        case .downUndone: return "  Nothing of the down migration took effect; the history still lists \(f.migration) as applied."
+        case .downPartial(let run):
+            return "  " + ran("The down migration", run)
+                + " \(f.migration) is recorded as running. Finish or undo the rollback by hand, then run \(downRepair(v))."
+        case .downLeftTransactionOpen:
+            return open
+                + "\(f.migration) is recorded as running. Add the COMMIT, finish or undo the rollback by hand, then run \(downRepair(v))."
+        }
+    }
+
+    private static func downRepair(_ v: String) -> String {
+        "`migrator repair --version \(v) --mark pending` (rolled back) or `--mark applied` (in effect)"
+    }
+
+    /// "`subject` ran outside a transaction: statements before line N took effect.", and the block the SQL had open.
+    private static func ran(_ subject: String, _ run: MigrationFailure.StatementsRun) -> String {
+        guard let line = run.firstUncommittedLine else { return "\(subject) ran outside a transaction." }
+        return "\(subject) ran outside a transaction: statements before line \(line) took effect."
+            + (run.rolledBackOpenTransaction ? " The transaction it had open was rolled back." : "")
+    }
+
+    private static func attempts(_ a: MigrationFailure.LockAttempts) -> String {
+        "  Tried \(a.tried) time\(a.tried == 1 ? "" : "s") (--lock-retries \(a.retries))"
+            + (a.partTookEffect ? "; not retried, because part of it took effect." : ".")
     }
 
     static func noMigrations(_ found: NoMigrationsFound) -> [String] {

@@ -206,8 +206,11 @@ struct DatabaseOptions: ParsableArguments {
         return seconds == 0 ? 0 : max(1, Int((seconds * 1000).rounded(.up)))
     }
 
-    func migrator() -> Migrator {
-        Migrator(config: config(), log: Output.progress)
+    /// The one way a command builds its `Migrator`: this config, changed by `configure` for the command's own options.
+    func migrator(_ configure: (inout MigratorConfig) throws -> Void = { _ in }) rethrows -> Migrator {
+        var config = config()
+        try configure(&config)
+        return Migrator(config: config, log: Output.progress)
     }
 }
 
@@ -217,6 +220,6 @@ func run(_ body: () throws -> Void) throws {
         try body()
     } catch let error as MigratorError {
         Output.error(FailureText.message(error))
-        throw ExitCode(error.exitCode)
+        throw ExitCode(FailureText.status(error))
     }
 }

@@ -1,3 +1,4 @@
+import Migrations
 import System
 
 /// Progress and errors go to stderr, one line per event; results go to stdout.
@@ -7,6 +8,10 @@ import System
 /// sit inside lines, and a newline or an escape sequence of theirs must not start a line of its own
 /// (`applied 0003_backdoor`) or rewrite a terminal. JSON is escaped by its encoder instead.
 enum Output {
+    static func progress(_ event: MigrationProgress) {
+        progress(FailureText.progress(event))
+    }
+
     static func progress(_ line: String) {
         OutputDescriptor.write(2, line.escapingOutputControls() + "\n")
     }

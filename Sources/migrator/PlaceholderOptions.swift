@@ -34,10 +34,62 @@ struct PlaceholderOptions: ParsableArguments {
 
     func placeholders() throws -> Placeholders {
         do {
-            return try Placeholders.parse(flags: vars, environment: ProcessEnvironment.current, shown: shown)
-        } catch let error as Placeholders.Invalid {
+            return try Self.parse(flags: vars, environment: ProcessEnvironment.current, shown: shown)
+        } catch let error as Invalid {
             Output.error(error.description)
-            throw ExitCode(64)
+            throw ExitCode(FailureText.usageStatus)
+        }
+    }
+
+    /// A bad `--var` or `MIGRATOR_VAR_*`; its text never holds the value.
+    struct Invalid: Error, CustomStringConvertible, Sendable {
+        var description: String
+    }
+
+    /// From `--var NAME=VALUE` flags and `MIGRATOR_VAR_<NAME>` variables; a flag wins over the environment.
+    /// `shown` (`--var-show NAME`) names values to print although their names look secret; each must be defined.
+    static func parse(flags: [String], environment: [String: String], shown: [String] = []) throws -> Placeholders {
+        var values: [String: String] = [:]
+        for (key, value) in environment where key.hasPrefix(Placeholders.environmentPrefix) {
+            let name = String(key.dropFirst(Placeholders.environmentPrefix.count))
+            guard Placeholders.isName(name) else {
+                throw Invalid(
+                    description:
+                        "\(key): \(name.isEmpty ? "no placeholder name follows \(Placeholders.environmentPrefix)" : "'\(name)' is not a placeholder name (letters, digits and _, not starting with a digit)")"
+                )
+            }
+            try requireOneLine(value, "\(key)")
+            values[name.lowercased()] = value
+        }
+        var fromFlags: Set<String> = []
+        for flag in flags {
+            guard let equals = flag.firstIndex(of: "=") else {
+                throw Invalid(description: "--var '\(flag)': expected NAME=VALUE")
+            }
+            let name = String(flag[..<equals])
+            guard Placeholders.isName(name) else {
+                throw Invalid(description: "--var: '\(name)' is not a placeholder name (letters, digits and _, not starting with a digit)")
+            }
+            guard fromFlags.insert(name.lowercased()).inserted else {
+                throw Invalid(description: "--var \(name) is given twice")
+            }
+            try requireOneLine(String(flag[flag.index(after: equals)...]), "--var \(name)")
+            values[name.lowercased()] = String(flag[flag.index(after: equals)...])
+        }
+        for name in shown where values[name.lowercased()] == nil {
+            throw Invalid(
+                description:
+                    "--var-show \(name): no placeholder of that name has a value (set it with --var \(name)=VALUE or \(Placeholders.environmentPrefix)\(name.uppercased()))"
+            )
+        }
+        return Placeholders(values, shown: Set(shown))
+    }
+
+    /// A value on one line keeps every line of a file where it was, so statement lines and error lines
+    /// stay the file's own.
+    private static func requireOneLine(_ value: String, _ what: String) throws {
+        if value.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
+            throw Invalid(description: "\(what): the value spans several lines; a placeholder's value must be one line")
         }
     }
 }

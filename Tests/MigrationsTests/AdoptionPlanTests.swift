@@ -57,31 +57,37 @@ final class AdoptionPlanTests: XCTestCase {
     }
 
     func testWhatIsRefused() {
-        struct Case { let name: String; let tool: LegacyHistory.Tool; let versions: [String]; let dirty: Bool; let message: String }
+        // The words for each problem are the executable's (MigratorCommandTests.testAdoptionProblems).
+        struct Case {
+            let name: String; let tool: LegacyHistory.Tool; let versions: [String]; let dirty: Bool; let problems: [AdoptionProblem]
+        }
         let files = [1, 2, 3].map { migration($0) }
+        let table = "public.schema_migrations"
         let cases = [
             Case(
                 name: "dirty", tool: .golangMigrate, versions: ["2"], dirty: true,
-                message: "`migrate force 2` if it is now fully applied, `migrate force 1` if it is undone"),
+                problems: [.dirty(table: table, version: 2, file: "migrations/2_m2.up.sql", earlier: 1)]),
             Case(
                 name: "dirty before the first version", tool: .golangMigrate, versions: ["1"], dirty: true,
-                message: "`migrate force -1` if it is undone"),
-            Case(name: "dirty with no version", tool: .golangMigrate, versions: ["-1"], dirty: true, message: "dirty at version -1"),
+                problems: [.dirty(table: table, version: 1, file: "migrations/1_m1.up.sql", earlier: -1)]),
+            Case(
+                name: "dirty with no version", tool: .golangMigrate, versions: ["-1"], dirty: true,
+                problems: [.dirty(table: table, version: -1, file: nil, earlier: -1)]),
             Case(
                 name: "golang-migrate version without a file", tool: .golangMigrate, versions: ["4"], dirty: false,
-                message: "says version 4 is applied, but no migration file has that version"),
+                problems: [.unknownLatest(table: table, version: 4)]),
             Case(
                 name: "dbmate versions without files", tool: .dbmate, versions: ["1", "4", "7"], dirty: false,
-                message: "lists versions 4, 7 as applied, but no migration file has them"),
+                problems: [.noFiles(table: table, versions: [4, 7])]),
             Case(
                 name: "dbmate version that is not a number", tool: .dbmate, versions: ["1", "2026-01-01"], dirty: false,
-                message: "lists version '2026-01-01', which is not a version number (digits, 0 or more)"),
+                problems: [.notAVersion(table: table, text: "2026-01-01")]),
         ]
         for c in cases {
             let legacy = LegacyHistory(tool: c.tool, schema: "public", table: "schema_migrations", versions: c.versions, dirty: c.dirty)
             XCTAssertThrowsError(try AdoptionPlan(legacy, migrations: files), c.name) { error in
-                guard let error = error as? MigratorError, case .validation = error else { return XCTFail("\(c.name): \(error)") }
-                XCTAssertTrue(error.description.contains(c.message), "\(c.name): \(error.description)")
+                guard case MigratorError.adoptionProblems(let problems) = error else { return XCTFail("\(c.name): \(error)") }
+                XCTAssertEqual(problems, c.problems, c.name)
             }
         }
     }

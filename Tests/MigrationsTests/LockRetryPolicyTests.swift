@@ -3,12 +3,12 @@ import Postgres
 import XCTest
 
 final class LockRetryPolicyTests: XCTestCase {
-    private func failure(_ sqlState: String, advice: String? = nil) -> MigratorError {
+    private func failure(_ sqlState: String, aftermath: MigrationFailure.Aftermath? = nil) -> MigratorError {
         .migrationFailed(
             MigrationFailure(
-                migration: "7_add_column", file: "migrations/7_add_column.up.sql", line: nil, column: nil,
+                migration: "7_add_column", version: 7, file: "migrations/7_add_column.up.sql", line: nil, column: nil,
                 error: PostgresError(kind: .query, sqlState: sqlState, message: "canceling statement due to lock timeout"),
-                advice: advice))
+                aftermath: aftermath))
     }
 
     /// The pauses a policy asked for, recorded instead of slept.
@@ -55,14 +55,16 @@ final class LockRetryPolicyTests: XCTestCase {
     }
 
     func testWhenToGiveUp() {
-        let cases: [(name: String, retries: Int, sqlState: String, nothingTookEffect: Bool, attempts: Int, advice: String?)] = [
-            ("retries used up", 2, "55P03", true, 3, "  Tried 3 times (--lock-retries 2)."),
+        // The words for `attempts` are the executable's (MigratorCommandTests.testLockRetryAdvice).
+        typealias Attempts = MigrationFailure.LockAttempts
+        let cases: [(name: String, retries: Int, sqlState: String, nothingTookEffect: Bool, attempts: Int, advice: Attempts?)] = [
+            ("retries used up", 2, "55P03", true, 3, Attempts(tried: 3, retries: 2, partTookEffect: false)),
             ("default 0: today's behaviour, the error untouched", 0, "55P03", true, 1, nil),
             ("another error is never retried", 3, "42P01", true, 1, nil),
             ("a deadlock is not a lock timeout", 3, "40P01", true, 1, nil),
             (
                 "part of it took effect", 3, "55P03", false, 1,
-                "  Tried 1 time (--lock-retries 3); not retried, because part of it took effect."
+                Attempts(tried: 1, retries: 3, partTookEffect: true)
             ),
         ]
         for c in cases {
@@ -78,7 +80,7 @@ final class LockRetryPolicyTests: XCTestCase {
             ) { error in
                 guard case MigratorError.migrationFailed(let f) = error else { return XCTFail("\(c.name): \(error)") }
                 XCTAssertEqual(f.error.sqlState, c.sqlState, c.name)
-                XCTAssertEqual(f.advice, c.advice, c.name)
+                XCTAssertEqual(f.lockAttempts, c.advice, c.name)
             }
             XCTAssertEqual(attempts, c.attempts, c.name)
             XCTAssertEqual(pauses.seconds.count, c.attempts - 1, c.name)
@@ -91,11 +93,12 @@ final class LockRetryPolicyTests: XCTestCase {
             try policy(retries: 1, jitter: 0, pauses: pauses).run(
                 "7_add_column", log: { _ in }, nothingTookEffect: { true }, holder: { nil }
             ) {
-                throw failure("55P03", advice: "  Nothing of it took effect and the history is unchanged.")
+                throw failure("55P03", aftermath: .upUndone)
             }
         ) { error in
             guard case MigratorError.migrationFailed(let f) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(f.advice, "  Nothing of it took effect and the history is unchanged.\n  Tried 2 times (--lock-retries 1).")
+            XCTAssertEqual(f.aftermath, .upUndone)
+            XCTAssertEqual(f.lockAttempts, MigrationFailure.LockAttempts(tried: 2, retries: 1, partTookEffect: false))
         }
     }
 

@@ -98,6 +98,8 @@ final class RDSIAMConnectionTests: XCTestCase {
     }
 }
 
+/// `@unchecked Sendable` because the password maker may run on the session's login thread; safe because
+/// `seen`, its only state, is read and written only while `lock` is held.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var seen: [ConnectionTarget] = []

@@ -71,7 +71,7 @@ final class ResidentFilesTests: XCTestCase {
             config.placeholders = Placeholders(["env": "test"])
             config.residentBytes = limit
             var lines: [String] = []
-            let migrator = Migrator(config: config, log: { lines.append($0) })
+            let migrator = Migrator(config: config, log: { if case .note(let line) = $0 { lines.append(line) } })
             try migrator.up(dryRun: true)
             XCTAssertTrue(lines.contains { $0 == "would apply 0002_index (outside a transaction)" }, "\(lines)")
             XCTAssertEqual(try migrator.up().map(\.version), [1, 2, 3])

@@ -81,7 +81,7 @@ final class SessionOpeningTests: XCTestCase {
         defer { _ = try? admin.exec("DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
         var lines: [String] = []
         let migrator = Migrator(config: MigratorConfig(databaseURL: stack.databaseURL(database: database), directory: directory)) {
-            lines.append($0)
+            if case .note(let line) = $0 { lines.append(line) }
         }
         XCTAssertEqual(try migrator.up().map(\.version), [1])
         XCTAssertEqual(try migrator.status().map(\.state), [.applied])

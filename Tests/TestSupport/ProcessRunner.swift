@@ -63,7 +63,11 @@ public enum ProcessRunner {
 }
 
 /// A child process whose output is collected in the background.
-public final class RunningProcess {
+///
+/// `@unchecked Sendable` because its two readers run on other threads, and that is safe: the only state
+/// they change, `outData` and `errData`, is read and written only while `lock` is held; everything else
+/// is a `let` of a thread-safe Foundation type (Process, Pipe, NSLock, DispatchGroup).
+public final class RunningProcess: @unchecked Sendable {
     public let process: Process
     private let out = Pipe()
     private let err = Pipe()

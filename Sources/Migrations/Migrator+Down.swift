@@ -1,0 +1,36 @@
+import Postgres
+import System
+
+extension Migrator {
+    /// Rolls back applied migrations, newest first. Refuses before touching anything if a needed down
+    /// section is missing (`DownPlan`). Returns the versions rolled back.
+    @discardableResult
+    public func down(_ target: DownTarget, dryRun: Bool = false) throws -> [Int64] {
+        return try withSession(locked: !dryRun, whileConnecting: migrations) { all, db, history in
+            let records = try history.records()
+            if records.isEmpty { try refuseUnadoptedHistory(db, history) }
+            let plan = try DownPlan(target, migrations: all, records: records).migrations
+            if plan.isEmpty {
+                log("nothing to roll back")
+                return []
+            }
+            // An empty down sends nothing, so it has nothing to substitute either.
+            try checkPlaceholders(plan.filter { !$0.downIsEmpty }.map { $0.down! })
+            if dryRun {
+                for m in plan { log("would roll back \(m.label)" + (m.downIsEmpty ? " (its down is empty: nothing to run)" : "")) }
+                return plan.map(\.version)
+            }
+            let start = SystemClock.shared.now()
+            for m in plan {
+                if !m.downIsEmpty {
+                    try rollBack(m, try runnable(m.down!), db: db, history: history)
+                } else {
+                    try history.delete(m.version)
+                    log("rolled back \(m.label) (its down is empty: nothing to run)")
+                }
+            }
+            log("rolled back \(plan.count) migration\(plan.count == 1 ? "" : "s") in \(SystemClock.shared.milliseconds(since: start)) ms")
+            return plan.map(\.version)
+        }
+    }
+}
