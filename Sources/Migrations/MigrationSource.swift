@@ -1,12 +1,14 @@
 import FoundationEssentials
 import System
 
-/// Reads a migrations directory. Two layouts, mixed freely:
+/// Reads a migrations directory, in one of these layouts (`MigrationLayout`); the first two mix freely:
 ///
 /// - golang-migrate's: `VERSION_NAME.up.sql` and an optional `VERSION_NAME.down.sql`, paired by version.
 ///   A first line `-- migrator:no-transaction` makes that file run outside a transaction, statement by statement.
 /// - dbmate's: one `VERSION_NAME.sql` with a `-- migrate:up` section and an optional `-- migrate:down`
 ///   section; `-- migrate:up transaction:false` (or down) opts that section out of its transaction.
+/// - goose's: one `VERSION_NAME.sql` with `-- +goose Up` and `-- +goose Down` sections (`GooseFile`).
+/// - Prisma's: `TIMESTAMP_NAME/migration.sql` folders and a `migration_lock.toml` (`PrismaFolder`).
 ///
 /// VERSION is a non-negative integer (0 too, as golang-migrate and dbmate read it); NAME is the rest of the
 /// file name, dots included (`0002_1.7.0_schema.up.sql`). An empty or comment-only down is a down that does
@@ -39,14 +41,21 @@ public enum MigrationSource {
         var problems: [MigrationFileError.Problem] = []
         var ups: [Int64: (name: String, versionText: String, section: SQLSection, file: String)] = [:]
         var downs: [Int64: (name: String, section: SQLSection, isEmpty: Bool, file: String)] = [:]
-        // Entries read as this migrator's versioned migrations, valid or not, and its repeatable ones: none at
-        // all is an error of its own, as are repeatables alone beside another tool's files (Flyway's R__ files).
+        // Entries read as versioned migrations, valid or not, and repeatable ones: none at all is an error of
+        // its own, as are repeatables alone beside another tool's files (Flyway's R__ files).
         var ours = 0
         var repeatables = 0
         var sightings: [NoMigrationsFound.Sighting] = []
         var sqlInFolders: [String] = []
         let besideAtlasSum = names.contains("atlas.sum")
         var seen: [Int64: String] = [:]
+        // The first file of each layout, to name both when a directory mixes them; each version's layout.
+        var layouts: [MigrationLayout: String] = [:]
+        var layoutOf: [Int64: MigrationLayout] = [:]
+        // Files named VERSION_NAME.sql with neither dbmate's markers nor goose's annotations, and folders named
+        // like Prisma's without a migration.sql: what they lack depends on the directory's layout.
+        var unmarked: [String] = []
+        var prismaLike: [(path: String, otherwise: DirectoryEntry)] = []
         // Sized once: growing these dictionaries of wide tuples a thousand entries at a time moves them
         // again at every doubling.
         ups.reserveCapacity(names.count)
@@ -61,6 +70,18 @@ public enum MigrationSource {
             seen[version] = file
             return true
         }
+        func note(_ layout: MigrationLayout, _ file: String) {
+            if layouts[layout] == nil { layouts[layout] = file }
+        }
+        func other(_ entry: DirectoryEntry, _ path: String) {
+            if case .sqlFolder(let example) = entry {
+                sqlInFolders.append(example)
+                problems.append(
+                    .init(
+                        file: path,
+                        reason: "a folder of .sql files (\(example)), which are not read: migrations sit directly in \(directory)"))
+            }
+        }
 
         for name in names {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
@@ -69,23 +90,43 @@ public enum MigrationSource {
                 continue
             }
             let parsed: FileName
-            switch DirectoryEntry.classify(name, in: directory) {
+            let entry = DirectoryEntry.classify(name, in: directory)
+            switch entry {
             case .versioned(let fileName): parsed = fileName
             case .repeatable:
                 // R__NAME.sql files are repeatable migrations (`RepeatableMigration`), read apart.
                 repeatables += 1
                 continue
             case .companion: continue
+            case .prismaMigration(let holds):
+                ours += 1
+                note(.prisma, path + "/")
+                if let migration = readPrismaFolder(name, path: path, holds: holds, problems: &problems, resident: resident),
+                    claim(migration.version, path)
+                {
+                    ups[migration.version] = (migration.name, migration.versionText, migration.section, path)
+                    layoutOf[migration.version] = .prisma
+                }
+                continue
+            case .prismaLock:
+                note(.prisma, path)
+                sightings.append(.init(entry: name, clue: .prismaLockFile))
+                switch read(path) {
+                case .failure(let reason): problems.append(.init(file: path, reason: reason))
+                case .success(let text):
+                    let content = text.buffer.withBytes(text.range) { String(decoding: $0, as: UTF8.self) }
+                    if let problem = PrismaFolder.lockProblem(content) { problems.append(.init(file: path, reason: problem)) }
+                }
+                continue
+            case .prismaLike(let otherwise):
+                prismaLike.append((path, otherwise))
+                continue
             case .foreign(let clue):
-                sightings.append(.init(entry: clue == .prismaMigrationFolder ? name + "/" : name, clue: clue))
+                sightings.append(.init(entry: name, clue: clue))
                 problems.append(.init(file: path, clue: clue))
                 continue
-            case .sqlFolder(let example):
-                sqlInFolders.append(example)
-                problems.append(
-                    .init(
-                        file: path,
-                        reason: "a folder of .sql files (\(example)), which are not read: migrations sit directly in \(directory)"))
+            case .sqlFolder:
+                other(entry, path)
                 continue
             case .stray(let reason):
                 problems.append(.init(file: path, reason: reason))
@@ -101,6 +142,7 @@ public enum MigrationSource {
             }
             switch parsed.kind {
             case .up:
+                note(.golangMigrate, path)
                 guard claim(parsed.version, path) else { continue }
                 let section = SQLSection(
                     text: text, file: path, firstLine: 1,
@@ -108,6 +150,7 @@ public enum MigrationSource {
                 if isEmpty(text) { problems.append(.init(file: path, reason: "the up migration is empty")) }
                 ups[parsed.version] = (parsed.name, parsed.versionText, section.kept(by: resident), path)
             case .down:
+                note(.golangMigrate, path)
                 let section = SQLSection(
                     text: text, file: path, firstLine: 1,
                     transactional: !hasNoTransactionDirective(text))
@@ -119,15 +162,42 @@ public enum MigrationSource {
                 downs[parsed.version] = (parsed.name, section.kept(by: resident), isEmpty(text), path)
             case .combined:
                 let parsedFile = DbmateFile.parse(text, file: path)
-                if case .failure(DbmateFile.noUpMarker) = parsedFile,
-                    let clue = LayoutClue.gooseAnnotation(in: text) ?? (besideAtlasSum ? .atlasFile : nil)
-                {
-                    ours -= 1
-                    sightings.append(.init(entry: name, clue: clue))
-                    problems.append(.init(file: path, clue: clue))
+                let gooseMark = LayoutClue.gooseAnnotation(in: text)
+                if case .failure(DbmateFile.noUpMarker) = parsedFile {
+                    if gooseMark == nil && besideAtlasSum {
+                        ours -= 1
+                        sightings.append(.init(entry: name, clue: .atlasFile))
+                        problems.append(.init(file: path, clue: .atlasFile))
+                        continue
+                    }
+                    guard claim(parsed.version, path) else { continue }
+                    guard gooseMark != nil else {
+                        unmarked.append(path)
+                        continue
+                    }
+                    note(.goose, path)
+                    layoutOf[parsed.version] = .goose
+                    switch GooseFile.parse(text, file: path) {
+                    case .failure(let reason): problems.append(.init(file: path, reason: reason))
+                    case .success(let file):
+                        if isEmpty(file.up) { problems.append(.init(file: path, reason: "the -- +goose Up section is empty")) }
+                        ups[parsed.version] = (parsed.name, parsed.versionText, file.up.kept(by: resident), path)
+                        downs[parsed.version] = (parsed.name, file.down.kept(by: resident), file.downIsEmpty, path)
+                    }
                     continue
                 }
                 guard claim(parsed.version, path) else { continue }
+                note(.dbmate, path)
+                if case .gooseAnnotation(let line, let number) = gooseMark {
+                    problems.append(
+                        .init(
+                            file: path,
+                            reason:
+                                "holds both dbmate's -- migrate: lines and a goose annotation (`\(line)` on line \(number)): keep one tool's"
+                        ))
+                    continue
+                }
+                layoutOf[parsed.version] = .dbmate
                 switch parsedFile {
                 case .failure(let reason):
                     problems.append(.init(file: path, reason: reason))
@@ -145,6 +215,22 @@ public enum MigrationSource {
                 }
             }
         }
+        for path in unmarked {
+            // In a goose directory, a goose file that lost its annotation; elsewhere, a dbmate file without its marker.
+            problems.append(.init(file: path, reason: layouts[.goose] != nil ? GooseFile.noUpAnnotation : DbmateFile.noUpMarker))
+        }
+        for folder in prismaLike {
+            if layouts[.prisma] != nil {
+                ours += 1
+                problems.append(
+                    .init(
+                        file: folder.path,
+                        reason: "a Prisma migration folder without \(PrismaFolder.sqlFile): add it, or remove the folder"))
+            } else {
+                other(folder.otherwise, folder.path)
+            }
+        }
+        if let problem = mixedLayouts(layouts, directory: directory) { problems.append(problem) }
         for (version, down) in downs where ups[version] == nil {
             if seen[version] == nil {
                 problems.append(.init(file: down.file, reason: "a down migration without its up migration"))
@@ -177,7 +263,44 @@ public enum MigrationSource {
             migration.downIsEmpty = down?.isEmpty ?? false
             migration.versionText = up.versionText
             migration.note = notes[version]
+            migration.layout = layoutOf[version] ?? .golangMigrate
             return migration
+        }
+    }
+
+    /// The problem of a directory holding more than one tool's layout, naming a file of each.
+    private static func mixedLayouts(_ layouts: [MigrationLayout: String], directory: String) -> MigrationFileError.Problem? {
+        guard Set(layouts.keys.map(\.family)).count > 1 else { return nil }
+        let each = MigrationLayout.allCases.compactMap { layout in layouts[layout].map { "\(layout.rawValue) (\(baseName($0)))" } }
+        return .init(
+            file: directory,
+            reason: "mixes migration layouts: " + each.joined(separator: ", ")
+                + "; one directory holds one tool's migrations: move the others to a directory of their own")
+    }
+
+    /// A Prisma migration folder's migration, or nil after adding its problems.
+    private static func readPrismaFolder(
+        _ name: String, path: String, holds: [String], problems: inout [MigrationFileError.Problem], resident: ResidentFiles
+    ) -> (version: Int64, versionText: String, name: String, section: SQLSection)? {
+        for entry in holds.sorted() {
+            if let reason = PrismaFolder.strayEntry(entry) { problems.append(.init(file: path + "/" + entry, reason: reason)) }
+        }
+        guard let parsed = PrismaFolder.name(name) else { return nil }
+        guard let version = parsed.version else {
+            problems.append(
+                .init(file: path, reason: "not a migration name: the version \(parsed.versionText) is larger than \(Int64.max)"))
+            return nil
+        }
+        let file = path + "/" + PrismaFolder.sqlFile
+        switch read(file) {
+        case .failure(let reason):
+            problems.append(.init(file: file, reason: reason))
+            return nil
+        case .success(let text):
+            // Prisma runs the whole file as it is; the migrator runs it in its transaction with the history row.
+            let section = SQLSection(text: text, file: file, firstLine: 1, transactional: true)
+            if isEmpty(text) { problems.append(.init(file: file, reason: "the migration is empty")) }
+            return (version, parsed.versionText, parsed.name, section.kept(by: resident))
         }
     }
 

@@ -171,18 +171,18 @@ public final class Migrator {
     /// Every missing placeholder value (file:line) in the sections about to run, listed before anything
     /// runs, and the run's placeholders line. The sections are read one at a time and nothing is kept.
     private func checkPlaceholders(_ sections: [SQLSection]) throws {
-        guard !config.placeholders.isEmpty else { return }
+        guard !config.placeholders.isEmpty || sections.contains(where: \.substitutesAlways) else { return }
         var problems: [MigrationFileError.Problem] = []
         for section in sections { problems += config.placeholders.missingValues(in: try section.loaded()) }
         guard problems.isEmpty else { throw MigratorError.files(MigrationFileError(problems: problems, what: "placeholders")) }
-        log("placeholders: \(config.placeholders.summary)")
+        if !config.placeholders.isEmpty { log("placeholders: \(config.placeholders.summary)") }
     }
 
     /// A section as it runs: in memory (read again if it was let go) and its placeholders substituted. The
     /// checksums stay those of the files.
     private func runnable(_ section: SQLSection) throws -> SQLSection {
         let loaded = try section.loaded()
-        guard !config.placeholders.isEmpty else { return loaded }
+        guard !config.placeholders.isEmpty || loaded.substitutesAlways else { return loaded }
         do {
             return try config.placeholders.substitute([loaded])[0]
         } catch let error as MigrationFileError {
@@ -373,6 +373,11 @@ public final class Migrator {
             }
             let byVersion = Dictionary(uniqueKeysWithValues: all.map { ($0.version, $0) })
             let missing = chosen.filter { byVersion[$0.version]?.down == nil }
+            if let prisma = missing.lazy.compactMap({ byVersion[$0.version] }).first(where: { $0.layout == .prisma }) {
+                throw MigratorError.usage(
+                    "cannot roll back \(prisma.label): Prisma migrations have no down migrations (Prisma writes none);"
+                        + " to undo one, add a new migration folder that reverses it; nothing was rolled back")
+            }
             guard missing.isEmpty else {
                 throw MigratorError.usage(
                     "cannot roll back: no down migration for "

@@ -10,7 +10,7 @@ enum FailureText {
         case .noMigrations(let found): return noMigrations(found)
         case .files(let files):
             let layouts = ForeignLayout.allCases.filter { layout in files.problems.contains { $0.clue?.layout == layout } }
-            return files.lines + layouts.map { "  \($0.rawValue): " + notRead($0) + "; " + mixedFix($0) }
+            return files.lines + layouts.map { "  \($0.rawValue): " + (notRead($0) + "; " + mixedFix($0)) }
         default: return error.lines
         }
     }
@@ -36,7 +36,8 @@ enum FailureText {
         case .otherFiles:
             lines.append(
                 "  none is a migration: the migrator reads VERSION_NAME.sql with -- migrate:up (dbmate), VERSION_NAME.up.sql"
-                    + " and VERSION_NAME.down.sql (golang-migrate), and R__NAME.sql")
+                    + " and VERSION_NAME.down.sql (golang-migrate), VERSION_NAME.sql with -- +goose Up (goose),"
+                    + " TIMESTAMP_NAME/migration.sql folders (Prisma), and R__NAME.sql")
             lines.append("  fix: point --dir (or MIGRATIONS_DIR) at the folder of migrations")
         case .layout(let layout):
             let seen = found.sightings(of: layout)
@@ -47,21 +48,38 @@ enum FailureText {
             lines.append(
                 "  it looks like \(article(layout)) \(layout.rawValue) migrations directory: " + examples.joined(separator: ", ")
                     + (seen.count > 3 ? " and \(seen.count - 3) more like them" : ""))
-            lines.append("  " + notRead(layout) + "; until one does, run \(command(layout)) in this task instead")
+            switch layout {
+            case .goose:
+                lines.append(
+                    "  goose's Go migrations run only inside a program built with goose; the migrator reads goose's SQL files:"
+                        + " rewrite them as VERSION_NAME.sql with -- +goose Up, or run that program in this task instead")
+            case .prisma:
+                lines.append(
+                    "  a Prisma lock file without a migration folder (TIMESTAMP_NAME/\(migrationSQL)) beside it:"
+                        + " point --dir (or MIGRATIONS_DIR) at the folder that holds both, as Prisma's prisma/migrations does")
+            case .flyway, .atlas:
+                lines.append("  " + notRead(layout) + "; until one does, run \(command(layout)) in this task instead")
+            }
         }
         return lines
     }
 
+    private static let migrationSQL = "migration.sql"
+
     private static func notRead(_ layout: ForeignLayout) -> String {
-        "this release does not read \(layout.rawValue)'s layout yet"
+        switch layout {
+        case .goose: return "goose's migrations written in Go run only inside a program built with goose"
+        case .prisma: return "this file belongs with Prisma's migration folders"
+        case .flyway, .atlas: return "this release does not read \(layout.rawValue)'s layout yet"
+        }
     }
 
     /// What to do with such a file among migrations the migrator does read.
     private static func mixedFix(_ layout: ForeignLayout) -> String {
         switch layout {
-        case .goose: return "write it with dbmate's markers (-- migrate:up, -- migrate:down), or move it out"
+        case .goose: return "rewrite it as a SQL file (VERSION_NAME.sql with -- +goose Up, -- +goose Down), or move it out"
         case .flyway: return "name it VERSION_NAME.up.sql (an undo file VERSION_NAME.down.sql), or move it out"
-        case .prisma: return "put the folder's migration.sql here as TIMESTAMP_NAME.up.sql, or move it out"
+        case .prisma: return "move it beside the Prisma migration folders it belongs with"
         case .atlas: return "give the files dbmate's markers (-- migrate:up), or move them out"
         }
     }
