@@ -34,8 +34,18 @@ struct AdoptionPlan {
                 ])
             }
             applied = files.filter { $0.version <= latest }
-        case .dbmate:
+        case .dbmate, .goose, .prisma:
             var problems: [String] = []
+            if legacy.tool == .prisma && !legacy.unfinished.isEmpty {
+                let names = legacy.unfinished.joined(separator: ", ")
+                throw MigratorError.validation([
+                    "\(legacy.name) says \(names) started and never finished: a `prisma migrate deploy` failed partway, and "
+                        + "Prisma itself refuses to go on until it is resolved. Check which statements of its migration.sql took "
+                        + "effect, finish or undo them by hand, and record the result with Prisma: `prisma migrate resolve --applied "
+                        + "NAME` if it is now fully applied, `prisma migrate resolve --rolled-back NAME` if it is undone. Then run "
+                        + "`migrator adopt prisma` again. Nothing was recorded."
+                ])
+            }
             var versions = Set<Int64>()
             for text in legacy.versions {
                 // dbmate keeps the file name's leading digits as text, "0" included.
@@ -53,8 +63,29 @@ struct AdoptionPlan {
                         + (missing.count == 1 ? "it" : "them") + ". Restore the files (their checksums go into the history), "
                         + "or check --dir")
             }
+            if legacy.tool == .prisma {
+                problems += Self.prismaProblems(legacy, files: files.filter { versions.contains($0.version) })
+            }
             guard problems.isEmpty else { throw MigratorError.validation(problems + ["nothing was recorded"]) }
             applied = files.filter { versions.contains($0.version) }
+        }
+    }
+
+    /// What Prisma itself would refuse: a folder named unlike the migration its version was recorded as, or
+    /// a migration.sql that is not the one applied.
+    private static func prismaProblems(_ legacy: LegacyHistory, files: [Migration]) -> [String] {
+        files.compactMap { m in
+            guard let name = legacy.names[m.version], let checksum = legacy.checksums[m.version] else { return nil }
+            if name != m.label {
+                return "\(legacy.name) lists migration \(name), but the folder of version \(m.versionText) is \(m.label): "
+                    + "rename the folder back, as Prisma matches migrations by folder name"
+            }
+            if !m.matches(checksum: checksum) {
+                return "\(m.up.file) was edited after Prisma applied it: its SHA-256 is \(m.checksum), "
+                    + "\(legacy.name) records \(checksum). Restore the file as it was applied (from version control), "
+                    + "or put the change in a new migration folder, as Prisma itself requires"
+            }
+            return nil
         }
     }
 }

@@ -6,14 +6,26 @@ import Postgres
 /// theirs `schema_migrations` too:
 /// - golang-migrate: `version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL`, one row holding the
 ///   latest version applied;
-/// - dbmate: `version varchar(128) PRIMARY KEY`, one row per applied version.
+/// - dbmate: `version varchar(128) PRIMARY KEY`, one row per applied version;
+/// - goose: `goose_db_version` (`GooseHistory`); Prisma: `_prisma_migrations` (`PrismaHistory`).
 public struct LegacyHistory: Sendable, Equatable {
     public enum Tool: String, Sendable, CaseIterable {
         case golangMigrate = "golang-migrate"
         case dbmate
+        case goose
+        case prisma
+
+        /// The table the tool writes unless told otherwise.
+        public var defaultTable: String {
+            switch self {
+            case .golangMigrate, .dbmate: return LegacyHistory.defaultTable
+            case .goose: return GooseHistory.table
+            case .prisma: return PrismaHistory.table
+            }
+        }
     }
 
-    /// The name both tools use unless told otherwise.
+    /// The name golang-migrate and dbmate use unless told otherwise.
     public static let defaultTable = "schema_migrations"
 
     var tool: Tool
@@ -23,6 +35,11 @@ public struct LegacyHistory: Sendable, Equatable {
     var versions: [String]
     /// golang-migrate only: its row says a migration failed partway.
     var dirty: Bool
+    /// Prisma only: migrations started and never finished nor rolled back (a failed `migrate deploy`).
+    var unfinished: [String] = []
+    /// Prisma only: by version, the migration (folder) name and the checksum recorded for it.
+    var names: [Int64: String] = [:]
+    var checksums: [Int64: String] = [:]
 
     /// "public.schema_migrations", for messages.
     var name: String { "\(schema).\(table)" }
@@ -33,10 +50,11 @@ public struct LegacyHistory: Sendable, Equatable {
         case .golangMigrate:
             guard let version = versions.first else { return "\(tool.rawValue)'s \(name), with no version applied" }
             return "\(tool.rawValue)'s \(name), at version \(version)\(dirty ? " (dirty)" : "")"
-        case .dbmate:
+        case .dbmate, .goose, .prisma:
             let numbers = versions.compactMap { Int64($0) }
             return "\(tool.rawValue)'s \(name), with \(versions.count) applied version\(versions.count == 1 ? "" : "s")"
                 + (numbers.max().map { ", the newest \($0)" } ?? "")
+                + (unfinished.isEmpty ? "" : " and \(unfinished.count) that never finished")
         }
     }
 
@@ -48,6 +66,8 @@ public struct LegacyHistory: Sendable, Equatable {
         {
             return .dbmate
         }
+        if GooseHistory.matches(columns: columns) { return .goose }
+        if PrismaHistory.matches(columns: columns) { return .prisma }
         return nil
     }
 
@@ -75,7 +95,8 @@ public struct LegacyHistory: Sendable, Equatable {
             let shape = columns.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             throw MigratorError.usage(
                 "\(schema).\(table) (\(shape)) is not a history table of golang-migrate "
-                    + "(version bigint, dirty boolean) or dbmate (version varchar); nothing was changed")
+                    + "(version bigint, dirty boolean) or dbmate (version varchar), nor goose's \(GooseHistory.table) "
+                    + "or Prisma's \(PrismaHistory.table); nothing was changed")
         }
         let qualified = try db.quoteIdentifier(schema) + "." + db.quoteIdentifier(table)
         switch tool {
@@ -92,6 +113,8 @@ public struct LegacyHistory: Sendable, Equatable {
         case .dbmate:
             let rows = try db.exec("SELECT version FROM \(qualified) ORDER BY version").rows
             return LegacyHistory(tool: tool, schema: schema, table: table, versions: rows.map { $0[0] ?? "" }, dirty: false)
+        case .goose: return try GooseHistory.read(db, qualified: qualified, schema: schema, table: table)
+        case .prisma: return try PrismaHistory.read(db, qualified: qualified, schema: schema, table: table)
         }
     }
 
@@ -101,10 +124,12 @@ public struct LegacyHistory: Sendable, Equatable {
         var schemas = [historySchema]
         if let current = try db.exec("SELECT current_schema() AS s").value("s"), current != historySchema { schemas.append(current) }
         for schema in schemas {
-            do {
-                if let found = try read(db, schema: schema, table: defaultTable) { return found }
-            } catch is MigratorError {
-                // A schema_migrations of another framework: not ours to adopt or to refuse over.
+            for table in [defaultTable, GooseHistory.table, PrismaHistory.table] {
+                do {
+                    if let found = try read(db, schema: schema, table: table) { return found }
+                } catch is MigratorError {
+                    // A schema_migrations of another framework: not ours to adopt or to refuse over.
+                }
             }
         }
         return nil

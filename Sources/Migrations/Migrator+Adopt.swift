@@ -56,7 +56,7 @@ extension Migrator {
     /// running every migration again (or guessing which ran) could destroy data.
     func refuseUnadoptedHistory(_ db: Connection, _ history: HistoryTable) throws {
         guard try !history.exists(), let legacy = try LegacyHistory.find(db, historySchema: history.schema),
-            !legacy.versions.isEmpty
+            !legacy.versions.isEmpty || !legacy.unfinished.isEmpty
         else { return }
         throw MigratorError.validation([
             "found \(legacy.summary), and no migrator history (\(history.schema).\(history.table)); "
