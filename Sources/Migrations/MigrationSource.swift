@@ -177,6 +177,13 @@ public enum MigrationSource {
                     }
                     note(.goose, path)
                     layoutOf[parsed.version] = .goose
+                    if parsed.version == 0 {
+                        // goose refuses it too: its table's row of version 0 is its own, and adoption skips it.
+                        problems.append(
+                            .init(
+                                file: path, reason: "version 0: goose's versions start at 1, as goose keeps 0 for itself; renumber the file"
+                            ))
+                    }
                     switch GooseFile.parse(text, file: path) {
                     case .failure(let reason): problems.append(.init(file: path, reason: reason))
                     case .success(let file):
@@ -231,6 +238,15 @@ public enum MigrationSource {
             }
         }
         if let problem = mixedLayouts(layouts, directory: directory) { problems.append(problem) }
+        // Prisma applies its folders in name order, the migrator in version order: they must agree.
+        let prismaFolders = ups.keys.filter { layoutOf[$0] == .prisma }.sorted().map { baseName(ups[$0]!.file) }
+        for (a, b) in zip(prismaFolders, prismaFolders.dropFirst()) where !Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) {
+            problems.append(
+                .init(
+                    file: directory + "/" + b,
+                    reason: "its version is higher than \(a)'s, but its name sorts before it: Prisma applies folders in name order; "
+                        + "give the versions the same number of digits (TIMESTAMP_NAME, as Prisma names them)"))
+        }
         for (version, down) in downs where ups[version] == nil {
             if seen[version] == nil {
                 problems.append(.init(file: down.file, reason: "a down migration without its up migration"))

@@ -97,6 +97,20 @@ final class LayoutDirectoryTests: XCTestCase {
                 "DIR/migration_lock.toml: has no provider line; Prisma writes provider = \"postgresql\" there for PostgreSQL migrations"))
     }
 
+    func testVersionsGooseOrPrismaWouldReadOtherwiseAreRefused() throws {
+        try write("00000_init.sql", "-- +goose Up\nCREATE TABLE a (id int);\n")
+        XCTAssertEqual(
+            problems(), ["DIR/00000_init.sql: version 0: goose's versions start at 1, as goose keeps 0 for itself; renumber the file"])
+        try FileManager.default.removeItem(atPath: dir + "/00000_init.sql")
+        try write("9_init/migration.sql", "CREATE TABLE a (id int);\n")
+        try write("10_add_b/migration.sql", "CREATE TABLE b (id int);\n")
+        XCTAssertEqual(
+            problems(),
+            [
+                "DIR/10_add_b: its version is higher than 9_init's, but its name sorts before it: Prisma applies folders in name order; give the versions the same number of digits (TIMESTAMP_NAME, as Prisma names them)"
+            ])
+    }
+
     func testMixedLayoutsAreRefusedNamingEach() throws {
         let cases: [(String, [(String, String)], String)] = [
             (
