@@ -238,15 +238,8 @@ public enum MigrationSource {
             }
         }
         if let problem = mixedLayouts(layouts, directory: directory) { problems.append(problem) }
-        // Prisma applies its folders in name order, the migrator in version order: they must agree.
         let prismaFolders = ups.keys.filter { layoutOf[$0] == .prisma }.sorted().map { baseName(ups[$0]!.file) }
-        for (a, b) in zip(prismaFolders, prismaFolders.dropFirst()) where !Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) {
-            problems.append(
-                .init(
-                    file: directory + "/" + b,
-                    reason: "its version is higher than \(a)'s, but its name sorts before it: Prisma applies folders in name order; "
-                        + "give the versions the same number of digits (TIMESTAMP_NAME, as Prisma names them)"))
-        }
+        problems += prismaOrderProblems(prismaFolders, directory: directory)
         for (version, down) in downs where ups[version] == nil {
             if seen[version] == nil {
                 problems.append(.init(file: down.file, reason: "a down migration without its up migration"))
@@ -284,42 +277,6 @@ public enum MigrationSource {
         }
     }
 
-    /// The problem of a directory holding more than one tool's layout, naming a file of each.
-    private static func mixedLayouts(_ layouts: [MigrationLayout: String], directory: String) -> MigrationFileError.Problem? {
-        guard Set(layouts.keys.map(\.family)).count > 1 else { return nil }
-        let each = MigrationLayout.allCases.compactMap { layout in layouts[layout].map { "\(layout.rawValue) (\(baseName($0)))" } }
-        return .init(
-            file: directory,
-            reason: "mixes migration layouts: " + each.joined(separator: ", ")
-                + "; one directory holds one tool's migrations: move the others to a directory of their own")
-    }
-
-    /// A Prisma migration folder's migration, or nil after adding its problems.
-    private static func readPrismaFolder(
-        _ name: String, path: String, holds: [String], problems: inout [MigrationFileError.Problem], resident: ResidentFiles
-    ) -> (version: Int64, versionText: String, name: String, section: SQLSection)? {
-        for entry in holds.sorted() {
-            if let reason = PrismaFolder.strayEntry(entry) { problems.append(.init(file: path + "/" + entry, reason: reason)) }
-        }
-        guard let parsed = PrismaFolder.name(name) else { return nil }
-        guard let version = parsed.version else {
-            problems.append(
-                .init(file: path, reason: "not a migration name: the version \(parsed.versionText) is larger than \(Int64.max)"))
-            return nil
-        }
-        let file = path + "/" + PrismaFolder.sqlFile
-        switch read(file) {
-        case .failure(let reason):
-            problems.append(.init(file: file, reason: reason))
-            return nil
-        case .success(let text):
-            // Prisma runs the whole file as it is; the migrator runs it in its transaction with the history row.
-            let section = SQLSection(text: text, file: file, firstLine: 1, transactional: true)
-            if isEmpty(text) { problems.append(.init(file: file, reason: "the migration is empty")) }
-            return (version, parsed.versionText, parsed.name, section.kept(by: resident))
-        }
-    }
-
     /// The highest version among the file names of the directory, read from the names alone.
     public static func newestVersion(directory: String) -> Int64? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -331,7 +288,7 @@ public enum MigrationSource {
         return FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory) && isDirectory
     }
 
-    private static func baseName(_ path: String) -> String {
+    static func baseName(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
@@ -404,142 +361,5 @@ public enum MigrationSource {
 
     static func isEmpty(_ section: SQLSection) -> Bool {
         !SQLSplitter.hasCode(section)
-    }
-}
-
-/// A migration file name taken apart.
-struct FileName {
-    enum Kind { case up, down, combined }
-    let version: Int64
-    /// The version's digits as the file name spells them, leading zeros included.
-    let versionText: String
-    let name: String
-    let kind: Kind
-
-    init?(_ file: String) {
-        // On the bytes: a thousand names must not cost a Character walk each.
-        var end = file.utf8.count - 4 // ".sql"
-        let bytes = Array(file.utf8)
-        guard end > 0 else { return nil }
-        func hasSuffix(_ suffix: StaticString) -> Bool {
-            let n = suffix.utf8CodeUnitCount
-            return end >= n && bytes[(end - n)..<end].elementsEqual(UnsafeBufferPointer(start: suffix.utf8Start, count: n))
-        }
-        let kind: Kind
-        if hasSuffix(".up") {
-            kind = .up
-            end -= 3
-        } else if hasSuffix(".down") {
-            kind = .down
-            end -= 5
-        } else {
-            kind = .combined
-        }
-        guard let underscore = bytes[..<end].firstIndex(of: UInt8(ascii: "_")), underscore > 0, underscore + 1 < end,
-            bytes[..<underscore].allSatisfy({ (0x30...0x39).contains($0) })
-        else { return nil }
-        versionText = String(decoding: bytes[..<underscore], as: UTF8.self)
-        // golang-migrate parses the digits as an unsigned integer and dbmate keeps them as text: 0 is a version.
-        guard let version = Int64(versionText) else { return nil }
-        self.version = version
-        name = String(decoding: bytes[(underscore + 1)..<end], as: UTF8.self)
-        self.kind = kind
-    }
-}
-
-extension FileName {
-    /// Why a `.sql` file name is not a migration's, as specifically as can be said.
-    static func problem(_ file: String) -> String {
-        let expected = "expected VERSION_NAME.sql, VERSION_NAME.up.sql or VERSION_NAME.down.sql with VERSION a number (0 or more)"
-        var stem = Substring(file.dropLast(4))
-        for suffix in [".up", ".down"] where stem.hasSuffix(suffix) { stem = stem.dropLast(suffix.count) }
-        let digits = stem.prefix { $0.isASCII && $0.isNumber }
-        let rest = stem.dropFirst(digits.count)
-        if !digits.isEmpty, rest.hasPrefix("_") {
-            if Int64(digits) == nil { return "not a migration name: the version \(digits) is larger than \(Int64.max)" }
-            if rest.dropFirst().isEmpty { return "not a migration name: nothing follows the version's _; \(expected)" }
-        }
-        return "not a migration name: \(expected)"
-    }
-}
-
-/// dbmate's single-file layout.
-struct DbmateFile {
-    var up: SQLSection
-    var down: SQLSection?
-
-    enum Result { case success(DbmateFile), failure(String) }
-
-    /// The failure of a file without dbmate's `-- migrate:up` marker, which may be another tool's file.
-    static let noUpMarker = "no -- migrate:up line"
-
-    static func parse(_ text: FileText, file: String) -> Result {
-        // Found on the bytes, so CRLF files work too ("\r\n" is one Character); the "\r" stays in the
-        // sections' text and is trimmed off directive lines. Only lines that may be comments are decoded.
-        struct Marker { var line: Int; var start: Int; var next: Int; var transactional: Bool }
-        var upMarker: Marker?
-        var downMarker: Marker?
-        var failure: String?
-        let count = text.buffer.withBytes(text.range) { buffer -> Int in
-            var line = 0
-            var start = 0
-            while start <= buffer.count && failure == nil {
-                var end = start
-                while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
-                let next = min(end + 1, buffer.count)
-                if mayBeComment(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
-                    // A marker is short: a line of megabytes (data that starts like a comment) is not copied whole.
-                    let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<min(end, start + 4096)]), as: UTF8.self)
-                        .trimmingUnicodeWhitespace()
-                    if let text = MigrationSource.commentText(directive), text.starts(with: "migrate:".utf8) {
-                        let words = text.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.map { String(Substring($0)) }
-                        let marker = Marker(
-                            line: line, start: start, next: next, transactional: !words.dropFirst().contains("transaction:false"))
-                        switch words.first {
-                        case "migrate:up":
-                            if upMarker != nil { failure = "more than one -- migrate:up line" }
-                            upMarker = marker
-                        case "migrate:down":
-                            if downMarker != nil { failure = "more than one -- migrate:down line" }
-                            downMarker = marker
-                        default:
-                            failure = "unknown directive on line \(line + 1): \(directive)"
-                        }
-                    }
-                }
-                if end == buffer.count { break }
-                start = end + 1
-                line += 1
-            }
-            return buffer.count
-        }
-        if let failure { return .failure(failure) }
-        guard let up = upMarker else { return .failure(noUpMarker) }
-        if let down = downMarker, down.line < up.line {
-            return .failure("-- migrate:down comes before -- migrate:up")
-        }
-        // Offsets above are from the start of the SQL (after any byte order mark).
-        func range(_ from: Int, _ to: Int) -> Range<Int> {
-            (text.range.lowerBound + from)..<(text.range.lowerBound + max(from, to))
-        }
-        if up.start > 0, SQLSplitter.hasCode(text.section(range(0, up.start - 1), file: file, firstLine: 1, transactional: true)) {
-            return .failure(
-                "SQL before the -- migrate:up line (line \(up.line + 1)) belongs to no section and would never run; move it below")
-        }
-        // A section is the lines between its marker and the next one (or the end), joined by "\n".
-        func section(_ marker: Marker, endingAt end: Int) -> SQLSection {
-            text.section(range(marker.next, end), file: file, firstLine: marker.line + 2, transactional: marker.transactional)
-        }
-        let upSection = section(up, endingAt: downMarker.map { $0.start - 1 } ?? count)
-        let downSection = downMarker.map { section($0, endingAt: count) }
-        return .success(DbmateFile(up: upSection, down: downSection))
-    }
-
-    /// False for lines that cannot be a `--` comment once trimmed, decided on the bytes without trimming:
-    /// after ASCII white space, anything but "--" or a non-ASCII byte (which may be more white space).
-    private static func mayBeComment(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        let rest = line.drop(while: { $0 == 0x20 || (0x09...0x0D).contains($0) })
-        guard let first = rest.first else { return false }
-        return first >= 0x80 || rest.starts(with: "--".utf8)
     }
 }
