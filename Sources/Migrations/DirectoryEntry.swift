@@ -3,7 +3,7 @@ import FoundationEssentials
 /// What one entry of a migrations directory is. Nothing is passed over in silence: an entry is a migration
 /// file, a companion file the README lists, part of a layout the migrator recognises but does not read,
 /// or a problem.
-enum DirectoryEntry {
+indirect enum DirectoryEntry {
     /// Named like a versioned migration (`VERSION_NAME.sql`, `.up.sql`, `.down.sql`): read by `MigrationSource`.
     case versioned(FileName)
     /// `R__NAME.sql`: read by `RepeatableMigration`.
@@ -11,6 +11,13 @@ enum DirectoryEntry {
     /// Allowed beside the migrations and never read: hidden entries (`.gitkeep`, `.squawk.toml`), `README*`,
     /// `*.md`, Go sources that embed the files (`embed.go`), and folders without `.sql` files in them.
     case companion
+    /// A Prisma migration folder, `TIMESTAMP_NAME/` holding `migration.sql`, and what it holds.
+    case prismaMigration(holds: [String])
+    /// Prisma's `migration_lock.toml`.
+    case prismaLock
+    /// A folder named like a Prisma migration's that holds no `migration.sql`: a problem beside Prisma's
+    /// migrations, and otherwise what `otherwise` says.
+    case prismaLike(otherwise: DirectoryEntry)
     /// Part of another tool's layout.
     case foreign(LayoutClue)
     /// A folder with `.sql` files directly in it, which are not read; one of them, for the message.
@@ -41,11 +48,14 @@ enum DirectoryEntry {
             guard let inside = try? FileManager.default.contentsOfDirectory(atPath: path) else {
                 return .stray("a folder that cannot be listed; the migrations must sit directly in \(directory)")
             }
-            if let clue = LayoutClue.of(name: name, isFolder: true, holds: inside) { return .foreign(clue) }
+            if LayoutClue.of(name: name, isFolder: true, holds: inside) == .prismaMigrationFolder { return .prismaMigration(holds: inside) }
             let sql = inside.filter { $0.lowercased().hasSuffix(".sql") && !$0.hasPrefix(".") }
-            guard let example = sql.min(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) else { return .companion }
-            return .sqlFolder(example: name + "/" + example)
+            let plain: DirectoryEntry =
+                sql.min(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }).map { .sqlFolder(example: name + "/" + $0) }
+                ?? .companion
+            return PrismaFolder.name(name) != nil ? .prismaLike(otherwise: plain) : plain
         }
+        if name == PrismaFolder.lockFile { return .prismaLock }
         if let clue = LayoutClue.of(name: name, isFolder: false) { return .foreign(clue) }
         let lower = name.lowercased()
         if lower == "readme" || lower.hasPrefix("readme.") || lower.hasSuffix(".md") || lower.hasSuffix(".go") { return .companion }

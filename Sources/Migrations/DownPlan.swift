@@ -22,6 +22,9 @@ struct DownPlan {
         }
         let byVersion = Dictionary(uniqueKeysWithValues: all.map { ($0.version, $0) })
         let missing = chosen.filter { byVersion[$0.version]?.down == nil }
+        if let prisma = missing.lazy.compactMap({ byVersion[$0.version] }).first(where: { $0.layout == .prisma }) {
+            throw MigratorError.layoutHasNoDowns(label: prisma.label, layout: .prisma)
+        }
         guard missing.isEmpty else {
             throw MigratorError.noDownMigration(
                 missing.map { r in byVersion[r.version].map(\.label) ?? "\(r.version)_\(r.name) (its file is missing)" })

@@ -8,9 +8,20 @@ public struct LegacyHistory: Sendable, Equatable {
     public enum Tool: String, Sendable, CaseIterable {
         case golangMigrate = "golang-migrate"
         case dbmate
+        case goose
+        case prisma
+
+        /// The table the tool writes unless told otherwise.
+        public var defaultTable: String {
+            switch self {
+            case .golangMigrate, .dbmate: return LegacyHistory.defaultTable
+            case .goose: return GooseHistory.table
+            case .prisma: return PrismaHistory.table
+            }
+        }
     }
 
-    /// The name both tools use unless told otherwise.
+    /// The name golang-migrate and dbmate use unless told otherwise.
     public static let defaultTable = "schema_migrations"
 
     var tool: Tool
@@ -19,7 +30,12 @@ public struct LegacyHistory: Sendable, Equatable {
     /// The versions as the table holds them: golang-migrate's one row, or every row of dbmate's.
     var versions: [String]
     /// golang-migrate only: its row says a migration failed partway.
-    var dirty: Bool
+    var dirty: Bool = false
+    /// Prisma only: migrations started and never finished nor rolled back (a failed `migrate deploy`).
+    var unfinished: [String] = []
+    /// Prisma only: by version, the migration (folder) name and the checksum recorded for it.
+    var names: [Int64: String] = [:]
+    var checksums: [Int64: String] = [:]
 
     /// "public.schema_migrations", for messages.
     var name: String { "\(schema).\(table)" }
@@ -57,8 +73,9 @@ public struct LegacyHistory: Sendable, Equatable {
             throw MigratorError.adoptionRefused(.notAHistoryTable(table: "\(schema).\(table)", columns: shape))
         }
         let qualified = try db.quoteIdentifier(schema) + "." + db.quoteIdentifier(table)
-        let (versions, dirty) = try tool.reader.read(db, qualified: qualified, name: "\(schema).\(table)")
-        return LegacyHistory(tool: tool, schema: schema, table: table, versions: versions, dirty: dirty)
+        var history = LegacyHistory(tool: tool, schema: schema, table: table, versions: [])
+        try tool.reader.read(db, qualified: qualified, into: &history)
+        return history
     }
 
     /// The old tool's table that a database without migrator history has, in the history's schema or the
@@ -67,10 +84,12 @@ public struct LegacyHistory: Sendable, Equatable {
         var schemas = [historySchema]
         if let current = try db.exec("SELECT current_schema() AS s").value("s"), current != historySchema { schemas.append(current) }
         for schema in schemas {
-            do {
-                if let found = try read(db, schema: schema, table: defaultTable) { return found }
-            } catch is MigratorError {
-                // A schema_migrations of another framework: not ours to adopt or to refuse over.
+            for table in Set(Tool.allCases.map(\.defaultTable)).sorted() {
+                do {
+                    if let found = try read(db, schema: schema, table: table) { return found }
+                } catch is MigratorError {
+                    // A schema_migrations of another framework: not ours to adopt or to refuse over.
+                }
             }
         }
         return nil

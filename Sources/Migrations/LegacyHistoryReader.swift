@@ -6,8 +6,9 @@ import Postgres
 protocol LegacyHistoryReader {
     /// Whether a table with these columns (name → type as `format_type` prints it) is this tool's.
     static func recognises(columns: [String: String]) -> Bool
-    /// The versions its table holds, as text, and whether it says a migration failed partway.
-    static func read(_ db: Connection, qualified: String, name: String) throws -> (versions: [String], dirty: Bool)
+    /// Fills `history` from its table (`qualified`, quoted): the versions as text, and whatever else the
+    /// tool records that adoption must check (golang-migrate's dirty flag, Prisma's unfinished rows).
+    static func read(_ db: Connection, qualified: String, into history: inout LegacyHistory) throws
     /// One line saying what the table records, for messages.
     static func summary(_ legacy: LegacyHistory) -> String
     /// The files (oldest first) that its history says are applied; refuses rather than guesses, with
@@ -20,6 +21,8 @@ extension LegacyHistory.Tool {
         switch self {
         case .golangMigrate: return GolangMigrateHistory.self
         case .dbmate: return DbmateHistory.self
+        case .goose: return GooseHistory.self
+        case .prisma: return PrismaHistory.self
         }
     }
 }
@@ -31,14 +34,15 @@ enum GolangMigrateHistory: LegacyHistoryReader {
         columns == ["version": "bigint", "dirty": "boolean"]
     }
 
-    static func read(_ db: Connection, qualified: String, name: String) throws -> (versions: [String], dirty: Bool) {
+    static func read(_ db: Connection, qualified: String, into history: inout LegacyHistory) throws {
         let rows = try db.exec("SELECT version, dirty FROM \(qualified)").rows
         guard rows.count <= 1 else {
             throw MigratorError.usage(
-                "\(name) has \(rows.count) rows, but golang-migrate keeps exactly one "
+                "\(history.name) has \(rows.count) rows, but golang-migrate keeps exactly one "
                     + "(the latest version); fix it with golang-migrate's `migrate force VERSION` first; nothing was changed")
         }
-        return (rows.map { $0[0] ?? "" }, rows.first?[1] == "t")
+        history.versions = rows.map { $0[0] ?? "" }
+        history.dirty = rows.first?[1] == "t"
     }
 
     static func summary(_ legacy: LegacyHistory) -> String {
@@ -70,18 +74,31 @@ enum DbmateHistory: LegacyHistoryReader {
         return type == "text" || type.hasPrefix("character varying")
     }
 
-    static func read(_ db: Connection, qualified: String, name: String) throws -> (versions: [String], dirty: Bool) {
-        (try db.exec("SELECT version FROM \(qualified) ORDER BY version").rows.map { $0[0] ?? "" }, false)
+    static func read(_ db: Connection, qualified: String, into history: inout LegacyHistory) throws {
+        history.versions = try db.exec("SELECT version FROM \(qualified) ORDER BY version").rows.map { $0[0] ?? "" }
     }
 
     static func summary(_ legacy: LegacyHistory) -> String {
+        counted("dbmate", legacy)
+    }
+
+    /// "TOOL's TABLE, with N applied versions, the newest V": for the tools that list every version.
+    static func counted(_ tool: String, _ legacy: LegacyHistory) -> String {
         let numbers = legacy.versions.compactMap { Int64($0) }
-        return "dbmate's \(legacy.name), with \(legacy.versions.count) applied version\(legacy.versions.count == 1 ? "" : "s")"
+        return "\(tool)'s \(legacy.name), with \(legacy.versions.count) applied version\(legacy.versions.count == 1 ? "" : "s")"
             + (numbers.max().map { ", the newest \($0)" } ?? "")
     }
 
     /// Exactly the versions listed; every one must be a number that a file has.
     static func applied(_ legacy: LegacyHistory, files: [Migration]) throws -> [Migration] {
+        let (applied, problems) = listed(legacy, files: files)
+        guard problems.isEmpty else { throw MigratorError.adoptionProblems(problems) }
+        return applied
+    }
+
+    /// The files of the versions listed, and a problem for each entry that is not a version a file has.
+    /// goose's and Prisma's readers count their rows down to such a list too.
+    static func listed(_ legacy: LegacyHistory, files: [Migration]) -> (applied: [Migration], problems: [AdoptionProblem]) {
         var problems: [AdoptionProblem] = []
         var versions = Set<Int64>()
         for text in legacy.versions {
@@ -94,7 +111,6 @@ enum DbmateHistory: LegacyHistoryReader {
         }
         let missing = versions.subtracting(files.map(\.version)).sorted()
         if !missing.isEmpty { problems.append(.noFiles(table: legacy.name, versions: missing)) }
-        guard problems.isEmpty else { throw MigratorError.adoptionProblems(problems) }
-        return files.filter { versions.contains($0.version) }
+        return (files.filter { versions.contains($0.version) }, problems)
     }
 }

@@ -22,6 +22,8 @@ public struct Migration: Equatable {
     public var exactChecksum: String
     /// Something `status` should mention about the files, such as a down file named unlike its up file.
     public var note: String?
+    /// Which tool's files it came from; Prisma's have no down by design, not by omission.
+    public var layout = MigrationLayout.golangMigrate
 
     public init(version: Int64, name: String, up: SQLSection, down: SQLSection?) {
         self.version = version

@@ -1,12 +1,14 @@
 import FoundationEssentials
 import System
 
-/// Reads a migrations directory. Two layouts, mixed freely:
+/// Reads a migrations directory, in one of these layouts (`MigrationLayout`); the first two mix freely:
 ///
 /// - golang-migrate's: `VERSION_NAME.up.sql` and an optional `VERSION_NAME.down.sql`, paired by version.
 ///   A first line `-- migrator:no-transaction` makes that file run outside a transaction, statement by statement.
 /// - dbmate's: one `VERSION_NAME.sql` with a `-- migrate:up` section and an optional `-- migrate:down`
 ///   section; `-- migrate:up transaction:false` (or down) opts that section out of its transaction.
+/// - goose's: one `VERSION_NAME.sql` with `-- +goose Up` and `-- +goose Down` sections (`GooseFile`).
+/// - Prisma's: `TIMESTAMP_NAME/migration.sql` folders and a `migration_lock.toml` (`PrismaFolder`).
 ///
 /// VERSION is a non-negative integer (0 too, as golang-migrate and dbmate read it); NAME is the rest of the
 /// file name, dots included (`0002_1.7.0_schema.up.sql`). An empty or comment-only down is a down that does
@@ -39,14 +41,21 @@ public enum MigrationSource {
         var problems: [MigrationFileError.Problem] = []
         var ups: [Int64: (name: String, versionText: String, section: SQLSection, file: String)] = [:]
         var downs: [Int64: (name: String, section: SQLSection, isEmpty: Bool, file: String)] = [:]
-        // Entries read as this migrator's versioned migrations, valid or not, and its repeatable ones: none at
-        // all is an error of its own, as are repeatables alone beside another tool's files (Flyway's R__ files).
+        // Entries read as versioned migrations, valid or not, and repeatable ones: none at all is an error of
+        // its own, as are repeatables alone beside another tool's files (Flyway's R__ files).
         var ours = 0
         var repeatables = 0
         var sightings: [NoMigrationsFound.Sighting] = []
         var sqlInFolders: [String] = []
         let besideAtlasSum = names.contains("atlas.sum")
         var seen: [Int64: String] = [:]
+        // The first file of each layout, to name both when a directory mixes them; each version's layout.
+        var layouts: [MigrationLayout: String] = [:]
+        var layoutOf: [Int64: MigrationLayout] = [:]
+        // Files named VERSION_NAME.sql with neither dbmate's markers nor goose's annotations, and folders named
+        // like Prisma's without a migration.sql: what they lack depends on the directory's layout.
+        var unmarked: [String] = []
+        var prismaLike: [(path: String, otherwise: DirectoryEntry)] = []
         // Sized once: growing these dictionaries of wide tuples a thousand entries at a time moves them
         // again at every doubling.
         ups.reserveCapacity(names.count)
@@ -61,6 +70,18 @@ public enum MigrationSource {
             seen[version] = file
             return true
         }
+        func note(_ layout: MigrationLayout, _ file: String) {
+            if layouts[layout] == nil { layouts[layout] = file }
+        }
+        func other(_ entry: DirectoryEntry, _ path: String) {
+            if case .sqlFolder(let example) = entry {
+                sqlInFolders.append(example)
+                problems.append(
+                    .init(
+                        file: path,
+                        reason: "a folder of .sql files (\(example)), which are not read: migrations sit directly in \(directory)"))
+            }
+        }
 
         for name in names {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
@@ -69,23 +90,43 @@ public enum MigrationSource {
                 continue
             }
             let parsed: FileName
-            switch DirectoryEntry.classify(name, in: directory) {
+            let entry = DirectoryEntry.classify(name, in: directory)
+            switch entry {
             case .versioned(let fileName): parsed = fileName
             case .repeatable:
                 // R__NAME.sql files are repeatable migrations (`RepeatableMigration`), read apart.
                 repeatables += 1
                 continue
             case .companion: continue
+            case .prismaMigration(let holds):
+                ours += 1
+                note(.prisma, path + "/")
+                if let migration = readPrismaFolder(name, path: path, holds: holds, problems: &problems, resident: resident),
+                    claim(migration.version, path)
+                {
+                    ups[migration.version] = (migration.name, migration.versionText, migration.section, path)
+                    layoutOf[migration.version] = .prisma
+                }
+                continue
+            case .prismaLock:
+                note(.prisma, path)
+                sightings.append(.init(entry: name, clue: .prismaLockFile))
+                switch read(path) {
+                case .failure(let reason): problems.append(.init(file: path, reason: reason))
+                case .success(let text):
+                    let content = text.buffer.withBytes(text.range) { String(decoding: $0, as: UTF8.self) }
+                    if let problem = PrismaFolder.lockProblem(content) { problems.append(.init(file: path, reason: problem)) }
+                }
+                continue
+            case .prismaLike(let otherwise):
+                prismaLike.append((path, otherwise))
+                continue
             case .foreign(let clue):
-                sightings.append(.init(entry: clue == .prismaMigrationFolder ? name + "/" : name, clue: clue))
+                sightings.append(.init(entry: name, clue: clue))
                 problems.append(.init(file: path, clue: clue))
                 continue
-            case .sqlFolder(let example):
-                sqlInFolders.append(example)
-                problems.append(
-                    .init(
-                        file: path,
-                        reason: "a folder of .sql files (\(example)), which are not read: migrations sit directly in \(directory)"))
+            case .sqlFolder:
+                other(entry, path)
                 continue
             case .stray(let reason):
                 problems.append(.init(file: path, reason: reason))
@@ -101,6 +142,7 @@ public enum MigrationSource {
             }
             switch parsed.kind {
             case .up:
+                note(.golangMigrate, path)
                 guard claim(parsed.version, path) else { continue }
                 let section = SQLSection(
                     text: text, file: path, firstLine: 1,
@@ -108,6 +150,7 @@ public enum MigrationSource {
                 if isEmpty(text) { problems.append(.init(file: path, reason: "the up migration is empty")) }
                 ups[parsed.version] = (parsed.name, parsed.versionText, section.kept(by: resident), path)
             case .down:
+                note(.golangMigrate, path)
                 let section = SQLSection(
                     text: text, file: path, firstLine: 1,
                     transactional: !hasNoTransactionDirective(text))
@@ -119,15 +162,49 @@ public enum MigrationSource {
                 downs[parsed.version] = (parsed.name, section.kept(by: resident), isEmpty(text), path)
             case .combined:
                 let parsedFile = DbmateFile.parse(text, file: path)
-                if case .failure(DbmateFile.noUpMarker) = parsedFile,
-                    let clue = LayoutClue.gooseAnnotation(in: text) ?? (besideAtlasSum ? .atlasFile : nil)
-                {
-                    ours -= 1
-                    sightings.append(.init(entry: name, clue: clue))
-                    problems.append(.init(file: path, clue: clue))
+                let gooseMark = LayoutClue.gooseAnnotation(in: text)
+                if case .failure(DbmateFile.noUpMarker) = parsedFile {
+                    if gooseMark == nil && besideAtlasSum {
+                        ours -= 1
+                        sightings.append(.init(entry: name, clue: .atlasFile))
+                        problems.append(.init(file: path, clue: .atlasFile))
+                        continue
+                    }
+                    guard claim(parsed.version, path) else { continue }
+                    guard gooseMark != nil else {
+                        unmarked.append(path)
+                        continue
+                    }
+                    note(.goose, path)
+                    layoutOf[parsed.version] = .goose
+                    if parsed.version == 0 {
+                        // goose refuses it too: its table's row of version 0 is its own, and adoption skips it.
+                        problems.append(
+                            .init(
+                                file: path, reason: "version 0: goose's versions start at 1, as goose keeps 0 for itself; renumber the file"
+                            ))
+                    }
+                    switch GooseFile.parse(text, file: path) {
+                    case .failure(let reason): problems.append(.init(file: path, reason: reason))
+                    case .success(let file):
+                        if isEmpty(file.up) { problems.append(.init(file: path, reason: "the -- +goose Up section is empty")) }
+                        ups[parsed.version] = (parsed.name, parsed.versionText, file.up.kept(by: resident), path)
+                        downs[parsed.version] = (parsed.name, file.down.kept(by: resident), file.downIsEmpty, path)
+                    }
                     continue
                 }
                 guard claim(parsed.version, path) else { continue }
+                note(.dbmate, path)
+                if case .gooseAnnotation(let line, let number) = gooseMark {
+                    problems.append(
+                        .init(
+                            file: path,
+                            reason:
+                                "holds both dbmate's -- migrate: lines and a goose annotation (`\(line)` on line \(number)): keep one tool's"
+                        ))
+                    continue
+                }
+                layoutOf[parsed.version] = .dbmate
                 switch parsedFile {
                 case .failure(let reason):
                     problems.append(.init(file: path, reason: reason))
@@ -145,6 +222,24 @@ public enum MigrationSource {
                 }
             }
         }
+        for path in unmarked {
+            // In a goose directory, a goose file that lost its annotation; elsewhere, a dbmate file without its marker.
+            problems.append(.init(file: path, reason: layouts[.goose] != nil ? GooseFile.noUpAnnotation : DbmateFile.noUpMarker))
+        }
+        for folder in prismaLike {
+            if layouts[.prisma] != nil {
+                ours += 1
+                problems.append(
+                    .init(
+                        file: folder.path,
+                        reason: "a Prisma migration folder without \(PrismaFolder.sqlFile): add it, or remove the folder"))
+            } else {
+                other(folder.otherwise, folder.path)
+            }
+        }
+        if let problem = mixedLayouts(layouts, directory: directory) { problems.append(problem) }
+        let prismaFolders = ups.keys.filter { layoutOf[$0] == .prisma }.sorted().map { baseName(ups[$0]!.file) }
+        problems += prismaOrderProblems(prismaFolders, directory: directory)
         for (version, down) in downs where ups[version] == nil {
             if seen[version] == nil {
                 problems.append(.init(file: down.file, reason: "a down migration without its up migration"))
@@ -177,6 +272,7 @@ public enum MigrationSource {
             migration.downIsEmpty = down?.isEmpty ?? false
             migration.versionText = up.versionText
             migration.note = notes[version]
+            migration.layout = layoutOf[version] ?? .golangMigrate
             return migration
         }
     }
@@ -192,7 +288,7 @@ public enum MigrationSource {
         return FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory) && isDirectory
     }
 
-    private static func baseName(_ path: String) -> String {
+    static func baseName(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
@@ -265,142 +361,5 @@ public enum MigrationSource {
 
     static func isEmpty(_ section: SQLSection) -> Bool {
         !SQLSplitter.hasCode(section)
-    }
-}
-
-/// A migration file name taken apart.
-struct FileName {
-    enum Kind { case up, down, combined }
-    let version: Int64
-    /// The version's digits as the file name spells them, leading zeros included.
-    let versionText: String
-    let name: String
-    let kind: Kind
-
-    init?(_ file: String) {
-        // On the bytes: a thousand names must not cost a Character walk each.
-        var end = file.utf8.count - 4 // ".sql"
-        let bytes = Array(file.utf8)
-        guard end > 0 else { return nil }
-        func hasSuffix(_ suffix: StaticString) -> Bool {
-            let n = suffix.utf8CodeUnitCount
-            return end >= n && bytes[(end - n)..<end].elementsEqual(UnsafeBufferPointer(start: suffix.utf8Start, count: n))
-        }
-        let kind: Kind
-        if hasSuffix(".up") {
-            kind = .up
-            end -= 3
-        } else if hasSuffix(".down") {
-            kind = .down
-            end -= 5
-        } else {
-            kind = .combined
-        }
-        guard let underscore = bytes[..<end].firstIndex(of: UInt8(ascii: "_")), underscore > 0, underscore + 1 < end,
-            bytes[..<underscore].allSatisfy({ (0x30...0x39).contains($0) })
-        else { return nil }
-        versionText = String(decoding: bytes[..<underscore], as: UTF8.self)
-        // golang-migrate parses the digits as an unsigned integer and dbmate keeps them as text: 0 is a version.
-        guard let version = Int64(versionText) else { return nil }
-        self.version = version
-        name = String(decoding: bytes[(underscore + 1)..<end], as: UTF8.self)
-        self.kind = kind
-    }
-}
-
-extension FileName {
-    /// Why a `.sql` file name is not a migration's, as specifically as can be said.
-    static func problem(_ file: String) -> String {
-        let expected = "expected VERSION_NAME.sql, VERSION_NAME.up.sql or VERSION_NAME.down.sql with VERSION a number (0 or more)"
-        var stem = Substring(file.dropLast(4))
-        for suffix in [".up", ".down"] where stem.hasSuffix(suffix) { stem = stem.dropLast(suffix.count) }
-        let digits = stem.prefix { $0.isASCII && $0.isNumber }
-        let rest = stem.dropFirst(digits.count)
-        if !digits.isEmpty, rest.hasPrefix("_") {
-            if Int64(digits) == nil { return "not a migration name: the version \(digits) is larger than \(Int64.max)" }
-            if rest.dropFirst().isEmpty { return "not a migration name: nothing follows the version's _; \(expected)" }
-        }
-        return "not a migration name: \(expected)"
-    }
-}
-
-/// dbmate's single-file layout.
-struct DbmateFile {
-    var up: SQLSection
-    var down: SQLSection?
-
-    enum Result { case success(DbmateFile), failure(String) }
-
-    /// The failure of a file without dbmate's `-- migrate:up` marker, which may be another tool's file.
-    static let noUpMarker = "no -- migrate:up line"
-
-    static func parse(_ text: FileText, file: String) -> Result {
-        // Found on the bytes, so CRLF files work too ("\r\n" is one Character); the "\r" stays in the
-        // sections' text and is trimmed off directive lines. Only lines that may be comments are decoded.
-        struct Marker { var line: Int; var start: Int; var next: Int; var transactional: Bool }
-        var upMarker: Marker?
-        var downMarker: Marker?
-        var failure: String?
-        let count = text.buffer.withBytes(text.range) { buffer -> Int in
-            var line = 0
-            var start = 0
-            while start <= buffer.count && failure == nil {
-                var end = start
-                while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
-                let next = min(end + 1, buffer.count)
-                if mayBeComment(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
-                    // A marker is short: a line of megabytes (data that starts like a comment) is not copied whole.
-                    let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<min(end, start + 4096)]), as: UTF8.self)
-                        .trimmingUnicodeWhitespace()
-                    if let text = MigrationSource.commentText(directive), text.starts(with: "migrate:".utf8) {
-                        let words = text.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.map { String(Substring($0)) }
-                        let marker = Marker(
-                            line: line, start: start, next: next, transactional: !words.dropFirst().contains("transaction:false"))
-                        switch words.first {
-                        case "migrate:up":
-                            if upMarker != nil { failure = "more than one -- migrate:up line" }
-                            upMarker = marker
-                        case "migrate:down":
-                            if downMarker != nil { failure = "more than one -- migrate:down line" }
-                            downMarker = marker
-                        default:
-                            failure = "unknown directive on line \(line + 1): \(directive)"
-                        }
-                    }
-                }
-                if end == buffer.count { break }
-                start = end + 1
-                line += 1
-            }
-            return buffer.count
-        }
-        if let failure { return .failure(failure) }
-        guard let up = upMarker else { return .failure(noUpMarker) }
-        if let down = downMarker, down.line < up.line {
-            return .failure("-- migrate:down comes before -- migrate:up")
-        }
-        // Offsets above are from the start of the SQL (after any byte order mark).
-        func range(_ from: Int, _ to: Int) -> Range<Int> {
-            (text.range.lowerBound + from)..<(text.range.lowerBound + max(from, to))
-        }
-        if up.start > 0, SQLSplitter.hasCode(text.section(range(0, up.start - 1), file: file, firstLine: 1, transactional: true)) {
-            return .failure(
-                "SQL before the -- migrate:up line (line \(up.line + 1)) belongs to no section and would never run; move it below")
-        }
-        // A section is the lines between its marker and the next one (or the end), joined by "\n".
-        func section(_ marker: Marker, endingAt end: Int) -> SQLSection {
-            text.section(range(marker.next, end), file: file, firstLine: marker.line + 2, transactional: marker.transactional)
-        }
-        let upSection = section(up, endingAt: downMarker.map { $0.start - 1 } ?? count)
-        let downSection = downMarker.map { section($0, endingAt: count) }
-        return .success(DbmateFile(up: upSection, down: downSection))
-    }
-
-    /// False for lines that cannot be a `--` comment once trimmed, decided on the bytes without trimming:
-    /// after ASCII white space, anything but "--" or a non-ASCII byte (which may be more white space).
-    private static func mayBeComment(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        let rest = line.drop(while: { $0 == 0x20 || (0x09...0x0D).contains($0) })
-        guard let first = rest.first else { return false }
-        return first >= 0x80 || rest.starts(with: "--".utf8)
     }
 }

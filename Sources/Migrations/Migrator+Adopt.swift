@@ -43,7 +43,7 @@ extension Migrator {
     /// running every migration again (or guessing which ran) could destroy data.
     func refuseUnadoptedHistory(_ db: Connection, _ history: HistoryTable) throws {
         guard try !history.exists(), let legacy = try LegacyHistory.find(db, historySchema: history.schema),
-            !legacy.versions.isEmpty
+            !legacy.versions.isEmpty || !legacy.unfinished.isEmpty
         else { return }
         throw MigratorError.notAdopted(found: legacy.summary, tool: legacy.tool, history: "\(history.schema).\(history.table)")
     }

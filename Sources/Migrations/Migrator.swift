@@ -72,18 +72,18 @@ public final class Migrator {
     /// Every missing placeholder value (file:line) in the sections about to run, listed before anything
     /// runs, and the run's placeholders line. The sections are read one at a time and nothing is kept.
     func checkPlaceholders(_ sections: [SQLSection]) throws {
-        guard !config.placeholders.isEmpty else { return }
+        guard !config.placeholders.isEmpty || sections.contains(where: \.substitutesAlways) else { return }
         var problems: [MigrationFileError.Problem] = []
         for section in sections { problems += config.placeholders.missingValues(in: try section.loaded()) }
         guard problems.isEmpty else { throw MigratorError.files(MigrationFileError(problems: problems, what: "placeholders")) }
-        log("placeholders: \(config.placeholders.summary)")
+        if !config.placeholders.isEmpty { log("placeholders: \(config.placeholders.summary)") }
     }
 
     /// A section as it runs: in memory (read again if it was let go) and its placeholders substituted. The
     /// checksums stay those of the files.
     func runnable(_ section: SQLSection) throws -> SQLSection {
         let loaded = try section.loaded()
-        guard !config.placeholders.isEmpty else { return loaded }
+        guard !config.placeholders.isEmpty || loaded.substitutesAlways else { return loaded }
         do {
             return try config.placeholders.substitute([loaded])[0]
         } catch let error as MigrationFileError {

@@ -11,6 +11,8 @@ public enum MigratorError: Error {
     case unknownVersion(Int64, nearest: [Int64], option: VersionOption)
     /// `down` needs a down section that these migrations (labels) lack: nothing was rolled back.
     case noDownMigration([String])
+    /// `down` reached a migration of a layout that has no down files at all (Prisma): nothing was rolled back.
+    case layoutHasNoDowns(label: String, layout: MigrationLayout)
     /// A repeatable migration holds a statement that cannot run in a transaction (`reason`, when known).
     case repeatableNeedsTransaction(label: String, reason: String?)
     /// `repair` was asked for something the history does not allow.
@@ -104,8 +106,14 @@ public enum AdoptionProblem: Sendable, Equatable {
     case unknownLatest(table: String, version: Int64)
     /// dbmate lists a version that is not a number.
     case notAVersion(table: String, text: String)
-    /// dbmate lists versions no file has.
+    /// dbmate, goose or Prisma lists versions no file has.
     case noFiles(table: String, versions: [Int64])
+    /// Prisma: these migrations started and never finished nor were rolled back (a failed deploy).
+    case unfinished(table: String, migrations: [String])
+    /// Prisma: the migration recorded as `recorded` is in a folder named `folder` today.
+    case renamed(table: String, recorded: String, version: String, folder: String)
+    /// Prisma: `file` was edited after it was applied; its SHA-256 and the one recorded.
+    case edited(table: String, file: String, checksum: String, recorded: String)
 }
 
 /// A migration that the server rejected, located in its file, and what it left behind.

@@ -124,9 +124,10 @@ public struct Placeholders: Sendable, Equatable {
     }
 
     /// Every section with its placeholders replaced, or every reference without a value (file:line) when
-    /// any lacks one, so that nothing runs. With no values defined the sections come back as they are.
+    /// any lacks one, so that nothing runs. With no values defined the sections come back as they are,
+    /// but for goose's `ENVSUB ON` regions, which are substituted always.
     func substitute(_ sections: [SQLSection]) throws -> [SQLSection] {
-        guard !isEmpty else { return sections }
+        guard !isEmpty || sections.contains(where: \.substitutesAlways) else { return sections }
         var problems: [MigrationFileError.Problem] = []
         let out = sections.map { section -> SQLSection in
             let (result, missing) = substitute(section)
@@ -139,7 +140,7 @@ public struct Placeholders: Sendable, Equatable {
 
     /// Every `${name}` in `section` without a value, as `file:line`, found without substituting anything.
     func missingValues(in section: SQLSection) -> [MigrationFileError.Problem] {
-        isEmpty ? [] : references(in: section).missing
+        isEmpty && !section.substitutesAlways ? [] : references(in: section).missing
     }
 
     /// A `${name}` or `$${name}`, in the section's bytes, and what replaces it.
@@ -178,12 +179,21 @@ public struct Placeholders: Sendable, Equatable {
         var result = SQLSection(
             buffer: buffer, range: buffer.all, file: section.file, firstLine: section.firstLine, transactional: section.transactional)
         result.placeholders = PlaceholderMap(replacements: replacements)
+        // Block bounds are line starts and a reference lies within a line: each moves by the references before it.
+        func moved(_ position: Int) -> Int {
+            position + found.lazy.filter { $0.range.upperBound <= position }.reduce(0) { $0 + $1.value.utf8.count - $1.range.count }
+        }
+        result.statementBlocks = section.statementBlocks.map { moved($0.lowerBound)..<moved($0.upperBound) }
+        result.substitutionRegions = []
         return (result, missing)
     }
 
     private func references(in section: SQLSection) -> (found: [Reference], missing: [MigrationFileError.Problem]) {
         var found: [Reference] = []
         var missing: [MigrationFileError.Problem] = []
+        // goose's ENVSUB regions, where they are set: references only there, dollar-quoted bodies included.
+        let regions = section.substitutionRegions
+        func inRegion(_ k: Int) -> Bool { regions.map { $0.contains { $0.contains(k) } } ?? true }
         section.withBytes { s in
             var line = section.firstLine
             var i = 0
@@ -203,7 +213,20 @@ public struct Placeholders: Sendable, Equatable {
                 while close < s.count && s[close] != UInt8(ascii: "}") && close - open < 200 { close += 1 }
                 guard close < s.count, s[close] == UInt8(ascii: "}") else { return false }
                 let name = String(decoding: UnsafeBufferPointer(rebasing: s[(open + 2)..<close]), as: UTF8.self)
-                guard Self.isName(name) else { return false }
+                guard inRegion(i) else { return false }
+                guard Self.isName(name) else {
+                    // goose's ${NAME:-default} and the like would be substituted by goose: never sent as written.
+                    let head = name.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+                    if regions != nil, Self.isName(head), let mark = name.dropFirst(head.count).first, ":-=?+".contains(mark) {
+                        missing.append(
+                            .init(
+                                file: "\(section.file):\(line)",
+                                reason:
+                                    "${\(name)} uses a shell-style modifier, which placeholders do not have: write ${\(head)} and give it a value"
+                            ))
+                    }
+                    return false
+                }
                 let value: String
                 if escaped {
                     value = "${\(name)}"
@@ -242,7 +265,9 @@ public struct Placeholders: Sendable, Equatable {
                 case UInt8(ascii: "$"):
                     if placeholder() { continue }
                     if let tagEnd = SQLLexer.dollarQuote(s, at: i) {
-                        copy(to: SQLLexer.endOfDollarQuote(s, tagEnd: tagEnd, from: i))
+                        let end = SQLLexer.endOfDollarQuote(s, tagEnd: tagEnd, from: i)
+                        // goose substitutes inside function bodies too.
+                        if regions != nil { substitute(to: end) } else { copy(to: end) }
                     } else {
                         copy(to: i + 1)
                     }

@@ -19,6 +19,16 @@ public struct SQLSection: Equatable {
     public var placeholders: PlaceholderMap? = nil
     /// Set when the bytes were let go after reading (`ResidentFiles`): the checksums they had.
     var released: Released? = nil
+    /// Byte ranges of the section that are each one statement whatever semicolons they hold (goose's
+    /// `StatementBegin` … `StatementEnd`), in order; the splitter never cuts inside one.
+    public internal(set) var statementBlocks: [Range<Int>] = []
+    /// Where placeholders are substituted. Nil: anywhere, once a run defines values (the migrator's rule).
+    /// Otherwise only inside these byte ranges (goose's `ENVSUB ON` … `OFF`), and always: every `${name}`
+    /// there needs a value, as goose would substitute it. Empty: never (a goose file without ENVSUB).
+    public internal(set) var substitutionRegions: [Range<Int>]? = nil
+
+    /// Whether running the section substitutes placeholders even when the run defines none.
+    var substitutesAlways: Bool { !(substitutionRegions ?? []).isEmpty }
 
     public init(text: String, file: String, firstLine: Int, transactional: Bool) {
         let buffer = TextBuffer(text)
@@ -65,7 +75,8 @@ public struct SQLSection: Equatable {
     public static func == (a: SQLSection, b: SQLSection) -> Bool {
         guard
             a.file == b.file && a.firstLine == b.firstLine && a.transactional == b.transactional && a.placeholders == b.placeholders
-                && a.range.count == b.range.count
+                && a.range.count == b.range.count && a.statementBlocks == b.statementBlocks
+                && a.substitutionRegions == b.substitutionRegions
         else { return false }
         if a.released != nil || b.released != nil { return a.checksums == b.checksums }
         return a.withBytes { x in b.withBytes { y in x.elementsEqual(y) } }

@@ -110,11 +110,15 @@ public struct SQLStatements: Sequence, Equatable {
         private var line: Int
         /// Continuation bytes before `i`: `i` minus this is `i` in code points.
         private var continuations: Int
+        /// The next of the section's statement blocks not yet passed.
+        private var block: Int
 
         init(_ statements: SQLStatements) {
             section = statements.section
             end = statements.part.upperBound
             i = statements.part.lowerBound
+            block =
+                section.statementBlocks.firstIndex { $0.upperBound > statements.part.lowerBound } ?? section.statementBlocks.count
             (line, continuations) = section.withBytes { b in
                 var line = 1
                 var continuations = 0
@@ -140,6 +144,8 @@ public struct SQLStatements: Sequence, Equatable {
                 var codeLine = line // line of the first byte that is neither comment nor white space
                 var hasCode = false // anything besides comments and white space
                 var nesting = Nesting() // parentheses and BEGIN ATOMIC … END of the current statement
+                let blocks = section.statementBlocks
+                var block = self.block
 
                 func begin(_ at: Int) {
                     if start == nil {
@@ -172,6 +178,30 @@ public struct SQLStatements: Sequence, Equatable {
                 }
 
                 while i < b.count && statement == nil {
+                    if block < blocks.count, i >= blocks[block].lowerBound {
+                        // A statement block is one statement whatever it holds, ended by its end; SQL before it
+                        // without a semicolon belongs to it, as goose joins them.
+                        let stop = Swift.min(blocks[block].upperBound, b.count)
+                        while i < stop {
+                            if let length = SQLLexer.whitespace(b, at: i) {
+                                skip(to: i + length)
+                            } else if let commentEnd = SQLLexer.endOfComment(b, at: i) {
+                                begin(i)
+                                skip(to: commentEnd)
+                            } else {
+                                break
+                            }
+                        }
+                        if i < stop {
+                            begin(i)
+                            if !hasCode { codeLine = line }
+                            hasCode = true
+                        }
+                        skip(to: stop)
+                        block += 1
+                        statement = finish(i, terminatorEnd: i)
+                        continue
+                    }
                     let c = b[i]
                     if let length = SQLLexer.whitespace(b, at: i) {
                         skip(to: i + length)
@@ -219,6 +249,7 @@ public struct SQLStatements: Sequence, Equatable {
                     }
                 }
                 if statement == nil { statement = finish(b.count, terminatorEnd: b.count) }
+                self.block = block
                 self.i = i
                 self.line = line
                 self.continuations = continuations

@@ -3,8 +3,8 @@ import Migrations
 
 struct Adopt: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Take over the history of golang-migrate or dbmate, so nothing they applied runs again.",
-        usage: "migrator adopt golang-migrate|dbmate [database options] [--migrations-table NAME] [--dry-run]",
+        abstract: "Take over the history of golang-migrate, dbmate, goose or Prisma, so nothing they applied runs again.",
+        usage: "migrator adopt golang-migrate|dbmate|goose|prisma [database options] [--migrations-table NAME] [--dry-run]",
         discussion: """
             Records every migration that the old tool's table says is applied as
             applied, without running it: with the checksum of today's file and
@@ -17,15 +17,23 @@ struct Adopt: ParsableCommand {
                               below it. A dirty row (a migration that failed partway) is
                               refused: check the database, then `migrate force VERSION`.
               dbmate          one row per applied version: exactly those files.
-            Versions are matched by number (dbmate's "0002" is file 0002_...). A version
-            in the old table that no file has is refused, and nothing is recorded.
+              goose           goose_db_version: each version whose last row says
+                              is_applied (version 0 is goose's own first row).
+              prisma          _prisma_migrations: each folder with a finished row that
+                              was not rolled back; its checksum must match today's
+                              migration.sql. A row that never finished (a failed
+                              deploy) is refused: `prisma migrate resolve` it first.
+            Versions are matched by number (dbmate's "0002" is file 0002_...), Prisma's
+            by folder name. A version in the old table that no file has is refused, and
+            nothing is recorded.
 
             Until a database has migrator history, `up`, `status`, `validate` and `down`
             refuse to guess when they find one of these tables (exit 3).
 
             EXIT CODES
               0   adopted (or, with --dry-run, shown)
-              3   refused: a dirty golang-migrate table, or a version with no file
+              3   refused: a dirty golang-migrate table, an unfinished Prisma migration,
+                  an edited migration.sql, or a version with no file
               4   another migrator held the lock longer than --lock-wait
               64  no such table, another tool's table, or the database already has
                   migrator history (adopting twice)
@@ -34,6 +42,7 @@ struct Adopt: ParsableCommand {
               migrator adopt dbmate --dry-run
               migrator adopt golang-migrate --database-url postgres://app@db.internal/app
               migrator adopt golang-migrate --migrations-table app.schema_versions
+              migrator adopt prisma --dry-run
             """)
 
     @Argument(help: ArgumentHelp("The tool that wrote the history.", valueName: "tool"))
@@ -44,13 +53,16 @@ struct Adopt: ParsableCommand {
     // Not --table: that names the migrator's own history table.
     @Option(
         name: .customLong("migrations-table"),
-        help: ArgumentHelp("The old tool's table, NAME (in the history's schema) or SCHEMA.NAME.", valueName: "name"))
-    var migrationsTable: String = LegacyHistory.defaultTable
+        help: ArgumentHelp(
+            "The old tool's table, NAME (in the history's schema) or SCHEMA.NAME (default: schema_migrations, goose_db_version or _prisma_migrations).",
+            valueName: "name"))
+    var migrationsTable: String?
 
     @Flag(name: .customLong("dry-run"), help: "Print what would be recorded and change nothing.")
     var dryRun = false
 
     func validate() throws {
+        guard let migrationsTable else { return }
         let parts = migrationsTable.split(separator: ".", omittingEmptySubsequences: false)
         if parts.count > 2 || parts.contains(where: \.isEmpty) {
             throw ValidationError("--migrations-table: '\(migrationsTable)' is not NAME or SCHEMA.NAME")
@@ -58,7 +70,7 @@ struct Adopt: ParsableCommand {
     }
 
     func run() throws {
-        try migrator.run { try db.migrator().adopt(tool, table: migrationsTable, dryRun: dryRun) }
+        try migrator.run { try db.migrator().adopt(tool, table: migrationsTable ?? tool.defaultTable, dryRun: dryRun) }
     }
 }
 

@@ -11,7 +11,7 @@ enum FailureText {
     /// The documented exit code (see `migrator --help`).
     static func status(_ error: MigratorError) -> Int32 {
         switch error {
-        case .files, .noMigrations, .unknownVersion, .noDownMigration, .repeatableNeedsTransaction, .repairRefused,
+        case .files, .noMigrations, .unknownVersion, .noDownMigration, .layoutHasNoDowns, .repeatableNeedsTransaction, .repairRefused,
             .adoptionRefused, .badMigrationName, .badDatabaseURL, .noCurrentSchema, .usage:
             return usageStatus
         case .migrationFailed, .database: return 1
@@ -30,7 +30,7 @@ enum FailureText {
         case .files(let files):
             let layouts = ForeignLayout.allCases.filter { layout in files.problems.contains { $0.clue?.layout == layout } }
             return [files.lines[0]] + files.problems.map { "  " + problem($0) }
-                + layouts.map { "  \($0.rawValue): " + notRead($0) + "; " + mixedFix($0) }
+                + layouts.map { "  \($0.rawValue): " + (notRead($0) + "; " + mixedFix($0)) }
         case .unknownVersion(let version, let nearest, let option):
             return [
                 "\(option == .target ? "--to" : "--version") \(version): no migration has this version"
@@ -42,6 +42,11 @@ enum FailureText {
             return [
                 "cannot roll back: no down migration for " + labels.joined(separator: ", ")
                     + "; nothing was rolled back (a down that should do nothing is an empty down file or -- migrate:down section)"
+            ]
+        case .layoutHasNoDowns(let label, _):
+            return [
+                "cannot roll back \(label): Prisma migrations have no down migrations (Prisma writes none);"
+                    + " to undo one, add a new migration folder that reverses it; nothing was rolled back"
             ]
         case .repeatableNeedsTransaction(let label, let reason):
             return [
@@ -69,8 +74,13 @@ enum FailureText {
                     + "Adopt that history first: `migrator adopt \(tool.rawValue)` (`--dry-run` shows what it would record; see `migrator adopt --help`)"
             ])
         case .adoptionProblems(let problems):
-            // dbmate's problems come as a list, which one line closes.
-            let listed = problems.contains { if case .notAVersion = $0 { true } else if case .noFiles = $0 { true } else { false } }
+            // dbmate's, goose's and Prisma's problems come as a list, which one line closes.
+            let listed = problems.contains {
+                switch $0 {
+                case .notAVersion, .noFiles, .renamed, .edited: true
+                case .dirty, .unknownLatest, .unfinished: false
+                }
+            }
             return validationFailed(problems.map(adoption) + (listed ? ["nothing was recorded"] : []))
         case .connect(let error, let attempts, let seconds):
             let tries = attempts == 1 ? "" : " after \(attempts) attempts in \(Int(seconds.rounded())) s"
@@ -140,41 +150,6 @@ enum FailureText {
             return "migration \(v) is not left running; `repair --mark` only resolves a migration left running (see `migrator status`)"
         case .notApplied(let v): return "migration \(v) is not applied; nothing to accept"
         case .noFile(let v): return "migration \(v) has no file; restore it before accepting its checksum"
-        }
-    }
-
-    private static func adoption(_ refusal: AdoptionRefusal) -> String {
-        switch refusal {
-        case .noTable(let table): return "there is no table \(table) to adopt (name another with --migrations-table); nothing was changed"
-        case .otherTool(let table, let found, let asked):
-            return
-                "\(table) was written by \(found.rawValue), not \(asked.rawValue): run `migrator adopt \(found.rawValue)`; nothing was changed"
-        case .notAHistoryTable(let table, let columns):
-            return
-                "\(table) (\(columns)) is not a history table of golang-migrate (version bigint, dirty boolean) or dbmate (version varchar); nothing was changed"
-        case .historyExists(let history, let records, let legacy):
-            return "\(history) already exists (\(records) records): this database already has migrator history, so adopting "
-                + "\(legacy) would overwrite what it knows. If that table is empty and unused, drop it and adopt again; nothing was changed"
-        }
-    }
-
-    private static func adoption(_ problem: AdoptionProblem) -> String {
-        switch problem {
-        case .dirty(let table, let version, let file, let earlier):
-            return "\(table) is dirty at version \(version): that migration failed partway, and golang-migrate "
-                + "itself refuses to go on until it is forced. Check which statements of \(file ?? "its up file") took effect, then "
-                + "finish or undo them by hand and record the result with golang-migrate: `migrate force \(version)` "
-                + "if it is now fully applied, `migrate force \(earlier)` if it is undone. "
-                + "Then run `migrator adopt golang-migrate` again. Nothing was recorded."
-        case .unknownLatest(let table, let version):
-            return "\(table) says version \(version) is applied, but no migration file has that version "
-                + "(golang-migrate needs it too). Restore the file, or check --dir. Nothing was recorded."
-        case .notAVersion(let table, let text):
-            return "\(table) lists version '\(text)', which is not a version number (digits, 0 or more)"
-        case .noFiles(let table, let versions):
-            return "\(table) lists \(versions.count == 1 ? "version" : "versions") " + versions.map(String.init).joined(separator: ", ")
-                + " as applied, but no migration file has " + (versions.count == 1 ? "it" : "them")
-                + ". Restore the files (their checksums go into the history), or check --dir"
         }
     }
 
@@ -254,7 +229,8 @@ enum FailureText {
         case .otherFiles:
             lines.append(
                 "  none is a migration: the migrator reads VERSION_NAME.sql with -- migrate:up (dbmate), VERSION_NAME.up.sql"
-                    + " and VERSION_NAME.down.sql (golang-migrate), and R__NAME.sql")
+                    + " and VERSION_NAME.down.sql (golang-migrate), VERSION_NAME.sql with -- +goose Up (goose),"
+                    + " TIMESTAMP_NAME/migration.sql folders (Prisma), and R__NAME.sql")
             lines.append("  fix: point --dir (or MIGRATIONS_DIR) at the folder of migrations")
         case .layout(let layout):
             let seen = found.sightings(of: layout)
@@ -265,21 +241,38 @@ enum FailureText {
             lines.append(
                 "  it looks like \(article(layout)) \(layout.rawValue) migrations directory: " + examples.joined(separator: ", ")
                     + (seen.count > 3 ? " and \(seen.count - 3) more like them" : ""))
-            lines.append("  " + notRead(layout) + "; until one does, run \(command(layout)) in this task instead")
+            switch layout {
+            case .goose:
+                lines.append(
+                    "  goose's Go migrations run only inside a program built with goose; the migrator reads goose's SQL files:"
+                        + " rewrite them as VERSION_NAME.sql with -- +goose Up, or run that program in this task instead")
+            case .prisma:
+                lines.append(
+                    "  a Prisma lock file without a migration folder (TIMESTAMP_NAME/\(migrationSQL)) beside it:"
+                        + " point --dir (or MIGRATIONS_DIR) at the folder that holds both, as Prisma's prisma/migrations does")
+            case .flyway, .atlas:
+                lines.append("  " + notRead(layout) + "; until one does, run \(command(layout)) in this task instead")
+            }
         }
         return lines
     }
 
+    private static let migrationSQL = "migration.sql"
+
     private static func notRead(_ layout: ForeignLayout) -> String {
-        "this release does not read \(layout.rawValue)'s layout yet"
+        switch layout {
+        case .goose: return "goose's migrations written in Go run only inside a program built with goose"
+        case .prisma: return "this file belongs with Prisma's migration folders"
+        case .flyway, .atlas: return "this release does not read \(layout.rawValue)'s layout yet"
+        }
     }
 
     /// What to do with such a file among migrations the migrator does read.
     private static func mixedFix(_ layout: ForeignLayout) -> String {
         switch layout {
-        case .goose: return "write it with dbmate's markers (-- migrate:up, -- migrate:down), or move it out"
+        case .goose: return "rewrite it as a SQL file (VERSION_NAME.sql with -- +goose Up, -- +goose Down), or move it out"
         case .flyway: return "name it VERSION_NAME.up.sql (an undo file VERSION_NAME.down.sql), or move it out"
-        case .prisma: return "put the folder's migration.sql here as TIMESTAMP_NAME.up.sql, or move it out"
+        case .prisma: return "move it beside the Prisma migration folders it belongs with"
         case .atlas: return "give the files dbmate's markers (-- migrate:up), or move them out"
         }
     }

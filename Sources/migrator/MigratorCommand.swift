@@ -12,17 +12,21 @@ struct MigratorCommand: ParsableCommand {
         abstract: "Apply versioned SQL migrations to PostgreSQL, exactly once.",
         discussion: """
             MIGRATION FILES
-            In --dir (or MIGRATIONS_DIR, default ./migrations), two layouts, mixed freely:
-              VERSION_NAME.up.sql, and optionally VERSION_NAME.down.sql
+            In --dir (or MIGRATIONS_DIR, default ./migrations), one tool's layout (the
+            first two mix freely):
+              VERSION_NAME.up.sql, and optionally VERSION_NAME.down.sql (golang-migrate)
                 a first line `-- migrator:no-transaction` runs it outside a transaction
-              VERSION_NAME.sql with `-- migrate:up` and `-- migrate:down` sections
+              VERSION_NAME.sql with `-- migrate:up` and `-- migrate:down` sections (dbmate)
                 `-- migrate:up transaction:false` runs the up section outside one
+              VERSION_NAME.sql with `-- +goose Up` and `-- +goose Down` sections (goose)
+                StatementBegin/End, NO TRANSACTION, ENVSUB ON/OFF (from --var values)
+              TIMESTAMP_NAME/migration.sql folders, migration_lock.toml (Prisma; no downs)
             VERSION is a number, 0 or more: a sequence number or a timestamp. An empty
             or comment-only down is a rollback that runs nothing.
             Beside them only README*, *.md, *.go, hidden files and folders without .sql
             files may sit; anything else, and a directory without a migration, is an
-            error (64) that says what it looks like: Prisma, Flyway, goose and Atlas
-            layouts are recognised, not read.
+            error (64) that says what it looks like: Flyway, Atlas and goose's Go
+            migrations are recognised, not read.
             R__NAME.sql is a repeatable migration (views, functions, grants): `up`
             runs it after the versioned ones, in name order, whenever the file changed
             since its last run, in its own transaction; `down` leaves it alone.

@@ -23,6 +23,17 @@ final class AdoptionPlanTests: XCTestCase {
             Case(name: "integer version alone", columns: ["version": "bigint"], tool: nil),
             Case(name: "goose", columns: ["id": "integer", "version_id": "bigint", "is_applied": "boolean"], tool: nil),
             Case(name: "dirty as text", columns: ["version": "bigint", "dirty": "text"], tool: nil),
+            Case(
+                name: "goose's goose_db_version",
+                columns: ["id": "integer", "version_id": "bigint", "is_applied": "boolean", "tstamp": "timestamp without time zone"],
+                tool: .goose),
+            Case(
+                name: "Prisma's _prisma_migrations",
+                columns: [
+                    "id": "character varying(36)", "checksum": "character varying(64)", "finished_at": "timestamp with time zone",
+                    "migration_name": "character varying(255)", "logs": "text", "rolled_back_at": "timestamp with time zone",
+                    "started_at": "timestamp with time zone", "applied_steps_count": "integer",
+                ], tool: .prisma),
         ]
         for c in cases { XCTAssertEqual(LegacyHistory.tool(columns: c.columns), c.tool, c.name) }
     }
