@@ -101,9 +101,11 @@ def as_postgres(argv, seconds=60):
 
 
 @contextlib.contextmanager
-def tls_postgres(ca):
-    """A throwaway PostgreSQL 15 on a free loopback port that accepts TCP only over TLS (hostssl), with the
-    test CA's server certificate. Yields (port, socket directory); local superuser access through the socket."""
+def tls_postgres(ca, password):
+    """A throwaway PostgreSQL 15 on a free loopback port that accepts TCP only over TLS (hostssl) and only with
+    SCRAM-SHA-256 (the static libpq's SCRAM code is patched: scripts/static-libs), with the test CA's server
+    certificate; postgres's password is password. Yields (port, socket directory); local superuser access
+    through the socket needs no password."""
     bindir = "/usr/lib/postgresql/15/bin"
     directory = tempfile.mkdtemp(prefix="rootfs-proof-pg-")
     shutil.chown(directory, "postgres")
@@ -122,12 +124,20 @@ def tls_postgres(ca):
         f.write(f"ssl = on\nlisten_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{directory}'\n"
                 "fsync = off\n")
     with open(os.path.join(data, "pg_hba.conf"), "w") as f:
-        f.write("local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 0.0.0.0/0 reject\n")
+        f.write("local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n")
     result = as_postgres([f"{bindir}/pg_ctl", "-D", data, "-l", os.path.join(directory, "server.log"), "-w", "-t", "60",
                           "start"], 90)
     try:
         if result.returncode != 0:
             raise ServerFailed(f"PostgreSQL with TLS did not start: {result.stderr.strip()[-500:]}")
+        # Through psql's stdin, so the password is on no command line.
+        result = subprocess.run(["runuser", "-u", "postgres", "--", f"{bindir}/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                                 "-h", directory, "-p", str(port), "-d", "postgres"],
+                                input=f"SET password_encryption = 'scram-sha-256';\n"
+                                      f"ALTER ROLE postgres PASSWORD '{password}';\n",
+                                capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            raise ServerFailed(f"setting postgres's password failed: {result.stderr.strip()[-500:]}")
         yield port, directory
     finally:
         as_postgres([f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "-w", "-t", "30", "stop"], 60)
