@@ -132,7 +132,7 @@ final class MigratorGoosePrismaAdoptionTests: XCTestCase {
         ])
         let refused = try f.migrator(["up"])
         XCTAssertEqual(refused.status, 3, refused.output)
-        XCTAssertTrue(refused.stderr.contains("found prisma's public._prisma_migrations, with 3 applied versions"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("found Prisma's public._prisma_migrations, with 3 applied versions"), refused.stderr)
         XCTAssertTrue(refused.stderr.contains("`migrator adopt prisma`"), refused.stderr)
 
         let adopt = try f.migrator(["adopt", "prisma"])
