@@ -24,24 +24,19 @@ struct DbmateFile {
                 var end = start
                 while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
                 let next = min(end + 1, buffer.count)
-                if mayBeComment(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
-                    // A marker is short: a line of megabytes (data that starts like a comment) is not copied whole.
-                    let directive = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<min(end, start + 4096)]), as: UTF8.self)
-                        .trimmingUnicodeWhitespace()
-                    if let text = MigrationSource.commentText(directive), text.starts(with: "migrate:".utf8) {
-                        let words = text.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.map { String(Substring($0)) }
-                        let marker = Marker(
-                            line: line, start: start, next: next, transactional: !words.dropFirst().contains("transaction:false"))
-                        switch words.first {
-                        case "migrate:up":
-                            if upMarker != nil { failure = "more than one -- migrate:up line" }
-                            upMarker = marker
-                        case "migrate:down":
-                            if downMarker != nil { failure = "more than one -- migrate:down line" }
-                            downMarker = marker
-                        default:
-                            failure = "unknown directive on line \(line + 1): \(directive)"
-                        }
+                // A marker is short: a line of megabytes (data that starts like a comment) is not copied whole.
+                let head = UnsafeBufferPointer(rebasing: buffer[start..<min(end, start + 4096)])
+                if CommentLine.mayBegin(head, with: UInt8(ascii: "m")), let directive = Directive(head) {
+                    let marker = Marker(line: line, start: start, next: next, transactional: directive.transactional)
+                    switch directive.kind {
+                    case .up:
+                        if upMarker != nil { failure = "more than one -- migrate:up line" }
+                        upMarker = marker
+                    case .down:
+                        if downMarker != nil { failure = "more than one -- migrate:down line" }
+                        downMarker = marker
+                    case .unknown:
+                        failure = "unknown directive on line \(line + 1): \(directive.text)"
                     }
                 }
                 if end == buffer.count { break }
@@ -72,11 +67,63 @@ struct DbmateFile {
         return .success(DbmateFile(up: upSection, down: downSection))
     }
 
-    /// False for lines that cannot be a `--` comment once trimmed, decided on the bytes without trimming:
-    /// after ASCII white space, anything but "--" or a non-ASCII byte (which may be more white space).
-    private static func mayBeComment(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        let rest = line.drop(while: { $0 == 0x20 || (0x09...0x0D).contains($0) })
-        guard let first = rest.first else { return false }
-        return first >= 0x80 || rest.starts(with: "--".utf8)
+    /// A `-- migrate:` line: which marker, whether `transaction:false` follows it, and the trimmed line
+    /// for messages.
+    private struct Directive {
+        enum Kind { case up, down, unknown }
+        var kind: Kind
+        var transactional: Bool
+        var text: String
+
+        private init(kind: Kind, transactional: Bool, text: String) {
+            self.kind = kind
+            self.transactional = transactional
+            self.text = text
+        }
+
+        /// Nil for a line that is no `-- migrate:` comment. `line` is decoded and trimmed only when it holds
+        /// a non-ASCII byte; an ASCII line (every marker in practice) is read on its bytes, the same way.
+        init?(_ line: UnsafeBufferPointer<UInt8>) {
+            guard let read = line.allSatisfy({ $0 < 0x80 }) ? Self.ascii(line) : Self.decoded(line) else { return nil }
+            self = read
+        }
+
+        private static func decoded(_ line: UnsafeBufferPointer<UInt8>) -> Directive? {
+            let directive = String(decoding: line, as: UTF8.self).trimmingUnicodeWhitespace()
+            guard let text = MigrationSource.commentText(directive), text.starts(with: "migrate:".utf8) else { return nil }
+            let words = text.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.map { String(Substring($0)) }
+            return Directive(
+                kind: words.first == "migrate:up" ? .up : words.first == "migrate:down" ? .down : .unknown,
+                transactional: !words.dropFirst().contains("transaction:false"), text: directive)
+        }
+
+        private static func ascii(_ line: UnsafeBufferPointer<UInt8>) -> Directive? {
+            // ASCII white space is " " and \t…\r, as `trimmingUnicodeWhitespace` trims an ASCII line.
+            let isSpace = { (b: UInt8) in b == 0x20 || (0x09...0x0D).contains(b) }
+            guard let first = line.firstIndex(where: { !isSpace($0) }), let last = line.lastIndex(where: { !isSpace($0) }) else {
+                return nil
+            }
+            let trimmed = UnsafeBufferPointer(rebasing: line[first...last])
+            guard trimmed.starts(with: "--".utf8) else { return nil }
+            let comment = trimmed.dropFirst(2).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            guard comment.starts(with: "migrate:".utf8) else { return nil }
+            // The words after the marker's, split on spaces and tabs as the decoded path splits them.
+            let isGap = { (b: UInt8) in b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") }
+            let nameEnd = comment.firstIndex(where: isGap) ?? comment.endIndex
+            let name = comment[..<nameEnd]
+            let kind: Kind =
+                name.elementsEqual("migrate:up".utf8) ? .up : name.elementsEqual("migrate:down".utf8) ? .down : .unknown
+            var transactional = true
+            var rest = comment[nameEnd...]
+            while let wordStart = rest.firstIndex(where: { !isGap($0) }) {
+                let wordEnd = rest[wordStart...].firstIndex(where: isGap) ?? rest.endIndex
+                if rest[wordStart..<wordEnd].elementsEqual("transaction:false".utf8) { transactional = false }
+                rest = rest[wordEnd...]
+            }
+            return Directive(
+                kind: kind, transactional: transactional,
+                // Only a message needs the line as a String.
+                text: kind == .unknown ? String(decoding: trimmed, as: UTF8.self) : "")
+        }
     }
 }

@@ -84,7 +84,8 @@ public enum LayoutClue: Sendable, Equatable, CustomStringConvertible {
 
     /// The first `-- +goose` annotation of a text (goose reads them case-insensitively), or nil.
     static func gooseAnnotation(in text: String) -> LayoutClue? {
-        gooseAnnotation(lines: text.utf8)
+        var text = text
+        return text.withUTF8 { gooseAnnotation(lines: $0) }
     }
 
     /// The same, on a file's bytes as read.
@@ -92,10 +93,15 @@ public enum LayoutClue: Sendable, Equatable, CustomStringConvertible {
         text.buffer.withBytes(text.range) { gooseAnnotation(lines: $0) }
     }
 
-    private static func gooseAnnotation<Bytes: Collection<UInt8>>(lines bytes: Bytes) -> LayoutClue? {
+    private static func gooseAnnotation(lines bytes: UnsafeBufferPointer<UInt8>) -> LayoutClue? {
         var number = 0
-        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        var start = 0
+        while start <= bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
             number += 1
+            start = end + 1
+            guard CommentLine.mayBegin(line, with: UInt8(ascii: "+")) else { continue }
             let trimmed = String(decoding: line, as: UTF8.self).trimmingUnicodeWhitespace()
             guard let comment = MigrationSource.commentText(trimmed),
                 String(Substring(comment)).lowercased().hasPrefix("+goose")

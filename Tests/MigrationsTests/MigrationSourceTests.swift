@@ -192,6 +192,25 @@ final class MigrationSourceTests: XCTestCase {
         XCTAssertEqual(first, "b4e0497804e46e0a0b0b8c31975b062152d551bac49c3c2e80932567b4085dcd") // sha256sum of the same bytes
     }
 
+    /// Known values, so that a change in how files are read cannot change what a database migrated before
+    /// has recorded: sha256sum of each up section's bytes, as computed outside the migrator.
+    func testChecksumsOfDbmateSectionsStayAsRecorded() throws {
+        try write("1_lf.sql", "-- migrate:up\nCREATE TABLE t (x int);\n\n-- migrate:down\nDROP TABLE t;\n")
+        try write("2_crlf.sql", "-- migrate:up\r\nCREATE TABLE t (x int);\r\n\r\n-- migrate:down\r\nDROP TABLE t;\r\n")
+        try write("3_notx.sql", "\u{FEFF}-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY t_x ON t (x);\n-- migrate:down\n")
+        let m = try MigrationSource.load(directory: dir)
+        let lf = "af056ff8cbf6bb40effb8920e184f2eaf0b40f2eadc0ffa125e66952e89bf8f3" // of "CREATE TABLE t (x int);\n"
+        XCTAssertEqual([m[0].checksum, m[0].exactChecksum], [lf, lf])
+        // The CRLF file: "CREATE TABLE t (x int);\r\n\r" as read, and the LF file's checksum once normalized.
+        XCTAssertEqual(
+            [m[1].checksum, m[1].exactChecksum], [lf, "4380c124e64b61514f7233fb46cd73a1d18f13fc510adbb588c85fc09192675e"])
+        // After a byte order mark, with transaction:false: of "CREATE INDEX CONCURRENTLY t_x ON t (x);".
+        let notx = "cfad50c0cf4dbcffffb9d68562cea41f5ba75a3f19f42742200b8aa388aa5013"
+        XCTAssertEqual([m[2].checksum, m[2].exactChecksum], [notx, notx])
+        XCTAssertFalse(m[2].up.transactional)
+        XCTAssertEqual(m[2].down.map(\.byteCount), 0)
+    }
+
     struct BadCase {
         let name: String
         let files: [(String, Data)]
