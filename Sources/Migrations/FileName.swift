@@ -3,7 +3,7 @@ import System
 /// A migration file name taken apart.
 struct FileName {
     enum Kind { case up, down, combined }
-    let version: Int64
+    let version: MigrationVersion
     /// The version's digits as the file name spells them, leading zeros included.
     let versionText: String
     let name: String
@@ -33,8 +33,8 @@ struct FileName {
         else { return nil }
         versionText = String(decoding: bytes[..<underscore], as: UTF8.self)
         // golang-migrate parses the digits as an unsigned integer and dbmate keeps them as text: 0 is a version.
-        guard let version = Int64(versionText) else { return nil }
-        self.version = version
+        guard let number = Int64(versionText) else { return nil }
+        version = MigrationVersion(UInt64(number), text: versionText)
         name = String(decoding: bytes[(underscore + 1)..<end], as: UTF8.self)
         self.kind = kind
     }

@@ -8,7 +8,7 @@ public struct HistoryRecord: Sendable, Equatable {
         case running
     }
 
-    public var version: Int64
+    public var version: MigrationVersion
     public var name: String
     public var checksum: String
     public var state: State

@@ -41,10 +41,14 @@ struct HistoryTable {
         if schemaExists.rows.isEmpty {
             try connection.exec("CREATE SCHEMA IF NOT EXISTS \(try connection.quoteIdentifier(schema))")
         }
+        // `version` is the text as written; `version_order` its numeric parts without trailing zero parts,
+        // which sort every layout's versions as the migrator does (Flyway's 1.9 before 1.10) and make 1 and
+        // 1.0 one key.
         try connection.exec(
             """
             CREATE TABLE IF NOT EXISTS \(qualified) (
-                version bigint PRIMARY KEY,
+                version text NOT NULL,
+                version_order numeric[] PRIMARY KEY,
                 name text NOT NULL,
                 checksum text NOT NULL,
                 state text NOT NULL CHECK (state IN ('applied', 'running')),
@@ -55,49 +59,60 @@ struct HistoryTable {
             """)
     }
 
-    /// Every record, oldest version first; empty when the table does not exist yet.
+    /// Every record, oldest version first; empty when the table does not exist yet. Reads a table of an
+    /// earlier release (`version bigint`) as well, so that commands that take no lock need no upgrade.
     func records() throws -> [HistoryRecord] {
         guard try exists() else { return [] }
         let result = try connection.exec(
             """
-            SELECT version, name, checksum, state,
+            SELECT version::text, name, checksum, state,
                    to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS applied_at,
                    execution_ms, applied_by
-            FROM \(qualified) ORDER BY version
+            FROM \(qualified)
             """)
-        return result.rows.map { row in
-            HistoryRecord(
-                version: Int64(row[0] ?? "") ?? 0, name: row[1] ?? "", checksum: row[2] ?? "",
+        return try result.rows.map { row in
+            // Every version the migrator records is one it parsed; anything else was written by hand.
+            guard let version = MigrationVersion(parsing: row[0] ?? "") else {
+                throw MigratorError.usage(
+                    "\(schema).\(table) records the version \"\(row[0] ?? "")\", which is not a version (digits, in parts separated by . or _); "
+                        + "correct that row by hand")
+            }
+            return HistoryRecord(
+                version: version, name: row[1] ?? "", checksum: row[2] ?? "",
                 state: HistoryRecord.State(rawValue: row[3] ?? "") ?? .running,
                 appliedAt: row[4] ?? "", executionMs: Int(row[5] ?? "") ?? 0, appliedBy: row[6] ?? "")
-        }
+        }.sorted { $0.version < $1.version }
     }
 
     func insert(_ migration: Migration, state: HistoryRecord.State, executionMs: Int, appliedBy: String) throws {
         try connection.query(
             """
-            INSERT INTO \(qualified) (version, name, checksum, state, execution_ms, applied_by)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            """, [String(migration.version), migration.name, migration.checksum, state.rawValue, String(executionMs), appliedBy])
+            INSERT INTO \(qualified) (version, version_order, name, checksum, state, execution_ms, applied_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """,
+            [
+                migration.version.recorded, migration.version.orderLiteral, migration.name, migration.checksum, state.rawValue,
+                String(executionMs), appliedBy,
+            ])
     }
 
-    func markApplied(_ version: Int64, executionMs: Int) throws {
+    func markApplied(_ version: MigrationVersion, executionMs: Int) throws {
         try connection.query(
-            "UPDATE \(qualified) SET state = 'applied', execution_ms = $2, applied_at = now() WHERE version = $1",
-            [String(version), String(executionMs)])
+            "UPDATE \(qualified) SET state = 'applied', execution_ms = $2, applied_at = now() WHERE version_order = $1",
+            [version.orderLiteral, String(executionMs)])
     }
 
     /// Changes only the state, keeping when and how long it was applied: `.running` while a down section
     /// runs outside a transaction, `.applied` again when nothing of it took effect.
-    func setState(_ version: Int64, _ state: HistoryRecord.State) throws {
-        try connection.query("UPDATE \(qualified) SET state = $2 WHERE version = $1", [String(version), state.rawValue])
+    func setState(_ version: MigrationVersion, _ state: HistoryRecord.State) throws {
+        try connection.query("UPDATE \(qualified) SET state = $2 WHERE version_order = $1", [version.orderLiteral, state.rawValue])
     }
 
-    func updateChecksum(_ version: Int64, to checksum: String) throws {
-        try connection.query("UPDATE \(qualified) SET checksum = $2 WHERE version = $1", [String(version), checksum])
+    func updateChecksum(_ version: MigrationVersion, to checksum: String) throws {
+        try connection.query("UPDATE \(qualified) SET checksum = $2 WHERE version_order = $1", [version.orderLiteral, checksum])
     }
 
-    func delete(_ version: Int64) throws {
-        try connection.query("DELETE FROM \(qualified) WHERE version = $1", [String(version)])
+    func delete(_ version: MigrationVersion) throws {
+        try connection.query("DELETE FROM \(qualified) WHERE version_order = $1", [version.orderLiteral])
     }
 }

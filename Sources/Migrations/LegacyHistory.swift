@@ -34,8 +34,8 @@ public struct LegacyHistory: Sendable, Equatable {
     /// Prisma only: migrations started and never finished nor rolled back (a failed `migrate deploy`).
     var unfinished: [String] = []
     /// Prisma only: by version, the migration (folder) name and the checksum recorded for it.
-    var names: [Int64: String] = [:]
-    var checksums: [Int64: String] = [:]
+    var names: [MigrationVersion: String] = [:]
+    var checksums: [MigrationVersion: String] = [:]
 
     /// "public.schema_migrations", for messages.
     var name: String { "\(schema).\(table)" }

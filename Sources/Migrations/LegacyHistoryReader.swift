@@ -53,17 +53,18 @@ enum GolangMigrateHistory: LegacyHistoryReader {
     /// golang-migrate keeps only the latest version: everything at or below it ran, in order.
     static func applied(_ legacy: LegacyHistory, files: [Migration]) throws -> [Migration] {
         guard let text = legacy.versions.first, let latest = Int64(text) else { return [] }
+        // golang-migrate records -1 (no version) only together with dirty.
+        let version = latest >= 0 ? MigrationVersion(UInt64(latest)) : nil
         if legacy.dirty {
-            let earlier = files.last { $0.version < latest }?.version ?? -1
-            let file = files.first { $0.version == latest }?.up.file
+            let earlier = files.last { m in version.map { m.version < $0 } ?? false }?.version.number ?? -1
+            let file = files.first { $0.version == version }?.up.file
             throw MigratorError.adoptionProblems([.dirty(table: legacy.name, version: latest, file: file, earlier: earlier)])
         }
-        // golang-migrate records -1 (no version) only together with dirty.
-        guard latest >= 0 else { return [] }
-        guard files.contains(where: { $0.version == latest }) else {
+        guard let version else { return [] }
+        guard files.contains(where: { $0.version == version }) else {
             throw MigratorError.adoptionProblems([.unknownLatest(table: legacy.name, version: latest)])
         }
-        return files.filter { $0.version <= latest }
+        return files.filter { $0.version <= version }
     }
 }
 
@@ -100,11 +101,11 @@ enum DbmateHistory: LegacyHistoryReader {
     /// goose's and Prisma's readers count their rows down to such a list too.
     static func listed(_ legacy: LegacyHistory, files: [Migration]) -> (applied: [Migration], problems: [AdoptionProblem]) {
         var problems: [AdoptionProblem] = []
-        var versions = Set<Int64>()
+        var versions = Set<MigrationVersion>()
         for text in legacy.versions {
             // dbmate keeps the file name's leading digits as text, "0" included.
             if !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let version = Int64(text) {
-                versions.insert(version)
+                versions.insert(MigrationVersion(UInt64(version), text: text))
             } else {
                 problems.append(.notAVersion(table: legacy.name, text: text))
             }

@@ -2,10 +2,9 @@ import Hashing
 
 /// One versioned migration as read from disk.
 public struct Migration: Equatable {
-    /// A sequence number (0 and up) or a timestamp such as 20261125093000.
-    public var version: Int64
-    /// The version as its file name spells it ("0002" for version 2), for every line that names the file.
-    public var versionText: String
+    /// A sequence number (0 and up), a timestamp such as 20261125093000, or Flyway's dotted "2.0.1"; its
+    /// text is as the file name spells it ("0002" for version 2).
+    public var version: MigrationVersion
     public var name: String
     public var up: SQLSection
     /// Nil when the migration cannot be rolled back: no down file, or no `-- migrate:down` section.
@@ -25,9 +24,8 @@ public struct Migration: Equatable {
     /// Which tool's files it came from; Prisma's have no down by design, not by omission.
     public var layout = MigrationLayout.golangMigrate
 
-    public init(version: Int64, name: String, up: SQLSection, down: SQLSection?) {
+    public init(version: MigrationVersion, name: String, up: SQLSection, down: SQLSection?) {
         self.version = version
-        versionText = String(version)
         self.name = name
         self.up = up
         self.down = down
@@ -38,6 +36,9 @@ public struct Migration: Equatable {
     public func matches(checksum recorded: String) -> Bool {
         recorded == checksum || recorded == exactChecksum
     }
+
+    /// The version as its file name spells it, for every line that names the file.
+    public var versionText: String { version.text }
 
     /// "20261125093000_create_users" or "0002_touch_fn": the file's name as on disk, without the layout's
     /// suffix, so that searching the logs for a file name finds its lines.

@@ -15,7 +15,7 @@ extension MigrationSource {
     /// A Prisma migration folder's migration, or nil after adding its problems.
     static func readPrismaFolder(
         _ name: String, path: String, holds: [String], problems: inout [MigrationFileError.Problem], resident: ResidentFiles
-    ) -> (version: Int64, versionText: String, name: String, section: SQLSection)? {
+    ) -> (version: MigrationVersion, versionText: String, name: String, section: SQLSection)? {
         for entry in holds.sorted() {
             if let reason = PrismaFolder.strayEntry(entry) { problems.append(.init(file: path + "/" + entry, reason: reason)) }
         }

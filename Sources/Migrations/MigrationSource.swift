@@ -39,8 +39,8 @@ public enum MigrationSource {
             ])
         }
         var problems: [MigrationFileError.Problem] = []
-        var ups: [Int64: (name: String, versionText: String, section: SQLSection, file: String)] = [:]
-        var downs: [Int64: (name: String, section: SQLSection, isEmpty: Bool, file: String)] = [:]
+        var ups: [MigrationVersion: (name: String, versionText: String, section: SQLSection, file: String)] = [:]
+        var downs: [MigrationVersion: (name: String, section: SQLSection, isEmpty: Bool, file: String)] = [:]
         // Entries read as versioned migrations, valid or not, and repeatable ones: none at all is an error of
         // its own, as are repeatables alone beside another tool's files (Flyway's R__ files).
         var ours = 0
@@ -48,10 +48,10 @@ public enum MigrationSource {
         var sightings: [NoMigrationsFound.Sighting] = []
         var sqlInFolders: [String] = []
         let besideAtlasSum = names.contains("atlas.sum")
-        var seen: [Int64: String] = [:]
+        var seen: [MigrationVersion: String] = [:]
         // The first file of each layout, to name both when a directory mixes them; each version's layout.
         var layouts: [MigrationLayout: String] = [:]
-        var layoutOf: [Int64: MigrationLayout] = [:]
+        var layoutOf: [MigrationVersion: MigrationLayout] = [:]
         // Files named VERSION_NAME.sql with neither dbmate's markers nor goose's annotations, and folders named
         // like Prisma's without a migration.sql: what they lack depends on the directory's layout.
         var unmarked: [String] = []
@@ -62,7 +62,7 @@ public enum MigrationSource {
         downs.reserveCapacity(names.count)
         seen.reserveCapacity(names.count)
 
-        func claim(_ version: Int64, _ file: String) -> Bool {
+        func claim(_ version: MigrationVersion, _ file: String) -> Bool {
             if let other = seen[version] {
                 problems.append(.init(file: file, reason: "version \(version) is also used by \(other)"))
                 return false
@@ -245,7 +245,7 @@ public enum MigrationSource {
                 problems.append(.init(file: down.file, reason: "a down migration without its up migration"))
             }
         }
-        var notes: [Int64: String] = [:]
+        var notes: [MigrationVersion: String] = [:]
         for (version, down) in downs {
             guard let up = ups[version], up.file != down.file else { continue }
             if !up.file.hasSuffix(".up.sql") {
@@ -270,7 +270,6 @@ public enum MigrationSource {
             let down = downs[version]
             var migration = Migration(version: version, name: up.name, up: up.section, down: down?.section)
             migration.downIsEmpty = down?.isEmpty ?? false
-            migration.versionText = up.versionText
             migration.note = notes[version]
             migration.layout = layoutOf[version] ?? .golangMigrate
             return migration
@@ -280,7 +279,7 @@ public enum MigrationSource {
     /// The highest version among the file names of the directory, read from the names alone.
     public static func newestVersion(directory: String) -> Int64? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.compactMap { FileName($0)?.version }.max()
+        return names.filter { $0.hasSuffix(".sql") && !$0.hasPrefix(".") }.compactMap { FileName($0)?.version.number }.max()
     }
 
     private static func isFolder(_ directory: String, _ name: String) -> Bool {

@@ -11,8 +11,8 @@ public struct MigrationStatus: Equatable {
         case fileMissing = "file missing"
     }
 
-    public var version: Int64
-    /// The version as the file name spells it; the number itself when there is no file.
+    public var version: MigrationVersion
+    /// The version as the file name spells it; as recorded when there is no file.
     public var versionText: String
     public var name: String
     public var state: State
@@ -38,7 +38,7 @@ public struct MigrationStatus: Equatable {
     /// Joins files and history, ordered by version.
     static func compute(migrations: [Migration], records: [HistoryRecord]) -> [MigrationStatus] {
         let byVersion = Dictionary(uniqueKeysWithValues: records.map { ($0.version, $0) })
-        let newestRecorded = records.map(\.version).max() ?? 0
+        let newestRecorded = records.map(\.version).max()
         var out: [MigrationStatus] = []
         for m in migrations {
             if let r = byVersion[m.version] {
@@ -52,7 +52,8 @@ public struct MigrationStatus: Equatable {
                 out.append(
                     MigrationStatus(
                         version: m.version, versionText: m.versionText, name: m.name, state: .pending,
-                        appliedAt: nil, executionMs: nil, outOfOrder: m.version < newestRecorded, up: m.up, down: m.down,
+                        appliedAt: nil, executionMs: nil, outOfOrder: newestRecorded.map { m.version < $0 } ?? false, up: m.up,
+                        down: m.down,
                         downIsEmpty: m.downIsEmpty, note: m.note))
             }
         }
@@ -60,7 +61,7 @@ public struct MigrationStatus: Equatable {
         for r in records where !files.contains(r.version) {
             out.append(
                 MigrationStatus(
-                    version: r.version, versionText: String(r.version), name: r.name,
+                    version: r.version, versionText: r.version.text, name: r.name,
                     state: r.state == .running ? .running : .fileMissing,
                     appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false))
         }

@@ -27,11 +27,11 @@ protocol MigrationStore: AnyObject {
     func createHistory() throws
     func records() throws -> [HistoryRecord]
     func insert(_ migration: Migration, state: HistoryRecord.State, executionMs: Int, appliedBy: String) throws
-    func markApplied(_ version: Int64, executionMs: Int) throws
+    func markApplied(_ version: MigrationVersion, executionMs: Int) throws
     /// Only the state; when and how long it was applied stay.
-    func setState(_ version: Int64, _ state: HistoryRecord.State) throws
-    func updateChecksum(_ version: Int64, to checksum: String) throws
-    func delete(_ version: Int64) throws
+    func setState(_ version: MigrationVersion, _ state: HistoryRecord.State) throws
+    func updateChecksum(_ version: MigrationVersion, to checksum: String) throws
+    func delete(_ version: MigrationVersion) throws
 }
 
 /// The history in PostgreSQL, over the session's connection.
@@ -89,8 +89,8 @@ final class PostgresStore: MigrationStore {
         try history.insert(migration, state: state, executionMs: executionMs, appliedBy: appliedBy)
     }
 
-    func markApplied(_ version: Int64, executionMs: Int) throws { try history.markApplied(version, executionMs: executionMs) }
-    func setState(_ version: Int64, _ state: HistoryRecord.State) throws { try history.setState(version, state) }
-    func updateChecksum(_ version: Int64, to checksum: String) throws { try history.updateChecksum(version, to: checksum) }
-    func delete(_ version: Int64) throws { try history.delete(version) }
+    func markApplied(_ version: MigrationVersion, executionMs: Int) throws { try history.markApplied(version, executionMs: executionMs) }
+    func setState(_ version: MigrationVersion, _ state: HistoryRecord.State) throws { try history.setState(version, state) }
+    func updateChecksum(_ version: MigrationVersion, to checksum: String) throws { try history.updateChecksum(version, to: checksum) }
+    func delete(_ version: MigrationVersion) throws { try history.delete(version) }
 }

@@ -133,7 +133,7 @@ extension Migrator {
     }
 
     private func failure(
-        _ label: String, _ version: Int64?, _ section: SQLSection, _ error: PostgresError, offset: Int,
+        _ label: String, _ version: MigrationVersion?, _ section: SQLSection, _ error: PostgresError, offset: Int,
         statementLine: Int?, aftermath: MigrationFailure.Aftermath?
     ) -> MigratorError {
         var line: Int?

@@ -5,7 +5,7 @@ extension Migrator {
     /// Rolls back applied migrations, newest first. Refuses before touching anything if a needed down
     /// section is missing (`DownPlan`). Returns the versions rolled back.
     @discardableResult
-    public func down(_ target: DownTarget, dryRun: Bool = false) throws -> [Int64] {
+    public func down(_ target: DownTarget, dryRun: Bool = false) throws -> [MigrationVersion] {
         return try withSession(locked: !dryRun, whileConnecting: migrations) { all, db, history in
             let records = try history.records()
             if records.isEmpty { try refuseUnadoptedHistory(db, history) }

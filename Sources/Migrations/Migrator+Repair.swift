@@ -3,7 +3,7 @@
 extension Migrator {
     /// Records every migration up to `version` as applied without running it.
     @discardableResult
-    public func baseline(version: Int64) throws -> [Migration] {
+    public func baseline(version: MigrationVersion) throws -> [Migration] {
         let load = { () throws -> [Migration] in
             let all = try self.migrations()
             try Self.requireKnown(version, among: all.map(\.version), option: .migration)
@@ -29,7 +29,7 @@ extension Migrator {
         }
     }
 
-    public func repair(version: Int64, action: RepairAction) throws {
+    public func repair(version: MigrationVersion, action: RepairAction) throws {
         try withStore(locked: true, whileConnecting: migrations) { all, history in
             let records = try history.records()
             try Self.requireKnown(version, among: all.map(\.version) + records.map(\.version), option: .migration)

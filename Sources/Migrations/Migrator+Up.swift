@@ -4,7 +4,7 @@ import System
 extension Migrator {
     /// Applies pending migrations in version order, up to `target` when given. Returns the applied ones.
     @discardableResult
-    public func up(to target: Int64? = nil, allowOutOfOrder: Bool = false, dryRun: Bool = false) throws -> [Migration] {
+    public func up(to target: MigrationVersion? = nil, allowOutOfOrder: Bool = false, dryRun: Bool = false) throws -> [Migration] {
         let load = { () throws -> ([Migration], [RepeatableMigration]) in
             let all = try self.migrations()
             if let target { try Self.requireKnown(target, among: all.map(\.version), option: .target) }
@@ -27,7 +27,7 @@ extension Migrator {
             if let target, plan.stopsShort, !repeatables.isEmpty { progress(.repeatablesNotRun(target: target)) }
             if plan.isEmpty {
                 let current = records.filter { $0.state == .applied }.map(\.version).max()
-                log("nothing to apply; the database is at version \(current.map(String.init) ?? "none")")
+                log("nothing to apply; the database is at version \(current.map(\.description) ?? "none")")
                 return []
             }
             try checkBeforeRunning(plan)

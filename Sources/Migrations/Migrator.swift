@@ -9,7 +9,7 @@ import System
 public final class Migrator {
     public enum DownTarget: Sendable, Equatable {
         case steps(Int)
-        case to(Int64)
+        case to(MigrationVersion)
         case all
     }
 
@@ -92,7 +92,7 @@ public final class Migrator {
     }
 
     /// Refuses a version that names no migration, listing the nearest ones.
-    static func requireKnown(_ version: Int64, among versions: [Int64], option: VersionOption) throws {
+    static func requireKnown(_ version: MigrationVersion, among versions: [MigrationVersion], option: VersionOption) throws {
         let known = Set(versions).sorted()
         guard !known.contains(version) else { return }
         let below = known.filter { $0 < version }.suffix(2)
@@ -143,6 +143,11 @@ public final class Migrator {
         }
         defer { lock.release() }
         do {
+            if try history.upgrade() {
+                log(
+                    "upgraded \(history.schema).\(history.table): versions are now kept as text, ordered by its new version_order column; "
+                        + "rows and checksums are unchanged")
+            }
             return try body(loaded, db, history)
         } catch let error as PostgresError {
             throw MigratorError.database("updating \(history.schema).\(history.table) failed", error)
@@ -178,7 +183,7 @@ public final class Migrator {
 public enum MigrationProgress: Sendable, Equatable {
     case note(String)
     /// `up --to` stopped short of the newest migration, so repeatable migrations were left alone.
-    case repeatablesNotRun(target: Int64)
+    case repeatablesNotRun(target: MigrationVersion)
     /// `adopt`'s count: `recorded` migrations recorded as applied (or, in a dry run, that would be), `left` for `up`.
     case adoptionCounted(recorded: Int, left: Int, dryRun: Bool)
     /// `adopt` is done: `legacy` (schema.table) was adopted and `table` left as it is.

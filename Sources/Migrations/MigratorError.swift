@@ -8,7 +8,7 @@ public enum MigratorError: Error {
     /// No migration in the directory, and what is there instead: nothing ran.
     case noMigrations(NoMigrationsFound)
     /// A version given by the user that names no migration; `nearest` are the closest known ones.
-    case unknownVersion(Int64, nearest: [Int64], option: VersionOption)
+    case unknownVersion(MigrationVersion, nearest: [MigrationVersion], option: VersionOption)
     /// `down` needs a down section that these migrations (labels) lack: nothing was rolled back.
     case noDownMigration([String])
     /// `down` reached a migration of a layout that has no down files at all (Prisma): nothing was rolled back.
@@ -60,9 +60,9 @@ public enum Refusal: Sendable, Equatable {
     case beingApplied(label: String, by: String)
     /// Recorded running with no migrator at it: one stopped outside a transaction; `files` are its up
     /// and down files, to check by hand.
-    case leftRunning(version: Int64, label: String, files: [String])
+    case leftRunning(version: MigrationVersion, label: String, files: [String])
     /// Applied, and its file changed since.
-    case checksumChanged(version: Int64, label: String)
+    case checksumChanged(version: MigrationVersion, label: String)
     /// Pending, but older than the newest applied migration.
     case outOfOrder(label: String)
 }
@@ -78,11 +78,11 @@ public enum Drift: Sendable, Equatable {
 /// Why `repair` changed nothing.
 public enum RepairRefusal: Sendable, Equatable {
     /// `--mark` resolves only a migration left running.
-    case notLeftRunning(Int64)
+    case notLeftRunning(MigrationVersion)
     /// Accepting a checksum needs an applied migration.
-    case notApplied(Int64)
+    case notApplied(MigrationVersion)
     /// Accepting a checksum needs the file.
-    case noFile(Int64)
+    case noFile(MigrationVersion)
 }
 
 /// Why `adopt` changed nothing before reading the old history.
@@ -107,7 +107,7 @@ public enum AdoptionProblem: Sendable, Equatable {
     /// dbmate lists a version that is not a number.
     case notAVersion(table: String, text: String)
     /// dbmate, goose or Prisma lists versions no file has.
-    case noFiles(table: String, versions: [Int64])
+    case noFiles(table: String, versions: [MigrationVersion])
     /// Prisma: these migrations started and never finished nor were rolled back (a failed deploy).
     case unfinished(table: String, migrations: [String])
     /// Prisma: the migration recorded as `recorded` is in a folder named `folder` today.
@@ -119,7 +119,7 @@ public enum AdoptionProblem: Sendable, Equatable {
 /// A migration that the server rejected, located in its file, and what it left behind.
 public struct MigrationFailure: Sendable {
     public var migration: String
-    public var version: Int64?
+    public var version: MigrationVersion?
     public var file: String
     public var line: Int?
     public var column: Int?

@@ -9,11 +9,12 @@ enum PrismaFolder {
     static let lockFile = "migration_lock.toml"
 
     /// `20230104091512_init`: its version and name; nil for a name of another shape.
-    static func name(_ folder: String) -> (version: Int64?, versionText: String, name: String)? {
+    static func name(_ folder: String) -> (version: MigrationVersion?, versionText: String, name: String)? {
         let digits = folder.prefix { $0.isASCII && $0.isNumber }
         let rest = folder.dropFirst(digits.count)
         guard !digits.isEmpty, rest.hasPrefix("_"), rest.count > 1 else { return nil }
-        return (Int64(digits), String(digits), String(rest.dropFirst()))
+        let version = Int64(digits).map { MigrationVersion(UInt64($0), text: String(digits)) }
+        return (version, String(digits), String(rest.dropFirst()))
     }
 
     /// Why an entry of a migration folder cannot stay there, or nil: only `migration.sql` is read, and

@@ -33,7 +33,7 @@ enum PrismaHistory: LegacyHistoryReader {
             guard applied.insert(name).inserted else { continue }
             // The folder's leading digits are its version; a name of another shape is refused by the plan.
             let version = PrismaFolder.name(name)?.version
-            history.versions.append(version.map(String.init) ?? name)
+            history.versions.append(version.map(\.text) ?? name)
             if let version {
                 history.names[version] = name
                 history.checksums[version] = row[1] ?? ""

@@ -17,7 +17,7 @@ struct UpPlan {
     /// and (unless allowed) pending migrations older than the newest applied one. `repeatableRecords` is
     /// read only when repeatables can run.
     init(
-        migrations all: [Migration], records: [HistoryRecord], target: Int64?, allowOutOfOrder: Bool,
+        migrations all: [Migration], records: [HistoryRecord], target: MigrationVersion?, allowOutOfOrder: Bool,
         repeatables: [RepeatableMigration], repeatableRecords: () throws -> [RepeatableHistory.Record]
     ) throws {
         let statuses = MigrationStatus.compute(migrations: all, records: records)

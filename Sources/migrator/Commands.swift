@@ -31,7 +31,7 @@ struct Up: ParsableCommand {
     @OptionGroup var vars: PlaceholderOptions
 
     @Option(help: "Stop after this version.")
-    var to: Int64?
+    var to: MigrationVersion?
 
     @Flag(name: .customLong("allow-out-of-order"), help: "Apply pending migrations older than the newest applied one.")
     var allowOutOfOrder = false
@@ -85,7 +85,7 @@ struct Down: ParsableCommand {
     var steps: Int?
 
     @Option(help: "Roll back every migration newer than this version (0 without a version-0 migration: all of them).")
-    var to: Int64?
+    var to: MigrationVersion?
 
     @Flag(help: "Roll back every applied migration.")
     var all = false
@@ -173,7 +173,7 @@ struct Baseline: ParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     @Option(help: "The last version that the database already contains.")
-    var version: Int64
+    var version: MigrationVersion
 
     func run() throws {
         try migrator.run { try db.migrator().baseline(version: version) }
@@ -198,7 +198,7 @@ struct Repair: ParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     @Option(help: "The migration's version.")
-    var version: Int64
+    var version: MigrationVersion
 
     @Option(help: "applied or pending: how to record a migration left running.")
     var mark: Mark?

@@ -33,7 +33,7 @@ extension FailureText {
         case .notAVersion(let table, let text):
             return "\(table) lists version '\(text)', which is not a version number (digits, 0 or more)"
         case .noFiles(let table, let versions):
-            return "\(table) lists \(versions.count == 1 ? "version" : "versions") " + versions.map(String.init).joined(separator: ", ")
+            return "\(table) lists \(versions.count == 1 ? "version" : "versions") " + versions.map(\.description).joined(separator: ", ")
                 + " as applied, but no migration file has " + (versions.count == 1 ? "it" : "them")
                 + ". Restore the files (their checksums go into the history), or check --dir"
         case .unfinished(let table, let names):

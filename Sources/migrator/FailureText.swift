@@ -35,7 +35,7 @@ enum FailureText {
             return [
                 "\(option == .target ? "--to" : "--version") \(version): no migration has this version"
                     + (nearest.isEmpty
-                        ? " (there are no migrations)" : "; the nearest are \(nearest.map(String.init).joined(separator: ", "))")
+                        ? " (there are no migrations)" : "; the nearest are \(nearest.map(\.description).joined(separator: ", "))")
                     + "; nothing was changed"
             ]
         case .noDownMigration(let labels):
@@ -168,7 +168,7 @@ enum FailureText {
 
     /// What took effect of a migration run outside a transaction, and the repair that resolves it.
     private static func aftermath(_ aftermath: MigrationFailure.Aftermath, _ f: MigrationFailure) -> String {
-        let v = f.version.map(String.init) ?? "VERSION"
+        let v = f.version.map(\.description) ?? "VERSION"
         let open = "  The open transaction was rolled back; statements before its BEGIN took effect. "
         switch aftermath {
         case .upUndone: return "  Nothing of it took effect and the history is unchanged."

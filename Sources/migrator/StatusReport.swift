@@ -46,7 +46,9 @@ enum StatusReport {
 
     static func json(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) throws -> String {
         struct Entry: Encodable {
-            let version: Int64
+            /// A number, as always, unless the version is Flyway's dotted one: then its text.
+            let version: MigrationVersion
+            let versionText: String
             let name: String
             let state: String
             let appliedAt: String?
@@ -99,7 +101,7 @@ enum StatusReport {
         let report = Report(
             migrations: try statuses.map { s in
                 Entry(
-                    version: s.version, name: s.name, state: s.state.rawValue, appliedAt: s.appliedAt,
+                    version: s.version, versionText: s.versionText, name: s.name, state: s.state.rawValue, appliedAt: s.appliedAt,
                     executionMs: s.executionMs, outOfOrder: s.outOfOrder,
                     up: try s.up.map { Section(try $0.summary()) },
                     // A down let go after reading is read again for its last line.

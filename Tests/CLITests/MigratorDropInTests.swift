@@ -93,7 +93,7 @@ final class MigratorDropInTests: XCTestCase {
             first.stderr.contains("0001_initial runs outside"), "a wrapped file runs in the migrator's transaction: \(first.stderr)")
         XCTAssertEqual(try f.historyVersions(), ["1", "2", "3", "4", "5", "6", "7"])
         XCTAssertEqual(try f.query("SELECT count(*) FROM migrator_history WHERE state <> 'applied'"), "0")
-        XCTAssertEqual(try f.query("SELECT name FROM migrator_history WHERE version = 2"), "1.7.0_schema")
+        XCTAssertEqual(try f.query("SELECT name FROM migrator_history WHERE version = '2'"), "1.7.0_schema")
 
         let second = try f.migrator(["up"])
         XCTAssertEqual(second.status, 0, second.output)

@@ -62,7 +62,7 @@ final class MigratorFixture {
     }
 
     func historyVersions() throws -> [String] {
-        try query("SELECT version FROM migrator_history ORDER BY version").split(separator: "\n").map(String.init)
+        try query("SELECT version FROM migrator_history ORDER BY version_order").split(separator: "\n").map(String.init)
     }
 }
 

@@ -33,7 +33,7 @@ final class MigratorLockRetryTests: XCTestCase {
             retries[0].hasSuffix("; nothing applied, retry 1 of 20 in " + retries[0].components(separatedBy: " in ").last!), r.stderr)
         XCTAssertEqual(r.stderr.components(separatedBy: "applied 2_add_note (").count, 2, "applied once: \(r.stderr)")
         XCTAssertEqual(try f.historyVersions(), ["1", "2"])
-        XCTAssertEqual(try f.query("SELECT count(*) FROM migrator_history WHERE version = 2 AND state = 'applied'"), "1")
+        XCTAssertEqual(try f.query("SELECT count(*) FROM migrator_history WHERE version = '2' AND state = 'applied'"), "1")
         XCTAssertEqual(
             try f.query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'note'"), "1")
     }
@@ -64,7 +64,7 @@ final class MigratorLockRetryTests: XCTestCase {
         XCTAssertEqual(retried.status, 0, retried.stderr)
         XCTAssertTrue(retried.stderr.contains("2_index_accounts timed out waiting for a lock"), retried.stderr)
         _ = holder.wait(timeout: 10)
-        XCTAssertEqual(try f.query("SELECT string_agg(state, ',' ORDER BY version) FROM migrator_history"), "applied,applied")
+        XCTAssertEqual(try f.query("SELECT string_agg(state, ',' ORDER BY version_order) FROM migrator_history"), "applied,applied")
 
         // Its first statement took effect before the second one timed out: retrying would run it twice.
         try f.write(
@@ -82,7 +82,7 @@ final class MigratorLockRetryTests: XCTestCase {
             stopped.stderr.contains("Tried 1 time (--lock-retries 20); not retried, because part of it took effect."), stopped.stderr)
         XCTAssertFalse(stopped.stderr.contains("timed out waiting for a lock held by"), stopped.stderr)
         _ = holder.wait(timeout: 10)
-        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = 3"), "running")
+        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = '3'"), "running")
     }
 
     func testOtherErrorsAreNotRetried() throws {

@@ -65,7 +65,7 @@ final class MigratorOutputSafetyTests: XCTestCase {
         try f.write("0001_a.up.sql", "CREATE TABLE a (id int);\n")
         XCTAssertEqual(try f.migrator(["up"]).status, 0)
         try f.query(
-            "INSERT INTO migrator_history (version, name, checksum, state, applied_by) VALUES (2, E'gone\\napplied 0003_forged', 'x', 'applied', 'me')"
+            "INSERT INTO migrator_history (version, version_order, name, checksum, state, applied_by) VALUES ('2', '{2}', E'gone\\napplied 0003_forged', 'x', 'applied', 'me')"
         )
         r = try f.migrator(["status"])
         XCTAssertEqual(r.status, 0, r.output)

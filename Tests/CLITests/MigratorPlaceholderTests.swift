@@ -44,7 +44,7 @@ final class MigratorPlaceholderTests: XCTestCase {
         let section = try String(contentsOfFile: f.directory + "/0001_settings.sql", encoding: .utf8)
             .components(separatedBy: "\n-- migrate:down")[0].components(separatedBy: "-- migrate:up\n")[1]
         let expected = try ProcessRunner.run("/bin/sh", ["-c", "printf '%s' \"$0\" | sha256sum", section], timeout: 10)
-        XCTAssertEqual(try f.query("SELECT checksum FROM migrator_history WHERE version = 1"), String(expected.stdout.prefix(64)))
+        XCTAssertEqual(try f.query("SELECT checksum FROM migrator_history WHERE version = '1'"), String(expected.stdout.prefix(64)))
         let again = try f.migrator(["up", "--var", "suffix=us", "--var", "env=prod", "--var", "region=us-east-1"])
         XCTAssertEqual(again.status, 0, again.output)
         XCTAssertTrue(again.stderr.contains("nothing to apply"), again.stderr)

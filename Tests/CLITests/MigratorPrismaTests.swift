@@ -141,7 +141,7 @@ final class MigratorPrismaTests: XCTestCase {
         }
         XCTAssertEqual(applied.map(String.init), folders.map(\.0).sorted(), "one per folder, in folder-name order")
         XCTAssertEqual(try f.query("SELECT count(*) FROM migrator_history WHERE state = 'applied'"), "\(folders.count)")
-        XCTAssertEqual(try f.query("SELECT name FROM migrator_history WHERE version = 20230104091512"), "init")
+        XCTAssertEqual(try f.query("SELECT name FROM migrator_history WHERE version = '20230104091512'"), "init")
 
         let second = try f.migrator(["up"])
         XCTAssertEqual(second.status, 0, second.output)

@@ -100,7 +100,7 @@ final class MigratorRefusalTests: XCTestCase {
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 1, r.output)
         XCTAssertTrue(r.stderr.contains("INVALID index"), r.stderr)
-        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = 2"), "running")
+        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = '2'"), "running")
     }
 
     /// RDS's usual setup: the migration role owns its schema but may not create schemas in the database.

@@ -29,7 +29,7 @@ final class MigratorRunningStateTests: XCTestCase {
         XCTAssertTrue(down.stderr.contains("statements before line 3 took effect"), down.stderr)
         XCTAssertTrue(down.stderr.contains("0002_email_index is recorded as running"), down.stderr)
         XCTAssertTrue(down.stderr.contains("migrator repair --version 2 --mark pending` (rolled back)"), down.stderr)
-        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = 2"), "running")
+        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = '2'"), "running")
         XCTAssertEqual(try f.query("SELECT to_regclass('accounts_email') IS NULL"), "t", "the index really is gone")
 
         XCTAssertEqual(try f.migrator(["validate"]).status, 3)
@@ -56,7 +56,7 @@ final class MigratorRunningStateTests: XCTestCase {
         XCTAssertTrue(
             down.stderr.contains("Nothing of the down migration took effect; the history still lists 0002_email_index as applied"),
             down.stderr)
-        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = 2"), "applied")
+        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = '2'"), "applied")
         XCTAssertEqual(try f.migrator(["validate"]).status, 0)
     }
 
@@ -65,7 +65,7 @@ final class MigratorRunningStateTests: XCTestCase {
     func testAMigrationBeingAppliedNowIsNotDrift() throws {
         try f.write("0003_slow.up.sql", "-- migrator:no-transaction\nSELECT pg_sleep(4);\nCREATE TABLE slow (id int);\n")
         let applying = try f.start(["up"], environment: ["PGAPPNAME": "deploy"])
-        XCTAssertTrue(f.waitUntil("SELECT state FROM migrator_history WHERE version = 3", is: "running"))
+        XCTAssertTrue(f.waitUntil("SELECT state FROM migrator_history WHERE version = '3'", is: "running"))
 
         let validate = try f.migrator(["validate"])
         XCTAssertEqual(validate.status, 0, validate.stderr)

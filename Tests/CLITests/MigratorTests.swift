@@ -136,7 +136,7 @@ final class MigratorTests: XCTestCase {
             try f.query(
                 "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname IN ('t_a','t_b','t_ab') AND i.indisvalid"
             ), "3")
-        XCTAssertEqual(try f.query("SELECT string_agg(state, ',' ORDER BY version) FROM migrator_history"), "applied,applied,applied")
+        XCTAssertEqual(try f.query("SELECT string_agg(state, ',' ORDER BY version_order) FROM migrator_history"), "applied,applied,applied")
         let down = try f.migrator(["down", "--steps", "2"])
         XCTAssertEqual(down.status, 0, down.stderr)
         XCTAssertEqual(try f.query("SELECT count(*) FROM pg_class WHERE relname IN ('t_a','t_b','t_ab')"), "0")
@@ -150,7 +150,7 @@ final class MigratorTests: XCTestCase {
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("2_idx.up.sql:3"), r.stderr)
-        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = 2"), "running")
+        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = '2'"), "running")
         let again = try f.migrator(["up"])
         XCTAssertEqual(again.status, 3)
         XCTAssertTrue(again.stderr.contains("migrator repair --version 2 --mark applied"), again.stderr)
@@ -161,7 +161,7 @@ final class MigratorTests: XCTestCase {
         let repair = try f.migrator(["repair", "--version", "2", "--mark", "pending"])
         XCTAssertEqual(repair.status, 0, repair.stderr)
         XCTAssertEqual(try f.migrator(["up"]).status, 0)
-        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = 2"), "applied")
+        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = '2'"), "applied")
     }
 
     func testDollarQuotedFunctionWithSemicolons() throws {
@@ -305,7 +305,9 @@ final class MigratorTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("3_c: pending, but older"), r.stderr)
         try f.remove("3_c.up.sql")
 
-        try f.query("INSERT INTO migrator_history (version, name, checksum, state, applied_by) VALUES (5, 'e', 'x', 'running', 'test')")
+        try f.query(
+            "INSERT INTO migrator_history (version, version_order, name, checksum, state, applied_by) VALUES ('5', '{5}', 'e', 'x', 'running', 'test')"
+        )
         r = try f.migrator(["validate"])
         XCTAssertEqual(r.status, 3)
         XCTAssertTrue(r.stderr.contains("5_e: left running"), r.stderr)
@@ -320,7 +322,8 @@ final class MigratorTests: XCTestCase {
         let b = try f.migrator(["baseline", "--version", "2"])
         XCTAssertEqual(b.status, 0, b.stderr)
         XCTAssertEqual(
-            try f.query("SELECT string_agg(version || ':' || state || ':' || execution_ms, ',' ORDER BY version) FROM migrator_history"),
+            try f.query(
+                "SELECT string_agg(version || ':' || state || ':' || execution_ms, ',' ORDER BY version_order) FROM migrator_history"),
             "1:applied:0,2:applied:0")
         let up = try f.migrator(["up"])
         XCTAssertEqual(up.status, 0, up.stderr)
@@ -494,7 +497,7 @@ final class MigratorTests: XCTestCase {
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("leaves a transaction open"), r.stderr)
         XCTAssertEqual(try f.query("SELECT to_regclass('a') IS NOT NULL, to_regclass('b') IS NULL"), "t|t")
-        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = 1"), "running")
+        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = '1'"), "running")
     }
 
     func testCopyFromStdinOrToStdoutFailsClearlyAndRollsBack() throws {
@@ -619,6 +622,6 @@ final class MigratorTests: XCTestCase {
         let baseline = try f.migrator(["baseline", "--version", "2"])
         XCTAssertEqual(baseline.status, 3, baseline.output)
         XCTAssertTrue(baseline.stderr.contains("migration 2_b was left running"), baseline.stderr)
-        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = 2"), "running")
+        XCTAssertEqual(try f.query("SELECT state FROM migrator_history WHERE version = '2'"), "running")
     }
 }

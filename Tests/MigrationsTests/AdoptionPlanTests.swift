@@ -2,7 +2,7 @@
 import XCTest
 
 final class AdoptionPlanTests: XCTestCase {
-    func migration(_ version: Int64) -> Migration {
+    func migration(_ version: MigrationVersion) -> Migration {
         Migration(
             version: version, name: "m\(version)",
             up: SQLSection(
@@ -39,7 +39,7 @@ final class AdoptionPlanTests: XCTestCase {
     }
 
     func testWhatEachToolsHistoryCountsAsApplied() throws {
-        struct Case { let name: String; let tool: LegacyHistory.Tool; let versions: [String]; let applied: [Int64] }
+        struct Case { let name: String; let tool: LegacyHistory.Tool; let versions: [String]; let applied: [MigrationVersion] }
         let files = [1, 2, 3, 5, 8].map { migration($0) }
         let cases = [
             Case(name: "golang-migrate: everything at or below the version", tool: .golangMigrate, versions: ["3"], applied: [1, 2, 3]),
@@ -58,7 +58,7 @@ final class AdoptionPlanTests: XCTestCase {
     /// golang-migrate records version 0 like any other; dbmate keeps "0" (or "00") as the file spells it.
     func testVersionZeroIsAdoptedLikeAnyOtherVersion() throws {
         let files = [0, 1, 2].map { migration($0) }
-        let cases: [(LegacyHistory.Tool, [String], [Int64])] = [
+        let cases: [(LegacyHistory.Tool, [String], [MigrationVersion])] = [
             (.golangMigrate, ["0"], [0]), (.golangMigrate, ["1"], [0, 1]), (.dbmate, ["0"], [0]), (.dbmate, ["00", "2"], [0, 2]),
         ]
         for (tool, versions, applied) in cases {

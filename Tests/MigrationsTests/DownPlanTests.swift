@@ -4,14 +4,14 @@ import XCTest
 
 /// What `down` would roll back, decided from files and history alone: no database.
 final class DownPlanTests: XCTestCase {
-    private func migration(_ version: Int64, down: String? = "SELECT 0;\n") -> Migration {
+    private func migration(_ version: MigrationVersion, down: String? = "SELECT 0;\n") -> Migration {
         Migration(
             version: version, name: "m\(version)",
             up: SQLSection(text: "SELECT 1;\n", file: "m/\(version)_m\(version).up.sql", firstLine: 1, transactional: true),
             down: down.map { SQLSection(text: $0, file: "m/\(version)_m\(version).down.sql", firstLine: 1, transactional: true) })
     }
 
-    private func record(_ version: Int64, _ state: HistoryRecord.State = .applied) -> HistoryRecord {
+    private func record(_ version: MigrationVersion, _ state: HistoryRecord.State = .applied) -> HistoryRecord {
         HistoryRecord(
             version: version, name: "m\(version)", checksum: migration(version).checksum, state: state, appliedAt: "2026-12-01T00:00:00Z",
             executionMs: 1, appliedBy: "app")
@@ -20,7 +20,7 @@ final class DownPlanTests: XCTestCase {
     func testWhatIsRolledBackNewestFirst() throws {
         let files = [1, 2, 3, 4].map { migration($0) }
         let applied = [1, 2, 3].map { record($0) }
-        let cases: [(name: String, target: Migrator.DownTarget, expected: [Int64])] = [
+        let cases: [(name: String, target: Migrator.DownTarget, expected: [MigrationVersion])] = [
             ("one step by default", .steps(1), [3]),
             ("two steps", .steps(2), [3, 2]),
             ("more steps than applied", .steps(9), [3, 2, 1]),

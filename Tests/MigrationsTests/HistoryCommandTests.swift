@@ -41,7 +41,7 @@ final class HistoryCommandTests: XCTestCase {
     func testRepairResolvesOnlyWhatItIsFor() throws {
         let m = try files()
         typealias Case = (
-            name: String, records: [HistoryRecord], version: Int64, action: Migrator.RepairAction, refusal: MigratorError?,
+            name: String, records: [HistoryRecord], version: MigrationVersion, action: Migrator.RepairAction, refusal: MigratorError?,
             after: [HistoryRecord]?
         )
         let edited = record(m[1], .applied, checksum: "0ld")

@@ -8,10 +8,10 @@ final class MemoryStore: MigrationStore {
     var historyName = "public.migrator_history"
     var appliedBy = "app"
     /// nil until `createHistory()`.
-    private(set) var history: [Int64: HistoryRecord]?
+    private(set) var history: [MigrationVersion: HistoryRecord]?
     private(set) var calls: [String] = []
     /// The next write to this version fails.
-    var failWrite: Int64?
+    var failWrite: MigrationVersion?
     private(set) var locked = false
 
     init(records: [HistoryRecord]? = nil) {
@@ -55,9 +55,9 @@ final class MemoryStore: MigrationStore {
         (history ?? [:]).values.sorted { $0.version < $1.version }
     }
 
-    private func write(_ version: Int64, _ what: String, _ change: (inout [Int64: HistoryRecord]) -> Void) throws {
+    private func write(_ version: MigrationVersion, _ what: String, _ change: (inout [MigrationVersion: HistoryRecord]) -> Void) throws {
         precondition(locked, "\(what) without the lock")
-        calls.append("\(what) \(version)")
+        calls.append("\(what) \(version.recorded)")
         if failWrite == version { throw PostgresError(kind: .query, sqlState: "23505", message: "duplicate key value") }
         guard var h = history else { throw PostgresError(kind: .query, sqlState: "42P01", message: "relation does not exist") }
         change(&h)
@@ -72,22 +72,22 @@ final class MemoryStore: MigrationStore {
         }
     }
 
-    func markApplied(_ version: Int64, executionMs: Int) throws {
+    func markApplied(_ version: MigrationVersion, executionMs: Int) throws {
         try write(version, "markApplied") {
             $0[version]?.state = .applied
             $0[version]?.executionMs = executionMs
         }
     }
 
-    func setState(_ version: Int64, _ state: HistoryRecord.State) throws {
+    func setState(_ version: MigrationVersion, _ state: HistoryRecord.State) throws {
         try write(version, "setState") { $0[version]?.state = state }
     }
 
-    func updateChecksum(_ version: Int64, to checksum: String) throws {
+    func updateChecksum(_ version: MigrationVersion, to checksum: String) throws {
         try write(version, "updateChecksum") { $0[version]?.checksum = checksum }
     }
 
-    func delete(_ version: Int64) throws {
+    func delete(_ version: MigrationVersion) throws {
         try write(version, "delete") { $0[version] = nil }
     }
 }

@@ -4,7 +4,7 @@ import XCTest
 
 /// What `up` would do, decided from files and history alone: no database.
 final class UpPlanTests: XCTestCase {
-    private func migration(_ version: Int64, _ sql: String = "SELECT 1;") -> Migration {
+    private func migration(_ version: MigrationVersion, _ sql: String = "SELECT 1;") -> Migration {
         Migration(
             version: version, name: "m\(version)",
             up: SQLSection(text: sql + "\n", file: "m/\(version)_m\(version).up.sql", firstLine: 1, transactional: true),
@@ -22,7 +22,7 @@ final class UpPlanTests: XCTestCase {
     }
 
     private func plan(
-        _ files: [Migration], _ records: [HistoryRecord], target: Int64? = nil, allowOutOfOrder: Bool = false,
+        _ files: [Migration], _ records: [HistoryRecord], target: MigrationVersion? = nil, allowOutOfOrder: Bool = false,
         repeatables: [RepeatableMigration] = [], repeatableRecords: [RepeatableHistory.Record] = []
     ) throws -> UpPlan {
         try UpPlan(
@@ -32,7 +32,7 @@ final class UpPlanTests: XCTestCase {
 
     func testWhatIsAppliedAndInWhichOrder() throws {
         let (a, b, m3) = (migration(1), migration(2), migration(3))
-        let cases: [(name: String, records: [HistoryRecord], target: Int64?, expected: [Int64])] = [
+        let cases: [(name: String, records: [HistoryRecord], target: MigrationVersion?, expected: [MigrationVersion])] = [
             ("a new database: everything, oldest first", [], nil, [1, 2, 3]),
             ("only what is pending", [record(a)], nil, [2, 3]),
             ("up to the target", [record(a)], 2, [2]),

@@ -1,0 +1,36 @@
+import Postgres
+
+/// The history table as releases before Flyway's layout wrote it had `version bigint PRIMARY KEY`, which
+/// cannot hold `2.0.1`. It is brought to today's shape in place: `version` becomes its text, and the new
+/// `version_order numeric[]` (one part per number) becomes the primary key. Rows, checksums and times stay
+/// as they are, so a database migrated by an earlier release reads exactly as before.
+extension HistoryTable {
+    /// Upgrades a table of an earlier release in one transaction; false when there was nothing to do (no
+    /// table yet, or today's shape). Call while holding the migration lock: the migrator that waited for
+    /// it finds the table upgraded and does nothing.
+    func upgrade() throws -> Bool {
+        guard try exists(), try hasIntegerVersions() else { return false }
+        try PostgresStore.transaction(connection, failed: { .database("upgrading \(schema).\(table) failed", $0) }) {
+            let key = try connection.query(
+                "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", [qualified]
+            ).rows.first?[0]
+            try connection.exec(
+                "ALTER TABLE \(qualified) ALTER COLUMN version TYPE text USING version::text, ADD COLUMN version_order numeric[]")
+            try connection.exec("UPDATE \(qualified) SET version_order = ARRAY[version::numeric]")
+            try connection.exec("ALTER TABLE \(qualified) ALTER COLUMN version_order SET NOT NULL")
+            if let key { try connection.exec("ALTER TABLE \(qualified) DROP CONSTRAINT \(try connection.quoteIdentifier(key))") }
+            try connection.exec("ALTER TABLE \(qualified) ADD PRIMARY KEY (version_order)")
+        }
+        return true
+    }
+
+    /// Whether `version` is still the earlier releases' bigint.
+    private func hasIntegerVersions() throws -> Bool {
+        let result = try connection.query(
+            """
+            SELECT format_type(atttypid, atttypmod) AS type FROM pg_catalog.pg_attribute
+            WHERE attrelid = $1::regclass AND attname = 'version' AND NOT attisdropped
+            """, [qualified])
+        return result.value("type") == "bigint"
+    }
+}
