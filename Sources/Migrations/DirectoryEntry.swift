@@ -6,6 +6,8 @@ import FoundationEssentials
 indirect enum DirectoryEntry {
     /// Named like a versioned migration (`VERSION_NAME.sql`, `.up.sql`, `.down.sql`): read by `MigrationSource`.
     case versioned(FileName)
+    /// Flyway's `V<version>__<description>.sql` or `U<version>__<description>.sql`: read by `MigrationSource`.
+    case flyway(FlywayFile.Name)
     /// `R__NAME.sql`: read by `RepeatableMigration`.
     case repeatable
     /// Allowed beside the migrations and never read: hidden entries (`.gitkeep`, `.squawk.toml`), `README*`,
@@ -37,6 +39,11 @@ indirect enum DirectoryEntry {
             // Passed over in silence, a file named *.SQL would simply never run.
             guard isSQL else { return .stray("ends in \(name.suffix(4)), not .sql: rename it, or it never runs") }
             if let parsed = FileName(name) { return .versioned(parsed) }
+            switch FlywayFile.parse(name) {
+            case .name(let parsed): return .flyway(parsed)
+            case .problem(let reason): return .stray(reason)
+            case nil: break
+            }
             if name.hasPrefix(RepeatableMigration.prefix) { return .repeatable }
             if let clue = LayoutClue.of(name: name, isFolder: false) { return .foreign(clue) }
             return .stray(FileName.problem(name))
@@ -61,6 +68,7 @@ indirect enum DirectoryEntry {
         if lower == "readme" || lower.hasPrefix("readme.") || lower.hasSuffix(".md") || lower.hasSuffix(".go") { return .companion }
         return .stray(
             "not a migration file: the directory may hold only migrations (VERSION_NAME.sql, VERSION_NAME.up.sql, "
-                + "VERSION_NAME.down.sql, R__NAME.sql) and README, *.md, *.go and hidden files; move it out")
+                + "VERSION_NAME.down.sql, V<version>__NAME.sql, U<version>__NAME.sql, R__NAME.sql) and README, *.md, *.go and hidden files; move it out"
+        )
     }
 }

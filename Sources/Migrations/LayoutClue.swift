@@ -1,6 +1,7 @@
 import System
 
-/// A migration layout of another tool that the migrator recognises in a directory but does not read.
+/// A migration layout of another tool that the migrator recognises in a directory; of the layouts it reads
+/// (Prisma, Flyway, goose), the parts it does not read.
 public enum ForeignLayout: String, Sendable, CaseIterable {
     case prisma = "Prisma"
     case flyway = "Flyway"
@@ -15,10 +16,15 @@ public enum LayoutClue: Sendable, Equatable, CustomStringConvertible {
     case prismaLockFile
     /// A folder `TIMESTAMP_name/` holding a `migration.sql`.
     case prismaMigrationFolder
-    /// `V1__init.sql`, `V1.1__add.sql` (versioned), `U1__init.sql` (undo) or `B1__base.sql` (baseline).
-    case flywayMigration(prefix: Character)
+    /// `B1__base.sql`: a Flyway baseline migration, which Flyway runs on an empty database instead of the
+    /// versioned migrations up to its version.
+    case flywayBaselineMigration
     /// `beforeMigrate.sql`, `afterEachMigrate__log.sql` and the other SQL callbacks.
     case flywayCallback
+    /// `V3__backfill.java` or `.class`, `.kt`: a Flyway migration written in Java (or Kotlin).
+    case flywayJavaMigration
+    /// `V1__init.sql.conf`: Flyway's configuration of one script.
+    case flywayScriptConfig
     /// A `-- +goose …` annotation (`-- +goose Up`), on a 1-based line, in a file without dbmate's markers.
     case gooseAnnotation(String, line: Int)
     /// `00002_rename_root.go`: a goose migration written in Go.
@@ -31,7 +37,7 @@ public enum LayoutClue: Sendable, Equatable, CustomStringConvertible {
     public var layout: ForeignLayout {
         switch self {
         case .prismaLockFile, .prismaMigrationFolder: return .prisma
-        case .flywayMigration, .flywayCallback: return .flyway
+        case .flywayBaselineMigration, .flywayCallback, .flywayJavaMigration, .flywayScriptConfig: return .flyway
         case .gooseAnnotation, .gooseGoMigration: return .goose
         case .atlasSum, .atlasFile: return .atlas
         }
@@ -42,10 +48,10 @@ public enum LayoutClue: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .prismaLockFile: return "looks like Prisma's lock file (migration_lock.toml)"
         case .prismaMigrationFolder: return "looks like a Prisma migration folder (TIMESTAMP_name/ holding migration.sql)"
-        case .flywayMigration(let prefix):
-            let kind = prefix == "U" ? "undo" : prefix == "B" ? "baseline" : "versioned"
-            return "looks like a Flyway \(kind) migration (named \(prefix)<version>__<description>.sql)"
-        case .flywayCallback: return "looks like a Flyway callback (beforeMigrate.sql, afterMigrate.sql, …)"
+        case .flywayBaselineMigration: return "is a Flyway baseline migration (B<version>__<description>.sql)"
+        case .flywayCallback: return "is a Flyway callback (beforeMigrate.sql, afterMigrate.sql, …)"
+        case .flywayJavaMigration: return "is a Flyway migration written in Java or Kotlin"
+        case .flywayScriptConfig: return "is a Flyway script configuration file (<script>.sql.conf)"
         case .gooseAnnotation(let text, let line): return "looks like a goose file: `\(text)` on line \(line)"
         case .gooseGoMigration: return "looks like a goose migration written in Go (VERSION_NAME.go)"
         case .atlasSum: return "looks like Atlas's checksum file (atlas.sum)"
@@ -66,17 +72,13 @@ public enum LayoutClue: Sendable, Equatable, CustomStringConvertible {
         default: break
         }
         if name.hasSuffix(".go"), isVersioned(name.dropLast(3)) { return .gooseGoMigration }
+        if name.hasSuffix(".sql.conf") { return isFlywayName(name.dropLast(9), prefixes: "VUR") ? .flywayScriptConfig : nil }
+        for suffix in [".java", ".class", ".kt"] where name.hasSuffix(suffix) {
+            return isFlywayName(name.dropLast(suffix.count), prefixes: "VUR") ? .flywayJavaMigration : nil
+        }
         guard name.hasSuffix(".sql") else { return nil }
         let stem = name.dropLast(4)
-        if let prefix = stem.first, "VUB".contains(prefix), let separator = stem.firstRange(of: "__") {
-            let version = stem[stem.index(after: stem.startIndex)..<separator.lowerBound]
-            // Flyway's versions: digits, separated by dots or underscores (1, 1.1, 2_0_1).
-            if let first = version.first, first.isASCII && first.isNumber,
-                version.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "." || $0 == "_" })
-            {
-                return .flywayMigration(prefix: prefix)
-            }
-        }
+        if isFlywayName(stem, prefixes: "B") { return .flywayBaselineMigration }
         let event = stem.split(separator: "__", maxSplits: 1, omittingEmptySubsequences: false).first ?? stem
         if flywayEvents.contains(String(event)) { return .flywayCallback }
         return nil
@@ -109,6 +111,16 @@ public enum LayoutClue: Sendable, Equatable, CustomStringConvertible {
             return .gooseAnnotation(trimmed, line: number)
         }
         return nil
+    }
+
+    /// `V1__name`, `V1.1__name`, `R__name`: one of `prefixes`, then a version (digits, separated by dots or
+    /// underscores) unless the prefix is R, and `__`.
+    private static func isFlywayName(_ stem: Substring, prefixes: String) -> Bool {
+        guard let prefix = stem.first, prefixes.contains(prefix), let separator = stem.firstRange(of: "__") else { return false }
+        let version = stem[stem.index(after: stem.startIndex)..<separator.lowerBound]
+        if prefix == "R" { return version.isEmpty }
+        guard let first = version.first, first.isASCII && first.isNumber else { return false }
+        return version.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == "." || $0 == "_" }
     }
 
     /// `VERSION_NAME`: digits, an underscore, and something after it.

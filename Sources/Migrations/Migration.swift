@@ -40,9 +40,13 @@ public struct Migration: Equatable {
     /// The version as its file name spells it, for every line that names the file.
     public var versionText: String { version.text }
 
-    /// "20261125093000_create_users" or "0002_touch_fn": the file's name as on disk, without the layout's
-    /// suffix, so that searching the logs for a file name finds its lines.
-    public var label: String { "\(versionText)_\(name)" }
+    /// "20261125093000_create_users", "0002_touch_fn" or "V2.0.1__add_index": the file's name as on disk,
+    /// without the layout's suffix, so that searching the logs for a file name finds its lines.
+    public var label: String { Self.label(versionText, name, layout) }
+
+    static func label(_ version: String, _ name: String, _ layout: MigrationLayout?) -> String {
+        layout == .flyway ? "V\(version)\(FlywayFile.separator)\(name)" : "\(version)_\(name)"
+    }
 }
 
 extension SQLSection {

@@ -38,6 +38,22 @@ extension MigrationSource {
         }
     }
 
+    /// A Flyway file's section and whether it holds no SQL, or nil after adding its problems.
+    static func readFlywayFile(
+        _ name: FlywayFile.Name, path: String, problems: inout [MigrationFileError.Problem], resident: ResidentFiles
+    ) -> (section: SQLSection, isEmpty: Bool)? {
+        switch read(path) {
+        case .failure(let reason):
+            problems.append(.init(file: path, reason: reason))
+            return nil
+        case .success(let text):
+            let section = SQLSection(text: text, file: path, firstLine: 1, transactional: !hasNoTransactionDirective(text))
+            let empty = isEmpty(text)
+            if name.kind == .versioned && empty { problems.append(.init(file: path, reason: "the migration is empty")) }
+            return (FlywayFile.substitutingEverywhere(section).kept(by: resident), empty)
+        }
+    }
+
     /// Prisma applies its folders in name order, the migrator in version order: they must agree.
     /// `folders` are the folder names in version order.
     static func prismaOrderProblems(_ folders: [String], directory: String) -> [MigrationFileError.Problem] {

@@ -9,8 +9,10 @@ import System
 ///   section; `-- migrate:up transaction:false` (or down) opts that section out of its transaction.
 /// - goose's: one `VERSION_NAME.sql` with `-- +goose Up` and `-- +goose Down` sections (`GooseFile`).
 /// - Prisma's: `TIMESTAMP_NAME/migration.sql` folders and a `migration_lock.toml` (`PrismaFolder`).
+/// - Flyway's: `V<version>__NAME.sql` and an optional `U<version>__NAME.sql` undo file (`FlywayFile`),
+///   with dotted versions (`MigrationVersion`).
 ///
-/// VERSION is a non-negative integer (0 too, as golang-migrate and dbmate read it); NAME is the rest of the
+/// Elsewhere VERSION is a non-negative integer (0 too, as golang-migrate and dbmate read it); NAME is the rest of the
 /// file name, dots included (`0002_1.7.0_schema.up.sql`). An empty or comment-only down is a down that does
 /// nothing (`Migration.downIsEmpty`). Every other entry is a companion file or a problem (`DirectoryEntry`),
 /// and a directory without a migration is an error (`NoMigrationsFound`), never an empty plan. Every problem
@@ -64,7 +66,7 @@ public enum MigrationSource {
 
         func claim(_ version: MigrationVersion, _ file: String) -> Bool {
             if let other = seen[version] {
-                problems.append(.init(file: file, reason: "version \(version) is also used by \(other)"))
+                problems.append(.init(file: file, reason: "version \(version.recorded) is also used by \(other)"))
                 return false
             }
             seen[version] = file
@@ -93,6 +95,24 @@ public enum MigrationSource {
             let entry = DirectoryEntry.classify(name, in: directory)
             switch entry {
             case .versioned(let fileName): parsed = fileName
+            case .flyway(let flyway):
+                ours += 1
+                note(.flyway, path)
+                guard let (section, empty) = readFlywayFile(flyway, path: path, problems: &problems, resident: resident) else { continue }
+                switch flyway.kind {
+                case .versioned:
+                    guard claim(flyway.version, path) else { continue }
+                    ups[flyway.version] = (flyway.description, flyway.version.text, section, path)
+                    layoutOf[flyway.version] = .flyway
+                case .undo:
+                    if let other = downs[flyway.version] {
+                        problems.append(.init(file: path, reason: "version \(flyway.version) has another undo migration, \(other.file)"))
+                        continue
+                    }
+                    // An empty U file undoes nothing and is recorded, as an empty down is.
+                    downs[flyway.version] = (flyway.description, section, empty, path)
+                }
+                continue
             case .repeatable:
                 // R__NAME.sql files are repeatable migrations (`RepeatableMigration`), read apart.
                 repeatables += 1
@@ -155,7 +175,8 @@ public enum MigrationSource {
                     text: text, file: path, firstLine: 1,
                     transactional: !hasNoTransactionDirective(text))
                 if let other = downs[parsed.version] {
-                    problems.append(.init(file: path, reason: "version \(parsed.version) has another down migration, \(other.file)"))
+                    problems.append(
+                        .init(file: path, reason: "version \(parsed.version.recorded) has another down migration, \(other.file)"))
                     continue
                 }
                 // 0 bytes or only `-- no-op`: a down that does nothing, as golang-migrate runs it.
@@ -215,7 +236,8 @@ public enum MigrationSource {
                     if let down = file.down {
                         if let other = downs[parsed.version] {
                             problems.append(
-                                .init(file: other.file, reason: "version \(parsed.version) has another down migration, in \(path)"))
+                                .init(file: other.file, reason: "version \(parsed.version.recorded) has another down migration, in \(path)")
+                            )
                         }
                         downs[parsed.version] = (parsed.name, down.kept(by: resident), isEmpty(down), path)
                     }
@@ -242,12 +264,19 @@ public enum MigrationSource {
         problems += prismaOrderProblems(prismaFolders, directory: directory)
         for (version, down) in downs where ups[version] == nil {
             if seen[version] == nil {
-                problems.append(.init(file: down.file, reason: "a down migration without its up migration"))
+                let undo = layouts[.flyway] != nil && baseName(down.file).hasPrefix("U")
+                problems.append(
+                    .init(
+                        file: down.file,
+                        reason: undo
+                            ? "an undo migration without its versioned migration (V\(version)__….sql)"
+                            : "a down migration without its up migration"))
             }
         }
         var notes: [MigrationVersion: String] = [:]
         for (version, down) in downs {
-            guard let up = ups[version], up.file != down.file else { continue }
+            // Flyway pairs a U file with its V file by version alone, whatever their descriptions.
+            guard let up = ups[version], up.file != down.file, layoutOf[version] != .flyway else { continue }
             if !up.file.hasSuffix(".up.sql") {
                 problems.append(
                     .init(

@@ -31,15 +31,19 @@ public struct MigrationStatus: Equatable {
     /// For a running migration: the migrator session that holds the migration lock now, so the migration
     /// is being applied or rolled back at this moment rather than left behind by a migrator that stopped.
     public var runningNow: String? = nil
+    /// The layout of its file, or of the directory when the file is missing.
+    public var layout: MigrationLayout? = nil
 
-    /// The migration as its file is named: "0002_touch_fn".
-    public var label: String { "\(versionText)_\(name)" }
+    /// The migration as its file is named: "0002_touch_fn", "V1.1__add_index".
+    public var label: String { Migration.label(versionText, name, layout) }
 
     /// Joins files and history, ordered by version.
     static func compute(migrations: [Migration], records: [HistoryRecord]) -> [MigrationStatus] {
         let byVersion = Dictionary(uniqueKeysWithValues: records.map { ($0.version, $0) })
         let newestRecorded = records.map(\.version).max()
         var out: [MigrationStatus] = []
+        // A history row without its file is named as the directory's files are.
+        let layout = migrations.first?.layout
         for m in migrations {
             if let r = byVersion[m.version] {
                 let state: State = r.state == .running ? .running : (m.matches(checksum: r.checksum) ? .applied : .checksumChanged)
@@ -47,14 +51,14 @@ public struct MigrationStatus: Equatable {
                     MigrationStatus(
                         version: m.version, versionText: m.versionText, name: m.name, state: state,
                         appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false, up: m.up, down: m.down,
-                        downIsEmpty: m.downIsEmpty, note: m.note))
+                        downIsEmpty: m.downIsEmpty, note: m.note, layout: m.layout))
             } else {
                 out.append(
                     MigrationStatus(
                         version: m.version, versionText: m.versionText, name: m.name, state: .pending,
                         appliedAt: nil, executionMs: nil, outOfOrder: newestRecorded.map { m.version < $0 } ?? false, up: m.up,
                         down: m.down,
-                        downIsEmpty: m.downIsEmpty, note: m.note))
+                        downIsEmpty: m.downIsEmpty, note: m.note, layout: m.layout))
             }
         }
         let files = Set(migrations.map(\.version))
@@ -63,7 +67,7 @@ public struct MigrationStatus: Equatable {
                 MigrationStatus(
                     version: r.version, versionText: r.version.text, name: r.name,
                     state: r.state == .running ? .running : .fileMissing,
-                    appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false))
+                    appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false, layout: layout))
         }
         return out.sorted { $0.version < $1.version }
     }

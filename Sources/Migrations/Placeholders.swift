@@ -215,6 +215,16 @@ public struct Placeholders: Sendable, Equatable {
                 let name = String(decoding: UnsafeBufferPointer(rebasing: s[(open + 2)..<close]), as: UTF8.self)
                 guard inRegion(i) else { return false }
                 guard Self.isName(name) else {
+                    // Flyway's built-in ${flyway:user} and the like would be filled by Flyway: never sent as written.
+                    if regions != nil, name.hasPrefix("flyway:") {
+                        missing.append(
+                            .init(
+                                file: "\(section.file):\(line)",
+                                reason:
+                                    "${\(name)} is one of Flyway's built-in placeholders, which the migrator does not fill: write its value, or use a ${name} of your own"
+                            ))
+                        return false
+                    }
                     // goose's ${NAME:-default} and the like would be substituted by goose: never sent as written.
                     let head = name.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
                     if regions != nil, Self.isName(head), let mark = name.dropFirst(head.count).first, ":-=?+".contains(mark) {

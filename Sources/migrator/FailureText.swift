@@ -28,9 +28,12 @@ enum FailureText {
         switch error {
         case .noMigrations(let found): return noMigrations(found)
         case .files(let files):
-            let layouts = ForeignLayout.allCases.filter { layout in files.problems.contains { $0.clue?.layout == layout } }
+            let clues = files.problems.compactMap(\.clue)
+            let layouts = ForeignLayout.allCases.filter { layout in clues.contains { $0.layout == layout } }
             return [files.lines[0]] + files.problems.map { "  " + problem($0) }
-                + layouts.map { "  \($0.rawValue): " + (notRead($0) + "; " + mixedFix($0)) }
+                + layouts.flatMap { layout in
+                    layout == .flyway ? flywayFixes(clues) : ["  \(layout.rawValue): " + notRead(layout) + "; " + mixedFix(layout)]
+                }
         case .unknownVersion(let version, let nearest, let option):
             return [
                 "\(option == .target ? "--to" : "--version") \(version): no migration has this version"
@@ -39,6 +42,13 @@ enum FailureText {
                     + "; nothing was changed"
             ]
         case .noDownMigration(let labels):
+            // Flyway's labels are its file names, V<version>__NAME: their down is an undo file.
+            if labels.allSatisfy({ $0.hasPrefix("V") && $0.contains("__") }) {
+                return [
+                    "cannot roll back: no undo migration for " + labels.joined(separator: ", ")
+                        + "; nothing was rolled back (add a U<version>__NAME.sql file of the same version; an empty one undoes nothing)"
+                ]
+            }
             return [
                 "cannot roll back: no down migration for " + labels.joined(separator: ", ")
                     + "; nothing was rolled back (a down that should do nothing is an empty down file or -- migrate:down section)"
@@ -230,7 +240,8 @@ enum FailureText {
             lines.append(
                 "  none is a migration: the migrator reads VERSION_NAME.sql with -- migrate:up (dbmate), VERSION_NAME.up.sql"
                     + " and VERSION_NAME.down.sql (golang-migrate), VERSION_NAME.sql with -- +goose Up (goose),"
-                    + " TIMESTAMP_NAME/migration.sql folders (Prisma), and R__NAME.sql")
+                    + " TIMESTAMP_NAME/migration.sql folders (Prisma), V<version>__NAME.sql and U<version>__NAME.sql (Flyway), and R__NAME.sql"
+            )
             lines.append("  fix: point --dir (or MIGRATIONS_DIR) at the folder of migrations")
         case .layout(let layout):
             let seen = found.sightings(of: layout)
@@ -250,7 +261,9 @@ enum FailureText {
                 lines.append(
                     "  a Prisma lock file without a migration folder (TIMESTAMP_NAME/\(migrationSQL)) beside it:"
                         + " point --dir (or MIGRATIONS_DIR) at the folder that holds both, as Prisma's prisma/migrations does")
-            case .flyway, .atlas:
+            case .flyway:
+                lines += flywayFixes(seen.map(\.clue))
+            case .atlas:
                 lines.append("  " + notRead(layout) + "; until one does, run \(command(layout)) in this task instead")
             }
         }
@@ -259,11 +272,37 @@ enum FailureText {
 
     private static let migrationSQL = "migration.sql"
 
+    /// What to do with each kind of Flyway file the migrator does not run, one line each.
+    private static func flywayFixes(_ clues: [LayoutClue]) -> [String] {
+        var seen: [LayoutClue] = []
+        for clue in clues where clue.layout == .flyway && !seen.contains(clue) { seen.append(clue) }
+        return seen.map { clue in
+            let fix: String
+            switch clue {
+            case .flywayCallback:
+                fix =
+                    "the migrator runs no callbacks: put that SQL in a V file (it runs once) or an R__ file (it runs again whenever it changes), or move it out"
+            case .flywayJavaMigration:
+                fix =
+                    "Java and Kotlin migrations run only inside Flyway on the JVM: rewrite it as a V<version>__NAME.sql file, or run `flyway migrate` in this task instead"
+            case .flywayBaselineMigration:
+                fix =
+                    "the migrator applies the V files on a new database, where Flyway would start from a baseline migration; move it out (for a database Flyway baselined, see `migrator adopt flyway`)"
+            case .flywayScriptConfig:
+                fix =
+                    "per-script configuration is not read: a statement that cannot run in a transaction (CREATE INDEX CONCURRENTLY) runs outside one anyway, and -- migrator:no-transaction on the script's first line makes the whole script do so; move it out"
+            default: fix = notRead(.flyway)
+            }
+            return "  Flyway: " + fix
+        }
+    }
+
     private static func notRead(_ layout: ForeignLayout) -> String {
         switch layout {
         case .goose: return "goose's migrations written in Go run only inside a program built with goose"
         case .prisma: return "this file belongs with Prisma's migration folders"
-        case .flyway, .atlas: return "this release does not read \(layout.rawValue)'s layout yet"
+        case .flyway: return "the migrator reads Flyway's V, U and R__ SQL files, and nothing else of Flyway's"
+        case .atlas: return "this release does not read \(layout.rawValue)'s layout yet"
         }
     }
 
@@ -271,7 +310,7 @@ enum FailureText {
     private static func mixedFix(_ layout: ForeignLayout) -> String {
         switch layout {
         case .goose: return "rewrite it as a SQL file (VERSION_NAME.sql with -- +goose Up, -- +goose Down), or move it out"
-        case .flyway: return "name it VERSION_NAME.up.sql (an undo file VERSION_NAME.down.sql), or move it out"
+        case .flyway: return "move it out"
         case .prisma: return "move it beside the Prisma migration folders it belongs with"
         case .atlas: return "give the files dbmate's markers (-- migrate:up), or move them out"
         }

@@ -21,12 +21,15 @@ struct MigratorCommand: ParsableCommand {
               VERSION_NAME.sql with `-- +goose Up` and `-- +goose Down` sections (goose)
                 StatementBegin/End, NO TRANSACTION, ENVSUB ON/OFF (from --var values)
               TIMESTAMP_NAME/migration.sql folders, migration_lock.toml (Prisma; no downs)
+              V<version>__NAME.sql, and optionally U<version>__NAME.sql (Flyway; undo)
+                versions 1, 1.1, 2.0.1 (1_1 is 1.1) in Flyway's order; ${name} always
+                substituted from --var values
             VERSION is a number, 0 or more: a sequence number or a timestamp. An empty
             or comment-only down is a rollback that runs nothing.
             Beside them only README*, *.md, *.go, hidden files and folders without .sql
             files may sit; anything else, and a directory without a migration, is an
-            error (64) that says what it looks like: Flyway, Atlas and goose's Go
-            migrations are recognised, not read.
+            error (64) that says what it looks like: Atlas, goose's Go migrations and
+            Flyway's callbacks and Java migrations are recognised, not run.
             R__NAME.sql is a repeatable migration (views, functions, grants): `up`
             runs it after the versioned ones, in name order, whenever the file changed
             since its last run, in its own transaction; `down` leaves it alone.

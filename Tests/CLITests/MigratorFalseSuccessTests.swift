@@ -37,7 +37,8 @@ final class MigratorFalseSuccessTests: XCTestCase {
     func testTheHelpSaysWhatMaySitBesideTheMigrations() throws {
         let help = try f.migrator(["--help"]).stdout
         XCTAssertTrue(help.contains("Beside them only README*, *.md, *.go, hidden files and folders without .sql"), help)
-        XCTAssertTrue(help.contains("Flyway, Atlas and goose's Go\nmigrations are recognised, not read."), help)
+        XCTAssertTrue(
+            help.contains("Atlas, goose's Go migrations and\nFlyway's callbacks and Java migrations are recognised, not run."), help)
         XCTAssertTrue(help.contains("64  usage error, bad migration files or none at all"), help)
     }
 
@@ -61,20 +62,18 @@ final class MigratorFalseSuccessTests: XCTestCase {
         ])
     }
 
-    /// A Spring service's `src/main/resources/db/migration`.
-    func testFlywayFiles() throws {
-        try f.write("V1__create_accounts.sql", "CREATE TABLE accounts (id bigint PRIMARY KEY, email varchar(255) NOT NULL);\n")
-        try f.write("V1.1__accounts_email_index.sql", "CREATE UNIQUE INDEX accounts_email ON accounts (email);\n")
-        try f.write("V2__create_orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts (id));\n")
-        try f.write(
-            "V10__poll_data_check.sql", "ALTER TABLE orders ADD CONSTRAINT orders_account CHECK (account_id IS NOT NULL) NOT VALID;\n")
-        try f.write("U2__create_orders.sql", "DROP TABLE orders;\n")
-        try f.write("R__order_totals.sql", "CREATE OR REPLACE VIEW order_totals AS SELECT account_id, count(*) FROM orders GROUP BY 1;\n")
+    /// A Spring service's `db/callback` folder, or a directory of Java migrations: Flyway files the migrator
+    /// does not run, each named with what to do.
+    func testFlywayFilesTheMigratorDoesNotRun() throws {
+        try f.write("V3__backfill_order_totals.java", "public class V3__backfill_order_totals extends BaseJavaMigration {}\n")
         try f.write("afterMigrate.sql", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reporting;\n")
+        try f.write("beforeMigrate.sql", "SET lock_timeout = '5s';\n")
+        try f.write("R__order_totals.sql", "CREATE OR REPLACE VIEW order_totals AS SELECT 1 AS n;\n")
         try assertRefused(saying: [
-            "it holds 7 entries: R__order_totals.sql, U2__create_orders.sql, V1.1__accounts_email_index.sql",
-            "it looks like a Flyway migrations directory: U2__create_orders.sql, V1.1__accounts_email_index.sql, V10__poll_data_check.sql and 3 more like them",
-            "this release does not read Flyway's layout yet; until one does, run `flyway migrate` in this task instead",
+            "it holds 4 entries: R__order_totals.sql, V3__backfill_order_totals.java, afterMigrate.sql, beforeMigrate.sql",
+            "it looks like a Flyway migrations directory: V3__backfill_order_totals.java, afterMigrate.sql, beforeMigrate.sql",
+            "Flyway: Java and Kotlin migrations run only inside Flyway on the JVM: rewrite it as a V<version>__NAME.sql file",
+            "Flyway: the migrator runs no callbacks: put that SQL in a V file (it runs once) or an R__ file",
         ])
     }
 
@@ -129,7 +128,7 @@ final class MigratorFalseSuccessTests: XCTestCase {
         try f.write("README.md", "# Database\n")
         try assertRefused(saying: [
             "it holds 3 entries: README.md, schema.sql, seed.csv",
-            "none is a migration: the migrator reads VERSION_NAME.sql with -- migrate:up (dbmate), VERSION_NAME.up.sql and VERSION_NAME.down.sql (golang-migrate), VERSION_NAME.sql with -- +goose Up (goose), TIMESTAMP_NAME/migration.sql folders (Prisma), and R__NAME.sql",
+            "none is a migration: the migrator reads VERSION_NAME.sql with -- migrate:up (dbmate), VERSION_NAME.up.sql and VERSION_NAME.down.sql (golang-migrate), VERSION_NAME.sql with -- +goose Up (goose), TIMESTAMP_NAME/migration.sql folders (Prisma), V<version>__NAME.sql and U<version>__NAME.sql (Flyway), and R__NAME.sql",
         ])
     }
 
@@ -147,11 +146,9 @@ final class MigratorFalseSuccessTests: XCTestCase {
             let r = try f.migrator(command)
             XCTAssertEqual(r.status, 64, "\(command): \(r.output)")
             for text in [
-                "3 problems with the migration files; nothing was applied:",
-                "\(f.directory): mixes migration layouts: golang-migrate (20260302090000_add_email.up.sql), dbmate (20260301090000_create_users.sql), goose (20260303090000_add_name.sql); one directory holds one tool's migrations",
-                "\(f.directory)/V4__add_phone.sql: looks like a Flyway versioned migration (named V<version>__<description>.sql)",
+                "2 problems with the migration files; nothing was applied:",
+                "\(f.directory): mixes migration layouts: golang-migrate (20260302090000_add_email.up.sql), dbmate (20260301090000_create_users.sql), goose (20260303090000_add_name.sql), Flyway (V4__add_phone.sql); one directory holds one tool's migrations",
                 "\(f.directory)/notes.txt: not a migration file: the directory may hold only migrations",
-                "  Flyway: this release does not read Flyway's layout yet; name it VERSION_NAME.up.sql",
             ] {
                 XCTAssertTrue(r.stderr.contains(text), "\(command): expected \(text) in\n\(r.stderr)")
             }

@@ -60,17 +60,26 @@ final class MigrationDirectoryTests: XCTestCase {
                 name: "a goose Go migration", files: [("00006_rename_root.go", "package migrations")],
                 problem: ("00006_rename_root.go", "looks like a goose migration written in Go"), clue: .gooseGoMigration),
             EntryCase(
-                name: "a Flyway versioned file", files: [("V10__poll_data_check.sql", "SELECT 1;")],
-                problem: ("V10__poll_data_check.sql", "looks like a Flyway versioned migration"), clue: .flywayMigration(prefix: "V")),
+                name: "a Flyway baseline migration", files: [("B5__baseline.sql", "CREATE TABLE a (id int);")],
+                problem: ("B5__baseline.sql", "is a Flyway baseline migration"), clue: .flywayBaselineMigration),
             EntryCase(
-                name: "a Flyway dotted version", files: [("V1.1__add_index.sql", "SELECT 1;")],
-                problem: ("V1.1__add_index.sql", "looks like a Flyway versioned migration"), clue: .flywayMigration(prefix: "V")),
+                name: "a Flyway Java migration", files: [("V3__backfill_totals.java", "public class V3__backfill_totals {}")],
+                problem: ("V3__backfill_totals.java", "is a Flyway migration written in Java or Kotlin"), clue: .flywayJavaMigration),
             EntryCase(
-                name: "a Flyway undo file", files: [("U10__poll_data_check.sql", "SELECT 1;")],
-                problem: ("U10__poll_data_check.sql", "looks like a Flyway undo migration"), clue: .flywayMigration(prefix: "U")),
+                name: "a compiled Flyway Java migration", files: [("V3_1__backfill.class", "")],
+                problem: ("V3_1__backfill.class", "is a Flyway migration written in Java or Kotlin"), clue: .flywayJavaMigration),
+            EntryCase(
+                name: "a Flyway script configuration", files: [("V4__index.sql.conf", "executeInTransaction=false\n")],
+                problem: ("V4__index.sql.conf", "is a Flyway script configuration file"), clue: .flywayScriptConfig),
             EntryCase(
                 name: "a Flyway callback", files: [("afterMigrate__grants.sql", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;")],
-                problem: ("afterMigrate__grants.sql", "looks like a Flyway callback"), clue: .flywayCallback),
+                problem: ("afterMigrate__grants.sql", "is a Flyway callback"), clue: .flywayCallback),
+            EntryCase(
+                name: "a Flyway name whose version is not one", files: [("V1.a__add_index.sql", "SELECT 1;")],
+                problem: ("V1.a__add_index.sql", "looks like a Flyway migration, but 1.a is not a version")),
+            EntryCase(
+                name: "a Flyway name without its __", files: [("V2_add_index.sql", "SELECT 1;")],
+                problem: ("V2_add_index.sql", "looks like a Flyway migration, but has no __ after its version")),
         ]
         for c in cases {
             for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
@@ -117,10 +126,10 @@ final class MigrationDirectoryTests: XCTestCase {
                 name: "goose migrations written in Go", files: [("00001_seed_roles.go", "package migrations\n")], folders: [],
                 resemblance: .layout(.goose), entries: ["00001_seed_roles.go"], clues: [.gooseGoMigration]),
             EmptyCase(
-                name: "Flyway files, with a repeatable one the migrator would read",
-                files: [("V1__create_schema.sql", "CREATE SCHEMA app;"), ("V1.1__users.sql", "SELECT 1;"), ("R__views.sql", "SELECT 1;")],
-                folders: [], resemblance: .layout(.flyway), entries: ["R__views.sql", "V1.1__users.sql", "V1__create_schema.sql"],
-                clues: [.flywayMigration(prefix: "V"), .flywayMigration(prefix: "V")]),
+                name: "Flyway files the migrator does not run, with a repeatable one it would",
+                files: [("V2__backfill.java", "class V2__backfill {}"), ("afterMigrate.sql", "SELECT 1;"), ("R__views.sql", "SELECT 1;")],
+                folders: [], resemblance: .layout(.flyway), entries: ["R__views.sql", "V2__backfill.java", "afterMigrate.sql"],
+                clues: [.flywayJavaMigration, .flywayCallback]),
             EmptyCase(
                 name: "an Atlas directory",
                 files: [("20220811074144_create_users.sql", "CREATE TABLE users (id int);\n"), ("atlas.sum", "h1:abc=\n")],
