@@ -10,6 +10,7 @@ public struct LegacyHistory: Sendable, Equatable {
         case dbmate
         case goose
         case prisma
+        case flyway
 
         /// The table the tool writes unless told otherwise.
         public var defaultTable: String {
@@ -17,6 +18,7 @@ public struct LegacyHistory: Sendable, Equatable {
             case .golangMigrate, .dbmate: return LegacyHistory.defaultTable
             case .goose: return GooseHistory.table
             case .prisma: return PrismaHistory.table
+            case .flyway: return FlywayHistory.table
             }
         }
     }
@@ -33,7 +35,12 @@ public struct LegacyHistory: Sendable, Equatable {
     var dirty: Bool = false
     /// Prisma only: migrations started and never finished nor rolled back (a failed `migrate deploy`).
     var unfinished: [String] = []
-    /// Prisma only: by version, the migration (folder) name and the checksum recorded for it.
+    /// Flyway only: the highest version a `BASELINE` row names; files up to it count as applied.
+    var baseline: String? = nil
+    /// Flyway only: the migrations recorded with `success = false`, "VERSION (SCRIPT)".
+    var failed: [String] = []
+    /// Prisma and Flyway: by version, the migration's name (Prisma's folder, Flyway's script) and the
+    /// checksum recorded for it.
     var names: [MigrationVersion: String] = [:]
     var checksums: [MigrationVersion: String] = [:]
 

@@ -23,6 +23,7 @@ extension LegacyHistory.Tool {
         case .dbmate: return DbmateHistory.self
         case .goose: return GooseHistory.self
         case .prisma: return PrismaHistory.self
+        case .flyway: return FlywayHistory.self
         }
     }
 }

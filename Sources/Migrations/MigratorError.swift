@@ -114,6 +114,10 @@ public enum AdoptionProblem: Sendable, Equatable {
     case renamed(table: String, recorded: String, version: String, folder: String)
     /// Prisma: `file` was edited after it was applied; its SHA-256 and the one recorded.
     case edited(table: String, file: String, checksum: String, recorded: String)
+    /// Flyway: these migrations ("VERSION (SCRIPT)") are recorded with `success = false`.
+    case failed(table: String, scripts: [String])
+    /// Flyway: `file` was edited after it was applied; its Flyway checksum (CRC-32) and the one recorded.
+    case editedSinceFlyway(table: String, file: String, checksum: String, recorded: String)
 }
 
 /// A migration that the server rejected, located in its file, and what it left behind.

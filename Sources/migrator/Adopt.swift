@@ -3,8 +3,8 @@ import Migrations
 
 struct Adopt: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Take over the history of golang-migrate, dbmate, goose or Prisma, so nothing they applied runs again.",
-        usage: "migrator adopt golang-migrate|dbmate|goose|prisma [database options] [--migrations-table NAME] [--dry-run]",
+        abstract: "Take over the history of golang-migrate, dbmate, goose, Prisma or Flyway, so nothing they applied runs again.",
+        usage: "migrator adopt golang-migrate|dbmate|goose|prisma|flyway [database options] [--migrations-table NAME] [--dry-run]",
         discussion: """
             Records every migration that the old tool's table says is applied as
             applied, without running it: with the checksum of today's file and
@@ -23,8 +23,14 @@ struct Adopt: ParsableCommand {
                               was not rolled back; its checksum must match today's
                               migration.sql. A row that never finished (a failed
                               deploy) is refused: `prisma migrate resolve` it first.
-            Versions are matched by number (dbmate's "0002" is file 0002_...), Prisma's
-            by folder name. A version in the old table that no file has is refused, and
+              flyway          flyway_schema_history: each version whose last row is a
+                              successful SQL row (UNDO_SQL and DELETE rows undo it), and
+                              every file at or below a BASELINE row's version; its
+                              Flyway checksum (CRC-32) must match today's V file. A
+                              row with success = false is refused: `flyway repair` it
+                              first. R__ rows are not adopted: `up` runs each once.
+            Versions are matched by number (dbmate's "0002" is file 0002_...; Flyway's
+            1.1 is V1_1__...), Prisma's by folder name. A version in the old table that no file has is refused, and
             nothing is recorded.
 
             Until a database has migrator history, `up`, `status`, `validate` and `down`
@@ -33,7 +39,7 @@ struct Adopt: ParsableCommand {
             EXIT CODES
               0   adopted (or, with --dry-run, shown)
               3   refused: a dirty golang-migrate table, an unfinished Prisma migration,
-                  an edited migration.sql, or a version with no file
+                  a failed Flyway migration, an edited file, or a version with no file
               4   another migrator held the lock longer than --lock-wait
               64  no such table, another tool's table, or the database already has
                   migrator history (adopting twice)
@@ -43,6 +49,7 @@ struct Adopt: ParsableCommand {
               migrator adopt golang-migrate --database-url postgres://app@db.internal/app
               migrator adopt golang-migrate --migrations-table app.schema_versions
               migrator adopt prisma --dry-run
+              migrator adopt flyway --migrations-table app.flyway_schema_history
             """)
 
     @Argument(help: ArgumentHelp("The tool that wrote the history.", valueName: "tool"))
@@ -54,7 +61,7 @@ struct Adopt: ParsableCommand {
     @Option(
         name: .customLong("migrations-table"),
         help: ArgumentHelp(
-            "The old tool's table, NAME (in the history's schema) or SCHEMA.NAME (default: schema_migrations, goose_db_version or _prisma_migrations).",
+            "The old tool's table, NAME (in the history's schema) or SCHEMA.NAME (default: schema_migrations, goose_db_version, _prisma_migrations or flyway_schema_history).",
             valueName: "name"))
     var migrationsTable: String?
 

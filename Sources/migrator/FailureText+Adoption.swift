@@ -12,7 +12,7 @@ extension FailureText {
         case .notAHistoryTable(let table, let columns):
             return
                 "\(table) (\(columns)) is not a history table of golang-migrate (version bigint, dirty boolean) or dbmate (version varchar), "
-                + "nor goose's goose_db_version or Prisma's _prisma_migrations; nothing was changed"
+                + "nor goose's goose_db_version, Prisma's _prisma_migrations or Flyway's flyway_schema_history; nothing was changed"
         case .historyExists(let history, let records, let legacy):
             return "\(history) already exists (\(records) records): this database already has migrator history, so adopting "
                 + "\(legacy) would overwrite what it knows. If that table is empty and unused, drop it and adopt again; nothing was changed"
@@ -50,6 +50,15 @@ extension FailureText {
             return "\(file) was edited after Prisma applied it: its SHA-256 is \(checksum), "
                 + "\(table) records \(recorded). Restore the file as it was applied (from version control), "
                 + "or put the change in a new migration folder, as Prisma itself requires"
+        case .failed(let table, let scripts):
+            return "\(table) records \(scripts.joined(separator: ", ")) as failed (success = false), and Flyway itself "
+                + "refuses to migrate until that is repaired. Check which statements of it took effect and undo them by hand, "
+                + "then run `flyway repair` (it removes the failed row) and `migrator adopt flyway` again: the migration is "
+                + "then pending, and `migrator up` runs it. Nothing was recorded."
+        case .editedSinceFlyway(let table, let file, let checksum, let recorded):
+            return "\(file) was edited after Flyway applied it: its Flyway checksum is \(checksum), \(table) records \(recorded). "
+                + "Restore the file as it was applied (from version control), or, if the edit is meant, run `flyway repair` "
+                + "(it records today's checksums) and adopt again"
         }
     }
 }

@@ -87,8 +87,8 @@ enum FailureText {
             // dbmate's, goose's and Prisma's problems come as a list, which one line closes.
             let listed = problems.contains {
                 switch $0 {
-                case .notAVersion, .noFiles, .renamed, .edited: true
-                case .dirty, .unknownLatest, .unfinished: false
+                case .notAVersion, .noFiles, .renamed, .edited, .editedSinceFlyway: true
+                case .dirty, .unknownLatest, .unfinished, .failed: false
                 }
             }
             return validationFailed(problems.map(adoption) + (listed ? ["nothing was recorded"] : []))

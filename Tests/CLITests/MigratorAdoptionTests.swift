@@ -352,7 +352,7 @@ final class MigratorAdoptionTests: XCTestCase {
         ] {
             XCTAssertTrue(r.stdout.contains(line), "missing \(line):\n\(r.stdout)")
         }
-        let bad = try f.migrator(["adopt", "flyway"])
+        let bad = try f.migrator(["adopt", "liquibase"])
         XCTAssertEqual(bad.status, 64, bad.output)
     }
 }

@@ -60,6 +60,14 @@ final class FlywayDirectoryTests: XCTestCase {
         }
     }
 
+    func testFlywaysChecksumIsCRC32OfTheLinesWithoutBreaks() {
+        func checksum(_ text: String) -> Int32 { Array(text.utf8).withUnsafeBufferPointer { FlywayChecksum.of($0) } }
+        XCTAssertEqual(checksum("123456789"), Int32(bitPattern: 0xCBF4_3926), "the CRC-32 check value")
+        XCTAssertEqual(checksum("1234\n56789\n"), checksum("123456789"))
+        XCTAssertEqual(checksum("\u{FEFF}1234\r\n5678\r9"), checksum("123456789"), "byte order mark and CR too")
+        XCTAssertEqual(checksum(""), 0)
+    }
+
     func testVersionsInFlywaysOrderWithTheirUndoFiles() throws {
         // As strings these sort 1, 1.1, 1.10, 1.9, 10, 2, 2.0.1.
         for name in [

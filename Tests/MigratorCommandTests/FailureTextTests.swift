@@ -92,7 +92,7 @@ final class FailureTextTests: XCTestCase {
                 "not a history table", .adoptionRefused(.notAHistoryTable(table: "public.schema_migrations", columns: "id integer")), 64,
                 [
                     "public.schema_migrations (id integer) is not a history table of golang-migrate (version bigint, dirty boolean) "
-                        + "or dbmate (version varchar), nor goose's goose_db_version or Prisma's _prisma_migrations; nothing was changed"
+                        + "or dbmate (version varchar), nor goose's goose_db_version, Prisma's _prisma_migrations or Flyway's flyway_schema_history; nothing was changed"
                 ]
             ),
             (
