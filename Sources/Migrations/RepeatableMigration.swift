@@ -25,8 +25,10 @@ public struct RepeatableMigration: Equatable {
     /// Every `R__NAME.sql` in `directory`, in name order (byte order, as `ls` in the C locale); problems
     /// are reported together, as for versioned files.
     static func load(directory: String, resident: ResidentFiles = .all) throws -> [RepeatableMigration] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".sql") }
+        let all = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        // Beside Flyway's V files they are Flyway's repeatables, whose placeholders are always substituted.
+        let flyway = all.contains { if case .name = FlywayFile.parse($0) { true } else { false } }
+        let names = all.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".sql") }
             .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         var problems: [MigrationFileError.Problem] = []
         var out: [RepeatableMigration] = []
@@ -57,7 +59,9 @@ public struct RepeatableMigration: Equatable {
                         reason:
                             "a repeatable migration always runs in its own transaction; remove \(MigrationSource.noTransactionDirective)"))
             }
-            let section = SQLSection(text: text, file: path, firstLine: 1, transactional: true).kept(by: resident)
+            var section = SQLSection(text: text, file: path, firstLine: 1, transactional: true)
+            if flyway { section = FlywayFile.substitutingEverywhere(section) }
+            section = section.kept(by: resident)
             out.append(RepeatableMigration(name: name, section: section))
         }
         guard problems.isEmpty else { throw MigrationFileError(problems: problems) }

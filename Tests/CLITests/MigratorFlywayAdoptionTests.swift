@@ -175,4 +175,16 @@ final class MigratorFlywayAdoptionTests: XCTestCase {
         XCTAssertFalse(adopt.stderr.contains("V1__create_accounts.sql was edited"), adopt.stderr)
         XCTAssertEqual(try f.query("SELECT to_regclass('migrator_history') IS NULL"), "t", "nothing was recorded")
     }
+
+    func testTheHelpTeachesFlyway() throws {
+        let adopt = try f.migrator(["adopt", "--help"])
+        XCTAssertEqual(adopt.status, 0)
+        for line in [
+            "golang-migrate|dbmate|goose|prisma|flyway", "flyway_schema_history: each version whose last row is a", "`flyway repair`",
+        ] {
+            XCTAssertTrue(adopt.stdout.contains(line), "missing \(line):\n\(adopt.stdout)")
+        }
+        let help = try f.migrator(["--help"])
+        XCTAssertTrue(help.stdout.contains("V<version>__NAME.sql, and optionally U<version>__NAME.sql (Flyway; undo)"), help.stdout)
+    }
 }

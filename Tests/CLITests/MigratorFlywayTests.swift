@@ -98,9 +98,17 @@ final class MigratorFlywayTests: XCTestCase {
 
     func testAPlaceholderWithoutAValueStopsEverything() throws {
         try f.write("V1__grants.sql", "CREATE TABLE t (id int);\nCOMMENT ON TABLE t IS 'owned by ${team}';\n")
+        // Beside V files an R__ file is Flyway's repeatable: its placeholders are substituted always too.
+        try f.write("R__t_view.sql", "CREATE OR REPLACE VIEW t_view AS SELECT id, '${team}' AS team FROM t;\n")
         let r = try f.migrator(["up"])
         XCTAssertEqual(r.status, 64, r.output)
         XCTAssertTrue(r.stderr.contains("\(f.directory)/V1__grants.sql:2: ${team} has no value; set --var team=VALUE"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(f.directory)/R__t_view.sql:1: ${team} has no value"), r.stderr)
         XCTAssertEqual(try f.query("SELECT to_regclass('t') IS NULL AND to_regclass('migrator_history') IS NULL"), "t")
+
+        let given = try f.migrator(["up", "--var", "team=payments"])
+        XCTAssertEqual(given.status, 0, given.output)
+        XCTAssertEqual(try f.query("SELECT obj_description('t'::regclass)"), "owned by payments")
+        XCTAssertTrue(try f.query("SELECT pg_get_viewdef('t_view')").contains("'payments'::text"), "the repeatable's value was written in")
     }
 }

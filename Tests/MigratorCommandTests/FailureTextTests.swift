@@ -143,6 +143,19 @@ final class FailureTextTests: XCTestCase {
                 "dbmate version that is not a number", [.notAVersion(table: table, text: "2026-01-01")],
                 "lists version '2026-01-01', which is not a version number (digits, 0 or more)"
             ),
+            (
+                "Flyway versions without files", [.noFiles(table: table, versions: [MigrationVersion(parsing: "2.0.1")!, 10])],
+                "lists versions 2.0.1, 10 as applied, but no migration file has them"
+            ),
+            (
+                "a failed Flyway migration", [.failed(table: table, scripts: ["1.1 (V1.1__index.sql)"])],
+                "records 1.1 (V1.1__index.sql) as failed (success = false), and Flyway itself refuses to migrate until that is repaired"
+            ),
+            (
+                "a file edited since Flyway applied it",
+                [.editedSinceFlyway(table: table, file: "db/V1__init.sql", checksum: "-873187034", recorded: "1234")],
+                "db/V1__init.sql was edited after Flyway applied it: its Flyway checksum is -873187034, public.schema_migrations records 1234"
+            ),
         ]
         for c in cases {
             let lines = FailureText.message(.adoptionProblems(c.problems))
