@@ -9,7 +9,7 @@ extension HistoryTable {
     /// table yet, or today's shape). Call while holding the migration lock: the migrator that waited for
     /// it finds the table upgraded and does nothing.
     func upgrade() throws -> Bool {
-        guard try exists(), try hasIntegerVersions() else { return false }
+        guard try hasIntegerVersions() else { return false }
         try PostgresStore.transaction(connection, failed: { .database("upgrading \(schema).\(table) failed", $0) }) {
             let key = try connection.query(
                 "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", [qualified]
@@ -24,13 +24,17 @@ extension HistoryTable {
         return true
     }
 
-    /// Whether `version` is still the earlier releases' bigint.
+    /// Whether the table exists with `version` still the earlier releases' bigint: one round trip, since
+    /// every locked command asks.
     private func hasIntegerVersions() throws -> Bool {
         let result = try connection.query(
             """
-            SELECT format_type(atttypid, atttypmod) AS type FROM pg_catalog.pg_attribute
-            WHERE attrelid = $1::regclass AND attname = 'version' AND NOT attisdropped
-            """, [qualified])
+            SELECT format_type(a.atttypid, a.atttypmod) AS type
+            FROM pg_catalog.pg_attribute a
+            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = 'version' AND NOT a.attisdropped
+            """, [schema, table])
         return result.value("type") == "bigint"
     }
 }
