@@ -27,7 +27,10 @@ struct DownPlan {
         }
         guard missing.isEmpty else {
             throw MigratorError.noDownMigration(
-                missing.map { r in byVersion[r.version].map(\.label) ?? "\(r.version)_\(r.name) (its file is missing)" })
+                missing.map { r in
+                    byVersion[r.version].map(\.label) ?? Migration.label(r.version.text, r.name, all.first?.layout)
+                        + " (its file is missing)"
+                })
         }
         migrations = chosen.map { byVersion[$0.version]! }
     }

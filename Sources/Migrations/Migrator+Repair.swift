@@ -41,10 +41,14 @@ extension Migrator {
                 if action == .markApplied {
                     try history.markApplied(version, executionMs: record.executionMs)
                     if let file { try history.updateChecksum(version, to: file.checksum) }
-                    log("repaired \(file?.label ?? "\(version)_\(record.name)"): recorded as applied; its SQL was not run again")
+                    log(
+                        "repaired \(file?.label ?? Migration.label(record.version.text, record.name, all.first?.layout)): recorded as applied; its SQL was not run again"
+                    )
                 } else {
                     try history.delete(version)
-                    log("repaired \(file?.label ?? "\(version)_\(record.name)"): removed from the history; the next `up` runs it again")
+                    log(
+                        "repaired \(file?.label ?? Migration.label(record.version.text, record.name, all.first?.layout)): removed from the history; the next `up` runs it again"
+                    )
                 }
             case .acceptChecksum:
                 guard let record, record.state == .applied else { throw MigratorError.repairRefused(.notApplied(version)) }

@@ -94,6 +94,11 @@ final class MigratorFlywayTests: XCTestCase {
         let one = try f.migrator(["down"])
         XCTAssertEqual(one.status, 0, one.output)
         XCTAssertTrue(one.stderr.contains("rolled back V1.2__customers_name"), one.stderr)
+        // A version whose files are gone is still named as Flyway names it.
+        try f.remove("V1.1__customers_email.sql")
+        let gone = try f.migrator(["down"])
+        XCTAssertEqual(gone.status, 64, gone.output)
+        XCTAssertTrue(gone.stderr.contains("no undo migration for V1.1__customers_email (its file is missing)"), gone.stderr)
     }
 
     func testAPlaceholderWithoutAValueStopsEverything() throws {
