@@ -5,6 +5,7 @@ import System
 
 struct Up: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "up",
         abstract: "Apply pending migrations in version order.",
         usage: "migrator up [database options] [--var NAME=VALUE ...] [--to VERSION] [--allow-out-of-order] [--lock-retries N] [--dry-run]",
         discussion: """
@@ -66,6 +67,7 @@ struct Up: ParsableCommand {
 
 struct Down: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "down",
         abstract: "Roll back applied migrations, newest first.",
         usage: "migrator down [database options] [--var NAME=VALUE ...] [--steps N | --to VERSION | --all] [--dry-run]",
         discussion: """
@@ -108,6 +110,7 @@ struct Down: ParsableCommand {
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show each migration's state: applied, pending, running, checksum changed or file missing.",
         usage: "migrator status [database options] [--output text|json] [--pending]",
         discussion: """
@@ -138,12 +141,15 @@ struct Status: ParsableCommand {
     func run() throws {
         try migrator.run {
             let report = try db.migrator().report()
-            let statuses = report.versioned.filter { !pending || $0.state == .pending }
-            let repeatable = report.repeatable.filter { !pending || $0.state == .pending || $0.state == .changed }
+            // Filtered only for --pending: a copy of every status costs as much as reading the history.
+            let statuses = pending ? report.versioned.filter { $0.state == .pending } : report.versioned
+            let repeatable = pending ? report.repeatable.filter { $0.state == .pending || $0.state == .changed } : report.repeatable
             if output == .text && pending && statuses.isEmpty && repeatable.isEmpty {
                 Output.result("no pending migrations")
+            } else if output == .json {
+                Output.result(try StatusReport.json(statuses, repeatable))
             } else {
-                Output.result(output == .json ? [try StatusReport.json(statuses, repeatable)] : StatusReport.table(statuses, repeatable))
+                Output.result(escaped: StatusReport.table(statuses, repeatable))
             }
         }
     }
@@ -151,6 +157,7 @@ struct Status: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check files against the history; exit 3 on any drift.",
         usage: "migrator validate [database options]",
         discussion:
@@ -166,6 +173,7 @@ struct Validate: ParsableCommand {
 
 struct Baseline: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "baseline",
         abstract: "Record every migration up to a version as applied, without running it.",
         usage: "migrator baseline [database options] --version VERSION",
         discussion: "For databases that existed before the migrator: their schema already holds what those migrations create.")
@@ -182,6 +190,7 @@ struct Baseline: ParsableCommand {
 
 struct Repair: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "repair",
         abstract: "Resolve a migration left running, or accept an edited migration's checksum.",
         usage: "migrator repair [database options] --version VERSION (--mark applied|pending | --accept-checksum)",
         discussion: """
@@ -221,7 +230,7 @@ struct Repair: ParsableCommand {
 }
 
 struct New: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create the next timestamped migration file (or files).")
+    static let configuration = CommandConfiguration(commandName: "new", abstract: "Create the next timestamped migration file (or files).")
 
     @Argument(help: "What the migration does, e.g. add_orders_table.")
     var name: String

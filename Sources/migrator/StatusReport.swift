@@ -3,45 +3,41 @@ import Migrations
 
 /// `migrator status` output: an aligned table, or JSON.
 enum StatusReport {
-    /// The table's lines. Names and times come from files and the history table, so cells are escaped
-    /// before the columns are measured.
-    static func table(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) -> [String] {
-        let header = ["VERSION", "NAME", "STATE", "DOWN", "APPLIED AT", "DURATION"]
-        var rows = [header]
-        for s in statuses {
-            var state = s.state.rawValue
-            if s.outOfOrder { state += " (out of order)" }
-            // What `down` does with it: runs its SQL, runs nothing (an empty down), or refuses (none).
-            let down = s.up == nil ? "-" : s.down == nil ? "none" : s.downIsEmpty ? "empty" : "yes"
-            rows.append(
-                [s.versionText, s.name, state, down, s.appliedAt ?? "-", s.executionMs.map { "\($0) ms" } ?? "-"].map(Output.cell))
+    /// The table as text, every line ending in a newline. Names and times come from files and the history
+    /// table, so cells are escaped before the columns are measured.
+    static func table(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) -> [UInt8] {
+        if statuses.isEmpty && repeatable.isEmpty { return Array("no migrations found\n".utf8) }
+        var out: [UInt8] = []
+        if !statuses.isEmpty {
+            var rows = TextTable(header: ["VERSION", "NAME", "STATE", "DOWN", "APPLIED AT", "DURATION"])
+            for s in statuses {
+                var state = s.state.rawValue
+                if s.outOfOrder { state += " (out of order)" }
+                // What `down` does with it: runs its SQL, runs nothing (an empty down), or refuses (none).
+                let down = s.up == nil ? "-" : s.down == nil ? "none" : s.downIsEmpty ? "empty" : "yes"
+                rows.append([s.versionText, s.name, state, down, s.appliedAt ?? "-", s.executionMs.map { "\($0) ms" } ?? "-"])
+            }
+            rows.write(to: &out)
         }
-        if statuses.isEmpty && repeatable.isEmpty { return ["no migrations found"] }
-        var table = statuses.isEmpty ? [] : aligned(rows)
         if !repeatable.isEmpty {
-            let rows =
-                [["REPEATABLE", "STATE", "APPLIED AT", "DURATION"]]
-                + repeatable.map {
-                    [$0.label, $0.state.rawValue, $0.appliedAt ?? "-", $0.executionMs.map { "\($0) ms" } ?? "-"].map(Output.cell)
-                }
-            table += (table.isEmpty ? [] : [""]) + aligned(rows)
+            if !out.isEmpty { out.append(UInt8(ascii: "\n")) }
+            var rows = TextTable(header: ["REPEATABLE", "STATE", "APPLIED AT", "DURATION"])
+            for r in repeatable {
+                rows.append([r.label, r.state.rawValue, r.appliedAt ?? "-", r.executionMs.map { "\($0) ms" } ?? "-"])
+            }
+            rows.write(to: &out)
         }
         var notes: [String] = []
         for s in statuses {
             if let note = s.note { notes.append("note: \(s.label): \(note)") }
             if let holder = s.runningNow { notes.append("note: \(s.label): being applied or rolled back now by \(holder)") }
         }
-        return table + (notes.isEmpty ? [] : [""] + notes)
-    }
-
-    /// Each column padded to its widest cell, the last one left as it is.
-    private static func aligned(_ rows: [[String]]) -> [String] {
-        let widths = rows[0].indices.map { column in rows.map { $0[column].width }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(to: widths[column])
-            }.joined(separator: "  ")
+        if !notes.isEmpty { out.append(UInt8(ascii: "\n")) }
+        for note in notes {
+            out.append(contentsOf: note.escapingOutputControls().utf8)
+            out.append(UInt8(ascii: "\n"))
         }
+        return out
     }
 
     static func json(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) throws -> String {
@@ -117,18 +113,5 @@ enum StatusReport {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(report)) ?? Data("{}".utf8), as: UTF8.self)
-    }
-}
-
-extension String {
-    /// Characters, as a terminal shows them; counted on the bytes when they are all ASCII, since a
-    /// Character count of every cell of a thousand rows cost more than the rest of the table.
-    var width: Int {
-        utf8.allSatisfy { $0 < 0x80 } ? utf8.count : count
-    }
-
-    func padding(to width: Int) -> String {
-        let own = self.width
-        return own >= width ? self : self + String(repeating: " ", count: width - own)
     }
 }
