@@ -45,7 +45,38 @@ struct Up: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print the plan and change nothing.")
     var dryRun = false
 
+    var invocation: UpInvocation {
+        UpInvocation(
+            db: db.settings, vars: vars.vars, shown: vars.shown, to: to, allowOutOfOrder: allowOutOfOrder, lockRetries: lockRetries,
+            dryRun: dryRun)
+    }
+
     func validate() throws {
+        try invocation.validateOwn()
+    }
+
+    func run() throws {
+        try invocation.run()
+    }
+}
+
+/// `up`'s values, whoever parsed them (ArgumentParser or `QuickStart`).
+struct UpInvocation: Equatable {
+    var db: DatabaseSettings
+    var vars: [String] = []
+    var shown: [String] = []
+    var to: Int64? = nil
+    var allowOutOfOrder = false
+    var lockRetries = 0
+    var dryRun = false
+
+    /// As ArgumentParser validates `up`: its database options first.
+    func validate() throws {
+        try db.validate()
+        try validateOwn()
+    }
+
+    func validateOwn() throws {
         guard lockRetries != 0 else { return }
         if !(0...1000).contains(lockRetries) { throw ValidationError("--lock-retries must be between 0 and 1000") }
         if (db.lockTimeout.flatMap(DatabaseOptions.milliseconds) ?? 0) == 0 {
@@ -59,7 +90,7 @@ struct Up: ParsableCommand {
         try migrator.run {
             try db.migrator {
                 $0.lockRetries = lockRetries
-                $0.placeholders = try vars.placeholders()
+                $0.placeholders = try PlaceholderOptions.placeholders(vars: vars, shown: shown)
             }.up(to: to, allowOutOfOrder: allowOutOfOrder, dryRun: dryRun)
         }
     }
@@ -136,6 +167,21 @@ struct Status: ParsableCommand {
     var output: OutputFormat = .text
 
     @Flag(help: "List only pending migrations.")
+    var pending = false
+
+    var invocation: StatusInvocation {
+        StatusInvocation(db: db.settings, output: output, pending: pending)
+    }
+
+    func run() throws {
+        try invocation.run()
+    }
+}
+
+/// `status`'s values, whoever parsed them (ArgumentParser or `QuickStart`).
+struct StatusInvocation: Equatable {
+    var db: DatabaseSettings
+    var output: OutputFormat = .text
     var pending = false
 
     func run() throws {
