@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Migrations
 
 /// `migrator status` output: an aligned table, or JSON.
@@ -40,78 +39,64 @@ enum StatusReport {
         return out
     }
 
+    /// One JSON document (see `migrator status --help`): its keys sorted, nil values left out, as
+    /// JSONEncoder wrote it before (`JSONText`).
     static func json(_ statuses: [MigrationStatus], _ repeatable: [RepeatableStatus] = []) throws -> String {
-        struct Entry: Encodable {
-            let version: Int64
-            let name: String
-            let state: String
-            let appliedAt: String?
-            let executionMs: Int?
-            let outOfOrder: Bool
-            let up: Section?
-            /// Absent when there is no down (`down` refuses it) or no file.
-            let down: Down?
-            let note: String?
-            /// For a running migration whose migrator holds the lock now: that session.
-            let runningNow: String?
-        }
-        /// Where the up SQL sits, so CI can lint exactly what `up` will run, and how `up` runs it.
-        struct Section: Encodable {
-            let file: String
-            let firstLine: Int
-            let lastLine: Int
-            /// Whether it runs in a transaction: decided from its SQL as `up` decides it, not from the directive alone.
-            let transactional: Bool
-            /// Its own BEGIN … COMMIT is the transaction it runs in (a linter must not assume another around it).
-            let wrapped: Bool
-
-            init(_ section: SectionSummary) {
-                file = section.file
-                firstLine = section.firstLine
-                lastLine = section.lastLine
-                transactional = section.transactional
-                wrapped = section.wrapped
+        var json = JSONText()
+        try json.object { report in
+            try report.array("migrations", statuses) { entries, s in
+                // Where the up SQL sits, so CI can lint exactly what `up` will run, and how `up` runs it.
+                let up = try s.up.map { try $0.summary() }
+                // A down let go after reading is read again for its last line.
+                let downLastLine = try s.down.map { try $0.loaded().lastLine }
+                entries.object { entry in
+                    entry.string("appliedAt", s.appliedAt)
+                    // Absent when there is no down (`down` refuses it) or no file.
+                    if let down = s.down, let downLastLine {
+                        entry.object("down") { d in
+                            // Whether it is empty: rolling back runs nothing and records it.
+                            d.bool("empty", s.downIsEmpty)
+                            d.string("file", down.file)
+                            d.number("firstLine", down.firstLine)
+                            d.number("lastLine", downLastLine)
+                        }
+                    }
+                    entry.number("executionMs", s.executionMs)
+                    entry.string("name", s.name)
+                    entry.string("note", s.note)
+                    entry.bool("outOfOrder", s.outOfOrder)
+                    // For a running migration whose migrator holds the lock now: that session.
+                    entry.string("runningNow", s.runningNow)
+                    entry.string("state", s.state.rawValue)
+                    if let up {
+                        entry.object("up") { u in
+                            u.string("file", up.file)
+                            u.number("firstLine", up.firstLine)
+                            u.number("lastLine", up.lastLine)
+                            // Whether it runs in a transaction: decided from its SQL as `up` decides it, not
+                            // from the directive alone.
+                            u.bool("transactional", up.transactional)
+                            // Its own BEGIN … COMMIT is the transaction it runs in (a linter must not assume
+                            // another around it).
+                            u.bool("wrapped", up.wrapped)
+                        }
+                    }
+                    entry.number("version", s.version)
+                }
+            }
+            // Left out when there are none, so the output of projects without them stays as it was.
+            if !repeatable.isEmpty {
+                report.array("repeatable", repeatable) { entries, r in
+                    entries.object { entry in
+                        entry.string("appliedAt", r.appliedAt)
+                        entry.number("executionMs", r.executionMs)
+                        entry.string("file", r.file)
+                        entry.string("name", r.label)
+                        entry.string("state", r.state.rawValue)
+                    }
+                }
             }
         }
-        /// Where the down SQL sits, and whether it is empty (rolling back runs nothing and records it).
-        struct Down: Encodable {
-            let file: String
-            let firstLine: Int
-            let lastLine: Int
-            let empty: Bool
-        }
-        struct Repeatable: Encodable {
-            let name: String
-            let state: String
-            let appliedAt: String?
-            let executionMs: Int?
-            let file: String?
-        }
-        struct Report: Encodable {
-            let migrations: [Entry]
-            /// Left out when there are none, so the output of projects without them stays as it was.
-            let repeatable: [Repeatable]?
-        }
-        let report = Report(
-            migrations: try statuses.map { s in
-                Entry(
-                    version: s.version, name: s.name, state: s.state.rawValue, appliedAt: s.appliedAt,
-                    executionMs: s.executionMs, outOfOrder: s.outOfOrder,
-                    up: try s.up.map { Section(try $0.summary()) },
-                    // A down let go after reading is read again for its last line.
-                    down: try s.down.map {
-                        Down(file: $0.file, firstLine: $0.firstLine, lastLine: try $0.loaded().lastLine, empty: s.downIsEmpty)
-                    },
-                    note: s.note, runningNow: s.runningNow)
-            },
-            repeatable: repeatable.isEmpty
-                ? nil
-                : repeatable.map {
-                    Repeatable(
-                        name: $0.label, state: $0.state.rawValue, appliedAt: $0.appliedAt, executionMs: $0.executionMs, file: $0.file)
-                })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(report)) ?? Data("{}".utf8), as: UTF8.self)
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 }
