@@ -20,8 +20,10 @@ struct TextTable {
     mutating func append(_ row: [String]) {
         precondition(row.count == columns, "a table row has one cell per column")
         for (column, text) in row.enumerated() {
-            let cell = Output.cell(text)
-            let width = cell.width
+            // Printable ASCII, nearly every cell, needs no escape and is one column per byte: one look at its bytes.
+            let printable = text.utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains { $0 < 0x20 || $0 >= 0x7F } }
+            let cell = printable == true ? text : Output.cell(text)
+            let width = printable == true ? text.utf8.count : cell.width
             widths[column] = max(widths[column], width)
             cells.append(cell)
             cellWidths.append(width)
