@@ -187,7 +187,7 @@ struct StatusInvocation: Equatable {
     func run() throws {
         try migrator.run {
             let report = try db.migrator().report()
-            // Filtered only for --pending: a copy of every status costs as much as reading the history.
+            // Filtered only for --pending: the filter copied every status and read the flag's wrapper per row.
             let statuses = pending ? report.versioned.filter { $0.state == .pending } : report.versioned
             let repeatable = pending ? report.repeatable.filter { $0.state == .pending || $0.state == .changed } : report.repeatable
             if output == .text && pending && statuses.isEmpty && repeatable.isEmpty {
