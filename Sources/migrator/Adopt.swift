@@ -3,6 +3,7 @@ import Migrations
 
 struct Adopt: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "adopt",
         abstract: "Take over the history of golang-migrate, dbmate, goose, Prisma or Flyway, so nothing they applied runs again.",
         usage: "migrator adopt golang-migrate|dbmate|goose|prisma|flyway [database options] [--migrations-table NAME] [--dry-run]",
         discussion: """

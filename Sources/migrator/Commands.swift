@@ -5,6 +5,7 @@ import System
 
 struct Up: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "up",
         abstract: "Apply pending migrations in version order.",
         usage: "migrator up [database options] [--var NAME=VALUE ...] [--to VERSION] [--allow-out-of-order] [--lock-retries N] [--dry-run]",
         discussion: """
@@ -44,7 +45,38 @@ struct Up: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print the plan and change nothing.")
     var dryRun = false
 
+    var invocation: UpInvocation {
+        UpInvocation(
+            db: db.settings, vars: vars.vars, shown: vars.shown, to: to, allowOutOfOrder: allowOutOfOrder, lockRetries: lockRetries,
+            dryRun: dryRun)
+    }
+
     func validate() throws {
+        try invocation.validateOwn()
+    }
+
+    func run() throws {
+        try invocation.run()
+    }
+}
+
+/// `up`'s values, whoever parsed them (ArgumentParser or `QuickStart`).
+struct UpInvocation: Equatable {
+    var db: DatabaseSettings
+    var vars: [String] = []
+    var shown: [String] = []
+    var to: MigrationVersion? = nil
+    var allowOutOfOrder = false
+    var lockRetries = 0
+    var dryRun = false
+
+    /// As ArgumentParser validates `up`: its database options first.
+    func validate() throws {
+        try db.validate()
+        try validateOwn()
+    }
+
+    func validateOwn() throws {
         guard lockRetries != 0 else { return }
         if !(0...1000).contains(lockRetries) { throw ValidationError("--lock-retries must be between 0 and 1000") }
         if (db.lockTimeout.flatMap(DatabaseOptions.milliseconds) ?? 0) == 0 {
@@ -58,7 +90,7 @@ struct Up: ParsableCommand {
         try migrator.run {
             try db.migrator {
                 $0.lockRetries = lockRetries
-                $0.placeholders = try vars.placeholders()
+                $0.placeholders = try PlaceholderOptions.placeholders(vars: vars, shown: shown)
             }.up(to: to, allowOutOfOrder: allowOutOfOrder, dryRun: dryRun)
         }
     }
@@ -66,6 +98,7 @@ struct Up: ParsableCommand {
 
 struct Down: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "down",
         abstract: "Roll back applied migrations, newest first.",
         usage: "migrator down [database options] [--var NAME=VALUE ...] [--steps N | --to VERSION | --all] [--dry-run]",
         discussion: """
@@ -108,6 +141,7 @@ struct Down: ParsableCommand {
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show each migration's state: applied, pending, running, checksum changed or file missing.",
         usage: "migrator status [database options] [--output text|json] [--pending]",
         discussion: """
@@ -135,15 +169,33 @@ struct Status: ParsableCommand {
     @Flag(help: "List only pending migrations.")
     var pending = false
 
+    var invocation: StatusInvocation {
+        StatusInvocation(db: db.settings, output: output, pending: pending)
+    }
+
+    func run() throws {
+        try invocation.run()
+    }
+}
+
+/// `status`'s values, whoever parsed them (ArgumentParser or `QuickStart`).
+struct StatusInvocation: Equatable {
+    var db: DatabaseSettings
+    var output: OutputFormat = .text
+    var pending = false
+
     func run() throws {
         try migrator.run {
             let report = try db.migrator().report()
-            let statuses = report.versioned.filter { !pending || $0.state == .pending }
-            let repeatable = report.repeatable.filter { !pending || $0.state == .pending || $0.state == .changed }
+            // Filtered only for --pending: the filter copied every status and read the flag's wrapper per row.
+            let statuses = pending ? report.versioned.filter { $0.state == .pending } : report.versioned
+            let repeatable = pending ? report.repeatable.filter { $0.state == .pending || $0.state == .changed } : report.repeatable
             if output == .text && pending && statuses.isEmpty && repeatable.isEmpty {
                 Output.result("no pending migrations")
+            } else if output == .json {
+                Output.result(try StatusReport.json(statuses, repeatable))
             } else {
-                Output.result(output == .json ? [try StatusReport.json(statuses, repeatable)] : StatusReport.table(statuses, repeatable))
+                Output.result(escaped: StatusReport.table(statuses, repeatable))
             }
         }
     }
@@ -151,6 +203,7 @@ struct Status: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check files against the history; exit 3 on any drift.",
         usage: "migrator validate [database options]",
         discussion:
@@ -166,6 +219,7 @@ struct Validate: ParsableCommand {
 
 struct Baseline: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "baseline",
         abstract: "Record every migration up to a version as applied, without running it.",
         usage: "migrator baseline [database options] --version VERSION",
         discussion: "For databases that existed before the migrator: their schema already holds what those migrations create.")
@@ -182,6 +236,7 @@ struct Baseline: ParsableCommand {
 
 struct Repair: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "repair",
         abstract: "Resolve a migration left running, or accept an edited migration's checksum.",
         usage: "migrator repair [database options] --version VERSION (--mark applied|pending | --accept-checksum)",
         discussion: """
@@ -221,7 +276,7 @@ struct Repair: ParsableCommand {
 }
 
 struct New: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create the next timestamped migration file (or files).")
+    static let configuration = CommandConfiguration(commandName: "new", abstract: "Create the next timestamped migration file (or files).")
 
     @Argument(help: "What the migration does, e.g. add_orders_table.")
     var name: String

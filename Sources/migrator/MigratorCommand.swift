@@ -59,8 +59,8 @@ struct MigratorCommand: ParsableCommand {
               1   a migration failed (rolled back; the history is unchanged, but one
                   outside a transaction stays running if part of it took effect)
               3   validation failed (changed or missing files, a migration left
-                  running, out-of-order migrations, golang-migrate or dbmate
-                  history not adopted yet: see `migrator adopt --help`)
+                  running, out-of-order migrations, another tool's history
+                  not adopted yet: see `migrator adopt --help`)
               4   another migrator held the lock longer than --lock-wait
               5   could not connect within --wait
               64  usage error, bad migration files or none at all (nothing was
@@ -87,15 +87,22 @@ struct MigratorCommand: ParsableCommand {
             print(version)
             ProcessEnd.now(0)
         }
-        ProcessEnd.now(runToEnd())
+        // `up` and `status` with their own options only are read without ArgumentParser (see QuickStart).
+        if let command = QuickStart.command(Array(CommandLine.arguments.dropFirst())) {
+            ProcessEnd.now(runToEnd { try command.run() })
+        }
+        ProcessEnd.now(
+            runToEnd {
+                var command = try parseAsRoot()
+                try command.run()
+            })
     }
 
     /// ArgumentParser's `main`, returning the exit status instead of calling `exit()`: bad files can end the
     /// command while its session is still logging in on another thread (see `ProcessEnd`).
-    private static func runToEnd() -> Int32 {
+    private static func runToEnd(_ body: () throws -> Void) -> Int32 {
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            try body()
             return 0
         } catch {
             let status = exitCode(for: error)
@@ -160,6 +167,41 @@ struct DatabaseOptions: ParsableArguments {
         help: "Connect with an RDS IAM token instead of a password (default: MIGRATOR_RDS_IAM). Needs sslmode=require or stricter.")
     var rdsIAM = false
 
+    /// The values parsed, for the code that runs a command whoever parsed it (ArgumentParser or `QuickStart`).
+    var settings: DatabaseSettings {
+        DatabaseSettings(
+            databaseURL: databaseURL, directory: directory, table: table, schema: schema, wait: wait, lockWait: lockWait,
+            statementTimeout: statementTimeout, lockTimeout: lockTimeout, rdsIAM: rdsIAM)
+    }
+
+    func validate() throws {
+        try settings.validate()
+    }
+
+    /// A session timeout in whole milliseconds: 0 turns it off, as in PostgreSQL; anything above 0 is at
+    /// least 1 ms, so a short timeout never turns into none.
+    static func milliseconds(_ text: String) -> Int? {
+        guard let seconds = try? DurationText.seconds(text, allowingZero: true) else { return nil }
+        return seconds == 0 ? 0 : max(1, Int((seconds * 1000).rounded(.up)))
+    }
+
+    func migrator(_ configure: (inout MigratorConfig) throws -> Void = { _ in }) rethrows -> Migrator {
+        try settings.migrator(configure)
+    }
+}
+
+/// `DatabaseOptions`' values, with their defaults.
+struct DatabaseSettings: Equatable {
+    var databaseURL: String?
+    var directory: String?
+    var table = "migrator_history"
+    var schema: String?
+    var wait = "0s"
+    var lockWait = "10m"
+    var statementTimeout: String?
+    var lockTimeout: String?
+    var rdsIAM = false
+
     func validate() throws {
         do {
             _ = try RDSIAMPassword.enabled(byEnvironment: ProcessEnvironment.current["MIGRATOR_RDS_IAM"])
@@ -195,8 +237,8 @@ struct DatabaseOptions: ParsableArguments {
             schema: schema,
             wait: (try? DurationText.seconds(wait, allowingZero: true)) ?? 0,
             lockWait: (try? DurationText.seconds(lockWait, allowingZero: true)) ?? 600,
-            statementTimeoutMs: statementTimeout.flatMap(Self.milliseconds),
-            lockTimeoutMs: lockTimeout.flatMap(Self.milliseconds),
+            statementTimeoutMs: statementTimeout.flatMap(DatabaseOptions.milliseconds),
+            lockTimeoutMs: lockTimeout.flatMap(DatabaseOptions.milliseconds),
             appliedByExtra: ECSTaskIdentity.taskARN(environment: env),
             password: usesRDSIAM(env) ? RDSIAMPassword.password(environment: env) : nil)
     }
@@ -204,13 +246,6 @@ struct DatabaseOptions: ParsableArguments {
     /// The flag wins; validate() has already refused a bad MIGRATOR_RDS_IAM.
     private func usesRDSIAM(_ env: [String: String]) -> Bool {
         rdsIAM || ((try? RDSIAMPassword.enabled(byEnvironment: env["MIGRATOR_RDS_IAM"])) ?? nil) == true
-    }
-
-    /// A session timeout in whole milliseconds: 0 turns it off, as in PostgreSQL; anything above 0 is at
-    /// least 1 ms, so a short timeout never turns into none.
-    static func milliseconds(_ text: String) -> Int? {
-        guard let seconds = try? DurationText.seconds(text, allowingZero: true) else { return nil }
-        return seconds == 0 ? 0 : max(1, Int((seconds * 1000).rounded(.up)))
     }
 
     /// The one way a command builds its `Migrator`: this config, changed by `configure` for the command's own options.

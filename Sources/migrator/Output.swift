@@ -34,6 +34,12 @@ enum Output {
         result([line])
     }
 
+    /// Lines escaped piece by piece as they were put together (a `TextTable` of `cell`s), each ending in a
+    /// newline: a thousand-row table is written at once instead of escaped again line by line.
+    static func result(escaped text: [UInt8]) {
+        print(String(decoding: text, as: UTF8.self), terminator: "")
+    }
+
     /// A cell of a table, escaped before the columns are measured.
     static func cell(_ text: String) -> String {
         text.escapingOutputControls()

@@ -33,8 +33,13 @@ struct PlaceholderOptions: ParsableArguments {
         """
 
     func placeholders() throws -> Placeholders {
+        try Self.placeholders(vars: vars, shown: shown)
+    }
+
+    /// `--var` and `--var-show` as given, with `MIGRATOR_VAR_*`; a bad one is reported here (exit 64).
+    static func placeholders(vars: [String], shown: [String]) throws -> Placeholders {
         do {
-            return try Self.parse(flags: vars, environment: ProcessEnvironment.current, shown: shown)
+            return try parse(flags: vars, environment: ProcessEnvironment.current, shown: shown)
         } catch let error as Invalid {
             Output.error(error.description)
             throw ExitCode(FailureText.usageStatus)

@@ -21,6 +21,8 @@ FLOOR = "libpq floor"
 # and libpq would negotiate it (its default is prefer); before this was one setting, the migrator and the
 # psql rows paid a TLS 1.3 handshake that dbmate's did not.
 CONNECTION = "sslmode=disable"
+# How many times each run with nothing to do is repeated per round (odd: the median is one run).
+QUICK_REPEATS = 5
 
 
 def write_migrations(directory, count):
@@ -79,35 +81,50 @@ def run(admin_url, migrator, dbmate, runs, count):
         check(measure([PSQL, "-X", "-q", dbs.fresh(), "-f", script], env=env), "psql bound (warm-up)")
         dbs.drop_all()
         for r in range(runs):
-            # Interleaved: each round measures every tool once, in a rotating order.
+            # Interleaved: each round applies every tool's migrations once, in a rotating order.
             tools = ["migrator", "dbmate", "psql"]
             tools = tools[r % 3:] + tools[:r % 3]
             round_ = {"apply": {}, "noop": {}, "status": {}}
+            urls = {}
             for tool in tools:
-                url = dbs.fresh() + "?" + CONNECTION
+                url = urls[tool] = dbs.fresh() + "?" + CONNECTION
                 if tool == "migrator":
-                    argv = [migrator, "up", "--dir", mdir, "--database-url", url]
-                    round_["apply"][tool] = check(measure(argv, env=env), "migrator up")
-                    round_["noop"][tool] = check(measure(argv, env=env), "migrator up (nothing pending)")
-                    round_["status"][tool] = check(measure([migrator, "status", "--dir", mdir, "--database-url", url], env=env), "migrator status")
+                    round_["apply"][tool] = check(measure([migrator, "up", "--dir", mdir, "--database-url", url], env=env), "migrator up")
                 elif tool == "dbmate":
                     base = [dbmate, "--url", url, "--migrations-dir", mdir, "--no-dump-schema"]
                     round_["apply"][tool] = check(measure(base + ["migrate"], env=env), "dbmate migrate")
-                    round_["noop"][tool] = check(measure(base + ["migrate"], env=env), "dbmate migrate (nothing pending)")
-                    # dbmate status exits 1 when migrations are pending; here none are.
-                    round_["status"][tool] = check(measure(base + ["status"], env=env), "dbmate status")
                 else:
                     round_["apply"][tool] = check(measure([PSQL, "-X", "-q", url, "-f", script], env=env), "psql bound")
-                    # What any libpq client pays before doing anything: start, connect (SCRAM), one query.
-                    floor = check(measure([PSQL, "-X", "-q", url, "-c", "SELECT 1"], env=env), "psql SELECT 1")
-                    round_["noop"][FLOOR] = round_["status"][FLOOR] = floor
                 made = tables_in(url)
                 if made != count:
                     raise SystemExit(f"bench: {tool} left {made} of {count} tables")
+            # The runs with nothing to do take tens of milliseconds, less than the load of a shared machine
+            # changes within a round: each is repeated, alternating between the tools so that they meet the
+            # same load, and the round keeps the run with the median wall time of each.
+            base = [dbmate, "--url", urls["dbmate"], "--migrations-dir", mdir, "--no-dump-schema"]
+            quick = [
+                ("noop", "migrator", [migrator, "up", "--dir", mdir, "--database-url", urls["migrator"]], "migrator up (nothing pending)"),
+                ("noop", "dbmate", base + ["migrate"], "dbmate migrate (nothing pending)"),
+                # What any libpq client pays before doing anything: start, connect (SCRAM), one query.
+                ("noop", FLOOR, [PSQL, "-X", "-q", urls["psql"], "-c", "SELECT 1"], "psql SELECT 1"),
+                ("status", "migrator", [migrator, "status", "--dir", mdir, "--database-url", urls["migrator"]], "migrator status"),
+                # dbmate status exits 1 when migrations are pending; here none are.
+                ("status", "dbmate", base + ["status"], "dbmate status"),
+            ]
+            samples = {(phase, tool): [] for phase, tool, _, _ in quick}
+            for repeat in range(QUICK_REPEATS):
+                order = quick[repeat % len(quick):] + quick[:repeat % len(quick)]
+                for phase, tool, argv, what in order:
+                    samples[(phase, tool)].append(check(measure(argv, env=env), what))
+            for (phase, tool), runs_ in samples.items():
+                round_[phase][tool] = sorted(runs_, key=lambda s: s.wall)[len(runs_) // 2]
+            round_["status"][FLOOR] = round_["noop"][FLOOR]
+            for tool in tools:
+                shown = [("apply", tool), ("noop", tool), ("status", tool)] + ([("noop", FLOOR)] if tool == "psql" else [])
                 print(f"[bench]   round {r + 1}/{runs}, {tool}: " + ", ".join(
-                    f"{phase} {round_[phase][tool].wall:.3f} s" for phase in round_ if tool in round_[phase]),
+                    f"{'floor' if t == FLOOR else phase} {round_[phase][t].wall:.3f} s" for phase, t in shown if t in round_[phase]),
                     file=sys.stderr)
-                dbs.drop_all()
+            dbs.drop_all()
             for k in results:
                 results[k].append(round_[k])
     finally:
@@ -177,8 +194,9 @@ def markdown(table, args, charts_dir):
              f"One unrecorded warm-up (the psql bound), then {args.runs} interleaved rounds (the order of the tools rotates) of {args.migrations:,} migrations, each "
              "a CREATE TABLE (bigserial primary key, a text and a timestamptz column) and a CREATE INDEX, in dbmate's "
              "one-file layout, which both tools read. Each tool gets a fresh database on the local PostgreSQL 15 "
-             "(on loopback, with fsync off), applies everything (`migrator up`, `dbmate migrate`), then runs `up` "
-             "again with nothing pending, then `status`. The psql bound is `psql -X -q -f` of one script that runs "
+             "(on loopback, with fsync off), applies everything (`migrator up`, `dbmate migrate`); then, with every tool's database applied, `up` "
+             f"with nothing pending and `status` run {QUICK_REPEATS} times each, the tools alternating (and the libpq floor among "
+             "them) so that they meet the same load, and the round keeps each one's run with the median wall time. The psql bound is `psql -X -q -f` of one script that runs "
              "every migration in its own BEGIN/COMMIT in one session and keeps no history (psql itself, "
              f"`{PSQL}`, not Debian's Perl wrapper). The *libpq floor* is `psql -X -c 'SELECT 1'`: starting a libpq "
              "client, connecting with SCRAM-SHA-256 and one query, the least any libpq-based tool pays for `up` or "
