@@ -74,7 +74,9 @@ final class QuickStartTests: XCTestCase {
     /// path takes them, ArgumentParser reads the same values.
     func testRandomArgumentsAgreeWithArgumentParser() {
         var generator = SplitMix(seed: 23)
-        let values = ["m", "db/migrations", "0s", "2m", "1500ms", "json", "text", "x=1", "7", "2.0.1", "1_1", "+3", "help", "a b", "é", "-", ""]
+        let values = [
+            "m", "db/migrations", "0s", "2m", "1500ms", "json", "text", "x=1", "7", "2.0.1", "1_1", "+3", "help", "a b", "é", "-", "",
+        ]
         let database = ["database-url", "dir", "table", "schema", "wait", "lock-wait", "statement-timeout", "lock-timeout"]
         let commands: [(String, options: [String], flags: [String])] = [
             ("up", database + ["var", "var-show", "to", "lock-retries"], ["rds-iam", "allow-out-of-order", "dry-run"]),
