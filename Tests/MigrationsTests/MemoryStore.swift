@@ -36,8 +36,10 @@ final class MemoryStore: MigrationStore {
 
     func lock(wait: Double, reportInterval: Double, log: (String) -> Void) throws {
         precondition(!locked, "locked twice")
-        locked = true
         calls.append("lock")
+        // Another migrator holds it for longer than we wait.
+        if let lockHolder { throw MigratorError.lockTimeout("gave up waiting for the migration lock; held by \(lockHolder)") }
+        locked = true
     }
 
     func unlock() {
