@@ -2,7 +2,7 @@
 """Tests of scripts/check-layers on small packages written here: a clean one passes, and each kind of
 breach (a dependency pointing up, the C library outside System and the wrappers, an unguarded Glibc, a C
 module imported publicly or by a domain target, an import not declared in Package.swift, a domain target
-printing or exiting, a domain string naming a flag or a command) fails with a line naming the file and line."""
+printing or exiting, a domain string naming a flag or a command, a migrator command past its store) fails with a line naming the file and line."""
 import pathlib
 import subprocess
 import sys
@@ -139,6 +139,18 @@ class CheckLayersTests(unittest.TestCase):
     def test_prose_about_the_programs_is_not_a_command(self):
         code, out = self.run_on(changes={"Sources/Migrations/Hint.swift": 'let a = "the migrator runs as root; a migrator stopped"\n',
                                          "Sources/ECSTasks/Hint.swift": 'let b = "ecs-run waits for the task"\n'})
+        self.assertEqual(code, 0, out)
+
+    def test_migrator_commands_reach_the_database_through_the_store_only(self):
+        message = "a migrator command reaches the database past MigrationStore (Postgres, Connection); add what it needs to the store"
+        for text, line in [("import System\nimport Postgres\n", 2), ("extension Migrator {\n    func up(_ db: Connection) {}\n}\n", 2)]:
+            with self.subTest(text=text):
+                self.assertBreach(f"Sources/Migrations/Migrator+Up.swift:{line}: " + message,
+                                  changes={"Sources/Migrations/Migrator+Up.swift": text})
+        # The store itself, and words in comments and strings, are not commands reaching past it.
+        code, out = self.run_on(changes={
+            "Sources/Migrations/Migrator+Up.swift": '// not the Connection itself\nextension Migrator { var s: String { "Connection" } }\n',
+            "Sources/Migrations/PostgresStore.swift": "import Postgres\nfinal class PostgresStore { let c: Connection? = nil }\n"})
         self.assertEqual(code, 0, out)
 
     def test_only_system_process_end_may_end_the_process(self):

@@ -1,10 +1,9 @@
-import Postgres
 import System
 
 /// Running one section: a migration's up or down, or a repeatable migration, with its history change.
 extension Migrator {
     /// `up` is the migration's up section as it runs (placeholders substituted).
-    func apply(_ m: Migration, _ up: SQLSection, db: Connection, history: HistoryTable) throws {
+    func apply(_ m: Migration, _ up: SQLSection, store: MigrationStore) throws {
         let start = SystemClock.shared.now()
         let plan = ExecutionPlan(up)
         if let note = plan.note { log("\(m.label) \(note)") }
@@ -12,21 +11,21 @@ extension Migrator {
         case .transaction(let begin, let body):
             // The whole section goes as one simple query, so DO blocks and function bodies need no splitting;
             // the history row commits with it or not at all.
-            try transaction(
-                db, begin: begin, failed: { .database("recording \(m.label) in the history failed; the migration was rolled back", $0) }
+            try store.transaction(
+                begin: begin, failed: { .database("recording \(m.label) in the history failed; the migration was rolled back", $0) }
             ) {
-                try runInTransaction(body, m.label, up, db: db)
+                try runInTransaction(body, m.label, up, store: store)
                 // The history row is written as the migrator's own role and settings, not the migration's.
-                try DatabaseSession.reset(db, config, after: up)
-                try history.insert(m, state: .applied, executionMs: SystemClock.shared.milliseconds(since: start), appliedBy: appliedBy(db))
+                try store.resetSession(after: up)
+                try store.insert(m, state: .applied, executionMs: SystemClock.shared.milliseconds(since: start), appliedBy: store.appliedBy)
             }
         case .statements(let statements):
-            try history.insert(m, state: .running, executionMs: 0, appliedBy: appliedBy(db))
-            if let stop = try StatementRun.run(statements, db: db) {
+            try store.insert(m, state: .running, executionMs: 0, appliedBy: store.appliedBy)
+            if let stop = try store.runStatements(statements) {
                 let aftermath: MigrationFailure.Aftermath
                 if !stop.tookEffect {
                     // Nothing it ran was committed, so nothing of it took effect: no history row either.
-                    try history.delete(m.version)
+                    try store.delete(m.version)
                     aftermath = .upUndone
                 } else {
                     aftermath = .upPartial(
@@ -35,73 +34,72 @@ extension Migrator {
                 }
                 throw failure(m, up, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, aftermath: aftermath)
             }
-            try requireNoOpenTransaction(m, up, db: db, what: "the migration", aftermath: .upLeftTransactionOpen)
-            try DatabaseSession.reset(db, config, after: up)
-            try history.markApplied(m.version, executionMs: SystemClock.shared.milliseconds(since: start))
+            try requireNoOpenTransaction(m, up, store: store, what: "the migration", aftermath: .upLeftTransactionOpen)
+            try store.resetSession(after: up)
+            try store.markApplied(m.version, executionMs: SystemClock.shared.milliseconds(since: start))
         }
         log("applied \(m.label) (\(SystemClock.shared.milliseconds(since: start)) ms)")
     }
 
-    func rollBack(_ m: Migration, _ down: SQLSection, db: Connection, history: HistoryTable) throws {
+    func rollBack(_ m: Migration, _ down: SQLSection, store: MigrationStore) throws {
         let start = SystemClock.shared.now()
         let plan = ExecutionPlan(down)
         if let note = plan.note { log("\(m.label) (down) \(note)") }
         switch plan.mode {
         case .transaction(let begin, let body):
-            try transaction(
-                db, begin: begin,
+            try store.transaction(
+                begin: begin,
                 failed: { .database("recording the rollback of \(m.label) in the history failed; the rollback was undone", $0) }
             ) {
-                try runInTransaction(body, m.label, down, db: db)
-                try DatabaseSession.reset(db, config, after: down)
-                try history.delete(m.version)
+                try runInTransaction(body, m.label, down, store: store)
+                try store.resetSession(after: down)
+                try store.delete(m.version)
             }
         case .statements(let statements):
             // Marked first, as `up` inserts its row first: a failure or a kill halfway leaves a migration
             // that is neither applied nor rolled back, and `up`, `down` and `validate` must not take it for applied.
-            try history.setState(m.version, .running)
-            if let stop = try StatementRun.run(statements, db: db) {
+            try store.setState(m.version, .running)
+            if let stop = try store.runStatements(statements) {
                 let aftermath: MigrationFailure.Aftermath
                 if !stop.tookEffect {
-                    try history.setState(m.version, .applied)
+                    try store.setState(m.version, .applied)
                     aftermath = .downUndone
                 } else {
                     aftermath = .downPartial(stop.statementsRun(firstLine: down.firstLine))
                 }
                 throw failure(m, down, stop.error, offset: stop.statement.offset, statementLine: stop.statement.line, aftermath: aftermath)
             }
-            try requireNoOpenTransaction(m, down, db: db, what: "the down migration", aftermath: .downLeftTransactionOpen)
-            try DatabaseSession.reset(db, config, after: down)
-            try history.delete(m.version)
+            try requireNoOpenTransaction(m, down, store: store, what: "the down migration", aftermath: .downLeftTransactionOpen)
+            try store.resetSession(after: down)
+            try store.delete(m.version)
         }
         log("rolled back \(m.label) (\(SystemClock.shared.milliseconds(since: start)) ms)")
     }
 
-    /// Runs a repeatable migration and records its checksum in one transaction.
-    func applyRepeatable(
-        _ r: RepeatableMigration, _ section: SQLSection, begin: String, body: Range<Int>,
-        db: Connection, history: RepeatableHistory
-    ) throws {
+    /// Runs a repeatable migration and records its checksum in one transaction. `section` is its SQL as it
+    /// runs, which `r` was planned on.
+    func applyRepeatable(_ r: RunnableRepeatable, _ section: SQLSection, store: MigrationStore) throws {
         let start = SystemClock.shared.now()
-        try transaction(
-            db, begin: begin, failed: { .database("recording \(r.label) in \(history.table) failed; the migration was rolled back", $0) }
+        let label = r.migration.label
+        try store.transaction(
+            begin: r.begin,
+            failed: { .database("recording \(label) in \(store.historyName)_repeatable failed; the migration was rolled back", $0) }
         ) {
-            try runInTransaction(body, r.label, section, db: db)
-            try DatabaseSession.reset(db, config, after: section)
-            try history.record(r, executionMs: SystemClock.shared.milliseconds(since: start), appliedBy: appliedBy(db))
+            try runInTransaction(r.body, label, section, store: store)
+            try store.resetSession(after: section)
+            try store.recordRepeatable(r.migration, executionMs: SystemClock.shared.milliseconds(since: start), appliedBy: store.appliedBy)
         }
-        log("applied repeatable \(r.label) (\(SystemClock.shared.milliseconds(since: start)) ms)")
+        log("applied repeatable \(label) (\(SystemClock.shared.milliseconds(since: start)) ms)")
     }
 
     /// Runs the bytes `body` of a section inside the open transaction (as one query, or in `QueryChunks` when
-    /// large); on failure rolls it back and names the statement that failed: the character the server points
-    /// at, or else the statement's first line.
-    private func runInTransaction(_ body: Range<Int>, _ label: String, _ section: SQLSection, db: Connection) throws {
+    /// large); on failure names the statement that failed: the character the server points at, or else the
+    /// statement's first line. The store's `transaction` rolls it back.
+    private func runInTransaction(_ body: Range<Int>, _ label: String, _ section: SQLSection, store: MigrationStore) throws {
         for chunk in QueryChunks(section: section, body: body) {
             do {
-                try section.withCString(chunk) { _ = try db.exec(cString: $0) }
-            } catch let error as PostgresError {
-                _ = try? db.exec("ROLLBACK")
+                try store.execute(section, bytes: chunk)
+            } catch let error as StoreError {
                 // Split only now, on the text the server ran: its statements are the results it answered with.
                 let line =
                     error.position == nil
@@ -117,23 +115,22 @@ extension Migrator {
     /// After a section run outside a transaction: a BEGIN without its COMMIT would be rolled back when the
     /// session ends, together with the history update, so it must not be reported as done.
     private func requireNoOpenTransaction(
-        _ m: Migration, _ section: SQLSection, db: Connection, what: String, aftermath: MigrationFailure.Aftermath
+        _ m: Migration, _ section: SQLSection, store: MigrationStore, what: String, aftermath: MigrationFailure.Aftermath
     ) throws {
-        guard db.transactionStatus != .idle else { return }
-        _ = try? db.exec("ROLLBACK")
-        let error = PostgresError(kind: .query, message: "\(what) leaves a transaction open (a BEGIN without its COMMIT)")
+        guard store.closeOpenTransaction() else { return }
+        let error = StoreError(kind: .query, message: "\(what) leaves a transaction open (a BEGIN without its COMMIT)")
         throw failure(m, section, error, offset: 0, statementLine: nil, aftermath: aftermath)
     }
 
     private func failure(
-        _ m: Migration, _ section: SQLSection, _ error: PostgresError, offset: Int, statementLine: Int?,
+        _ m: Migration, _ section: SQLSection, _ error: StoreError, offset: Int, statementLine: Int?,
         aftermath: MigrationFailure.Aftermath
     ) -> MigratorError {
         failure(m.label, m.version, section, error, offset: offset, statementLine: statementLine, aftermath: aftermath)
     }
 
     private func failure(
-        _ label: String, _ version: MigrationVersion?, _ section: SQLSection, _ error: PostgresError, offset: Int,
+        _ label: String, _ version: MigrationVersion?, _ section: SQLSection, _ error: StoreError, offset: Int,
         statementLine: Int?, aftermath: MigrationFailure.Aftermath?
     ) -> MigratorError {
         var line: Int?

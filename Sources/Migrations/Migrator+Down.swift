@@ -1,4 +1,3 @@
-import Postgres
 import System
 
 extension Migrator {
@@ -6,9 +5,9 @@ extension Migrator {
     /// section is missing (`DownPlan`). Returns the versions rolled back.
     @discardableResult
     public func down(_ target: DownTarget, dryRun: Bool = false) throws -> [MigrationVersion] {
-        return try withSession(locked: !dryRun, whileConnecting: migrations) { all, db, history in
-            let records = try history.records()
-            if records.isEmpty { try refuseUnadoptedHistory(db, history) }
+        return try withStore(locked: !dryRun, whileConnecting: migrations) { all, store in
+            let records = try store.records()
+            if records.isEmpty { try refuseUnadoptedHistory(store) }
             let plan = try DownPlan(target, migrations: all, records: records).migrations
             if plan.isEmpty {
                 log("nothing to roll back")
@@ -23,9 +22,9 @@ extension Migrator {
             let start = SystemClock.shared.now()
             for m in plan {
                 if !m.downIsEmpty {
-                    try rollBack(m, try runnable(m.down!), db: db, history: history)
+                    try rollBack(m, try runnable(m.down!), store: store)
                 } else {
-                    try history.delete(m.version)
+                    try store.delete(m.version)
                     log("rolled back \(m.label) (its down is empty: nothing to run)")
                 }
             }

@@ -1,5 +1,3 @@
-import Postgres
-
 /// Where every migration stands: versioned ones by version, repeatable ones by name.
 public struct MigrationReport {
     public var versioned: [MigrationStatus]
@@ -13,19 +11,18 @@ extension Migrator {
 
     public func report() throws -> MigrationReport {
         let load = { () throws -> ([Migration], [RepeatableMigration]) in (try self.migrations(), try self.repeatableMigrations()) }
-        return try withSession(locked: false, whileConnecting: load) { files, db, history in
+        return try withStore(locked: false, whileConnecting: load) { files, store in
             let (all, repeatables) = files
-            let records = try history.records()
-            if records.isEmpty { try refuseUnadoptedHistory(db, history) }
-            let repeatable = try RepeatableHistory(history)
+            let records = try store.records()
+            if records.isEmpty { try refuseUnadoptedHistory(store) }
             // A database that never ran one has no table to read; skip the catalog query then.
-            let repeatRecords = records.isEmpty && repeatables.isEmpty ? [] : try repeatable.records()
+            let repeatRecords = records.isEmpty && repeatables.isEmpty ? [] : try store.repeatableRecords()
             var statuses = MigrationStatus.compute(migrations: all, records: records)
             // A migration recorded running while another migrator holds the lock is in progress, not left behind.
             if statuses.contains(where: { $0.state == .running }),
-                let holder = try LockHolder.ofAdvisoryLock(MigrationLock(connection: db, history: history).key, on: db)
+                let holder = try store.migrationLockHolder()
             {
-                for i in statuses.indices where statuses[i].state == .running { statuses[i].runningNow = holder.description }
+                for i in statuses.indices where statuses[i].state == .running { statuses[i].runningNow = holder }
             }
             return MigrationReport(versioned: statuses, repeatable: RepeatableStatus.compute(repeatables, records: repeatRecords))
         }

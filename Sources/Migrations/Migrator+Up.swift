@@ -1,4 +1,3 @@
-import Postgres
 import System
 
 extension Migrator {
@@ -10,13 +9,13 @@ extension Migrator {
             if let target { try Self.requireKnown(target, among: all.map(\.version), option: .target) }
             return (all, try self.repeatableMigrations())
         }
-        return try withSession(locked: !dryRun, whileConnecting: load) { files, db, history in
+        return try withStore(locked: !dryRun, whileConnecting: load) { files, store in
             let (all, repeatables) = files
-            let records = try history.records()
-            if records.isEmpty { try refuseUnadoptedHistory(db, history) }
+            let records = try store.records()
+            if records.isEmpty { try refuseUnadoptedHistory(store) }
             let plan = try UpPlan(
                 migrations: all, records: records, target: target, allowOutOfOrder: allowOutOfOrder,
-                repeatables: repeatables, repeatableRecords: { try RepeatableHistory(history).records() })
+                repeatables: repeatables, repeatableRecords: store.repeatableRecords)
             if !plan.fileless.isEmpty {
                 // Not refused: the image of the release being rolled back to lacks the newer release's files.
                 let fileless = plan.fileless
@@ -30,7 +29,7 @@ extension Migrator {
                 log("nothing to apply; the database is at version \(current.map(\.description) ?? "none")")
                 return []
             }
-            try checkBeforeRunning(plan)
+            let checked = try checkBeforeRunning(plan)
             if dryRun {
                 for m in plan.migrations {
                     let execution = ExecutionPlan(try runnable(m.up))
@@ -41,49 +40,50 @@ extension Migrator {
                 for r in plan.repeatables { log("would apply repeatable \(r.label)") }
                 return plan.migrations
             }
-            try apply(plan, db: db, history: history)
+            try apply(plan, repeatables: checked, store: store)
             return plan.migrations
         }
     }
 
     /// Everything that can stop the run is checked before anything runs, a file at a time, so that only
-    /// the migration at hand is in memory: every placeholder, and that each repeatable can run in a transaction.
-    private func checkBeforeRunning(_ plan: UpPlan) throws {
+    /// the migration at hand is in memory: every placeholder, and that each repeatable can run in a
+    /// transaction. Returns how each repeatable runs, decided (and its SQL split) once, here; its bytes are
+    /// let go again until it runs.
+    private func checkBeforeRunning(_ plan: UpPlan) throws -> [RunnableRepeatable] {
         try checkPlaceholders(plan.migrations.map(\.up) + plan.repeatables.map(\.section))
-        for r in plan.repeatables { _ = try repeatablePlan(r) }
+        return try plan.repeatables.map(repeatablePlan)
     }
 
-    private func apply(_ plan: UpPlan, db: Connection, history: HistoryTable) throws {
-        try history.create()
+    private func apply(_ plan: UpPlan, repeatables: [RunnableRepeatable], store: MigrationStore) throws {
+        try store.createHistory()
         let start = SystemClock.shared.now()
         for m in plan.migrations {
             let up = try runnable(m.up)
             try lockRetry.run(
-                m.label, log: log, nothingTookEffect: { try !history.records().contains { $0.version == m.version } },
-                holder: { LockHolder.blocking(up, on: db) }
-            ) { try apply(m, up, db: db, history: history) }
+                m.label, log: log, nothingTookEffect: { try !store.records().contains { $0.version == m.version } },
+                holder: { store.blockingHolder(of: up) }
+            ) { try apply(m, up, store: store) }
         }
-        let repeatHistory = try RepeatableHistory(history)
-        if !plan.repeatables.isEmpty { try repeatHistory.create() }
-        for r in plan.repeatables {
-            let (section, begin, body) = try repeatablePlan(r)
+        if !repeatables.isEmpty { try store.createRepeatableHistory() }
+        for r in repeatables {
+            let section = try runnable(r.migration.section)
             // In a transaction, so a lock timeout leaves nothing behind and is always safe to retry.
-            try lockRetry.run(r.label, log: log, nothingTookEffect: { true }, holder: { LockHolder.blocking(section, on: db) }) {
-                try applyRepeatable(r, section, begin: begin, body: body, db: db, history: repeatHistory)
+            try lockRetry.run(r.migration.label, log: log, nothingTookEffect: { true }, holder: { store.blockingHolder(of: section) }) {
+                try applyRepeatable(r, section, store: store)
             }
         }
-        let count = plan.migrations.count + plan.repeatables.count
+        let count = plan.migrations.count + repeatables.count
         log("applied \(count) migration\(count == 1 ? "" : "s") in \(SystemClock.shared.milliseconds(since: start)) ms")
     }
 
     /// A repeatable migration as it runs, refused unless it runs in a transaction.
-    func repeatablePlan(_ r: RepeatableMigration) throws -> (SQLSection, begin: String, body: Range<Int>) {
+    func repeatablePlan(_ r: RepeatableMigration) throws -> RunnableRepeatable {
         let section = try runnable(r.section)
         let execution = ExecutionPlan(section)
         guard case .transaction(let begin, let body) = execution.mode else {
             throw MigratorError.repeatableNeedsTransaction(label: r.label, reason: execution.note)
         }
-        return (section, begin, body)
+        return RunnableRepeatable(migration: r, begin: begin, body: body)
     }
 
     /// The refusal for a migration recorded running, which commands other than `repair` must not go past.
@@ -91,6 +91,15 @@ extension Migrator {
         let status = MigrationStatus.compute(migrations: all, records: [record]).first { $0.version == record.version }!
         return .refused([Refusal(status, all: all)!])
     }
+}
+
+/// A repeatable migration checked to run in a transaction, and how: decided once per run.
+struct RunnableRepeatable {
+    var migration: RepeatableMigration
+    /// Opens its transaction: "BEGIN", or the file's own.
+    var begin: String
+    /// The bytes of its section as it runs (placeholders substituted) that run in the transaction.
+    var body: Range<Int>
 }
 
 extension Refusal {

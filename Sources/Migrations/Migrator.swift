@@ -100,20 +100,27 @@ public final class Migrator {
         throw MigratorError.unknownVersion(version, nearest: Array(below + above), option: option)
     }
 
-    func appliedBy(_ db: Connection) -> String {
-        [db.user, config.appliedByExtra].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-    }
-
     // MARK: - session
 
-    func withSession<T>(locked: Bool, _ body: (Connection, HistoryTable) throws -> T) throws -> T {
-        try withSession(locked: locked, whileConnecting: {}) { _, db, history in try body(db, history) }
+    /// Runs `load` (reading the migration files) while the session is being opened, then `body` with what
+    /// it loaded and the history in the store: the tests' store when one was given, else PostgreSQL's.
+    /// Bad files stop everything as before; the session, if it opened, is closed unused.
+    func withStore<Loaded, T>(
+        locked: Bool, whileConnecting load: () throws -> Loaded, _ body: (Loaded, MigrationStore) throws -> T
+    ) throws -> T {
+        guard let store = storeForTests else {
+            return try withSession(locked: locked, whileConnecting: load, body)
+        }
+        let loaded = try load()
+        if locked { try store.lock(wait: config.lockWait, reportInterval: config.lockReportInterval, log: log) }
+        defer { if locked { store.unlock() } }
+        return try body(loaded, store)
     }
 
-    /// Runs `load` (reading the migration files) while the session is being opened, then `body` with what
-    /// it loaded. Bad files stop everything as before; the session, if it opened, is closed unused.
-    func withSession<Loaded, T>(
-        locked: Bool, whileConnecting load: () throws -> Loaded, _ body: (Loaded, Connection, HistoryTable) throws -> T
+    /// `withStore` over PostgreSQL: the session, its history table (upgraded in place under the lock) and
+    /// the lock, with the server's errors named by what was being done.
+    private func withSession<Loaded, T>(
+        locked: Bool, whileConnecting load: () throws -> Loaded, _ body: (Loaded, MigrationStore) throws -> T
     ) throws -> T {
         let opening = DatabaseSession.start(config)
         let loaded: Loaded
@@ -130,51 +137,29 @@ public final class Migrator {
         } catch let error as PostgresError {
             throw MigratorError.database("reading the history table failed", error)
         }
+        let appliedBy = [db.user, config.appliedByExtra].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        let store = PostgresStore(db, history: history, config: config, appliedBy: appliedBy)
         guard locked else {
-            do { return try body(loaded, db, history) } catch let error as PostgresError {
+            do { return try body(loaded, store) } catch let error as PostgresError {
                 throw MigratorError.database("reading \(history.schema).\(history.table) failed", error)
             }
         }
-        let lock = MigrationLock(connection: db, history: history)
         do {
-            try lock.acquire(wait: config.lockWait, reportInterval: config.lockReportInterval, log: log)
+            try store.lock(wait: config.lockWait, reportInterval: config.lockReportInterval, log: log)
         } catch let error as PostgresError {
             throw MigratorError.database("taking the migration lock failed", error)
         }
-        defer { lock.release() }
+        defer { store.unlock() }
         do {
             if try history.upgrade() {
                 log(
                     "upgraded \(history.schema).\(history.table): versions are now kept as text, ordered by its new version_order column; "
                         + "rows and checksums are unchanged")
             }
-            return try body(loaded, db, history)
+            return try body(loaded, store)
         } catch let error as PostgresError {
             throw MigratorError.database("updating \(history.schema).\(history.table) failed", error)
         }
-    }
-
-    /// See `PostgresStore.transaction`.
-    func transaction<T>(
-        _ db: Connection, begin: String = "BEGIN", failed: (PostgresError) -> MigratorError, _ body: () throws -> T
-    ) throws -> T {
-        try PostgresStore.transaction(db, begin: begin, failed: failed, body)
-    }
-
-    /// As `withSession`, with only what the history needs: the tests' store when one was given, else
-    /// PostgreSQL's.
-    func withStore<Loaded, T>(
-        locked: Bool, whileConnecting load: () throws -> Loaded, _ body: (Loaded, MigrationStore) throws -> T
-    ) throws -> T {
-        guard let store = storeForTests else {
-            return try withSession(locked: locked, whileConnecting: load) { loaded, db, history in
-                try body(loaded, PostgresStore(db, history: history, appliedBy: appliedBy(db)))
-            }
-        }
-        let loaded = try load()
-        if locked { try store.lock(wait: config.lockWait, reportInterval: config.lockReportInterval, log: log) }
-        defer { if locked { store.unlock() } }
-        return try body(loaded, store)
     }
 }
 
