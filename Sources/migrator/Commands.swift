@@ -276,7 +276,20 @@ struct Repair: ParsableCommand {
 }
 
 struct New: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "new", abstract: "Create the next timestamped migration file (or files).")
+    static let configuration = CommandConfiguration(
+        commandName: "new", abstract: "Create the next migration file (or files), in the layout of the files already in the directory.",
+        discussion: """
+            Follows the files already in the directory:
+              golang-migrate, dbmate or none: VERSION_NAME.sql (-- migrate:up and
+                -- migrate:down), or .up.sql and .down.sql with --layout split
+              goose: VERSION_NAME.sql with -- +goose Up and -- +goose Down
+              Prisma: VERSION_NAME/migration.sql
+              Flyway: V<N>__NAME.sql (and U<N>__NAME.sql with --layout split),
+                N the next whole number after the newest version
+            VERSION is the current UTC time (YYYYMMDDHHMMSS), or one more than the
+            newest version when that is later. `up` refuses the new file until its
+            SQL is written.
+            """)
 
     @Argument(help: "What the migration does, e.g. add_orders_table.")
     var name: String
