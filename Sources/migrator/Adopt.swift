@@ -78,7 +78,7 @@ struct Adopt: ParsableCommand {
     }
 
     func run() throws {
-        try migrator.run { try db.migrator().adopt(tool, table: migrationsTable ?? tool.defaultTable, dryRun: dryRun) }
+        try migrator.run { try db.settings.migrator().adopt(tool, table: migrationsTable ?? tool.defaultTable, dryRun: dryRun) }
     }
 }
 
