@@ -29,12 +29,10 @@ extension HistoryTable {
     private func hasIntegerVersions() throws -> Bool {
         let result = try connection.query(
             """
-            SELECT format_type(a.atttypid, a.atttypmod) AS type
-            FROM pg_catalog.pg_attribute a
-            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = 'version' AND NOT a.attisdropped
-            """, [schema, table])
+            SELECT pg_catalog.format_type(atttypid, atttypmod) AS type
+            FROM pg_catalog.pg_attribute
+            WHERE attrelid = pg_catalog.to_regclass($1) AND attname = 'version' AND NOT attisdropped
+            """, [qualified])
         return result.value("type") == "bigint"
     }
 }

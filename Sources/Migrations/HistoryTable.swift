@@ -27,8 +27,15 @@ struct HistoryTable {
     }
 
     func exists() throws -> Bool {
+        try Self.tableExists(qualified, on: connection)
+    }
+
+    /// Whether `qualified` ("schema"."table", quoted) names a table. Looked up by name in the catalog
+    /// (`to_regclass`) rather than through the `pg_tables` view, whose planning was the costliest query of
+    /// a run with nothing to do on a fresh session (about 3 ms of server time against dbmate's 16 ms session).
+    static func tableExists(_ qualified: String, on connection: Connection) throws -> Bool {
         let result = try connection.query(
-            "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = $2", [schema, table])
+            "SELECT 1 FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($1) AND relkind IN ('r', 'p')", [qualified])
         return !result.rows.isEmpty
     }
 

@@ -39,9 +39,7 @@ struct RepeatableHistory {
 
     /// Empty when the table does not exist yet.
     func records() throws -> [Record] {
-        let exists = try connection.query(
-            "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = $2", [schema, table])
-        guard !exists.rows.isEmpty else { return [] }
+        guard try HistoryTable.tableExists(qualified, on: connection) else { return [] }
         let result = try connection.exec(
             """
             SELECT name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), execution_ms
