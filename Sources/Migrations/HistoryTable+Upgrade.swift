@@ -25,14 +25,16 @@ extension HistoryTable {
     }
 
     /// Whether the table exists with `version` still the earlier releases' bigint: one round trip, since
-    /// every locked command asks.
+    /// every locked command asks, which also tells `exists()` that the table is there.
     private func hasIntegerVersions() throws -> Bool {
         let result = try connection.query(
             """
-            SELECT pg_catalog.format_type(atttypid, atttypmod) AS type
-            FROM pg_catalog.pg_attribute
-            WHERE attrelid = pg_catalog.to_regclass($1) AND attname = 'version' AND NOT attisdropped
+            SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) AS type
+            FROM pg_catalog.pg_class c
+            LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = 'version' AND NOT a.attisdropped
+            WHERE c.oid = pg_catalog.to_regclass($1) AND c.relkind IN ('r', 'p')
             """, [qualified])
+        noteExists(!result.rows.isEmpty)
         return result.value("type") == "bigint"
     }
 }

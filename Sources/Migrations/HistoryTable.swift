@@ -8,6 +8,14 @@ struct HistoryTable {
     let table: String
     /// "schema"."table", quoted.
     let qualified: String
+    /// Set once the table is known to exist (seen or created outside a transaction), for every copy of
+    /// this value: the session then asks the catalog no more. Never set back: nothing the migrator does
+    /// drops the table.
+    let seen = Sighting()
+
+    final class Sighting {
+        var exists = false
+    }
 
     /// Resolves the schema (the configured one, or the session's current schema).
     init(connection: Connection, schema: String?, table: String) throws {
@@ -27,7 +35,15 @@ struct HistoryTable {
     }
 
     func exists() throws -> Bool {
-        try Self.tableExists(qualified, on: connection)
+        if seen.exists { return true }
+        let exists = try Self.tableExists(qualified, on: connection)
+        noteExists(exists)
+        return exists
+    }
+
+    /// Remembers a table seen outside a transaction; one seen inside could still be rolled back.
+    func noteExists(_ exists: Bool) {
+        if exists && connection.transactionStatus == .idle { seen.exists = true }
     }
 
     /// Whether `qualified` ("schema"."table", quoted) names a table. Looked up by name in the catalog
@@ -64,31 +80,34 @@ struct HistoryTable {
                 applied_by text NOT NULL
             )
             """)
+        noteExists(true)
     }
 
     /// Every record, oldest version first; empty when the table does not exist yet. Reads a table of an
     /// earlier release (`version bigint`) as well, so that commands that take no lock need no upgrade.
     func records() throws -> [HistoryRecord] {
         guard try exists() else { return [] }
-        let result = try connection.exec(
+        let records = try connection.rows(
             """
             SELECT version::text, name, checksum, state,
                    to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS applied_at,
                    execution_ms, applied_by
             FROM \(qualified)
-            """)
-        return try result.rows.map { row in
+            """
+        ) { row in
             // Every version the migrator records is one it parsed; anything else was written by hand.
-            guard let version = MigrationVersion(parsing: row[0] ?? "") else {
+            let text = row.string(0) ?? ""
+            guard let version = MigrationVersion(parsing: text) else {
                 throw MigratorError.usage(
-                    "\(schema).\(table) records the version \"\(row[0] ?? "")\", which is not a version (digits, in parts separated by . or _); "
+                    "\(schema).\(table) records the version \"\(text)\", which is not a version (digits, in parts separated by . or _); "
                         + "correct that row by hand")
             }
             return HistoryRecord(
-                version: version, name: row[1] ?? "", checksum: row[2] ?? "",
-                state: HistoryRecord.State(rawValue: row[3] ?? "") ?? .running,
-                appliedAt: row[4] ?? "", executionMs: Int(row[5] ?? "") ?? 0, appliedBy: row[6] ?? "")
-        }.sorted { $0.version < $1.version }
+                version: version, name: row.string(1) ?? "", checksum: row.string(2) ?? "",
+                state: HistoryRecord.State(rawValue: row.string(3) ?? "") ?? .running,
+                appliedAt: row.string(4) ?? "", executionMs: Int(row.string(5) ?? "") ?? 0, appliedBy: row.string(6) ?? "")
+        }
+        return HistoryRecord.inVersionOrder(records)
     }
 
     func insert(_ migration: Migration, state: HistoryRecord.State, executionMs: Int, appliedBy: String) throws {

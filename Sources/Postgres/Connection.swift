@@ -68,6 +68,21 @@ public final class Connection {
     /// goes to libpq without a copy of its own (libpq still copies it into its output buffer).
     @discardableResult
     public func exec(cString sql: UnsafePointer<CChar>) throws -> QueryResult {
+        try lastResult(cString: sql).copyOut()
+    }
+
+    /// Runs one statement that returns rows (through the simple-query protocol) and gives `transform` each
+    /// row where it lies in libpq's result, so that a large result is not first copied into `[[String?]]`.
+    public func rows<T>(_ sql: String, _ transform: (ResultRow) throws -> T) throws -> [T] {
+        let result = try sql.withCString { try lastResult(cString: $0) }
+        let count = Int(PQntuples(result.pointer))
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for row in 0..<count { out.append(try transform(ResultRow(result: result, row: Int32(row)))) }
+        return out
+    }
+
+    private func lastResult(cString sql: UnsafePointer<CChar>) throws -> ResultHandle {
         guard PQsendQuery(pointer, sql) == 1 else { throw clientError() }
         var last: ResultHandle?
         var index = 0
@@ -85,7 +100,7 @@ public final class Connection {
             index += 1
         }
         guard let last else { throw clientError() }
-        return last.copyOut()
+        return last
     }
 
     /// Runs one statement with text parameters ($1, $2, ...) through the extended protocol.
