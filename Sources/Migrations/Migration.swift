@@ -49,6 +49,17 @@ public struct Migration: Equatable {
     }
 }
 
+extension Migration {
+    /// `migrations` in version order: as given when they already are (as `MigrationSource` returns them),
+    /// else sorted.
+    static func inVersionOrder(_ migrations: [Migration]) -> [Migration] {
+        for i in migrations.indices.dropFirst() where !(migrations[i - 1].version < migrations[i].version) {
+            return migrations.sorted { $0.version < $1.version }
+        }
+        return migrations
+    }
+}
+
 extension SQLSection {
     /// The SHA-256 (lower-case hex) of the SQL with CRLF line endings read as LF, and of the SQL exactly as
     /// read; the same when it has no CR. Hashed straight from the file's bytes: a CRLF file is fed to the

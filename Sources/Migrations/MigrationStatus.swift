@@ -37,21 +37,39 @@ public struct MigrationStatus: Equatable {
     /// The migration as its file is named: "0002_touch_fn", "V1.1__add_index".
     public var label: String { Migration.label(versionText, name, layout) }
 
-    /// Joins files and history, ordered by version.
-    static func compute(migrations: [Migration], records: [HistoryRecord]) -> [MigrationStatus] {
-        let byVersion = Dictionary(uniqueKeysWithValues: records.map { ($0.version, $0) })
-        let newestRecorded = records.map(\.version).max()
+    /// Joins files and history, ordered by version: one walk along both, which are in version order
+    /// (records that are not are sorted first), so nothing is hashed and nothing sorted afterwards.
+    static func compute(migrations files: [Migration], records unordered: [HistoryRecord]) -> [MigrationStatus] {
+        let records = HistoryRecord.inVersionOrder(unordered)
+        let migrations = Migration.inVersionOrder(files)
+        let newestRecorded = records.last?.version
         var out: [MigrationStatus] = []
+        out.reserveCapacity(migrations.count + records.count)
         // A history row without its file is named as the directory's files are.
         let layout = migrations.first?.layout
-        for m in migrations {
-            if let r = byVersion[m.version] {
-                let state: State = r.state == .running ? .running : (m.matches(checksum: r.checksum) ? .applied : .checksumChanged)
+        func fileless(_ r: HistoryRecord) -> MigrationStatus {
+            MigrationStatus(
+                version: r.version, versionText: r.version.text, name: r.name,
+                state: r.state == .running ? .running : .fileMissing,
+                appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false, layout: layout)
+        }
+        var next = 0
+        for i in migrations.indices {
+            while next < records.count && records[next].version < migrations[i].version {
+                out.append(fileless(records[next]))
+                next += 1
+            }
+            let m = migrations[i]
+            if next < records.count && records[next].version == m.version {
+                let state: State =
+                    records[next].state == .running
+                    ? .running : (m.matches(checksum: records[next].checksum) ? .applied : .checksumChanged)
                 out.append(
                     MigrationStatus(
                         version: m.version, versionText: m.versionText, name: m.name, state: state,
-                        appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false, up: m.up, down: m.down,
-                        downIsEmpty: m.downIsEmpty, note: m.note, layout: m.layout))
+                        appliedAt: records[next].appliedAt, executionMs: records[next].executionMs, outOfOrder: false, up: m.up,
+                        down: m.down, downIsEmpty: m.downIsEmpty, note: m.note, layout: m.layout))
+                next += 1
             } else {
                 out.append(
                     MigrationStatus(
@@ -61,14 +79,7 @@ public struct MigrationStatus: Equatable {
                         downIsEmpty: m.downIsEmpty, note: m.note, layout: m.layout))
             }
         }
-        let files = Set(migrations.map(\.version))
-        for r in records where !files.contains(r.version) {
-            out.append(
-                MigrationStatus(
-                    version: r.version, versionText: r.version.text, name: r.name,
-                    state: r.state == .running ? .running : .fileMissing,
-                    appliedAt: r.appliedAt, executionMs: r.executionMs, outOfOrder: false, layout: layout))
-        }
-        return out.sorted { $0.version < $1.version }
+        for r in records[next...] { out.append(fileless(r)) }
+        return out
     }
 }

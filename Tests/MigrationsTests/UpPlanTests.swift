@@ -78,6 +78,33 @@ final class UpPlanTests: XCTestCase {
         XCTAssertTrue(got.isEmpty)
     }
 
+    /// A history with nothing running or changed takes a shorter way than the full comparison (no status
+    /// per migration); its answers must be those of the full comparison (`MigrationStatus.compute`).
+    func testASettledHistoryIsPlannedAsTheFullComparisonPlansIt() throws {
+        let files = [1, 2, 3, 5, 8].map { migration($0) }
+        let byVersion = Dictionary(uniqueKeysWithValues: files.map { ($0.version, $0) })
+        let cases: [(name: String, recorded: [MigrationVersion], gone: [MigrationVersion], target: MigrationVersion?, allowOutOfOrder: Bool)] = [
+            ("files missing, recorded out of version order", [1, 2], [9, 4, 7], nil, true),
+            ("pending older than the newest record, allowed", [1, 3], [], nil, true),
+            ("up to a target", [1, 2], [], 3, false),
+            ("nothing recorded", [], [], nil, false),
+            ("everything applied", [8, 5, 3, 2, 1], [], nil, false),
+        ]
+        for c in cases {
+            let records = c.gone.map { record(migration($0)) } + c.recorded.map { record(byVersion[$0]!) }
+            let settled = try plan(files, records, target: c.target, allowOutOfOrder: c.allowOutOfOrder)
+            let statuses = MigrationStatus.compute(migrations: files, records: records)
+            let pending = statuses.filter { $0.state == .pending && (c.target == nil || $0.version <= c.target!) }
+            XCTAssertEqual(settled.migrations.map(\.version), pending.map(\.version), c.name)
+            XCTAssertEqual(settled.fileless, statuses.filter { $0.state == .fileMissing }.map(\.label), c.name)
+            XCTAssertEqual(settled.fileless, c.gone.sorted().map { "\($0)_m\($0)" }, c.name)
+        }
+        XCTAssertThrowsError(try plan(files, [record(files[2]), record(files[0])]), "out of order, not allowed") { error in
+            guard case MigratorError.refused(let refusals) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(refusals, [.outOfOrder(label: "2_m2")])
+        }
+    }
+
     func testRepeatablesRunWhenNewOrChangedAndNotWhenTheTargetStopsShort() throws {
         let (a, b) = (migration(1), migration(2))
         let views = repeatable("views", "CREATE OR REPLACE VIEW v AS SELECT 1;\n")
