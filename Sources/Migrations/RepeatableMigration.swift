@@ -25,11 +25,13 @@ public struct RepeatableMigration: Equatable {
     /// Every `R__NAME.sql` in `directory`, in name order (byte order, as `ls` in the C locale); problems
     /// are reported together, as for versioned files.
     static func load(directory: String, resident: ResidentFiles = .all) throws -> [RepeatableMigration] {
-        let all = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        // Beside Flyway's V files they are Flyway's repeatables, whose placeholders are always substituted.
-        let flyway = all.contains { if case .name = FlywayFile.parse($0) { true } else { false } }
+        let all = (try? DirectoryListing.names(directory)) ?? []
         let names = all.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".sql") }
             .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        // Most directories have none: their other names are not parsed for Flyway's.
+        guard !names.isEmpty else { return [] }
+        // Beside Flyway's V files they are Flyway's repeatables, whose placeholders are always substituted.
+        let flyway = all.contains { if case .name = FlywayFile.parse($0) { true } else { false } }
         var problems: [MigrationFileError.Problem] = []
         var out: [RepeatableMigration] = []
         for file in names {
