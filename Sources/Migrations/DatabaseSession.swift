@@ -11,22 +11,41 @@ enum DatabaseSession {
 
     /// Makes the first attempt on another thread, so that the caller can read the migration files
     /// meanwhile: connecting (the server starting a backend, TLS, SCRAM) and reading and checksumming the
-    /// files each take about half of a no-op run, and neither needs the other.
-    static func start(_ config: MigratorConfig) -> Opening {
+    /// files each take about half of a no-op run, and neither needs the other. `then`, when given, runs on that thread too, as soon as the first attempt has connected: what the
+    /// caller will ask the session first (`SessionHead`), asked while the caller is still busy.
+    static func start(_ config: MigratorConfig, then head: ((Connection) -> SessionHead?)? = nil) -> Opening {
         // A program that may end while an abandoned first attempt is still logging in must end with
         // `ProcessEnd.now`, as the migrator does; this covers OpenSSL's part for one that calls `exit()`.
         CryptoLibrary.keepUntilExit()
-        return Opening(config: config, start: SystemClock.shared.now(), first: BackgroundWork { Result { try attempt(config) } })
+        return Opening(
+            config: config, start: SystemClock.shared.now(),
+            first: BackgroundWork {
+                Result {
+                    let connection = try attempt(config)
+                    return Opened(connection: connection, head: head?(connection))
+                }
+            })
+    }
+
+    /// An open session, and what its first attempt's thread read in it (nil after a retry).
+    struct Opened {
+        let connection: Connection
+        let head: SessionHead?
     }
 
     /// A session being opened. Either `finish` it or `abandon` it, once.
     struct Opening {
         let config: MigratorConfig
         let start: Double
-        let first: BackgroundWork<Result<Connection, Error>>
+        let first: BackgroundWork<Result<Opened, Error>>
 
         /// The first attempt's connection, or the retries' when it failed as a server that is not there (yet) fails.
         func finish(log: (String) -> Void) throws -> Connection {
+            try opened(log: log).connection
+        }
+
+        /// As `finish`, with what the first attempt read.
+        func opened(log: (String) -> Void) throws -> Opened {
             var result = first.wait()
             var delay = 0.25
             var attempts = 1
@@ -53,7 +72,7 @@ enum DatabaseSession {
                     throw MigratorError.badDatabaseURL(error.message)
                 }
                 attempts += 1
-                result = Result { try attempt(config) }
+                result = Result { Opened(connection: try attempt(config), head: nil) }
             }
         }
 

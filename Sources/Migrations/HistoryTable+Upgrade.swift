@@ -9,7 +9,7 @@ extension HistoryTable {
     /// table yet, or today's shape). Call while holding the migration lock: the migrator that waited for
     /// it finds the table upgraded and does nothing.
     func upgrade() throws -> Bool {
-        guard try hasIntegerVersions() else { return false }
+        guard try needsUpgrade() else { return false }
         try PostgresStore.transaction(connection, failed: { .database("upgrading \(schema).\(table) failed", $0) }) {
             let key = try connection.query(
                 "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", [qualified]
@@ -26,7 +26,7 @@ extension HistoryTable {
 
     /// Whether the table exists with `version` still the earlier releases' bigint: one round trip, since
     /// every locked command asks, which also tells `exists()` that the table is there.
-    private func hasIntegerVersions() throws -> Bool {
+    func needsUpgrade() throws -> Bool {
         let result = try connection.query(
             """
             SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) AS type

@@ -22,13 +22,18 @@ struct MigrationLock {
         return Int64(bitPattern: value)
     }
 
+    /// Takes the lock if nobody holds it; false otherwise.
+    func tryOnce() throws -> Bool {
+        try connection.query("SELECT pg_try_advisory_lock($1) AS ok", [String(key)]).value("ok") == "t"
+    }
+
     /// Takes the lock, polling; every `reportInterval` seconds logs who holds it. Throws `.lockTimeout`.
     func acquire(wait: Double, reportInterval: Double, log: (String) -> Void) throws {
         let start = SystemClock.shared.now()
         var lastReport = start
         var reported = false
         while true {
-            if try connection.query("SELECT pg_try_advisory_lock($1) AS ok", [String(key)]).value("ok") == "t" {
+            if try tryOnce() {
                 if reported { log("lock acquired after \(SystemClock.shared.milliseconds(since: start)) ms") }
                 return
             }

@@ -122,7 +122,8 @@ public final class Migrator {
     private func withSession<Loaded, T>(
         locked: Bool, whileConnecting load: () throws -> Loaded, _ body: (Loaded, MigrationStore) throws -> T
     ) throws -> T {
-        let opening = DatabaseSession.start(config)
+        let config = config
+        let opening = DatabaseSession.start(config) { SessionHead.read($0, config, locking: locked) }
         let loaded: Loaded
         do {
             loaded = try load()
@@ -130,28 +131,33 @@ public final class Migrator {
             opening.abandon()
             throw error
         }
-        let db = try opening.finish(log: log)
+        let opened = try opening.opened(log: log)
+        let db = opened.connection
         let history: HistoryTable
         do {
-            history = try HistoryTable(connection: db, schema: config.schema, table: config.table)
+            history = try opened.head?.history ?? HistoryTable(connection: db, schema: config.schema, table: config.table)
         } catch let error as PostgresError {
             throw MigratorError.database("reading the history table failed", error)
         }
         let appliedBy = [db.user, config.appliedByExtra].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-        let store = PostgresStore(db, history: history, config: config, appliedBy: appliedBy)
+        let store = PostgresStore(db, history: history, config: config, appliedBy: appliedBy, head: opened.head)
         guard locked else {
             do { return try body(loaded, store) } catch let error as PostgresError {
                 throw MigratorError.database("reading \(history.schema).\(history.table) failed", error)
             }
         }
-        do {
-            try store.lock(wait: config.lockWait, reportInterval: config.lockReportInterval, log: log)
-        } catch let error as PostgresError {
-            throw MigratorError.database("taking the migration lock failed", error)
+        let head = opened.head?.locked == true ? opened.head : nil
+        if head == nil {
+            do {
+                try store.lock(wait: config.lockWait, reportInterval: config.lockReportInterval, log: log)
+            } catch let error as PostgresError {
+                throw MigratorError.database("taking the migration lock failed", error)
+            }
         }
         defer { store.unlock() }
         do {
-            if try history.upgrade() {
+            // Records read under the lock were read from a table that needed no upgrade.
+            if head?.records == nil, try history.upgrade() {
                 log(
                     "upgraded \(history.schema).\(history.table): versions are now kept as text, ordered by its new version_order column; "
                         + "rows and checksums are unchanged")

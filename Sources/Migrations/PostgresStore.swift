@@ -8,13 +8,18 @@ final class PostgresStore: MigrationStore {
     private let config: MigratorConfig
     private let migrationLock: MigrationLock
     private var repeatable: RepeatableHistory?
+    /// Records read while the files were (`SessionHead`): the answer to the first `records()` only.
+    private var firstRecords: [HistoryRecord]?
+    private var firstRepeatableRecords: [RepeatableHistory.Record]?
 
-    init(_ connection: Connection, history: HistoryTable, config: MigratorConfig, appliedBy: String) {
+    init(_ connection: Connection, history: HistoryTable, config: MigratorConfig, appliedBy: String, head: SessionHead? = nil) {
         self.connection = connection
         self.history = history
         self.config = config
         self.appliedBy = appliedBy
         migrationLock = MigrationLock(connection: connection, history: history)
+        firstRecords = head?.records
+        firstRepeatableRecords = head?.repeatableRecords
     }
 
     var historyName: String { "\(history.schema).\(history.table)" }
@@ -57,7 +62,13 @@ final class PostgresStore: MigrationStore {
     }
 
     func createHistory() throws { try history.create() }
-    func records() throws -> [HistoryRecord] { try history.records() }
+    func records() throws -> [HistoryRecord] {
+        if let first = firstRecords {
+            firstRecords = nil
+            return first
+        }
+        return try history.records()
+    }
 
     func recordCount() throws -> Int? {
         guard try history.exists() else { return nil }
@@ -81,7 +92,13 @@ final class PostgresStore: MigrationStore {
     }
 
     func createRepeatableHistory() throws { try repeatableHistory().create() }
-    func repeatableRecords() throws -> [RepeatableHistory.Record] { try repeatableHistory().records() }
+    func repeatableRecords() throws -> [RepeatableHistory.Record] {
+        if let first = firstRepeatableRecords {
+            firstRepeatableRecords = nil
+            return first
+        }
+        return try repeatableHistory().records()
+    }
 
     func recordRepeatable(_ r: RepeatableMigration, executionMs: Int, appliedBy: String) throws {
         try repeatableHistory().record(r, executionMs: executionMs, appliedBy: appliedBy)

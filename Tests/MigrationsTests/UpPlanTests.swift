@@ -83,13 +83,14 @@ final class UpPlanTests: XCTestCase {
     func testASettledHistoryIsPlannedAsTheFullComparisonPlansIt() throws {
         let files = [1, 2, 3, 5, 8].map { migration($0) }
         let byVersion = Dictionary(uniqueKeysWithValues: files.map { ($0.version, $0) })
-        let cases: [(name: String, recorded: [MigrationVersion], gone: [MigrationVersion], target: MigrationVersion?, allowOutOfOrder: Bool)] = [
-            ("files missing, recorded out of version order", [1, 2], [9, 4, 7], nil, true),
-            ("pending older than the newest record, allowed", [1, 3], [], nil, true),
-            ("up to a target", [1, 2], [], 3, false),
-            ("nothing recorded", [], [], nil, false),
-            ("everything applied", [8, 5, 3, 2, 1], [], nil, false),
-        ]
+        let cases:
+            [(name: String, recorded: [MigrationVersion], gone: [MigrationVersion], target: MigrationVersion?, allowOutOfOrder: Bool)] = [
+                ("files missing, recorded out of version order", [1, 2], [9, 4, 7], nil, true),
+                ("pending older than the newest record, allowed", [1, 3], [], nil, true),
+                ("up to a target", [1, 2], [], 3, false),
+                ("nothing recorded", [], [], nil, false),
+                ("everything applied", [8, 5, 3, 2, 1], [], nil, false),
+            ]
         for c in cases {
             let records = c.gone.map { record(migration($0)) } + c.recorded.map { record(byVersion[$0]!) }
             let settled = try plan(files, records, target: c.target, allowOutOfOrder: c.allowOutOfOrder)
