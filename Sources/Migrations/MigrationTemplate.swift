@@ -115,10 +115,9 @@ public enum MigrationTemplate {
         return MigrationVersion(parsing: String(parts[0]))
     }
 
-    /// `TIMESTAMP_name/` holding a `migration.sql`.
+    /// `TIMESTAMP_name/` holding a `migration.sql`: the name read by the rule loading reads it by (`LayoutClue`).
     private static func isPrismaFolder(directory: String, _ name: String) -> Bool {
-        let digits = name.prefix { $0.isASCII && $0.isNumber }
-        return !digits.isEmpty && name.dropFirst(digits.count).hasPrefix("_")
-            && FileManager.default.fileExists(atPath: directory + "/" + name + "/migration.sql")
+        guard case .prismaMigrationFolder = LayoutClue.of(name: name, isFolder: true, holds: ["migration.sql"]) else { return false }
+        return FileManager.default.fileExists(atPath: directory + "/" + name + "/migration.sql")
     }
 }
