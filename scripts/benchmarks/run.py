@@ -2,6 +2,7 @@
 import argparse
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -128,11 +129,18 @@ def main():
     with open(os.path.join(charts, "raw.json"), "w") as f:
         json.dump({"args": vars(args), "machine": m, "contention": busy, "samples": raw}, f, indent=1, default=str)
 
-    met = sum(1 for _, _, ok, _ in targets if ok)
+    # A run of one part keeps the others' sections and target rows from the file that is there.
+    kept_sections, kept_rows = kept_from(args.output, sections, targets) if args.only else ([], [])
+    met = sum(1 for _, _, ok, _ in targets if ok) + sum(1 for _, _, verdict in kept_rows if verdict.startswith("met"))
+    total = len(targets) + len(kept_rows)
     with open(args.output, "w") as f:
         f.write("# Benchmarks\n\n")
-        f.write(f"Written by `scripts/bench` (issue #7). {met} of {len(targets)} targets met (the launcher's overhead read as wall minus the task's time in ECS; see its section).\n\n")
+        f.write(f"Written by `scripts/bench` (issue #7). {met} of {total} targets met (the launcher's overhead read as wall minus the task's time in ECS; see its section).\n\n")
         f.write(f"- Date: {m['date']}; the measurements took {elapsed / 60:.1f} min.\n")
+        if kept_sections:
+            titles = ", ".join(section.split("\n", 1)[0].removeprefix("## ") for section in kept_sections)
+            f.write(f"- This run measured only `--only {args.only}`; these sections, and their rows in the targets, are "
+                    f"kept as an earlier run wrote them (see `git log BENCHMARKS.md` for when): {titles}.\n")
         f.write(f"- Reproduce: `{args.command}` (from the repository root, as root or with PostgreSQL 15 installed; "
                 "it runs `scripts/setup`, builds both release binaries and starts its own local stack in "
                 "`.local-stack-bench`).\n")
@@ -156,9 +164,11 @@ def main():
         f.write("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n")
         for name, measured, ok, literal in targets:
             f.write(f"| {name} | {measured} | {report.verdict(ok, literal)} |\n")
+        for name, measured, verdict in kept_rows:
+            f.write(f"| {name} | {measured} | {verdict} |\n")
         f.write("\n")
-        for s in sections:
-            f.write(s + "\n")
+        for s in sections + kept_sections:
+            f.write(s.rstrip("\n") + "\n\n")
         profiles = os.path.join(charts, "profiles.md")
         if os.path.exists(profiles):
             f.write("## Why targets are missed\n\nProfiles (callgrind, smaps, request timelines) and measured fixes for the "
@@ -168,6 +178,30 @@ def main():
     if memory_failed:
         raise SystemExit(f"bench: migrator's peak memory for the {memory.CHECKED_SIZE} MB migration is above "
                          f"{memory.BOUND:.0f}× its size over the baseline for: {', '.join(memory_failed)}")
+
+
+def kept_from(path, sections, targets):
+    """The sections of the BENCHMARKS.md at `path` that this run did not write (by their `## ` title), and
+    the rows of its targets table that this run did not measure (by name): (sections, [(name, measured,
+    verdict)]). Nothing when there is no such file."""
+    if not os.path.exists(path):
+        return [], []
+    text = open(path, encoding="utf-8").read()
+    written = {section.split("\n", 1)[0] for section in sections}
+    skip = written | {"## Targets", "## Why targets are missed"}
+    kept = [m.group(0).rstrip("\n") for m in re.finditer(r"^## .*?(?=^## |\Z)", text, re.S | re.M)
+            if m.group(0).split("\n", 1)[0] not in skip]
+    measured = {name for name, _, _, _ in targets}
+    table = re.search(r"^## Targets\n\n\| target \| measured \| verdict \|\n\|---\|---\|---\|\n((?:\|.*\|\n)*)", text, re.M)
+    rows = []
+    for line in (table.group(1).splitlines() if table else []):
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if len(cells) == 3 and cells[0] not in measured:
+            rows.append((cells[0], cells[1], cells[2]))
+    # Rows of a kept section only: a target this run's part measures under another wording is not kept.
+    kept_text = "\n".join(kept)
+    rows = [row for row in rows if row[0] in kept_text]
+    return kept, rows
 
 
 if __name__ == "__main__":
