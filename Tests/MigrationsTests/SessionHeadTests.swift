@@ -41,6 +41,16 @@ final class SessionHeadTests: XCTestCase {
         MigrationLock.key(database: db.database, schema: "public", table: "migrator_history")
     }
 
+    /// The history table as the release before Flyway's layout created it (`version bigint`).
+    func createEarlierReleaseTable(_ db: Connection) throws {
+        try db.exec(
+            """
+            CREATE TABLE migrator_history (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+                state text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL DEFAULT 0,
+                applied_by text NOT NULL)
+            """)
+    }
+
     func testACommandThatDoesNotLockGetsTheRecordsAndTheRepeatableHistory() throws {
         try applied()
         let db = try Connection(url)
@@ -71,12 +81,7 @@ final class SessionHeadTests: XCTestCase {
 
     func testATableOfAnEarlierReleaseIsLeftForTheCommandToUpgrade() throws {
         let db = try Connection(url)
-        try db.exec(
-            """
-            CREATE TABLE migrator_history (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
-                state text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL DEFAULT 0,
-                applied_by text NOT NULL)
-            """)
+        try createEarlierReleaseTable(db)
         let head = try XCTUnwrap(SessionHead.read(db, config, locking: true))
         XCTAssertTrue(head.locked)
         XCTAssertNil(head.records, "the command upgrades the table (and says so) before it reads the records")
@@ -99,12 +104,7 @@ final class SessionHeadTests: XCTestCase {
 
     func testAnUpOverAnEarlierReleasesTableStillUpgradesItAndSaysSo() throws {
         let db = try Connection(url)
-        try db.exec(
-            """
-            CREATE TABLE migrator_history (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
-                state text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL DEFAULT 0,
-                applied_by text NOT NULL)
-            """)
+        try createEarlierReleaseTable(db)
         var lines: [String] = []
         let migrator = Migrator(config: config) { if case .note(let line) = $0 { lines.append(line) } }
         XCTAssertEqual(try migrator.up().map(\.version), [1, 2])
