@@ -18,13 +18,4 @@ public struct HistoryRecord: Sendable, Equatable {
     public var appliedBy: String
 }
 
-extension HistoryRecord {
-    /// `records` in version order: as given when they already are (the history table's usual order,
-    /// checked without copying a record), else sorted.
-    static func inVersionOrder(_ records: [HistoryRecord]) -> [HistoryRecord] {
-        for i in records.indices.dropFirst() where !(records[i - 1].version < records[i].version) {
-            return records.sorted { $0.version < $1.version }
-        }
-        return records
-    }
-}
+extension HistoryRecord: VersionOrdered {}

@@ -107,7 +107,7 @@ struct HistoryTable {
                 state: HistoryRecord.State(rawValue: row.string(3) ?? "") ?? .running,
                 appliedAt: row.string(4) ?? "", executionMs: Int(row.string(5) ?? "") ?? 0, appliedBy: row.string(6) ?? "")
         }
-        return HistoryRecord.inVersionOrder(records)
+        return records.inVersionOrder
     }
 
     func insert(_ migration: Migration, state: HistoryRecord.State, executionMs: Int, appliedBy: String) throws {

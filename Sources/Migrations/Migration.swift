@@ -49,16 +49,7 @@ public struct Migration: Equatable {
     }
 }
 
-extension Migration {
-    /// `migrations` in version order: as given when they already are (as `MigrationSource` returns them),
-    /// else sorted.
-    static func inVersionOrder(_ migrations: [Migration]) -> [Migration] {
-        for i in migrations.indices.dropFirst() where !(migrations[i - 1].version < migrations[i].version) {
-            return migrations.sorted { $0.version < $1.version }
-        }
-        return migrations
-    }
-}
+extension Migration: VersionOrdered {}
 
 extension SQLSection {
     /// The SHA-256 (lower-case hex) of the SQL with CRLF line endings read as LF, and of the SQL exactly as

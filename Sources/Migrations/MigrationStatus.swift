@@ -40,8 +40,8 @@ public struct MigrationStatus: Equatable {
     /// Joins files and history, ordered by version: one walk along both, which are in version order
     /// (records that are not are sorted first), so nothing is hashed and nothing sorted afterwards.
     static func compute(migrations files: [Migration], records unordered: [HistoryRecord]) -> [MigrationStatus] {
-        let records = HistoryRecord.inVersionOrder(unordered)
-        let migrations = Migration.inVersionOrder(files)
+        let records = unordered.inVersionOrder
+        let migrations = files.inVersionOrder
         let newestRecorded = records.last?.version
         var out: [MigrationStatus] = []
         out.reserveCapacity(migrations.count + records.count)

@@ -52,7 +52,7 @@ struct UpPlan {
     private static func settled(
         _ all: [Migration], records unordered: [HistoryRecord], target: MigrationVersion?, allowOutOfOrder: Bool
     ) -> (pending: [Migration], fileless: [String])? {
-        let records = HistoryRecord.inVersionOrder(unordered)
+        let records = unordered.inVersionOrder
         let newestRecorded = records.last?.version
         // A record without a file is named as the directory's files are.
         let layout = all.first?.layout
