@@ -94,7 +94,14 @@ enum FailureText {
             return validationFailed(problems.map(adoption) + (listed ? ["nothing was recorded"] : []))
         case .connect(let error, let attempts, let seconds):
             let tries = attempts == 1 ? "" : " after \(attempts) attempts in \(Int(seconds.rounded())) s"
-            return ["could not connect to the database\(tries): \(error.message)"]
+            // libpq words a failed connection over several lines (its hint on a tab-indented one, the same
+            // failure once per address or SSL mode tried): each on a line of its own, and once.
+            var lines: [String] = []
+            for line in error.message.split(separator: "\n") {
+                let text = String(line.drop { $0 == " " || $0 == "\t" })
+                if !text.isEmpty && !lines.contains(text) { lines.append(text) }
+            }
+            return ["could not connect to the database\(tries): \(lines.first ?? error.message)"] + lines.dropFirst()
         }
     }
 

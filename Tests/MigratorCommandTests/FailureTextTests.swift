@@ -112,6 +112,20 @@ final class FailureTextTests: XCTestCase {
                 "connect", .connect(PostgresError(kind: .connection, message: "refused"), attempts: 3, seconds: 9.6), 5,
                 ["could not connect to the database after 3 attempts in 10 s: refused"]
             ),
+            (
+                "libpq's lines",
+                .connect(
+                    PostgresError(
+                        kind: .connection,
+                        message: "connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n"
+                            + "\tIs the server running on that host and accepting TCP/IP connections?\n"
+                            + "connection to server at \"127.0.0.1\", port 1 failed: Connection refused"),
+                    attempts: 1, seconds: 0), 5,
+                [
+                    "could not connect to the database: connection to server at \"127.0.0.1\", port 1 failed: Connection refused",
+                    "Is the server running on that host and accepting TCP/IP connections?",
+                ]
+            ),
         ]
         for c in cases {
             XCTAssertEqual(FailureText.message(c.error), c.lines, c.name)
